@@ -1,0 +1,70 @@
+// Accounts own every object. Each has a test secret key and a test
+// publishable key, stored hashed.
+import type { Store } from '../store/store.js';
+import { newId } from '../server/ids.js';
+import { hashKey, keyKind, maskKey, newApiKey } from './keys.js';
+
+export interface CreatedAccount {
+  id: string;
+  secret_key: string;
+  publishable_key: string;
+}
+
+export interface AccountOptions {
+  isDefault?: boolean;
+  secretKey?: string;
+  publishableKey?: string;
+  now: number;
+}
+
+export async function createAccount(store: Store, options: AccountOptions): Promise<CreatedAccount> {
+  const secretKey = options.secretKey ?? newApiKey('secret');
+  const publishableKey = options.publishableKey ?? newApiKey('publishable');
+  if (keyKind(secretKey) !== 'secret') throw new Error('a secret key must start with sk_test_');
+  if (keyKind(publishableKey) !== 'publishable') throw new Error('a publishable key must start with pk_test_');
+  const id = newId('acct');
+  const doc = { id, object: 'account', created: options.now, livemode: false };
+  await store.transaction(async (tx) => {
+    await tx.insertAccount({ id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
+    for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {
+      await tx.insertKey({ hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
+    }
+  });
+  return { id, secret_key: secretKey, publishable_key: publishableKey };
+}
+
+export interface DefaultAccount {
+  id: string;
+  /** Present only when the keys were made or given now: stored keys cannot be read back. */
+  keys?: { secret_key: string; publishable_key: string };
+  masked: string[];
+}
+
+/**
+ * The account `kassa serve` creates on first start. Keys given by
+ * KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY are added to it if it lacks them.
+ */
+export async function ensureDefaultAccount(store: Store, options: { secretKey?: string; publishableKey?: string; now: number }): Promise<DefaultAccount> {
+  const existing = await store.read.defaultAccount();
+  if (!existing) {
+    const created = await createAccount(store, { ...options, isDefault: true });
+    return { id: created.id, keys: created, masked: [maskKey(created.secret_key), maskKey(created.publishable_key)] };
+  }
+  const given: string[] = [];
+  for (const key of [options.secretKey, options.publishableKey]) {
+    if (!key) continue;
+    const kind = keyKind(key);
+    if (!kind) throw new Error(`not a test API key: ${maskKey(key)}`);
+    const found = await store.read.findKey(hashKey(key));
+    if (found && found.accountId !== existing.id) throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
+    if (!found) {
+      await store.transaction((tx) => tx.insertKey({ hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now }));
+    }
+    given.push(key);
+  }
+  const accounts = await store.read.listAccounts();
+  const masked = accounts.find((a) => a.id === existing.id)?.keys.map((k) => k.masked) ?? [];
+  const keys =
+    options.secretKey && options.publishableKey ? { secret_key: options.secretKey, publishable_key: options.publishableKey } : undefined;
+  return { id: existing.id, keys, masked };
+}

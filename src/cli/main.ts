@@ -1,0 +1,36 @@
+// `kassa <command>`: serve, accounts create, accounts list.
+import { parseArgs } from 'node:util';
+import { runAccounts } from './accounts.js';
+import { runServe } from './serve.js';
+
+const USAGE = `Usage: kassa <command> [options]
+
+Commands:
+  serve [--host H] [--port P]     Start the API server (default 127.0.0.1:4242)
+  accounts create [--json]        Create an account with new test keys
+  accounts list [--json]          List accounts (keys masked)
+
+Environment: DATABASE_URL (postgres://... to use PostgreSQL), KASSA_DATA_DIR,
+HOST, PORT, KASSA_SECRET_KEY, KASSA_PUBLISHABLE_KEY, KASSA_LOG_LEVEL.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  if (command === 'serve') return runServe({ host: values.host, port: values.port });
+  if (command === 'accounts') return runAccounts(sub, { json: values.json });
+  console.error(`kassa: unknown command '${command}'\n\n${USAGE}`);
+  return 1;
+}

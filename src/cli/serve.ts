@@ -1,0 +1,35 @@
+import pino from 'pino';
+import { ensureDefaultAccount } from '../accounts/accounts.js';
+import { describeStore, loadConfig } from '../config.js';
+import { createKassa } from '../kassa.js';
+import { systemClock } from '../server/clock.js';
+import { openStore } from '../store/store.js';
+
+export async function runServe(flags: { host?: string; port?: string }): Promise<number> {
+  const config = loadConfig(process.env, flags);
+  const logger = pino({ level: config.logLevel });
+  const store = await openStore(config.store);
+  const account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
+  const app = createKassa({ store, logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+
+  console.log(`Kassa is listening on ${address} (${describeStore(config.store)})`);
+  console.log(`Default account ${account.id}`);
+  if (account.keys) {
+    console.log(`  secret key:      ${account.keys.secret_key}`);
+    console.log(`  publishable key: ${account.keys.publishable_key}`);
+  } else {
+    console.log(`  keys: ${account.masked.join(', ')} (stored hashed; shown in full only when created.`);
+    console.log('  Set KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY, or run `kassa accounts create`.)');
+  }
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return new Promise<number>(() => undefined);
+}

@@ -1,0 +1,38 @@
+// Settings from the environment, with the newcomer's defaults.
+import { join, resolve } from 'node:path';
+import type { StoreConfig } from './store/store.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  store: StoreConfig;
+  secretKey?: string;
+  publishableKey?: string;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?: string; port?: string } = {}): Config {
+  const dataDir = resolve(env.KASSA_DATA_DIR || '.kassa');
+  const port = Number(flags.port ?? env.PORT ?? 4242);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.PORT}`);
+  return {
+    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    port,
+    dataDir,
+    store: { databaseUrl: env.DATABASE_URL || undefined, sqlitePath: join(dataDir, 'kassa.db') },
+    secretKey: env.KASSA_SECRET_KEY || undefined,
+    publishableKey: env.KASSA_PUBLISHABLE_KEY || undefined,
+    logLevel: env.KASSA_LOG_LEVEL || 'info',
+  };
+}
+
+/** Where the data lives, for messages: never prints a password. */
+export function describeStore(config: StoreConfig): string {
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    if (url.password) url.password = '****';
+    return `PostgreSQL ${url.toString()}`;
+  }
+  return `SQLite ${config.sqlitePath}`;
+}

@@ -1,0 +1,130 @@
+// /v1/customers: thin handlers over the customer rules.
+import type Stripe from 'stripe';
+import type { Queries } from '../store/store.js';
+import { previousAttributes } from '../events/events.js';
+import { resourceMissing } from '../server/errors.js';
+import { newId } from '../server/ids.js';
+import { listPage, rangeFilters, type ListParams } from '../server/list.js';
+import { registerIncludable, type ApiObject } from '../server/resources.js';
+import { RawJson, type RequestContext, type Route } from '../server/route.js';
+import { parseSearchQuery, searchPage } from '../server/search.js';
+import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
+
+interface CreateParams extends CustomerParams {
+  payment_method?: string;
+  source?: string;
+  test_clock?: string;
+  coupon?: string;
+  promotion_code?: string;
+}
+
+const SEARCH_FIELDS = { created: 'number', email: 'string', metadata: 'metadata', name: 'string', phone: 'string' } as const;
+
+async function loadCustomer(db: Queries, accountId: string, id: string, options: { forUpdate?: boolean } = {}) {
+  const row = await db.getObject(accountId, id, options);
+  if (!row || row.type !== 'customer') throw resourceMissing('customer', id);
+  return row;
+}
+
+/** Objects that customers can point at and that Kassa does not have yet cannot be found. */
+async function checkReferences(ctx: RequestContext<CreateParams>): Promise<void> {
+  const refs: Array<[string, string | undefined, string]> = [
+    ['payment_method', ctx.params.payment_method, 'PaymentMethod'],
+    ['source', ctx.params.source, 'source'],
+    ['test_clock', ctx.params.test_clock, 'test_clock'],
+    ['coupon', ctx.params.coupon, 'coupon'],
+    ['promotion_code', ctx.params.promotion_code, 'promotion code'],
+    ['invoice_settings[default_payment_method]', ctx.params.invoice_settings?.default_payment_method, 'PaymentMethod'],
+  ];
+  for (const [param, id, kind] of refs) {
+    if (!id) continue;
+    const row = await ctx.db.getObject(ctx.accountId, id);
+    if (!row || row.deleted) throw resourceMissing(kind, id, param);
+  }
+}
+
+async function emptyList(_db: Queries, _accountId: string, customer: ApiObject, field: string): Promise<Stripe.ApiList<never>> {
+  return { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/${field}` };
+}
+
+// Kassa has no sources, subscriptions or tax ids on customers yet: their lists are empty.
+for (const field of ['sources', 'subscriptions', 'tax_ids']) {
+  registerIncludable('customer', field, (db, accountId, customer) => emptyList(db, accountId, customer, field));
+}
+
+export const customerRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/v1/customers',
+    async handler(ctx: RequestContext<CreateParams>) {
+      await checkReferences(ctx);
+      const customer = newCustomer(newId('cus'), ctx.params, ctx.now);
+      await ctx.db.insertObject(ctx.accountId, customer);
+      await ctx.emit('customer.created', customer);
+      return customer;
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/{customer}',
+    async handler(ctx) {
+      const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer);
+      return new RawJson(row.doc);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/customers/{customer}',
+    async handler(ctx: RequestContext<CreateParams>) {
+      const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer, { forUpdate: true });
+      if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
+      await checkReferences(ctx);
+      const before = JSON.parse(row.doc) as Customer;
+      const after = applyCustomerParams(before, ctx.params);
+      const previous = previousAttributes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+      if (Object.keys(previous).length > 0) {
+        await ctx.db.updateObject(ctx.accountId, after);
+        await ctx.emit('customer.updated', after, previous);
+      }
+      return after;
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/customers/{customer}',
+    async handler(ctx) {
+      const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer, { forUpdate: true });
+      if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
+      const stub = deletedCustomer(row.id);
+      await ctx.db.markDeleted(ctx.accountId, stub);
+      await ctx.emit('customer.deleted', JSON.parse(row.doc));
+      return stub;
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers',
+    async handler(ctx: RequestContext<ListParams & { email?: string; test_clock?: string }>) {
+      const filters = rangeFilters('created', ctx.params.created);
+      if (ctx.params.email) filters.push({ field: 'doc.email', op: '=', value: ctx.params.email });
+      if (ctx.params.test_clock) filters.push({ field: 'doc.test_clock', op: '=', value: ctx.params.test_clock });
+      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'customer', url: '/v1/customers', filters, params: ctx.params });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/search',
+    async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
+      const predicate = parseSearchQuery(ctx.params.query, 'customers', SEARCH_FIELDS);
+      return searchPage(ctx.db, {
+        accountId: ctx.accountId,
+        type: 'customer',
+        url: '/v1/customers/search',
+        predicate,
+        limit: ctx.params.limit,
+        page: ctx.params.page,
+        withTotal: ctx.expand.includes('total_count'),
+      }) as unknown as ApiObject;
+    },
+  },
+];

@@ -1,0 +1,66 @@
+// Events: every change to an object records one, in the same transaction as
+// the change. The events table is the outbox that webhook delivery reads.
+import type { Queries } from '../store/store.js';
+import { newId } from '../server/ids.js';
+import type { ApiObject } from '../server/resources.js';
+import { API_VERSION } from '../server/version.js';
+
+export interface EventRequest {
+  id: string | null;
+  idempotency_key: string | null;
+}
+
+export interface ApiEvent {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: ApiObject; previous_attributes?: Record<string, unknown> };
+  livemode: false;
+  pending_webhooks: number;
+  request: EventRequest;
+  type: string;
+}
+
+export function buildEvent(type: string, object: ApiObject, context: { now: number; request: EventRequest }, previous?: Record<string, unknown>): ApiEvent {
+  const data: ApiEvent['data'] = { object };
+  if (previous) data.previous_attributes = previous;
+  return {
+    id: newId('evt'),
+    object: 'event',
+    api_version: API_VERSION,
+    created: context.now,
+    data,
+    livemode: false,
+    pending_webhooks: 0,
+    request: context.request,
+    type,
+  };
+}
+
+/**
+ * The old values of what changed, as `data.previous_attributes` shows them:
+ * nested objects are compared key by key; a key that did not exist is null.
+ */
+export function previousAttributes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const old = before[key];
+    const now = after[key];
+    if (isPlainObject(old) && isPlainObject(now)) {
+      const inner = previousAttributes(old, now);
+      if (Object.keys(inner).length > 0) changed[key] = key === 'metadata' ? inner : old;
+    } else if (JSON.stringify(old) !== JSON.stringify(now)) {
+      changed[key] = old === undefined ? null : old;
+    }
+  }
+  return changed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
+  await db.insertEvent(accountId, event);
+}

@@ -1,0 +1,36 @@
+// Stripe's operations as data, derived from its OpenAPI description by
+// scripts/derive-openapi.ts, plus the parameters newer API versions added.
+import { readFileSync } from 'node:fs';
+import type { ParamSchema } from '../server/params.js';
+import { OVERLAY } from './overlay.js';
+
+export interface Operation {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  operationId: string;
+  params: ParamSchema;
+}
+
+const data = JSON.parse(readFileSync(new URL('./operations.json', import.meta.url), 'utf8')) as { operations: Operation[] };
+
+export const OPERATIONS: readonly Operation[] = data.operations.map((op) => {
+  const extra = OVERLAY[op.operationId];
+  if (!extra) return op;
+  return { ...op, params: { ...op.params, properties: { ...op.params.properties, ...extra } } };
+});
+
+const byKey = new Map(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op]));
+
+export function findOperation(method: string, path: string): Operation | undefined {
+  return byKey.get(`${method} ${path}`);
+}
+
+const matchers = OPERATIONS.map((op) => ({
+  op,
+  regex: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+/** Stripe operations whose path template matches a concrete request path. */
+export function operationsMatching(path: string): Operation[] {
+  return matchers.filter((m) => m.regex.test(path)).map((m) => m.op);
+}

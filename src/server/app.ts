@@ -1,0 +1,242 @@
+// The Stripe wire protocol on Fastify: bodies and queries in bracket
+// notation, keys, versions, idempotency, errors, expand[]. It runs each
+// route's handler in one transaction (for writes) and knows nothing about
+// what the routes do.
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { buildEvent } from '../events/events.js';
+import { findOperation, operationsMatching } from '../openapi/operations.js';
+import type { IdempotencyScope, Queries, Store } from '../store/store.js';
+import { KeyResolver, presentedKey, type Auth } from './auth.js';
+import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
+import type { Clock } from './clock.js';
+import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
+import { expandResponse } from './expand.js';
+import { checkIdempotencyKey, claimIdempotencyKey, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
+import { newId } from './ids.js';
+import { coerceParams, type ParamSchema } from './params.js';
+import type { ApiObject } from './resources.js';
+import { RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
+import { API_VERSION, checkApiVersion } from './version.js';
+
+export interface AppOptions {
+  store: Store;
+  clock: Clock;
+  routes: Route[];
+  logger?: Logger | false;
+}
+
+const QUERY_ERROR = Symbol('query error');
+const EXPAND_SCHEMA: ParamSchema = { type: 'array', items: { type: 'string', maxLength: 5000 } };
+const OPEN_PARAMS: ParamSchema = { type: 'object', additionalProperties: true };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    stripeVersion: string;
+  }
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { store, clock } = options;
+  const app = Fastify({
+    loggerInstance: options.logger || undefined,
+    // Request lines would log bodies' neighbours (keys, card data later): off.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: () => newId('req'),
+    requestIdHeader: false,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      maxParamLength: 500,
+      querystringParser: (text) => {
+        try {
+          return parseForm(text);
+        } catch (error) {
+          return { [QUERY_ERROR]: error };
+        }
+      },
+    },
+  });
+  const keys = new KeyResolver(store.read);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => parseBody(parseJsonBuffer, body as Buffer, done));
+  // Stripe's clients send forms; anything else is read as a form too.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => parseBody(parseFormBuffer, body as Buffer, done));
+
+  app.decorateRequest('stripeVersion', API_VERSION);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Request-Id', request.id);
+    const asked = request.headers['stripe-version'];
+    reply.header('Stripe-Version', API_VERSION);
+    if (typeof asked === 'string' && asked !== '') {
+      request.stripeVersion = checkApiVersion(asked);
+      reply.header('Stripe-Version', request.stripeVersion);
+    }
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  for (const route of options.routes) {
+    const schema = route.params ?? findOperation(route.method, route.path)?.params ?? OPEN_PARAMS;
+    app.route({
+      method: route.method,
+      url: route.path.replace(/\{([^}]+)\}/g, ':$1'),
+      handler: (request, reply) => handle(route, schema, request, reply),
+    });
+  }
+
+  async function handle(route: Route, schema: ParamSchema, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const query = request.query as Record<string | symbol, unknown>;
+    if (query[QUERY_ERROR]) throw query[QUERY_ERROR];
+    const raw: Record<string, unknown> = { ...(query as Record<string, unknown>), ...((request.body as Record<string, unknown>) ?? {}) };
+    const auth = await keys.resolve(presentedKey(request.headers, raw.key));
+    delete raw.key;
+    authorize(route, auth, request);
+
+    const { expand: rawExpand, ...rest } = raw;
+    const params = coerceParams(schema, rest);
+    const expand = rawExpand === undefined ? [] : (coerceParams({ type: 'object', properties: { expand: EXPAND_SCHEMA } }, { expand: rawExpand }).expand as string[]);
+    const now = clock.now();
+    const url = request.url.split('?')[0];
+    const idempotencyKey = headerValue(request.headers['idempotency-key']);
+    const isWrite = route.method !== 'GET';
+    let scope: IdempotencyScope | undefined;
+
+    if (idempotencyKey !== null && route.method === 'POST') {
+      checkIdempotencyKey(idempotencyKey);
+      reply.header('Idempotency-Key', idempotencyKey);
+      scope = { accountId: auth.accountId, keyId: auth.keyId, key: idempotencyKey };
+      const claim = await claimIdempotencyKey(store, scope, {
+        fingerprint: requestFingerprint(route.method, url, raw),
+        requestId: request.id,
+        now,
+      });
+      if (claim.replay) {
+        reply.header('Idempotent-Replayed', 'true').header('Original-Request', claim.originalRequestId);
+        return sendJson(reply, claim.status, claim.body);
+      }
+    }
+
+    const context = (db: Queries): RequestContext => ({
+      auth,
+      accountId: auth.accountId,
+      requestId: request.id,
+      idempotencyKey,
+      apiVersion: request.stripeVersion,
+      now,
+      params,
+      expand,
+      path: request.params as Record<string, string>,
+      url,
+      db,
+      emit: async (type, object, previous) => {
+        if (!isWrite) throw new Error(`event ${type} emitted by a read`);
+        const event = buildEvent(type, object, { now, request: { id: request.id, idempotency_key: idempotencyKey } }, previous);
+        await db.insertEvent(auth.accountId, event);
+      },
+    });
+
+    try {
+      const body = isWrite
+        ? await store.transaction(async (tx) => {
+            const json = await render(tx, auth.accountId, await route.handler(context(tx)), expand);
+            if (scope) await tx.completeIdempotencyKey(scope, 200, json);
+            return json;
+          })
+        : await render(store.read, auth.accountId, await route.handler(context(store.read)), expand);
+      return sendJson(reply, 200, body);
+    } catch (error) {
+      if (scope) await settleFailedClaim(scope, error);
+      throw error;
+    }
+  }
+
+  /** Stripe keeps the result of a request that began executing; a request refused before that may be retried. */
+  async function settleFailedClaim(scope: IdempotencyScope, error: unknown): Promise<void> {
+    if (error instanceof StripeError && !error.beforeExecution && error.statusCode < 500) {
+      const json = JSON.stringify(errorResponse(error));
+      await store.transaction((tx) => tx.completeIdempotencyKey(scope, error.statusCode, json));
+    } else {
+      await store.transaction((tx) => tx.deleteIdempotencyKey(scope));
+    }
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0];
+    const known = operationsMatching(path).find((op) => op.method === request.method);
+    const error = known
+      ? invalidRequest(`Kassa does not implement ${request.method} ${known.path} yet (${known.operationId} in Stripe's API).`, { status: 404 })
+      : invalidRequest(`Unrecognized request URL (${request.method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, { status: 404 });
+    return reply.code(404).send(errorResponse(error));
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    let stripeError: StripeError;
+    if (error instanceof StripeError) {
+      stripeError = error;
+    } else if (typeof (error as { statusCode?: number }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500) {
+      const status = (error as { statusCode: number }).statusCode;
+      stripeError = invalidRequest(status === 413 ? `Request body is larger than ${MAX_BODY_BYTES} bytes.` : `Invalid request: ${(error as Error).message}`, {
+        status: status === 413 || status === 415 ? 400 : status,
+      });
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      stripeError = apiError();
+    }
+    return reply.code(stripeError.statusCode).send(errorResponse(stripeError));
+  });
+
+  // Idempotency records older than Stripe's retention are pruned.
+  const pruner = setInterval(() => {
+    store.transaction((tx) => tx.pruneIdempotencyKeys(clock.now() - RETENTION_SECONDS)).catch((error) => app.log.warn({ err: error }, 'pruning idempotency keys failed'));
+  }, 60 * 60 * 1000);
+  pruner.unref();
+  app.addHook('onClose', async () => clearInterval(pruner));
+
+  return app as unknown as FastifyInstance;
+}
+
+function authorize(route: Route, auth: Auth, request: FastifyRequest): void {
+  if (auth.kind === 'publishable' && !route.publishable) {
+    throw new StripeError(
+      401,
+      {
+        type: 'invalid_request_error',
+        code: 'secret_key_required',
+        message: 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
+      },
+      { beforeExecution: true },
+    );
+  }
+  const asAccount = headerValue(request.headers['stripe-account']);
+  if (asAccount !== null && asAccount !== auth.accountId) {
+    throw permissionError(`The provided key does not have access to account '${asAccount}' (or that account does not exist). Application access may have been revoked.`);
+  }
+}
+
+async function render(db: Queries, accountId: string, result: RouteResult, expand: string[]): Promise<string> {
+  if (result instanceof RawJson) {
+    if (expand.length === 0) return result.json;
+    result = JSON.parse(result.json) as ApiObject;
+  }
+  if (expand.length > 0) await expandResponse(db, accountId, result, expand);
+  return JSON.stringify(result);
+}
+
+function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value === undefined || value === '' ? null : value;
+}
+
+function parseBody(parse: (body: Buffer) => Record<string, unknown>, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  try {
+    done(null, parse(body));
+  } catch (error) {
+    done(error as Error);
+  }
+}

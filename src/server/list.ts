@@ -1,0 +1,75 @@
+// Stripe's list envelope and cursor pagination, for every list endpoint.
+import type { Filter, Queries } from '../store/store.js';
+import { invalidParam, invalidRequest } from './errors.js';
+import type { ApiObject } from './resources.js';
+
+export interface ListParams {
+  limit?: number;
+  starting_after?: string;
+  ending_before?: string;
+  created?: number | RangeParam;
+}
+
+export interface RangeParam {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export interface ListEnvelope {
+  object: 'list';
+  data: ApiObject[];
+  has_more: boolean;
+  url: string;
+}
+
+export function listLimit(limit: number | '' | undefined, param = 'limit'): number {
+  if (limit === undefined || limit === '') return 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidParam(`Invalid ${param}: must be between 1 and 100`, param);
+  }
+  return limit;
+}
+
+/** `created=123` or `created[gte]=...`, as filters on a column. */
+export function rangeFilters(field: string, value: number | RangeParam | '' | undefined): Filter[] {
+  if (value === undefined || value === '') return [];
+  if (typeof value === 'number') return [{ field, op: '=', value }];
+  const ops = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+  return (Object.keys(ops) as Array<keyof typeof ops>).filter((k) => typeof value[k] === 'number').map((k) => ({ field, op: ops[k], value: value[k] }));
+}
+
+export async function listPage(
+  db: Queries,
+  options: { table: 'objects' | 'events'; accountId: string; type?: string; url: string; filters: Filter[]; params: ListParams },
+): Promise<ListEnvelope> {
+  const { params } = options;
+  if (params.starting_after && params.ending_before) {
+    throw invalidParam('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+  }
+  const limit = listLimit(params.limit);
+  const cursorParam = params.starting_after ? 'starting_after' : params.ending_before ? 'ending_before' : undefined;
+  let cursor: number | undefined;
+  if (cursorParam) {
+    const cursorId = params[cursorParam] as string;
+    cursor = await db.seqOf(options.table, options.accountId, cursorId);
+    if (cursor === undefined) {
+      throw invalidRequest(`No such ${options.type ?? 'event'}: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
+    }
+  }
+  const rows = await db.list({
+    table: options.table,
+    accountId: options.accountId,
+    type: options.type,
+    filters: options.filters,
+    limit,
+    startingAfter: cursorParam === 'starting_after' ? cursor : undefined,
+    endingBefore: cursorParam === 'ending_before' ? cursor : undefined,
+  });
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  // ending_before walks towards newer objects; the page is still shown newest first.
+  if (cursorParam === 'ending_before') page.reverse();
+  return { object: 'list', data: page.map((row) => JSON.parse(row.doc) as ApiObject), has_more: hasMore, url: options.url };
+}

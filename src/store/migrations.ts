@@ -1,0 +1,90 @@
+// Schema migrations, applied in order at start. Each has a SQLite and a
+// PostgreSQL form of the same schema. Never edit a released migration: add one.
+import type { Dialect, Driver } from './driver.js';
+
+interface Migration {
+  id: number;
+  name: string;
+  sql: (dialect: Dialect) => string;
+}
+
+const serial = (d: Dialect) => (d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY');
+const json = (d: Dialect, field: string) => (d === 'sqlite' ? `json_extract(doc, '$.${field}')` : `((doc::jsonb) ->> '${field}')`);
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'accounts, objects, events, idempotency keys',
+    sql: (d) => `
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        created BIGINT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        kind TEXT NOT NULL,
+        masked TEXT NOT NULL,
+        created BIGINT NOT NULL
+      );
+      CREATE INDEX api_keys_by_account ON api_keys (account_id);
+
+      CREATE TABLE objects (
+        seq ${serial(d)},
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX objects_by_type ON objects (account_id, type, deleted, seq);
+      CREATE INDEX objects_by_created ON objects (account_id, type, created);
+      CREATE INDEX customers_by_email ON objects (account_id, ${json(d, 'email')}) WHERE type = 'customer';
+
+      CREATE TABLE events (
+        seq ${serial(d)},
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        doc TEXT NOT NULL,
+        dispatched INTEGER NOT NULL DEFAULT 0,
+        claimed_until BIGINT
+      );
+      CREATE INDEX events_by_account ON events (account_id, seq);
+      CREATE INDEX events_by_type ON events (account_id, type, seq);
+      CREATE INDEX events_undispatched ON events (seq) WHERE dispatched = 0;
+
+      CREATE TABLE idempotency_keys (
+        account_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        locked_until BIGINT,
+        response_status INTEGER,
+        response_body TEXT,
+        PRIMARY KEY (account_id, key_id, idempotency_key)
+      );
+      CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created);
+    `,
+  },
+];
+
+export async function migrate(driver: Driver): Promise<void> {
+  await driver.exclusive(async (db) => {
+    await db.run('CREATE TABLE IF NOT EXISTS kassa_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)');
+    const done = new Set((await db.all<{ id: number }>('SELECT id FROM kassa_migrations')).map((r) => Number(r.id)));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.id)) continue;
+      for (const statement of migration.sql(driver.dialect).split(';').map((s) => s.trim()).filter(Boolean)) {
+        await db.run(statement);
+      }
+      await db.run('INSERT INTO kassa_migrations (id, name, applied) VALUES (?, ?, ?)', [migration.id, migration.name, Math.floor(Date.now() / 1000)]);
+    }
+  });
+}

@@ -1,0 +1,322 @@
+// Kassa's storage: API objects as JSON documents in Stripe's own shape, the
+// event outbox, accounts and keys, idempotency records. The same queries run
+// on SQLite and PostgreSQL.
+import type { Dialect, Driver, SqlConnection } from './driver.js';
+import { migrate } from './migrations.js';
+import { openPostgres } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+
+export interface StoredRow {
+  id: string;
+  type: string;
+  seq: number;
+  deleted: boolean;
+  /** The API object as stored JSON text. */
+  doc: string;
+}
+
+/** A list filter on a column, or on a field of the stored document (`doc.email`). */
+export interface Filter {
+  field: string;
+  op: '=' | '>' | '>=' | '<' | '<=' | 'in';
+  value: unknown;
+}
+
+export interface ListQuery {
+  table: 'objects' | 'events';
+  accountId: string;
+  /** Object type, for the objects table. */
+  type?: string;
+  filters: Filter[];
+  limit: number;
+  startingAfter?: number;
+  endingBefore?: number;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  requestId: string;
+  lockedUntil: number | null;
+  responseStatus: number | null;
+  responseBody: string | null;
+  created: number;
+}
+
+export interface AccountRow {
+  id: string;
+  created: number;
+  isDefault: boolean;
+  doc: string;
+}
+
+export interface KeyRow {
+  hash: string;
+  accountId: string;
+  kind: 'secret' | 'publishable';
+  masked: string;
+  created: number;
+}
+
+const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
+
+export class Queries {
+  constructor(private readonly db: SqlConnection) {}
+
+  get dialect(): Dialect {
+    return this.db.dialect;
+  }
+
+  private fieldSql(field: string): string {
+    if (COLUMNS.has(field)) return field;
+    const match = /^doc\.([a-z_]+)$/.exec(field);
+    if (!match) throw new Error(`unknown filter field ${field}`);
+    return this.db.dialect === 'sqlite' ? `json_extract(doc, '$.${match[1]}')` : `((doc::jsonb) ->> '${match[1]}')`;
+  }
+
+  // ----- objects
+
+  async getObject(accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
+    const lock = options.forUpdate && this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await this.db.all<StoredRow>(
+      `SELECT id, type, seq, deleted, doc FROM objects WHERE id = ? AND account_id = ?${lock}`,
+      [id, accountId],
+    );
+    const row = rows[0];
+    return row && { ...row, deleted: Boolean(row.deleted) };
+  }
+
+  async insertObject(accountId: string, object: { id: string; object: string; created: number }): Promise<void> {
+    await this.db.run('INSERT INTO objects (id, account_id, type, created, doc) VALUES (?, ?, ?, ?, ?)', [
+      object.id,
+      accountId,
+      object.object,
+      object.created,
+      JSON.stringify(object),
+    ]);
+  }
+
+  async updateObject(accountId: string, object: { id: string }): Promise<void> {
+    await this.db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+  }
+
+  /** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */
+  async markDeleted(accountId: string, object: { id: string }): Promise<void> {
+    await this.db.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+  }
+
+  async seqOf(table: 'objects' | 'events', accountId: string, id: string): Promise<number | undefined> {
+    const rows = await this.db.all<{ seq: number }>(`SELECT seq FROM ${table} WHERE id = ? AND account_id = ?`, [id, accountId]);
+    return rows[0]?.seq;
+  }
+
+  /** Newest first. Returns up to `limit + 1` rows so the caller can tell `has_more`. */
+  async list(query: ListQuery): Promise<StoredRow[]> {
+    const where = ['account_id = ?'];
+    const params: unknown[] = [query.accountId];
+    if (query.table === 'objects') {
+      where.push('type = ?', 'deleted = 0');
+      params.push(query.type);
+    }
+    for (const filter of query.filters) {
+      const field = this.fieldSql(filter.field);
+      if (filter.op === 'in') {
+        const values = filter.value as unknown[];
+        where.push(`${field} IN (${values.map(() => '?').join(', ')})`);
+        params.push(...values);
+      } else {
+        where.push(`${field} ${filter.op} ?`);
+        params.push(filter.value);
+      }
+    }
+    const backwards = query.endingBefore !== undefined;
+    if (query.startingAfter !== undefined) {
+      where.push('seq < ?');
+      params.push(query.startingAfter);
+    } else if (backwards) {
+      where.push('seq > ?');
+      params.push(query.endingBefore);
+    }
+    const columns = query.table === 'objects' ? 'id, type, seq, deleted, doc' : 'id, type, seq, 0 AS deleted, doc';
+    const sql = `SELECT ${columns} FROM ${query.table} WHERE ${where.join(' AND ')} ORDER BY seq ${backwards ? 'ASC' : 'DESC'} LIMIT ?`;
+    params.push(query.limit + 1);
+    const rows = await this.db.all<StoredRow>(sql, params);
+    return rows.map((r) => ({ ...r, deleted: Boolean(r.deleted) }));
+  }
+
+  /** Live objects of one type, newest first, older than `beforeSeq`: for search. */
+  async scanObjects(accountId: string, type: string, beforeSeq: number | undefined, limit: number): Promise<StoredRow[]> {
+    const rows = await this.db.all<StoredRow>(
+      `SELECT id, type, seq, deleted, doc FROM objects WHERE account_id = ? AND type = ? AND deleted = 0 AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      [accountId, type, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
+    );
+    return rows.map((r) => ({ ...r, deleted: false }));
+  }
+
+  // ----- events (the outbox)
+
+  async insertEvent(accountId: string, event: { id: string; type: string; created: number }): Promise<void> {
+    await this.db.run('INSERT INTO events (id, account_id, type, created, doc) VALUES (?, ?, ?, ?, ?)', [
+      event.id,
+      accountId,
+      event.type,
+      event.created,
+      JSON.stringify(event),
+    ]);
+  }
+
+  async getEvent(accountId: string, id: string): Promise<StoredRow | undefined> {
+    const rows = await this.db.all<StoredRow>('SELECT id, type, seq, 0 AS deleted, doc FROM events WHERE id = ? AND account_id = ?', [id, accountId]);
+    return rows[0] && { ...rows[0], deleted: false };
+  }
+
+  // ----- accounts and keys
+
+  async insertAccount(account: AccountRow): Promise<void> {
+    await this.db.run('INSERT INTO accounts (id, created, is_default, doc) VALUES (?, ?, ?, ?)', [
+      account.id,
+      account.created,
+      account.isDefault ? 1 : 0,
+      account.doc,
+    ]);
+  }
+
+  async defaultAccount(): Promise<AccountRow | undefined> {
+    const rows = await this.db.all<{ id: string; created: number; doc: string }>('SELECT id, created, doc FROM accounts WHERE is_default = 1');
+    return rows[0] && { ...rows[0], isDefault: true };
+  }
+
+  async listAccounts(): Promise<Array<AccountRow & { keys: KeyRow[] }>> {
+    const accounts = await this.db.all<{ id: string; created: number; is_default: number; doc: string }>('SELECT id, created, is_default, doc FROM accounts ORDER BY created, id');
+    const keys = await this.db.all<{ hash: string; account_id: string; kind: KeyRow['kind']; masked: string; created: number }>(
+      'SELECT hash, account_id, kind, masked, created FROM api_keys ORDER BY created',
+    );
+    return accounts.map((a) => ({
+      id: a.id,
+      created: a.created,
+      isDefault: Boolean(a.is_default),
+      doc: a.doc,
+      keys: keys.filter((k) => k.account_id === a.id).map((k) => ({ hash: k.hash, accountId: k.account_id, kind: k.kind, masked: k.masked, created: k.created })),
+    }));
+  }
+
+  async insertKey(key: KeyRow): Promise<void> {
+    await this.db.run('INSERT INTO api_keys (hash, account_id, kind, masked, created) VALUES (?, ?, ?, ?, ?)', [
+      key.hash,
+      key.accountId,
+      key.kind,
+      key.masked,
+      key.created,
+    ]);
+  }
+
+  async findKey(hash: string): Promise<KeyRow | undefined> {
+    const rows = await this.db.all<{ hash: string; account_id: string; kind: KeyRow['kind']; masked: string; created: number }>(
+      'SELECT hash, account_id, kind, masked, created FROM api_keys WHERE hash = ?',
+      [hash],
+    );
+    const row = rows[0];
+    return row && { hash: row.hash, accountId: row.account_id, kind: row.kind, masked: row.masked, created: row.created };
+  }
+
+  // ----- idempotency keys
+
+  async insertIdempotencyKey(scope: IdempotencyScope, record: { fingerprint: string; requestId: string; lockedUntil: number; created: number }): Promise<boolean> {
+    const changes = await this.db.run(
+      `INSERT INTO idempotency_keys (account_id, key_id, idempotency_key, created, fingerprint, request_id, locked_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [scope.accountId, scope.keyId, scope.key, record.created, record.fingerprint, record.requestId, record.lockedUntil],
+    );
+    return changes === 1;
+  }
+
+  async getIdempotencyKey(scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {
+    const rows = await this.db.all<{
+      fingerprint: string;
+      request_id: string;
+      locked_until: number | null;
+      response_status: number | null;
+      response_body: string | null;
+      created: number;
+    }>(
+      `SELECT fingerprint, request_id, locked_until, response_status, response_body, created FROM idempotency_keys
+       WHERE account_id = ? AND key_id = ? AND idempotency_key = ?`,
+      [scope.accountId, scope.keyId, scope.key],
+    );
+    const row = rows[0];
+    return (
+      row && {
+        fingerprint: row.fingerprint,
+        requestId: row.request_id,
+        lockedUntil: row.locked_until,
+        responseStatus: row.response_status,
+        responseBody: row.response_body,
+        created: row.created,
+      }
+    );
+  }
+
+  /** Takes over a claim whose holder died (its lock ran out before it finished). */
+  async takeOverIdempotencyKey(scope: IdempotencyScope, record: { fingerprint: string; requestId: string; lockedUntil: number; now: number }): Promise<boolean> {
+    const changes = await this.db.run(
+      `UPDATE idempotency_keys SET fingerprint = ?, request_id = ?, locked_until = ?
+       WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND response_status IS NULL AND locked_until < ?`,
+      [record.fingerprint, record.requestId, record.lockedUntil, scope.accountId, scope.keyId, scope.key, record.now],
+    );
+    return changes === 1;
+  }
+
+  async completeIdempotencyKey(scope: IdempotencyScope, status: number, body: string): Promise<void> {
+    await this.db.run(
+      `UPDATE idempotency_keys SET response_status = ?, response_body = ?, locked_until = NULL
+       WHERE account_id = ? AND key_id = ? AND idempotency_key = ?`,
+      [status, body, scope.accountId, scope.keyId, scope.key],
+    );
+  }
+
+  async deleteIdempotencyKey(scope: IdempotencyScope): Promise<void> {
+    await this.db.run('DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ?', [scope.accountId, scope.keyId, scope.key]);
+  }
+
+  async pruneIdempotencyKeys(olderThan: number): Promise<number> {
+    return this.db.run('DELETE FROM idempotency_keys WHERE created < ?', [olderThan]);
+  }
+}
+
+export interface IdempotencyScope {
+  accountId: string;
+  keyId: string;
+  key: string;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Committed data, outside any transaction. */
+  readonly read: Queries;
+  transaction<T>(fn: (tx: Queries) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreConfig {
+  /** `postgres://...` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  databaseUrl?: string;
+  sqlitePath?: string;
+  poolSize?: number;
+}
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const url = config.databaseUrl;
+  const driver: Driver =
+    url && /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, { poolSize: config.poolSize }) : openSqlite(config.sqlitePath ?? ':memory:');
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    dialect: driver.dialect,
+    read: new Queries(driver.reader),
+    transaction: (fn) => driver.transaction((connection) => fn(new Queries(connection))),
+    close: () => driver.close(),
+  };
+}
