@@ -1,0 +1,53 @@
+// Starts a real Kassa server on a random loopback port for a test, with the
+// official Stripe SDK pointed at it.
+import Stripe from 'stripe';
+import { createAccount, type CreatedAccount } from '../../src/accounts/accounts.js';
+import { createKassa } from '../../src/kassa.js';
+import type { Clock } from '../../src/server/clock.js';
+import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
+
+export interface TestKassa {
+  url: string;
+  port: number;
+  store: Store;
+  account: CreatedAccount;
+  /** The official SDK with the account's secret key. */
+  stripe: Stripe;
+  clientFor(secretKey: string, options?: Stripe.StripeConfig): Stripe;
+  newAccount(): Promise<CreatedAccount>;
+  close(): Promise<void>;
+}
+
+export const testClock = () => {
+  let now = Math.floor(Date.now() / 1000);
+  const clock: Clock & { set(t: number): void; advance(s: number): void } = {
+    now: () => now,
+    set: (t) => (now = t),
+    advance: (s) => (now += s),
+  };
+  return clock;
+};
+
+export async function startKassa(config: StoreConfig, options: { clock?: Clock } = {}): Promise<TestKassa> {
+  const store = await openStore(config);
+  const app = createKassa({ store, clock: options.clock, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  const clientFor = (secretKey: string, extra: Stripe.StripeConfig = {}) =>
+    new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false, ...extra });
+  const newAccount = () => createAccount(store, { now: Math.floor(Date.now() / 1000) });
+  const account = await newAccount();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    account,
+    stripe: clientFor(account.secret_key),
+    clientFor,
+    newAccount,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
