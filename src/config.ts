@@ -14,10 +14,12 @@ export interface Config {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?: string; port?: string } = {}): Config {
   const dataDir = resolve(env.KASSA_DATA_DIR || '.kassa');
-  const port = Number(flags.port ?? env.PORT ?? 4242);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.PORT}`);
+  // An empty PORT means unset (Number('') would be 0: a random port).
+  const given = flags.port ?? (env.PORT || undefined);
+  const port = given === undefined ? 4242 : Number(given);
+  if (given?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: '${given}'`);
   return {
-    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    host: flags.host ?? (env.HOST || '127.0.0.1'),
     port,
     dataDir,
     store: { databaseUrl: env.DATABASE_URL || undefined, sqlitePath: join(dataDir, 'kassa.db') },

@@ -1,6 +1,6 @@
 // Accounts own every object. Each has a test secret key and a test
 // publishable key, stored hashed.
-import type { Store } from '../store/store.js';
+import type { Queries, Store } from '../store/store.js';
 import { newId } from '../server/ids.js';
 import { hashKey, keyKind, maskKey, newApiKey } from './keys.js';
 
@@ -18,18 +18,20 @@ export interface AccountOptions {
 }
 
 export async function createAccount(store: Store, options: AccountOptions): Promise<CreatedAccount> {
+  return store.transaction((tx) => insertAccount(tx, options));
+}
+
+async function insertAccount(tx: Queries, options: AccountOptions): Promise<CreatedAccount> {
   const secretKey = options.secretKey ?? newApiKey('secret');
   const publishableKey = options.publishableKey ?? newApiKey('publishable');
   if (keyKind(secretKey) !== 'secret') throw new Error('a secret key must start with sk_test_');
   if (keyKind(publishableKey) !== 'publishable') throw new Error('a publishable key must start with pk_test_');
   const id = newId('acct');
   const doc = { id, object: 'account', created: options.now, livemode: false };
-  await store.transaction(async (tx) => {
-    await tx.insertAccount({ id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
-    for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {
-      await tx.insertKey({ hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
-    }
-  });
+  await tx.insertAccount({ id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
+  for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {
+    await tx.insertKey({ hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
+  }
   return { id, secret_key: secretKey, publishable_key: publishableKey };
 }
 
@@ -45,23 +47,28 @@ export interface DefaultAccount {
  * KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY are added to it if it lacks them.
  */
 export async function ensureDefaultAccount(store: Store, options: { secretKey?: string; publishableKey?: string; now: number }): Promise<DefaultAccount> {
-  const existing = await store.read.defaultAccount();
-  if (!existing) {
-    const created = await createAccount(store, { ...options, isDefault: true });
+  // One transaction that excludes other processes' account writes: servers
+  // started together on an empty database would otherwise each make a default
+  // account (or fail on the duplicate keys they were given).
+  const outcome = await store.transaction(async (tx) => {
+    await tx.lockAccounts();
+    const existing = await tx.defaultAccount();
+    if (!existing) return { created: await insertAccount(tx, { ...options, isDefault: true }) };
+    for (const key of [options.secretKey, options.publishableKey]) {
+      if (!key) continue;
+      const kind = keyKind(key);
+      if (!kind) throw new Error(`not a test API key: ${maskKey(key)}`);
+      const found = await tx.findKey(hashKey(key));
+      if (found && found.accountId !== existing.id) throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
+      if (!found) await tx.insertKey({ hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now });
+    }
+    return { existing };
+  });
+  if (outcome.created) {
+    const created = outcome.created;
     return { id: created.id, keys: created, masked: [maskKey(created.secret_key), maskKey(created.publishable_key)] };
   }
-  const given: string[] = [];
-  for (const key of [options.secretKey, options.publishableKey]) {
-    if (!key) continue;
-    const kind = keyKind(key);
-    if (!kind) throw new Error(`not a test API key: ${maskKey(key)}`);
-    const found = await store.read.findKey(hashKey(key));
-    if (found && found.accountId !== existing.id) throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
-    if (!found) {
-      await store.transaction((tx) => tx.insertKey({ hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now }));
-    }
-    given.push(key);
-  }
+  const existing = outcome.existing;
   const accounts = await store.read.listAccounts();
   const masked = accounts.find((a) => a.id === existing.id)?.keys.map((k) => k.masked) ?? [];
   const keys =

@@ -14,6 +14,16 @@ Environment: DATABASE_URL (postgres://... to use PostgreSQL), KASSA_DATA_DIR,
 HOST, PORT, KASSA_SECRET_KEY, KASSA_PUBLISHABLE_KEY, KASSA_LOG_LEVEL.`;
 
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    // Bad flags, a port in use, an unreachable database: a message, not a stack trace.
+    console.error(`kassa: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

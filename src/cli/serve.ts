@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ensureDefaultAccount } from '../accounts/accounts.js';
+import { ensureDefaultAccount, type DefaultAccount } from '../accounts/accounts.js';
 import { describeStore, loadConfig } from '../config.js';
 import { createKassa } from '../kassa.js';
 import { systemClock } from '../server/clock.js';
@@ -9,9 +9,18 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   const config = loadConfig(process.env, flags);
   const logger = pino({ level: config.logLevel });
   const store = await openStore(config.store);
-  const account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
+  let account: DefaultAccount;
+  let address: string;
   const app = createKassa({ store, logger });
-  const address = await app.listen({ host: config.host, port: config.port });
+  try {
+    account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Close the database so that the process can exit (a PostgreSQL pool keeps it alive).
+    await app.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
 
   console.log(`Kassa is listening on ${address} (${describeStore(config.store)})`);
   console.log(`Default account ${account.id}`);

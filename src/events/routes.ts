@@ -28,20 +28,10 @@ export const eventRoutes: Route[] = [
       const { type, types } = ctx.params;
       if (type) {
         // `type` takes a `*` wildcard: `customer.*`.
-        if (type.includes('*')) filters.push(...wildcard(type));
-        else filters.push({ field: 'type', op: '=', value: type });
+        filters.push({ field: 'type', op: type.includes('*') ? 'glob' : '=', value: type });
       }
       if (types?.length) filters.push({ field: 'type', op: 'in', value: types });
       return listPage(ctx.db, { table: 'events', accountId: ctx.accountId, url: '/v1/events', filters, params: ctx.params });
     },
   },
 ];
-
-function wildcard(pattern: string): Filter[] {
-  const prefix = pattern.slice(0, pattern.indexOf('*'));
-  // Types are ASCII; every type with the prefix sorts between it and prefix + '~'.
-  return [
-    { field: 'type', op: '>=', value: prefix },
-    { field: 'type', op: '<', value: `${prefix}~` },
-  ];
-}

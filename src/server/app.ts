@@ -12,7 +12,7 @@ import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './b
 import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
 import { expandResponse } from './expand.js';
-import { checkIdempotencyKey, claimIdempotencyKey, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
+import { checkIdempotencyKey, claimIdempotencyKey, idempotencyKeyInUse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
 import { newId } from './ids.js';
 import { coerceParams, type ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
@@ -45,6 +45,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => newId('req'),
     requestIdHeader: false,
+    // Paths the router cannot read (bad percent-encoding, a segment over maxParamLength) skip the hooks: Stripe's shape here too.
+    frameworkErrors: (error, request, reply) => {
+      const path = request.url.split('?')[0];
+      const why = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 500 characters' : 'the path is not valid percent-encoded UTF-8';
+      const stripeError = invalidRequest(`Invalid request URL (${request.method}: ${path}): ${why}.`);
+      (reply as FastifyReply).header('Request-Id', request.id).header('Stripe-Version', API_VERSION).code(400).send(errorResponse(stripeError));
+    },
     routerOptions: {
       ignoreTrailingSlash: true,
       maxParamLength: 500,
@@ -141,24 +148,25 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const body = isWrite
         ? await store.transaction(async (tx) => {
             const json = await render(tx, auth.accountId, await route.handler(context(tx)), expand);
-            if (scope) await tx.completeIdempotencyKey(scope, 200, json);
+            // A claim taken over while this request ran (its lock ran out) belongs to another request now: roll back.
+            if (scope && !(await tx.completeIdempotencyKey(scope, request.id, 200, json))) throw idempotencyKeyInUse(scope.key);
             return json;
           })
         : await render(store.read, auth.accountId, await route.handler(context(store.read)), expand);
       return sendJson(reply, 200, body);
     } catch (error) {
-      if (scope) await settleFailedClaim(scope, error);
+      if (scope) await settleFailedClaim(scope, request.id, error);
       throw error;
     }
   }
 
   /** Stripe keeps the result of a request that began executing; a request refused before that may be retried. */
-  async function settleFailedClaim(scope: IdempotencyScope, error: unknown): Promise<void> {
+  async function settleFailedClaim(scope: IdempotencyScope, requestId: string, error: unknown): Promise<void> {
     if (error instanceof StripeError && !error.beforeExecution && error.statusCode < 500) {
       const json = JSON.stringify(errorResponse(error));
-      await store.transaction((tx) => tx.completeIdempotencyKey(scope, error.statusCode, json));
+      await store.transaction((tx) => tx.completeIdempotencyKey(scope, requestId, error.statusCode, json));
     } else {
-      await store.transaction((tx) => tx.deleteIdempotencyKey(scope));
+      await store.transaction((tx) => tx.deleteIdempotencyKey(scope, { requestId }));
     }
   }
 

@@ -24,6 +24,18 @@ export function checkIdempotencyKey(key: string): void {
   }
 }
 
+export function idempotencyKeyInUse(key: string): StripeError {
+  return new StripeError(
+    409,
+    {
+      type: 'invalid_request_error',
+      code: 'idempotency_key_in_use',
+      message: `There is currently another in-progress request using this Stripe-Idempotency-Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+    },
+    { beforeExecution: true },
+  );
+}
+
 export async function claimIdempotencyKey(
   store: Store,
   scope: IdempotencyScope,
@@ -35,7 +47,7 @@ export async function claimIdempotencyKey(
     const existing = await store.read.getIdempotencyKey(scope);
     if (!existing) continue; // pruned or released meanwhile
     if (existing.created < request.now - RETENTION_SECONDS) {
-      await store.transaction((tx) => tx.deleteIdempotencyKey(scope));
+      await store.transaction((tx) => tx.deleteIdempotencyKey(scope, { createdBefore: request.now - RETENTION_SECONDS }));
       continue;
     }
     if (existing.fingerprint !== request.fingerprint) {
@@ -48,15 +60,7 @@ export async function claimIdempotencyKey(
     }
     const takenOver = await store.transaction((tx) => tx.takeOverIdempotencyKey(scope, { ...record, now: request.now }));
     if (takenOver) return { replay: false };
-    throw new StripeError(
-      409,
-      {
-        type: 'invalid_request_error',
-        code: 'idempotency_key_in_use',
-        message: `There is currently another in-progress request using this Stripe-Idempotency-Key (that probably means you submitted twice, and the other request is still going through): ${scope.key}. Please try again later.`,
-      },
-      { beforeExecution: true },
-    );
+    throw idempotencyKeyInUse(scope.key);
   }
   throw new StripeError(409, { type: 'invalid_request_error', code: 'lock_timeout', message: 'This idempotency key is being changed by another request. Please try again.' }, { beforeExecution: true });
 }

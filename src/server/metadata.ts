@@ -14,14 +14,14 @@ export function applyMetadata(current: Metadata, update: Metadata | '' | undefin
   if (update === '') return {};
   const next: Metadata = { ...current };
   for (const [key, value] of Object.entries(update)) {
-    if (key.length > MAX_KEY_LENGTH || /[[\]]/.test(key) || key === '') {
+    if (chars(key) > MAX_KEY_LENGTH || /[[\]]/.test(key) || key === '') {
       throw invalidParam(
         `Metadata keys must be at most ${MAX_KEY_LENGTH} characters long and cannot contain '[' or ']'. The key '${key.slice(0, 60)}' is invalid.`,
         `metadata[${key.slice(0, 60)}]`,
       );
     }
-    if (value.length > MAX_VALUE_LENGTH) {
-      throw invalidParam(`Metadata values can have up to ${MAX_VALUE_LENGTH} characters, but you passed in a value that is ${value.length} characters.`, `metadata[${key}]`);
+    if (chars(value) > MAX_VALUE_LENGTH) {
+      throw invalidParam(`Metadata values can have up to ${MAX_VALUE_LENGTH} characters, but you passed in a value that is ${chars(value)} characters.`, `metadata[${key}]`);
     }
     if (value === '') delete next[key];
     else next[key] = value;
@@ -30,4 +30,9 @@ export function applyMetadata(current: Metadata, update: Metadata | '' | undefin
     throw invalidParam(`You can have at most ${MAX_KEYS} keys in metadata.`, 'metadata');
   }
   return next;
+}
+
+/** Characters as Stripe counts them (code points): an emoji is one. */
+function chars(text: string): number {
+  return [...text].length;
 }

@@ -86,14 +86,15 @@ function coerceObject(schema: ParamSchema, value: unknown, path: string): Params
   const out: Params = {};
   const input = value as Params;
   for (const [key, item] of Object.entries(input)) {
-    const property = schema.properties?.[key];
+    // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
+    const property = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     const keyPath = child(path, key);
     if (property) {
-      out[key] = coerce(property, item, keyPath);
+      setOwn(out, key, coerce(property, item, keyPath));
     } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-      out[key] = coerce(schema.additionalProperties, item, keyPath);
+      setOwn(out, key, coerce(schema.additionalProperties, item, keyPath));
     } else if (schema.additionalProperties === true || (!schema.properties && schema.type === 'object' && schema.additionalProperties === undefined)) {
-      out[key] = item;
+      setOwn(out, key, item);
     } else {
       throw invalidParam(`Received unknown parameter: ${keyPath}`, keyPath, 'parameter_unknown');
     }
@@ -114,6 +115,11 @@ function coerceObject(schema: ParamSchema, value: unknown, path: string): Params
     }
   }
   return out;
+}
+
+/** `out[key] = value` that stores a `__proto__` key as data instead of replacing the prototype. */
+function setOwn(out: Params, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function coerceArray(schema: ParamSchema, value: unknown, path: string): unknown[] {
@@ -168,7 +174,8 @@ function coerceString(schema: ParamSchema, value: unknown, path: string): string
     if (text === '') return '';
     throw invalidParam(`Invalid ${path}: must be one of ${listOf(schema.enum)}`, path);
   }
-  if (schema.maxLength !== undefined && text.length > schema.maxLength) {
+  // Characters, not UTF-16 units: an emoji counts once.
+  if (schema.maxLength !== undefined && text.length > schema.maxLength && [...text].length > schema.maxLength) {
     throw invalidParam(`Invalid string: ${describe(text)}; must be at most ${schema.maxLength} characters`, path);
   }
   return text;

@@ -7,7 +7,7 @@ import type { ApiObject, Fields } from './resources.js';
 
 export type FieldKind = 'string' | 'number' | 'metadata';
 
-type Comparator = ':' | '~' | '>' | '<' | '>=' | '<=';
+type Comparator = ':' | '=' | '~' | '>' | '<' | '>=' | '<=';
 
 interface Clause {
   field: string;
@@ -20,7 +20,7 @@ interface Clause {
 export type Predicate = (object: ApiObject) => boolean;
 
 const MAX_CLAUSES = 10;
-const TOKEN = /\s*(-?)([a-z_]+(?:\.[a-z_]+)*)(?:\[(['"])((?:(?!\3).)*)\3\])?\s*(>=|<=|:|~|>|<)\s*(?:(['"])((?:\\.|(?!\6).)*)\6|(null)|(-?\d+(?:\.\d+)?))\s*/y;
+const TOKEN = /\s*(-?)([a-z_]+(?:\.[a-z_]+)*)(?:\[(['"])((?:(?!\3).)*)\3\])?\s*(>=|<=|:|~|>|<|=)\s*(?:(['"])((?:\\.|(?!\6).)*)\6|(null|NULL)|(-?\d+(?:\.\d+)?))\s*/y;
 
 export function parseSearchQuery(query: string, resource: string, fields: Record<string, FieldKind>): Predicate {
   const clauses: Clause[] = [];
@@ -40,19 +40,27 @@ export function parseSearchQuery(query: string, resource: string, fields: Record
     if ((kind === 'metadata') !== (metadataKey !== undefined)) {
       throw queryError(kind === 'metadata' ? `Search on \`${field}\` needs a key: ${field}['key']:'value'.` : `Field \`${field}\` has no keys.`);
     }
-    const value = isNull ? null : quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : Number(number);
-    if (kind === 'number' && (typeof value !== 'number' || comparator === '~')) throw queryError(`Field \`${field}\` takes a number and the comparators :, >, <, >= and <=.`);
+    let value = isNull ? null : quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : Number(number);
+    // Stripe makes quotation marks optional around numbers, not forbidden.
+    if (kind === 'number' && typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value)) value = Number(value);
+    if (kind === 'number' && (typeof value !== 'number' || comparator === '~')) throw queryError(`Field \`${field}\` takes a number and the comparators :, =, >, <, >= and <=.`);
     if (kind !== 'number' && comparator !== ':' && comparator !== '~') throw queryError(`Field \`${field}\` takes the comparators : and ~.`);
     if (comparator === '~' && (typeof value !== 'string' || value.length < 3)) throw queryError('A substring search (~) needs a quoted value of at least 3 characters.');
     clauses.push({ field, metadataKey, comparator: comparator as Comparator, value, negated: minus === '-' });
     position = TOKEN.lastIndex;
     if (position >= text.length) break;
-    const joiner = /(AND|OR)\s+/y;
+    // AND and OR ignore case; clauses separated by only a space are ANDed.
+    const joiner = /(AND|OR)\s+/iy;
     joiner.lastIndex = position;
     const join = joiner.exec(text);
-    if (!join) throw queryError(`Search query is invalid at character ${position + 1}: clauses are joined by AND or OR.`);
-    joiners.add(join[1]);
-    position = joiner.lastIndex;
+    if (join) {
+      joiners.add(join[1].toUpperCase());
+      position = joiner.lastIndex;
+    } else if (/\s$/.test(match[0])) {
+      joiners.add('AND');
+    } else {
+      throw queryError(`Search query is invalid at character ${position + 1}: clauses are joined by AND, OR or a space.`);
+    }
   }
   if (joiners.size > 1) throw queryError('Search queries cannot mix AND and OR.');
   if (clauses.length > MAX_CLAUSES) throw queryError(`Search queries can have at most ${MAX_CLAUSES} clauses.`);
@@ -68,6 +76,7 @@ function clauseTest(clause: Clause): Predicate {
     if (actual === null || actual === undefined) return false;
     switch (clause.comparator) {
       case ':':
+      case '=':
         return typeof clause.value === 'number' ? actual === clause.value : String(actual).toLowerCase() === clause.value.toLowerCase();
       case '~':
         return String(actual).toLowerCase().includes(String(clause.value).toLowerCase());

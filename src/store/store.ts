@@ -18,7 +18,8 @@ export interface StoredRow {
 /** A list filter on a column, or on a field of the stored document (`doc.email`). */
 export interface Filter {
   field: string;
-  op: '=' | '>' | '>=' | '<' | '<=' | 'in';
+  /** `glob`: the value is a pattern in which `*` matches any characters. */
+  op: '=' | '>' | '>=' | '<' | '<=' | 'in' | 'glob';
   value: unknown;
 }
 
@@ -123,6 +124,10 @@ export class Queries {
         const values = filter.value as unknown[];
         where.push(`${field} IN (${values.map(() => '?').join(', ')})`);
         params.push(...values);
+      } else if (filter.op === 'glob') {
+        // A pattern match, unlike a range of strings, does not depend on the database's collation.
+        where.push(this.db.dialect === 'sqlite' ? `${field} GLOB ?` : `${field} LIKE ? ESCAPE '\\'`);
+        params.push(globPattern(this.db.dialect, String(filter.value)));
       } else {
         where.push(`${field} ${filter.op} ?`);
         params.push(filter.value);
@@ -178,6 +183,15 @@ export class Queries {
       account.isDefault ? 1 : 0,
       account.doc,
     ]);
+  }
+
+  /**
+   * Keeps other transactions from writing accounts until this one ends, so
+   * processes starting together agree on one default account. (A SQLite
+   * write transaction already excludes the others: BEGIN IMMEDIATE.)
+   */
+  async lockAccounts(): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.run('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
   }
 
   async defaultAccount(): Promise<AccountRow | undefined> {
@@ -265,21 +279,40 @@ export class Queries {
     return changes === 1;
   }
 
-  async completeIdempotencyKey(scope: IdempotencyScope, status: number, body: string): Promise<void> {
-    await this.db.run(
+  /** Stores the response of request `requestId`; false if its claim was taken over meanwhile (then it must not commit). */
+  async completeIdempotencyKey(scope: IdempotencyScope, requestId: string, status: number, body: string): Promise<boolean> {
+    const changes = await this.db.run(
       `UPDATE idempotency_keys SET response_status = ?, response_body = ?, locked_until = NULL
-       WHERE account_id = ? AND key_id = ? AND idempotency_key = ?`,
-      [status, body, scope.accountId, scope.keyId, scope.key],
+       WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND request_id = ? AND response_status IS NULL`,
+      [status, body, scope.accountId, scope.keyId, scope.key, requestId],
     );
+    return changes === 1;
   }
 
-  async deleteIdempotencyKey(scope: IdempotencyScope): Promise<void> {
-    await this.db.run('DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ?', [scope.accountId, scope.keyId, scope.key]);
+  /**
+   * Deletes the record only as the caller last saw it (a claim of `requestId`,
+   * or a record created before `createdBefore`), never one that a concurrent
+   * request has put in its place.
+   */
+  async deleteIdempotencyKey(scope: IdempotencyScope, only: { requestId: string } | { createdBefore: number }): Promise<void> {
+    const [condition, value] = 'requestId' in only ? ['request_id = ?', only.requestId] : ['created < ?', only.createdBefore];
+    await this.db.run(`DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND ${condition}`, [
+      scope.accountId,
+      scope.keyId,
+      scope.key,
+      value,
+    ]);
   }
 
   async pruneIdempotencyKeys(olderThan: number): Promise<number> {
     return this.db.run('DELETE FROM idempotency_keys WHERE created < ?', [olderThan]);
   }
+}
+
+/** A `*` pattern in the engine's own syntax, every other character literal. */
+function globPattern(dialect: Dialect, pattern: string): string {
+  if (dialect === 'sqlite') return pattern.replace(/[?[]/g, (c) => `[${c}]`);
+  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
 }
 
 export interface IdempotencyScope {

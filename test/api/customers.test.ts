@@ -14,7 +14,7 @@ describeEachStore('customers through the official SDK', (target) => {
 
   test('create, retrieve, update, delete', async () => {
     const { stripe } = kassa;
-    const created: Stripe.Customer = await stripe.customers.create({
+    const created = await stripe.customers.create({
       email: 'ada@example.com',
       name: 'Ada Lovelace',
       phone: '+4712345678',

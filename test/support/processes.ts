@@ -1,0 +1,112 @@
+// Real `kassa serve` processes (and CLI runs) for multi-process tests.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StoreConfig } from '../../src/store/store.js';
+
+const BIN = fileURLToPath(new URL('../../bin/kassa.js', import.meta.url));
+const MAX_OUTPUT = 64 * 1024;
+
+export interface KassaProcess {
+  pid: number;
+  /** Resolves to the base URL once the server listens and answers /healthz. */
+  ready: Promise<string>;
+  /** What the process printed so far (the last 64 KiB), for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// If the test runner exits abruptly, take the servers along.
+process.once('exit', () => {
+  for (const child of running) if (child.pid) killQuietly(child.pid, 'SIGKILL');
+});
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The environment for Kassa processes on `store`, free of the test runner's own Kassa settings. */
+export function kassaEnv(store: StoreConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(DATABASE_URL|PORT|HOST|KASSA_.*)$/.test(name)) env[name] = value;
+  }
+  if (store.databaseUrl) {
+    env.DATABASE_URL = store.databaseUrl;
+  } else {
+    if (!store.sqlitePath || basename(store.sqlitePath) !== 'kassa.db') throw new Error('kassaEnv needs a SQLite path ending in kassa.db');
+    env.KASSA_DATA_DIR = dirname(store.sqlitePath);
+  }
+  return { ...env, KASSA_LOG_LEVEL: 'warn', ...extra };
+}
+
+/** Starts `kassa serve --port 0` and learns its address from what it prints. */
+export function spawnServe(env: NodeJS.ProcessEnv): KassaProcess {
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!child.pid) throw new Error('could not start kassa serve');
+  running.add(child);
+  let output = '';
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    });
+  });
+  const listening = new Promise<string>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT);
+      const match = /Kassa is listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.once('exit', (code, signal) => reject(new Error(`kassa serve exited (${signal ?? code}) before listening:\n${output}`)));
+  });
+  const ready = listening.then(async (url) => {
+    await waitForHealth(url);
+    return url;
+  });
+  ready.catch(() => undefined); // callers await it; a failure must not also surface as unhandled
+  return {
+    pid: child.pid,
+    ready,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killQuietly(child.pid!, 'SIGTERM');
+      const forced = setTimeout(() => killQuietly(child.pid!, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+      lastError = new Error(`GET /healthz: ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw lastError;
+}
+
+/** Runs `kassa <args>` to completion and returns what it printed on stdout. */
+export function runKassaCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, ...args], { env }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kassa ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
