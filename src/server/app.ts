@@ -99,7 +99,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const raw: Record<string, unknown> = { ...(query as Record<string, unknown>), ...((request.body as Record<string, unknown>) ?? {}) };
     const auth = await keys.resolve(presentedKey(request.headers, raw.key));
     delete raw.key;
-    authorize(route, auth, request);
+    authorize(route, auth, request, reply);
 
     const { expand: rawExpand, ...rest } = raw;
     const params = coerceParams(schema, rest);
@@ -205,7 +205,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   return app as unknown as FastifyInstance;
 }
 
-function authorize(route: Route, auth: Auth, request: FastifyRequest): void {
+function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: FastifyReply): void {
   if (auth.kind === 'publishable' && !route.publishable) {
     throw new StripeError(
       401,
@@ -221,6 +221,7 @@ function authorize(route: Route, auth: Auth, request: FastifyRequest): void {
   if (asAccount !== null && asAccount !== auth.accountId) {
     throw permissionError(`The provided key does not have access to account '${asAccount}' (or that account does not exist). Application access may have been revoked.`);
   }
+  if (asAccount !== null) reply.header('Stripe-Account', asAccount);
 }
 
 async function render(db: Queries, accountId: string, result: RouteResult, expand: string[]): Promise<string> {

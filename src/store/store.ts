@@ -338,8 +338,8 @@ export interface StoreConfig {
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl;
-  const driver: Driver =
-    url && /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, { poolSize: config.poolSize }) : openSqlite(config.sqlitePath ?? ':memory:');
+  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
+  const driver: Driver = url ? openPostgres(url, { poolSize: config.poolSize }) : openSqlite(config.sqlitePath ?? ':memory:');
   try {
     await migrate(driver);
   } catch (error) {
