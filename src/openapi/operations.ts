@@ -2,7 +2,7 @@
 // scripts/derive-openapi.ts, plus the parameters newer API versions added.
 import { readFileSync } from 'node:fs';
 import type { ParamSchema } from '../server/params.js';
-import { OVERLAY } from './overlay.js';
+import { applyOverlay } from './overlay.js';
 
 export interface Operation {
   method: 'GET' | 'POST' | 'DELETE';
@@ -13,11 +13,7 @@ export interface Operation {
 
 const data = JSON.parse(readFileSync(new URL('./operations.json', import.meta.url), 'utf8')) as { operations: Operation[] };
 
-export const OPERATIONS: readonly Operation[] = data.operations.map((op) => {
-  const extra = OVERLAY[op.operationId];
-  if (!extra) return op;
-  return { ...op, params: { ...op.params, properties: { ...op.params.properties, ...extra } } };
-});
+export const OPERATIONS: readonly Operation[] = data.operations.map((op) => ({ ...op, params: applyOverlay(op.operationId, op.params) }));
 
 const byKey = new Map(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op]));
 

@@ -1,18 +1,63 @@
-// Parameters that Stripe added after the API version of operations.json
-// (2023-08-16) and that the current SDK sends, keyed by operationId.
+// Corrections to Stripe's parameter schemas (operations.json, API 2023-08-16):
+// parameters Stripe added since, which the current SDK sends, and the card
+// data that Stripe.js sends but Stripe's public description leaves out.
 import type { ParamSchema } from '../server/params.js';
+
+type Patch = (params: ParamSchema) => ParamSchema;
 
 const unsettableString = (maxLength: number): ParamSchema => ({
   anyOf: [{ type: 'string', maxLength }, { type: 'string', enum: [''] }],
 });
 
-const customerFields: Record<string, ParamSchema> = {
+function addProperties(extra: Record<string, ParamSchema>): Patch {
+  return (params) => ({ ...params, properties: { ...params.properties, ...extra } });
+}
+
+const CARD_DATA: ParamSchema = {
+  anyOf: [
+    {
+      type: 'object',
+      properties: {
+        cvc: { type: 'string', maxLength: 5000 },
+        exp_month: { type: 'integer' },
+        exp_year: { type: 'integer' },
+        number: { type: 'string', maxLength: 5000 },
+        networks: { type: 'object', properties: { preferred: { type: 'string', maxLength: 5000 } } },
+      },
+      required: ['exp_month', 'exp_year', 'number'],
+    },
+    { type: 'object', properties: { token: { type: 'string', maxLength: 5000 } }, required: ['token'] },
+  ],
+};
+
+/** `payment_method_data[type]=card` with `payment_method_data[card][...]`, as Stripe.js confirms with a card Element. */
+const cardPaymentMethodData: Patch = (params) => {
+  const data = params.properties?.payment_method_data;
+  if (!data?.properties?.type) return params;
+  const type = { ...data.properties.type, enum: [...(data.properties.type.enum ?? []), 'card'] };
+  return {
+    ...params,
+    properties: { ...params.properties, payment_method_data: { ...data, properties: { ...data.properties, type, card: CARD_DATA } } },
+  };
+};
+
+const customerFields = addProperties({
   business_name: unsettableString(150),
   individual_name: unsettableString(150),
   validate: { type: 'boolean' },
+});
+
+const PATCHES: Record<string, Patch[]> = {
+  PostCustomers: [customerFields],
+  PostCustomersCustomer: [customerFields],
+  PostPaymentIntents: [cardPaymentMethodData],
+  PostPaymentIntentsIntent: [cardPaymentMethodData],
+  PostPaymentIntentsIntentConfirm: [cardPaymentMethodData],
+  PostSetupIntents: [cardPaymentMethodData],
+  PostSetupIntentsIntent: [cardPaymentMethodData],
+  PostSetupIntentsIntentConfirm: [cardPaymentMethodData],
 };
 
-export const OVERLAY: Record<string, Record<string, ParamSchema>> = {
-  PostCustomers: customerFields,
-  PostCustomersCustomer: customerFields,
-};
+export function applyOverlay(operationId: string, params: ParamSchema): ParamSchema {
+  return (PATCHES[operationId] ?? []).reduce((schema, patch) => patch(schema), params);
+}

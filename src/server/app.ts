@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Logger } from 'pino';
 import { buildEvent } from '../events/events.js';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
+import type { PaymentNetwork } from '../network/network.js';
 import type { IdempotencyScope, Queries, Store } from '../store/store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
@@ -16,13 +17,16 @@ import { checkIdempotencyKey, claimIdempotencyKey, idempotencyKeyInUse, requestF
 import { newId } from './ids.js';
 import { coerceParams, type ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
-import { RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
+import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
 import { API_VERSION, checkApiVersion } from './version.js';
 
 export interface AppOptions {
   store: Store;
   clock: Clock;
   routes: Route[];
+  network: PaymentNetwork;
+  /** The server's address as clients reach it; by default taken from each request's Host header. */
+  publicUrl?: string;
   logger?: Logger | false;
 }
 
@@ -136,7 +140,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       expand,
       path: request.params as Record<string, string>,
       url,
+      baseUrl: options.publicUrl ?? `${request.protocol}://${request.host}`,
       db,
+      network: options.network,
       emit: async (type, object, previous) => {
         if (!isWrite) throw new Error(`event ${type} emitted by a read`);
         const event = buildEvent(type, object, { now, request: { id: request.id, idempotency_key: idempotencyKey } }, previous);
@@ -145,15 +151,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
 
     try {
-      const body = isWrite
-        ? await store.transaction(async (tx) => {
-            const json = await render(tx, auth.accountId, await route.handler(context(tx)), expand);
-            // A claim taken over while this request ran (its lock ran out) belongs to another request now: roll back.
-            if (scope && !(await tx.completeIdempotencyKey(scope, request.id, 200, json))) throw idempotencyKeyInUse(scope.key);
-            return json;
-          })
-        : await render(store.read, auth.accountId, await route.handler(context(store.read)), expand);
-      return sendJson(reply, 200, body);
+      if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await route.handler(context(store.read)), expand));
+      const outcome = await store.transaction(async (tx) => {
+        const result = await route.handler(context(tx));
+        const status = result instanceof CommittedError ? result.error.statusCode : 200;
+        const json = result instanceof CommittedError ? JSON.stringify(errorResponse(result.error)) : await render(tx, auth.accountId, result, expand);
+        // A claim taken over while this request ran (its lock ran out) belongs to another request now: roll back.
+        if (scope && !(await tx.completeIdempotencyKey(scope, request.id, status, json))) throw idempotencyKeyInUse(scope.key);
+        return { status, json };
+      });
+      return sendJson(reply, outcome.status, outcome.json);
     } catch (error) {
       if (scope) await settleFailedClaim(scope, request.id, error);
       throw error;
@@ -225,6 +232,7 @@ function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: Fas
 }
 
 async function render(db: Queries, accountId: string, result: RouteResult, expand: string[]): Promise<string> {
+  if (result instanceof CommittedError) throw result.error;
   if (result instanceof RawJson) {
     if (expand.length === 0) return result.json;
     result = JSON.parse(result.json) as ApiObject;

@@ -1,5 +1,7 @@
+import type { PaymentNetwork } from '../network/network.js';
 import type { Queries } from '../store/store.js';
 import type { Auth } from './auth.js';
+import type { StripeError } from './errors.js';
 import type { ListEnvelope } from './list.js';
 import type { ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
@@ -9,7 +11,15 @@ export class RawJson {
   constructor(readonly json: string) {}
 }
 
-export type RouteResult = ApiObject | ListEnvelope | RawJson;
+/**
+ * An error answered after the request's writes commit, as with a card
+ * decline: the failed charge and the intent's new state are kept.
+ */
+export class CommittedError {
+  constructor(readonly error: StripeError) {}
+}
+
+export type RouteResult = ApiObject | ListEnvelope | RawJson | CommittedError;
 
 export interface RequestContext<P = Record<string, unknown>> {
   auth: Auth;
@@ -26,8 +36,12 @@ export interface RequestContext<P = Record<string, unknown>> {
   path: Record<string, string>;
   /** The request path, without the query string. */
   url: string;
+  /** Where this server is reached, for links it hands out (receipts, 3-D Secure pages): `http://host:port`. */
+  baseUrl: string;
   /** The transaction of a write request; committed data for a read. */
   db: Queries;
+  /** The card network payments go through. */
+  network: PaymentNetwork;
   /** Records an event in the request's transaction. */
   emit(type: string, object: ApiObject, previousAttributes?: Record<string, unknown>): Promise<void>;
 }

@@ -73,6 +73,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created);
     `,
   },
+  {
+    id: 2,
+    name: 'private object data, payment indexes, fingerprint keys',
+    sql: (d) => `
+      ALTER TABLE objects ADD COLUMN private TEXT;
+      ALTER TABLE accounts ADD COLUMN fingerprint_key TEXT;
+      CREATE INDEX objects_by_customer ON objects (account_id, type, ${json(d, 'customer')}, seq);
+      CREATE INDEX objects_by_payment_intent ON objects (account_id, type, ${json(d, 'payment_intent')}, seq);
+      CREATE INDEX objects_by_charge ON objects (account_id, type, ${json(d, 'charge')}, seq);
+      CREATE INDEX objects_by_source ON objects (account_id, type, ${json(d, 'source')}, seq);
+    `,
+  },
 ];
 
 export async function migrate(driver: Driver): Promise<void> {

@@ -13,6 +13,8 @@ export interface StoredRow {
   deleted: boolean;
   /** The API object as stored JSON text. */
   doc: string;
+  /** JSON of what Kassa keeps about the object outside the API (see insertObject); objects table only. */
+  private?: string | null;
 }
 
 /** A list filter on a column, or on a field of the stored document (`doc.email`). */
@@ -79,25 +81,34 @@ export class Queries {
   async getObject(accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
     const lock = options.forUpdate && this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const rows = await this.db.all<StoredRow>(
-      `SELECT id, type, seq, deleted, doc FROM objects WHERE id = ? AND account_id = ?${lock}`,
+      `SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?${lock}`,
       [id, accountId],
     );
     const row = rows[0];
     return row && { ...row, deleted: Boolean(row.deleted) };
   }
 
-  async insertObject(accountId: string, object: { id: string; object: string; created: number }): Promise<void> {
-    await this.db.run('INSERT INTO objects (id, account_id, type, created, doc) VALUES (?, ?, ?, ?, ?)', [
+  /**
+   * `secret` is what Kassa keeps about an object but never shows in the API
+   * (e.g. a card's network profile); it stays as it is when omitted on update.
+   */
+  async insertObject(accountId: string, object: { id: string; object: string; created: number }, secret?: unknown): Promise<void> {
+    await this.db.run('INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, ?, ?, ?)', [
       object.id,
       accountId,
       object.object,
       object.created,
       JSON.stringify(object),
+      secret === undefined ? null : JSON.stringify(secret),
     ]);
   }
 
-  async updateObject(accountId: string, object: { id: string }): Promise<void> {
-    await this.db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+  async updateObject(accountId: string, object: { id: string }, secret?: unknown): Promise<void> {
+    if (secret === undefined) {
+      await this.db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+    } else {
+      await this.db.run('UPDATE objects SET doc = ?, private = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), JSON.stringify(secret), object.id, accountId]);
+    }
   }
 
   /** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */
@@ -192,6 +203,17 @@ export class Queries {
    */
   async lockAccounts(): Promise<void> {
     if (this.db.dialect === 'postgres') await this.db.run('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
+  }
+
+  /** The account's secret for card fingerprints, made on first use. */
+  async fingerprintKey(accountId: string, fresh: () => string): Promise<string> {
+    const read = async () => (await this.db.all<{ fingerprint_key: string | null }>('SELECT fingerprint_key FROM accounts WHERE id = ?', [accountId]))[0]?.fingerprint_key;
+    const existing = await read();
+    if (existing) return existing;
+    await this.db.run('UPDATE accounts SET fingerprint_key = ? WHERE id = ? AND fingerprint_key IS NULL', [fresh(), accountId]);
+    const made = await read();
+    if (!made) throw new Error(`no account ${accountId}`);
+    return made;
   }
 
   async defaultAccount(): Promise<AccountRow | undefined> {

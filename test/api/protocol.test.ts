@@ -219,15 +219,15 @@ describeEachStore('the Stripe wire protocol', (target) => {
     });
 
     test('a Stripe path Kassa does not implement yet: 404 saying so', async () => {
-      const response = await send('/v1/charges/ch_x');
-      assertError(response, 404, { message: /Kassa does not implement GET \/v1\/charges\/\{charge\} yet/ });
-      await assert.rejects(kassa.stripe.charges.retrieve('ch_x'), (e: Stripe.errors.StripeError) => {
+      const response = await send('/v1/issuing/cards/ic_x');
+      assertError(response, 404, { message: /Kassa does not implement GET \/v1\/issuing\/cards\/\{card\} yet/ });
+      await assert.rejects(kassa.stripe.issuing.cards.retrieve('ic_x'), (e: Stripe.errors.StripeError) => {
         assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError);
         assert.equal(e.statusCode, 404);
         assert.match(e.message, /Kassa does not implement/);
         return true;
       });
-      assertError(await send('/v1/charges', { body: 'amount=100' }), 404, { message: /Kassa does not implement POST \/v1\/charges yet/ });
+      assertError(await send('/v1/issuing/cards', { body: 'currency=usd' }), 404, { message: /Kassa does not implement POST \/v1\/issuing\/cards yet/ });
     });
 
     test('a wrong method on a known path: a JSON error, never HTML or text', async () => {

@@ -1,0 +1,97 @@
+// /v1/charges: the record of every payment attempt.
+import { previousAttributes } from '../events/events.js';
+import { resourceMissing } from '../server/errors.js';
+import { listPage, rangeFilters, type ListParams } from '../server/list.js';
+import type { RequestContext, Route } from '../server/route.js';
+import { applyMetadata, type Metadata } from '../server/metadata.js';
+import { parseSearchQuery, searchPage } from '../server/search.js';
+import type { Charge } from './charge.js';
+
+interface UpdateParams {
+  description?: string;
+  metadata?: Metadata | '';
+  receipt_email?: string;
+  transfer_group?: string;
+  fraud_details?: { user_report: 'fraudulent' | 'safe' | '' } | '';
+  shipping?: Charge['shipping'] | '';
+}
+
+const SEARCH_FIELDS = {
+  amount: 'number',
+  created: 'number',
+  currency: 'string',
+  customer: 'string',
+  disputed: 'string',
+  metadata: 'metadata',
+  payment_intent: 'string',
+  refunded: 'string',
+  status: 'string',
+} as const;
+
+export async function loadChargeDoc(ctx: RequestContext<unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<Charge> {
+  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  if (!row || row.type !== 'charge') throw resourceMissing('charge', id, 'charge');
+  return JSON.parse(row.doc) as Charge;
+}
+
+export const chargeRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/charges/{charge}',
+    async handler(ctx) {
+      return loadChargeDoc(ctx, ctx.path.charge);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/charges/{charge}',
+    async handler(ctx: RequestContext<UpdateParams>) {
+      const before = await loadChargeDoc(ctx, ctx.path.charge, { forUpdate: true });
+      const p = ctx.params;
+      const after: Charge = { ...before };
+      if (p.description !== undefined) after.description = p.description || null;
+      if (p.metadata !== undefined) after.metadata = applyMetadata(before.metadata, p.metadata);
+      if (p.receipt_email !== undefined) after.receipt_email = p.receipt_email || null;
+      if (p.transfer_group !== undefined) after.transfer_group = p.transfer_group || null;
+      if (p.fraud_details !== undefined) {
+        after.fraud_details = p.fraud_details && p.fraud_details.user_report ? { ...before.fraud_details, user_report: p.fraud_details.user_report } : {};
+      }
+      if (p.shipping !== undefined) after.shipping = p.shipping || null;
+      const previous = previousAttributes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+      if (Object.keys(previous).length > 0) {
+        await ctx.db.updateObject(ctx.accountId, after);
+        await ctx.emit('charge.updated', after, previous);
+      }
+      return after;
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/charges',
+    async handler(ctx: RequestContext<ListParams & { customer?: string; payment_intent?: string; transfer_group?: string }>) {
+      const filters = rangeFilters('created', ctx.params.created);
+      for (const field of ['customer', 'payment_intent', 'transfer_group'] as const) {
+        const value = ctx.params[field];
+        if (value) filters.push({ field: `doc.${field}`, op: '=', value });
+      }
+      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'charge', url: '/v1/charges', filters, params: ctx.params });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/charges/search',
+    async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
+      const predicate = parseSearchQuery(ctx.params.query, 'charges', SEARCH_FIELDS);
+      const result = await searchPage(ctx.db, {
+        accountId: ctx.accountId,
+        type: 'charge',
+        url: '/v1/charges/search',
+        predicate,
+        limit: ctx.params.limit,
+        page: ctx.params.page,
+        withTotal: ctx.expand.includes('total_count'),
+      });
+      return result as unknown as Charge;
+    },
+  },
+];

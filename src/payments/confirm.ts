@@ -1,0 +1,202 @@
+// Confirming a PaymentIntent: resolve the card, ask the network, record the
+// attempt (charge, balance transaction, events) and move the intent on. Runs
+// inside the request's transaction with the intent's row locked, so two
+// confirms of one intent never both charge.
+import type Stripe from 'stripe';
+import type { AuthenticationRequired, Approved, Declined } from '../network/network.js';
+import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
+import type { FeeRule } from '../money/fees.js';
+import { invalidParam, invalidRequest } from '../server/errors.js';
+import { newId, randomString } from '../server/ids.js';
+import type { RequestContext } from '../server/route.js';
+import { CommittedError } from '../server/route.js';
+import { chargeTransaction } from './balance-transaction.js';
+import { cardError } from './card-error.js';
+import { approvedCharge, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
+import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
+import type { PaymentMethodParams } from './payment-method.js';
+import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
+import { publicIntent } from './public-view.js';
+
+export interface ConfirmParams extends Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
+  payment_method?: string;
+  payment_method_data?: PaymentMethodParams & { type: string; card?: CardParams };
+  return_url?: string;
+  off_session?: boolean | 'one_off' | 'recurring';
+  error_on_requires_action?: boolean;
+  use_stripe_sdk?: boolean;
+  client_secret?: string;
+}
+
+export interface PaymentSettings {
+  feeRule: FeeRule;
+}
+
+export async function confirmIntent(
+  ctx: RequestContext<unknown>,
+  current: PaymentIntent,
+  params: ConfirmParams,
+  settings: PaymentSettings,
+): Promise<PaymentIntent | CommittedError> {
+  assertConfirmable(current);
+  const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk: _sdk, client_secret: _secret, ...fields } = params;
+  let intent = applyIntentParams(current, fields);
+  const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
+  const stored = await paymentMethodFor(ctx, intent, payment_method, payment_method_data);
+  checkOwnership(intent, stored);
+  if (ctx.auth.kind === 'secret' && !return_url && intent.automatic_payment_methods?.allow_redirects === 'always' && !offSession) {
+    throw invalidRequest(
+      "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
+      { param: 'return_url' },
+    );
+  }
+  intent = { ...intent, payment_method: stored.pm.id };
+
+  const result = await ctx.network.authorize({
+    amount: intent.amount,
+    currency: intent.currency,
+    profile: stored.secret.card,
+    captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
+    offSession,
+    authenticated: false,
+    setupForOffSession: stored.secret.setupForOffSession,
+  });
+  switch (result.status) {
+    case 'approved':
+      return approve(ctx, intent, stored, result, settings);
+    case 'declined':
+      return decline(ctx, intent, stored, result);
+    case 'authentication_required':
+      return requireAction(ctx, intent, stored, result, { offSession, returnUrl: return_url, errorOnRequiresAction: error_on_requires_action === true });
+  }
+}
+
+async function paymentMethodFor(
+  ctx: RequestContext<unknown>,
+  intent: PaymentIntent,
+  id: string | undefined,
+  data: ConfirmParams['payment_method_data'],
+): Promise<StoredPaymentMethod> {
+  if (data) {
+    if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
+    const { type: _type, card, ...rest } = data;
+    return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
+  }
+  if (id) return resolvePaymentMethod(ctx, id, 'payment_method');
+  if (typeof intent.payment_method === 'string') return loadPaymentMethod(ctx, intent.payment_method);
+  throw invalidRequest(
+    "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+    { code: 'payment_intent_unexpected_state' },
+  );
+}
+
+function checkOwnership(intent: PaymentIntent, stored: StoredPaymentMethod): void {
+  const owner = stored.pm.customer;
+  if (owner && owner !== intent.customer) {
+    throw invalidRequest(
+      `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this PaymentIntent's. Attach it to ${intent.customer ?? 'the PaymentIntent\'s customer'} or use another PaymentMethod.`,
+      { param: 'payment_method' },
+    );
+  }
+}
+
+function attempt(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
+  const id = newId('ch');
+  const receiptToken = randomString(32);
+  return {
+    attempt: { id, intent, pm: stored.pm, profile: stored.secret.card, receiptUrl: `${ctx.baseUrl}/receipts/${ctx.accountId}/${id}/${receiptToken}`, now: ctx.now },
+    secret: { card: stored.secret.card, authorizationId: null, receiptToken },
+  };
+}
+
+async function approve(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod, result: Approved, settings: PaymentSettings): Promise<PaymentIntent> {
+  const captured = intent.capture_method !== 'manual';
+  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
+  let charge = approvedCharge(chargeAttempt, result, captured);
+  if (captured) {
+    const txn = chargeTransaction(newId('txn'), charge, charge.amount, settings.feeRule, ctx.now, result.availableImmediately);
+    await ctx.db.insertObject(ctx.accountId, txn);
+    charge = { ...charge, balance_transaction: txn.id };
+  }
+  await ctx.db.insertObject(ctx.accountId, charge, { ...secret, authorizationId: result.authorizationId });
+  const next = approvedIntent(intent, charge.id, stored.pm.id);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('charge.succeeded', charge);
+  await ctx.emit(captured ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', next);
+  await saveForFutureUse(ctx, next, stored);
+  return next;
+}
+
+/** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. */
+async function saveForFutureUse(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<void> {
+  if (!intent.setup_future_usage || typeof intent.customer !== 'string') return;
+  const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session' };
+  if (stored.pm.customer === intent.customer) {
+    await savePaymentMethod(ctx, { pm: stored.pm, secret });
+    return;
+  }
+  await attachToCustomer(ctx, { pm: stored.pm, secret }, intent.customer);
+}
+
+async function decline(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod, result: Declined): Promise<CommittedError> {
+  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
+  const charge = failedCharge(chargeAttempt, result);
+  await ctx.db.insertObject(ctx.accountId, charge, secret);
+  const next = declinedIntent(intent, lastPaymentError(result, charge.id, stored.pm), charge.id);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('charge.failed', charge);
+  await ctx.emit('payment_intent.payment_failed', next);
+  return new CommittedError(
+    cardError({
+      code: result.code,
+      decline_code: result.decline_code,
+      advice_code: result.advice_code,
+      message: result.message,
+      param: result.param,
+      charge: charge.id,
+      payment_intent: ctx.auth.kind === 'publishable' ? publicIntent(next) : next,
+      payment_method: stored.pm,
+    }),
+  );
+}
+
+async function requireAction(
+  ctx: RequestContext<unknown>,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+  _result: AuthenticationRequired,
+  options: { offSession: boolean; returnUrl?: string; errorOnRequiresAction: boolean },
+): Promise<PaymentIntent | CommittedError> {
+  if (options.offSession || options.errorOnRequiresAction) {
+    const declineCode = options.offSession ? AUTHENTICATION_REQUIRED_ERROR.decline_code : 'authentication_not_handled';
+    const error = {
+      code: AUTHENTICATION_REQUIRED_ERROR.code,
+      decline_code: declineCode,
+      doc_url: 'https://stripe.com/docs/error-codes/authentication-required',
+      message: AUTHENTICATION_REQUIRED_ERROR.message,
+      payment_method: stored.pm,
+      type: 'card_error',
+    } as Stripe.PaymentIntent.LastPaymentError;
+    const next = declinedIntent(intent, error, null);
+    await ctx.db.updateObject(ctx.accountId, next);
+    await ctx.emit('payment_intent.payment_failed', next);
+    return new CommittedError(
+      cardError({
+        code: AUTHENTICATION_REQUIRED_ERROR.code,
+        decline_code: declineCode,
+        message: AUTHENTICATION_REQUIRED_ERROR.message,
+        payment_intent: ctx.auth.kind === 'publishable' ? publicIntent(next) : next,
+        payment_method: stored.pm,
+      }),
+    );
+  }
+  // The customer must authenticate with the issuer first (3-D Secure).
+  const challengeUrl = `${ctx.baseUrl}/kassa/3ds/${intent.id}`;
+  const nextAction: Stripe.PaymentIntent.NextAction = options.returnUrl
+    ? { type: 'redirect_to_url', redirect_to_url: { url: challengeUrl, return_url: options.returnUrl } }
+    : ({ type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: challengeUrl, source: intent.id } } as Stripe.PaymentIntent.NextAction);
+  const next: PaymentIntent = { ...intent, status: 'requires_action', next_action: nextAction, payment_method: stored.pm.id, last_payment_error: null };
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('payment_intent.requires_action', next);
+  return next;
+}

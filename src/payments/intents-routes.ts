@@ -1,0 +1,211 @@
+// /v1/payment_intents: thin handlers over the intent rules and confirm.
+import type Stripe from 'stripe';
+import { previousAttributes } from '../events/events.js';
+import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
+import { newId, randomString } from '../server/ids.js';
+import { listPage, rangeFilters, type ListParams } from '../server/list.js';
+import type { CommittedError, RequestContext, Route } from '../server/route.js';
+import { parseSearchQuery, searchPage } from '../server/search.js';
+import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
+import { chargeTransaction } from './balance-transaction.js';
+import { confirmIntent, type ConfirmParams, type PaymentSettings } from './confirm.js';
+import {
+  applyIntentParams,
+  assertUpdatable,
+  cancelIntent,
+  captureAmount,
+  capturedIntent,
+  newPaymentIntent,
+  settleUnconfirmedStatus,
+  type IntentParams,
+  type PaymentIntent,
+} from './payment-intent.js';
+import { resolvePaymentMethod } from './payment-method-store.js';
+import { publicIntent } from './public-view.js';
+
+interface CreateParams extends IntentParams, ConfirmParams {
+  confirm?: boolean;
+}
+
+interface UpdateParams extends IntentParams {
+  payment_method?: string | '';
+}
+
+const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string', customer: 'string', metadata: 'metadata', status: 'string' } as const;
+
+const CONFIRM_ONLY = ['payment_method_data', 'return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
+
+export async function loadIntent(ctx: RequestContext<unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<PaymentIntent> {
+  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  if (!row || row.type !== 'payment_intent') throw resourceMissing('payment_intent', id, 'intent');
+  return JSON.parse(row.doc) as PaymentIntent;
+}
+
+/** A publishable key proves it may see an intent with the intent's client secret. */
+function checkClientSecret(ctx: RequestContext<{ client_secret?: string }>, intent: PaymentIntent): void {
+  if (ctx.auth.kind !== 'publishable') return;
+  const given = ctx.params.client_secret;
+  if (!given) throw invalidParam('Missing required param: client_secret.', 'client_secret', 'parameter_missing');
+  if (given !== intent.client_secret) {
+    throw invalidRequest('The client_secret provided does not match the client_secret associated with the PaymentIntent.', { param: 'client_secret' });
+  }
+}
+
+function view(ctx: RequestContext<unknown>, intent: PaymentIntent): PaymentIntent {
+  return (ctx.auth.kind === 'publishable' ? publicIntent(intent) : intent) as PaymentIntent;
+}
+
+async function checkCustomer(ctx: RequestContext<unknown>, id: string | '' | undefined): Promise<void> {
+  if (!id) return;
+  const row = await ctx.db.getObject(ctx.accountId, id);
+  if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, 'customer');
+}
+
+async function loadCharge(ctx: RequestContext<unknown>, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
+  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
+  if (!row || row.type !== 'charge' || !row.private) throw resourceMissing('charge', id, 'charge');
+  return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
+}
+
+export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/payment_intents',
+      async handler(ctx: RequestContext<CreateParams>): Promise<PaymentIntent | CommittedError> {
+        const { confirm, payment_method, client_secret: _secret, ...rest } = ctx.params;
+        const confirmParams: ConfirmParams = {};
+        const intentParams: IntentParams = { ...rest };
+        for (const name of CONFIRM_ONLY) {
+          if (rest[name] === undefined) continue;
+          if (!confirm) throw invalidParam(`You can only pass ${name} when confirm=true.`, name);
+          (confirmParams as Record<string, unknown>)[name] = rest[name];
+          delete (intentParams as Record<string, unknown>)[name];
+        }
+        await checkCustomer(ctx, intentParams.customer);
+        let intent = newPaymentIntent(newId('pi'), '', intentParams, ctx.now);
+        intent = { ...intent, client_secret: `${intent.id}_secret_${randomString(25)}` };
+        if (payment_method) {
+          const stored = await resolvePaymentMethod(ctx, payment_method, 'payment_method');
+          intent = settleUnconfirmedStatus({ ...intent, payment_method: stored.pm.id });
+        }
+        await ctx.db.insertObject(ctx.accountId, intent);
+        await ctx.emit('payment_intent.created', intent);
+        if (!confirm) return intent;
+        return confirmIntent(ctx, intent, confirmParams, settings);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/payment_intents/{intent}',
+      publishable: true,
+      async handler(ctx: RequestContext<{ client_secret?: string }>) {
+        const intent = await loadIntent(ctx, ctx.path.intent);
+        checkClientSecret(ctx, intent);
+        return view(ctx, intent);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/{intent}',
+      async handler(ctx: RequestContext<UpdateParams>) {
+        const before = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        assertUpdatable(before);
+        const { payment_method, ...params } = ctx.params;
+        await checkCustomer(ctx, params.customer);
+        let intent = applyIntentParams(before, params);
+        if (payment_method !== undefined) {
+          const id = payment_method === '' ? null : (await resolvePaymentMethod(ctx, payment_method, 'payment_method')).pm.id;
+          intent = { ...intent, payment_method: id };
+        }
+        intent = settleUnconfirmedStatus(intent);
+        const previous = previousAttributes(before as unknown as Record<string, unknown>, intent as unknown as Record<string, unknown>);
+        if (Object.keys(previous).length > 0) {
+          await ctx.db.updateObject(ctx.accountId, intent);
+          await ctx.emit('payment_intent.updated', intent, previous);
+        }
+        return intent;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/{intent}/confirm',
+      publishable: true,
+      async handler(ctx: RequestContext<ConfirmParams>) {
+        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        checkClientSecret(ctx, intent);
+        if (ctx.auth.kind === 'publishable' && intent.confirmation_method === 'manual') {
+          throw invalidRequest(
+            'This PaymentIntent has confirmation_method set to manual: only your server can confirm it, with a secret key.',
+            { code: 'payment_intent_unexpected_state' },
+          );
+        }
+        const result = await confirmIntent(ctx, intent, ctx.params, settings);
+        return 'object' in result ? view(ctx, result) : result;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/{intent}/capture',
+      async handler(ctx: RequestContext<{ amount_to_capture?: number; metadata?: Stripe.MetadataParam }>) {
+        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        const amount = captureAmount(intent, ctx.params.amount_to_capture);
+        const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
+        await ctx.network.capture(secret.authorizationId as string, amount);
+        const txn = chargeTransaction(newId('txn'), charge, amount, settings.feeRule, ctx.now, false);
+        await ctx.db.insertObject(ctx.accountId, txn);
+        const captured = capturedCharge(charge, amount, txn.id);
+        await ctx.db.updateObject(ctx.accountId, captured);
+        const next = applyIntentParams(capturedIntent(intent, amount), { metadata: ctx.params.metadata as IntentParams['metadata'] });
+        await ctx.db.updateObject(ctx.accountId, next);
+        await ctx.emit('charge.captured', captured, { captured: false, amount_captured: 0, balance_transaction: null });
+        await ctx.emit('payment_intent.succeeded', next);
+        return next;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payment_intents/{intent}/cancel',
+      async handler(ctx: RequestContext<{ cancellation_reason?: Stripe.PaymentIntent.CancellationReason }>) {
+        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
+        if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
+          const { charge, secret } = await loadCharge(ctx, intent.latest_charge);
+          if (secret.authorizationId) await ctx.network.void(secret.authorizationId);
+          const released = releasedCharge(charge);
+          await ctx.db.updateObject(ctx.accountId, released);
+          await ctx.emit('charge.refunded', released, { amount_refunded: charge.amount_refunded, refunded: false });
+        }
+        await ctx.db.updateObject(ctx.accountId, next);
+        await ctx.emit('payment_intent.canceled', next);
+        return next;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/payment_intents',
+      async handler(ctx: RequestContext<ListParams & { customer?: string }>) {
+        const filters = rangeFilters('created', ctx.params.created);
+        if (ctx.params.customer) filters.push({ field: 'doc.customer', op: '=', value: ctx.params.customer });
+        return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'payment_intent', url: '/v1/payment_intents', filters, params: ctx.params });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/payment_intents/search',
+      async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
+        const predicate = parseSearchQuery(ctx.params.query, 'payment_intents', SEARCH_FIELDS);
+        const result = await searchPage(ctx.db, {
+          accountId: ctx.accountId,
+          type: 'payment_intent',
+          url: '/v1/payment_intents/search',
+          predicate,
+          limit: ctx.params.limit,
+          page: ctx.params.page,
+          withTotal: ctx.expand.includes('total_count'),
+        });
+        return result as unknown as PaymentIntent;
+      },
+    },
+  ];
+}

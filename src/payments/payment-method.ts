@@ -1,0 +1,108 @@
+// PaymentMethod rules: a card PaymentMethod from a network profile, billing
+// details, attach and detach. Plain functions; no HTTP, no database.
+import type Stripe from 'stripe';
+import type { CardProfile } from '../network/network.js';
+import { invalidRequest } from '../server/errors.js';
+import { applyMetadata, type Metadata } from '../server/metadata.js';
+
+export type PaymentMethod = Stripe.PaymentMethod;
+
+/** What Kassa keeps about a PaymentMethod outside the API: the card's network profile. */
+export interface PaymentMethodSecret {
+  card: CardProfile;
+  /** The card completed authentication for later off-session use (a SetupIntent or setup_future_usage). */
+  setupForOffSession?: boolean;
+}
+
+type AddressParams = Partial<Stripe.Address> | '';
+
+export interface BillingDetailsParams {
+  address?: AddressParams;
+  email?: string;
+  name?: string;
+  phone?: string;
+  tax_id?: string;
+}
+
+export interface PaymentMethodParams {
+  billing_details?: BillingDetailsParams;
+  metadata?: Metadata | '';
+  allow_redisplay?: Stripe.PaymentMethod.AllowRedisplay;
+}
+
+const EMPTY_ADDRESS: Stripe.Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+
+export function newCardPaymentMethod(id: string, profile: CardProfile, params: PaymentMethodParams, now: number): PaymentMethod {
+  const pm: PaymentMethod = {
+    id,
+    object: 'payment_method',
+    allow_redisplay: params.allow_redisplay ?? 'unspecified',
+    billing_details: { address: { ...EMPTY_ADDRESS }, email: null, name: null, phone: null, tax_id: null },
+    card: cardDetails(profile),
+    created: now,
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+    type: 'card',
+  };
+  return applyPaymentMethodParams(pm, params);
+}
+
+export function cardDetails(profile: CardProfile): Stripe.PaymentMethod.Card {
+  return {
+    brand: profile.brand,
+    checks: { ...profile.checks },
+    country: profile.country,
+    display_brand: profile.display_brand,
+    exp_month: profile.exp_month,
+    exp_year: profile.exp_year,
+    fingerprint: profile.fingerprint,
+    funding: profile.funding,
+    generated_from: null,
+    last4: profile.last4,
+    networks: { available: [...profile.networks.available], preferred: profile.networks.preferred },
+    regulated_status: 'unregulated',
+    three_d_secure_usage: { supported: profile.three_d_secure_usage.supported },
+    wallet: null,
+  } as Stripe.PaymentMethod.Card;
+}
+
+export function applyPaymentMethodParams(pm: PaymentMethod, params: PaymentMethodParams & { card?: { exp_month?: number; exp_year?: number } }): PaymentMethod {
+  const next: PaymentMethod = { ...pm, billing_details: { ...pm.billing_details } };
+  const billing = params.billing_details;
+  if (billing) {
+    if (billing.address !== undefined) {
+      next.billing_details.address = billing.address === '' ? { ...EMPTY_ADDRESS } : { ...EMPTY_ADDRESS, ...blankToNull(billing.address) };
+    }
+    for (const field of ['email', 'name', 'phone', 'tax_id'] as const) {
+      if (billing[field] !== undefined) (next.billing_details as unknown as Record<string, unknown>)[field] = billing[field] || null;
+    }
+  }
+  if (params.metadata !== undefined) next.metadata = applyMetadata(pm.metadata ?? {}, params.metadata);
+  if (params.allow_redisplay) next.allow_redisplay = params.allow_redisplay;
+  if (params.card && next.card) {
+    next.card = { ...next.card };
+    if (params.card.exp_month !== undefined) next.card.exp_month = params.card.exp_month;
+    if (params.card.exp_year !== undefined) next.card.exp_year = params.card.exp_year;
+  }
+  return next;
+}
+
+function blankToNull(address: Partial<Stripe.Address>): Partial<Stripe.Address> {
+  return Object.fromEntries(Object.entries(address).map(([k, v]) => [k, v === '' ? null : v]));
+}
+
+export function attachPaymentMethod(pm: PaymentMethod, customerId: string): PaymentMethod {
+  if (pm.customer && pm.customer !== customerId) {
+    throw invalidRequest('The payment method you provided has already been attached to a customer.', { param: 'customer' });
+  }
+  return { ...pm, customer: customerId };
+}
+
+export function detachPaymentMethod(pm: PaymentMethod): PaymentMethod {
+  if (!pm.customer) {
+    throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', { param: 'payment_method' });
+  }
+  return { ...pm, customer: null };
+}
