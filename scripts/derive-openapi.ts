@@ -68,7 +68,9 @@ console.log(`wrote ${operations.length} operations to ${out}`);
 // Response schemas for run-time shape checks in tests: only the named roots;
 // references to other objects become "any object or id" so the file stays small.
 const ROOTS = ['customer', 'deleted_customer', 'event', 'error', 'address', 'shipping', 'invoice_setting_customer_setting',
-  'invoice_setting_custom_field', 'invoice_setting_customer_rendering_options', 'notification_event_data', 'notification_event_request'];
+  'invoice_setting_custom_field', 'invoice_setting_customer_rendering_options', 'notification_event_data', 'notification_event_request',
+  'payment_method', 'payment_method_card', 'billing_details', 'payment_intent', 'charge', 'charge_outcome', 'refund',
+  'balance_transaction', 'fee', 'balance', 'balance_amount', 'payment_method_details', 'payment_method_details_card'];
 const schemas: Record<string, any> = {};
 function responseSchema(schema: any): any {
   if (schema == null || typeof schema !== 'object') return schema;
