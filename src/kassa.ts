@@ -6,6 +6,7 @@ import { eventRoutes } from './events/routes.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
 import { paymentRoutes, type PaymentSettings } from './payments/index.js';
+import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
 import type { Route } from './server/route.js';
@@ -31,5 +32,7 @@ export interface KassaOptions {
 }
 
 export function createKassa(options: KassaOptions): FastifyInstance {
-  return buildApp({ store: options.store, clock: options.clock ?? systemClock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network: options.network ?? createSimulatedNetwork(), logger: options.logger });
+  const app = buildApp({ store: options.store, clock: options.clock ?? systemClock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network: options.network ?? createSimulatedNetwork(), logger: options.logger });
+  registerReceiptPage(app, options.store);
+  return app;
 }
