@@ -14,8 +14,19 @@ const MAX_KEY_LENGTH = 255;
 
 export type Claim = { replay: false } | { replay: true; status: number; body: string; originalRequestId: string };
 
+/**
+ * A digest of the request, to tell a replay from a different request. Card
+ * numbers and CVCs are reduced first (last four digits, nothing), so the
+ * stored digest cannot be brute-forced back into card data.
+ */
 export function requestFingerprint(method: string, path: string, params: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(params)}`).digest('hex');
+  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(params, redactCardData)}`).digest('hex');
+}
+
+function redactCardData(key: string, value: unknown): unknown {
+  if (key === 'cvc') return undefined;
+  if (key === 'number' && typeof value === 'string') return `****${value.replace(/\D/g, '').slice(-4)}`;
+  return value;
 }
 
 export function checkIdempotencyKey(key: string): void {
