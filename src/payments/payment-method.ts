@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import type { CardProfile } from '../network/network.js';
 import { invalidRequest } from '../server/errors.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
+import { cardError } from './card-error.js';
 
 export type PaymentMethod = Stripe.PaymentMethod;
 
@@ -87,6 +88,23 @@ export function applyPaymentMethodParams(pm: PaymentMethod, params: PaymentMetho
     if (params.card.exp_year !== undefined) next.card.exp_year = params.card.exp_year;
   }
   return next;
+}
+
+/** How far ahead an expiry year may lie (as when the card is tokenized). */
+const MAX_YEARS_AHEAD = 50;
+
+/** An expiry update is checked as the card's data is at creation: a real month, not in the past, not too far ahead. */
+export function checkExpiryUpdate(card: Stripe.PaymentMethod.Card, update: { exp_month?: number | ''; exp_year?: number | '' }, now: number): void {
+  const month = update.exp_month ?? card.exp_month;
+  const year = update.exp_year ?? card.exp_year;
+  const today = new Date(now * 1000);
+  const thisYear = today.getUTCFullYear();
+  const invalidMonth = () => cardError({ code: 'invalid_expiry_month', message: "Your card's expiration month is invalid.", param: 'card[exp_month]' });
+  if (typeof month !== 'number' || month < 1 || month > 12) throw invalidMonth();
+  if (typeof year !== 'number' || year < thisYear || year > thisYear + MAX_YEARS_AHEAD) {
+    throw cardError({ code: 'invalid_expiry_year', message: "Your card's expiration year is invalid.", param: 'card[exp_year]' });
+  }
+  if (year === thisYear && month < today.getUTCMonth() + 1) throw invalidMonth();
 }
 
 function blankToNull(address: Partial<Stripe.Address>): Partial<Stripe.Address> {

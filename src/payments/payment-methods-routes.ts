@@ -4,7 +4,7 @@ import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.
 import { listPage, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import type { Filter } from '../store/store.js';
-import { applyPaymentMethodParams, detachPaymentMethod, type PaymentMethodParams } from './payment-method.js';
+import { applyPaymentMethodParams, checkExpiryUpdate, detachPaymentMethod, type PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams } from './payment-method-store.js';
 
 interface CreateParams extends PaymentMethodParams {
@@ -30,6 +30,7 @@ export const paymentMethodRoutes: Route[] = [
       if (customer || payment_method) {
         throw invalidRequest('Kassa does not support cloning PaymentMethods to connected accounts yet.', { param: customer ? 'customer' : 'payment_method' });
       }
+      if (type === undefined) throw invalidParam('Missing required param: type.', 'type', 'parameter_missing');
       if (type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${type}.`, 'type');
       const { pm } = await createCardPaymentMethod(ctx, card, params);
       return pm;
@@ -51,10 +52,13 @@ export const paymentMethodRoutes: Route[] = [
       if (!stored.pm.customer) {
         throw invalidRequest('You must save this PaymentMethod to a customer before you can update it.', { param: 'payment_method' });
       }
+      if (ctx.params.card && stored.pm.card) checkExpiryUpdate(stored.pm.card, ctx.params.card, ctx.now);
       const pm = applyPaymentMethodParams(stored.pm, ctx.params);
       const previous = previousAttributes(stored.pm as unknown as Record<string, unknown>, pm as unknown as Record<string, unknown>);
       if (Object.keys(previous).length > 0) {
-        await savePaymentMethod(ctx, { pm, secret: stored.secret });
+        // The network profile carries the expiry into later charges' payment_method_details.
+        const secret = pm.card ? { ...stored.secret, card: { ...stored.secret.card, exp_month: pm.card.exp_month, exp_year: pm.card.exp_year } } : stored.secret;
+        await savePaymentMethod(ctx, { pm, secret });
         await ctx.emit('payment_method.updated', pm, previous);
       }
       return pm;

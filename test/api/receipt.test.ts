@@ -16,7 +16,7 @@ describeEachStore("a charge's receipt page", (target) => {
       currency: 'usd',
       payment_method: 'pm_card_visa',
       confirm: true,
-      payment_method_types: ['card'],
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       description: 'T-shirt <b>bold</b>',
     });
     const charge = await kassa.stripe.charges.retrieve(intent.latest_charge as string);
