@@ -36,15 +36,16 @@ export class KeyResolver {
 
   async resolve(key: string | undefined): Promise<Auth> {
     if (!key) throw authenticationError(NO_KEY);
-    const hash = hashKey(key);
-    const cached = this.cache.get(hash);
+    // Keyed by the key itself, so that a known key costs no SHA-256 per request.
+    const cached = this.cache.get(key);
     if (cached) return cached;
+    const hash = hashKey(key);
     const kind = keyKind(key);
     const row = kind ? await this.db.findKey(hash) : undefined;
     if (!row || !kind) throw authenticationError(`Invalid API Key provided: ${maskKey(key)}`);
     const auth: Auth = { accountId: row.accountId, kind: row.kind, keyId: hash.slice(0, 32) };
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, auth);
+    this.cache.set(key, auth);
     return auth;
   }
 }

@@ -17,6 +17,7 @@ const LAST_UNNAMED = '2024-06-20';
 
 /** Accepts Stripe's version strings (`2020-08-27`, `2026-10-28.endive`, `....preview`); refuses others as Stripe does. */
 export function checkApiVersion(version: string): string {
+  if (version === API_VERSION) return version; // what the SDK sends on every request
   const match = /^(\d{4}-\d{2}-\d{2})(?:\.([a-z]+))?$/.exec(version);
   if (!match || !isCalendarDate(match[1]) || match[1] < FIRST || !fitsRelease(match[1], match[2])) {
     const error = invalidRequest(`Invalid Stripe API version: ${version}`, { param: 'Stripe-Version' });
