@@ -3,9 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
+import type { JobHandler } from './jobs/jobs.js';
+import { createJobWorker, type JobWorker } from './jobs/worker.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
-import { paymentRoutes, type PaymentSettings } from './payments/index.js';
+import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
 import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
@@ -16,6 +18,11 @@ const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
 
 export function kassaRoutes(settings: PaymentSettings = DEFAULT_SETTINGS): Route[] {
   return [...customerRoutes, ...eventRoutes, ...paymentRoutes(settings)];
+}
+
+/** Every capability's handlers for scheduled work, by kind. */
+export function kassaJobs(): JobHandler[] {
+  return [...paymentJobs];
 }
 
 /** The route table (with default settings): what docs/coverage.md is made from. */
@@ -32,7 +39,29 @@ export interface KassaOptions {
 }
 
 export function createKassa(options: KassaOptions): FastifyInstance {
-  const app = buildApp({ store: options.store, clock: options.clock ?? systemClock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network: options.network ?? createSimulatedNetwork(), logger: options.logger });
+  const clock = options.clock ?? systemClock;
+  const network = options.network ?? createSimulatedNetwork();
+  const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger });
+  // The worker runs only once startWorkers() is called; closing the app stops it.
+  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs(), logger: options.logger });
+  app.decorate('jobs', jobs);
+  app.addHook('onClose', () => jobs.stop());
   registerReceiptPage(app, options.store);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's job worker (scheduled work such as refunds settling later). */
+    jobs: JobWorker;
+  }
+}
+
+/**
+ * Starts a Kassa app's background work: the job worker, polling every
+ * `pollMs` milliseconds (1 s by default). `kassa serve` and the test harness
+ * call it; closing the app stops it.
+ */
+export function startWorkers(app: FastifyInstance, options: { pollMs?: number } = {}): void {
+  app.jobs.start(options.pollMs);
 }

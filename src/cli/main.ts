@@ -11,7 +11,8 @@ Commands:
   accounts list [--json]          List accounts (keys masked)
 
 Environment: DATABASE_URL (postgres://... to use PostgreSQL), KASSA_DATA_DIR,
-HOST, PORT, KASSA_SECRET_KEY, KASSA_PUBLISHABLE_KEY, KASSA_LOG_LEVEL.`;
+HOST, PORT, KASSA_SECRET_KEY, KASSA_PUBLISHABLE_KEY, KASSA_LOG_LEVEL,
+KASSA_FEE_RULE (JSON, e.g. {"percent_bps":290,"fixed":{"usd":30}}).`;
 
 export async function main(argv: string[]): Promise<number> {
   try {

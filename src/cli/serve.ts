@@ -1,20 +1,23 @@
 import pino from 'pino';
 import { ensureDefaultAccount, type DefaultAccount } from '../accounts/accounts.js';
 import { describeStore, loadConfig } from '../config.js';
-import { createKassa } from '../kassa.js';
+import { createKassa, startWorkers } from '../kassa.js';
+import { feeRuleFromEnv } from '../money/fees.js';
 import { systemClock } from '../server/clock.js';
 import { openStore } from '../store/store.js';
 
 export async function runServe(flags: { host?: string; port?: string }): Promise<number> {
   const config = loadConfig(process.env, flags);
+  const feeRule = feeRuleFromEnv(process.env);
   const logger = pino({ level: config.logLevel });
   const store = await openStore(config.store);
   let account: DefaultAccount;
   let address: string;
-  const app = createKassa({ store, logger });
+  const app = createKassa({ store, logger, feeRule });
   try {
     account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
     address = await app.listen({ host: config.host, port: config.port });
+    startWorkers(app);
   } catch (error) {
     // Close the database so that the process can exit (a PostgreSQL pool keeps it alive).
     await app.close().catch(() => undefined);

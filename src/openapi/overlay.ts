@@ -47,11 +47,19 @@ const customerFields = addProperties({
   validate: { type: 'boolean' },
 });
 
+const PAYMENT_METHOD_TYPES: ParamSchema = { type: 'array', items: { type: 'string', maxLength: 5000 } };
+
+/** API 2026 lets intents name their payment method types with these (SDK v23 no longer types `payment_method_types`). */
+const paymentMethodTypeLists = addProperties({
+  allowed_payment_method_types: PAYMENT_METHOD_TYPES,
+  excluded_payment_method_types: { anyOf: [PAYMENT_METHOD_TYPES, { type: 'string', enum: [''] }] },
+});
+
 const PATCHES: Record<string, Patch[]> = {
   PostCustomers: [customerFields],
   PostCustomersCustomer: [customerFields],
-  PostPaymentIntents: [cardPaymentMethodData],
-  PostPaymentIntentsIntent: [cardPaymentMethodData],
+  PostPaymentIntents: [cardPaymentMethodData, paymentMethodTypeLists],
+  PostPaymentIntentsIntent: [cardPaymentMethodData, paymentMethodTypeLists],
   PostPaymentIntentsIntentConfirm: [cardPaymentMethodData],
   PostSetupIntents: [cardPaymentMethodData],
   PostSetupIntentsIntent: [cardPaymentMethodData],

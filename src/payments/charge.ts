@@ -12,6 +12,8 @@ export interface ChargeSecret {
   card: CardProfile;
   authorizationId: string | null;
   receiptToken: string;
+  /** The network said the funds skip the pending balance (the bypass-pending test cards); applies when captured later too. */
+  availableImmediately?: boolean;
 }
 
 export interface ChargeAttempt {
@@ -36,7 +38,7 @@ function baseCharge(attempt: ChargeAttempt): Charge {
     application_fee_amount: null,
     balance_transaction: null,
     billing_details: pm.billing_details,
-    calculated_statement_descriptor: (intent.statement_descriptor ?? 'KASSA').toUpperCase().slice(0, 22),
+    calculated_statement_descriptor: calculatedDescriptor(intent),
     captured: false,
     created: attempt.now,
     currency: intent.currency,
@@ -96,6 +98,12 @@ function baseCharge(attempt: ChargeAttempt): Charge {
     transfer_data: null,
     transfer_group: intent.transfer_group,
   } as unknown as Charge;
+}
+
+/** The account's descriptor (Kassa has no account settings: `KASSA`), with a card suffix as `PREFIX* SUFFIX`. */
+function calculatedDescriptor(intent: PaymentIntent): string {
+  const base = intent.statement_descriptor ?? (intent.statement_descriptor_suffix ? `KASSA* ${intent.statement_descriptor_suffix}` : 'KASSA');
+  return base.toUpperCase().slice(0, 22);
 }
 
 export function approvedCharge(attempt: ChargeAttempt, result: Approved, captured: boolean): Charge {

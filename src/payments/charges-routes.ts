@@ -1,6 +1,6 @@
 // /v1/charges: the record of every payment attempt.
 import { previousAttributes } from '../events/events.js';
-import { resourceMissing } from '../server/errors.js';
+import { invalidRequest, resourceMissing } from '../server/errors.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
@@ -8,6 +8,7 @@ import { parseSearchQuery, searchPage } from '../server/search.js';
 import type { Charge } from './charge.js';
 
 interface UpdateParams {
+  customer?: string;
   description?: string;
   metadata?: Metadata | '';
   receipt_email?: string;
@@ -49,6 +50,13 @@ export const chargeRoutes: Route[] = [
       const before = await loadChargeDoc(ctx, ctx.path.charge, { forUpdate: true });
       const p = ctx.params;
       const after: Charge = { ...before };
+      if (p.customer !== undefined && p.customer !== before.customer) {
+        // Stripe lets an update name the customer only of a charge that has none.
+        if (before.customer) throw invalidRequest('The customer of a charge cannot be changed once it is set.', { param: 'customer' });
+        const row = await ctx.db.getObject(ctx.accountId, p.customer);
+        if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', p.customer, 'customer');
+        after.customer = p.customer;
+      }
       if (p.description !== undefined) after.description = p.description || null;
       if (p.metadata !== undefined) after.metadata = applyMetadata(before.metadata, p.metadata);
       if (p.receipt_email !== undefined) after.receipt_email = p.receipt_email || null;

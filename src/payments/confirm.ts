@@ -11,6 +11,7 @@ import { newId, randomString } from '../server/ids.js';
 import type { RequestContext } from '../server/route.js';
 import { CommittedError } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
+import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
@@ -77,17 +78,20 @@ async function paymentMethodFor(
   id: string | undefined,
   data: ConfirmParams['payment_method_data'],
 ): Promise<StoredPaymentMethod> {
-  if (data) {
-    if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
-    const { type: _type, card, ...rest } = data;
-    return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
-  }
+  if (data) return paymentMethodFromData(ctx, data);
   if (id) return resolvePaymentMethod(ctx, id, 'payment_method');
   if (typeof intent.payment_method === 'string') return loadPaymentMethod(ctx, intent.payment_method);
   throw invalidRequest(
     "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
     { code: 'payment_intent_unexpected_state' },
   );
+}
+
+/** `payment_method_data`: a new PaymentMethod for the intent (on create and update too, as on Stripe). */
+export async function paymentMethodFromData(ctx: RequestContext<unknown>, data: NonNullable<ConfirmParams['payment_method_data']>): Promise<StoredPaymentMethod> {
+  if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
+  const { type: _type, card, ...rest } = data;
+  return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
 }
 
 function checkOwnership(intent: PaymentIntent, stored: StoredPaymentMethod): void {
@@ -115,10 +119,10 @@ async function approve(ctx: RequestContext<unknown>, intent: PaymentIntent, stor
   let charge = approvedCharge(chargeAttempt, result, captured);
   if (captured) {
     const txn = chargeTransaction(newId('txn'), charge, charge.amount, settings.feeRule, ctx.now, result.availableImmediately);
-    await ctx.db.insertObject(ctx.accountId, txn);
+    await recordBalanceTransaction(ctx, txn);
     charge = { ...charge, balance_transaction: txn.id };
   }
-  await ctx.db.insertObject(ctx.accountId, charge, { ...secret, authorizationId: result.authorizationId });
+  await ctx.db.insertObject(ctx.accountId, charge, { ...secret, authorizationId: result.authorizationId, availableImmediately: result.availableImmediately });
   const next = approvedIntent(intent, charge.id, stored.pm.id);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);

@@ -1,12 +1,18 @@
 // Card payments: PaymentMethods, PaymentIntents, charges.
+import type { JobHandler } from '../jobs/jobs.js';
 import type { Route } from '../server/route.js';
+import { balanceJobs, balanceRoutes } from './balance-routes.js';
 import { chargeRoutes } from './charges-routes.js';
 import type { PaymentSettings } from './confirm.js';
 import { paymentIntentRoutes } from './intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
+import { refundJobs, refundRoutes } from './refunds-routes.js';
 
 export type { PaymentSettings } from './confirm.js';
 
 export function paymentRoutes(settings: PaymentSettings): Route[] {
-  return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...chargeRoutes];
+  return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...chargeRoutes, ...refundRoutes, ...balanceRoutes];
 }
+
+/** Work done later: refunds settling or failing at the network, funds becoming available. */
+export const paymentJobs: JobHandler[] = [...refundJobs, ...balanceJobs];

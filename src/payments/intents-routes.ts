@@ -1,6 +1,5 @@
 // /v1/payment_intents: thin handlers over the intent rules and confirm.
 import type Stripe from 'stripe';
-import { previousAttributes } from '../events/events.js';
 import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
@@ -8,7 +7,8 @@ import type { CommittedError, RequestContext, Route } from '../server/route.js';
 import { parseSearchQuery, searchPage } from '../server/search.js';
 import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { chargeTransaction } from './balance-transaction.js';
-import { confirmIntent, type ConfirmParams, type PaymentSettings } from './confirm.js';
+import { recordBalanceTransaction } from './balance-routes.js';
+import { confirmIntent, paymentMethodFromData, type ConfirmParams, type PaymentSettings } from './confirm.js';
 import {
   applyIntentParams,
   assertUpdatable,
@@ -29,11 +29,13 @@ interface CreateParams extends IntentParams, ConfirmParams {
 
 interface UpdateParams extends IntentParams {
   payment_method?: string | '';
+  payment_method_data?: ConfirmParams['payment_method_data'];
 }
 
 const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string', customer: 'string', metadata: 'metadata', status: 'string' } as const;
 
-const CONFIRM_ONLY = ['payment_method_data', 'return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
+// Stripe documents these as usable only with confirm=true (payment_method_data is not: without confirm it just sets the intent's PaymentMethod).
+const CONFIRM_ONLY = ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
 
 export async function loadIntent(ctx: RequestContext<unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<PaymentIntent> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
@@ -73,7 +75,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'POST',
       path: '/v1/payment_intents',
       async handler(ctx: RequestContext<CreateParams>): Promise<PaymentIntent | CommittedError> {
-        const { confirm, payment_method, client_secret: _secret, ...rest } = ctx.params;
+        const { confirm, payment_method, payment_method_data, client_secret: _secret, ...rest } = ctx.params;
         const confirmParams: ConfirmParams = {};
         const intentParams: IntentParams = { ...rest };
         for (const name of CONFIRM_ONLY) {
@@ -85,8 +87,10 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         await checkCustomer(ctx, intentParams.customer);
         let intent = newPaymentIntent(newId('pi'), '', intentParams, ctx.now);
         intent = { ...intent, client_secret: `${intent.id}_secret_${randomString(25)}` };
-        if (payment_method) {
-          const stored = await resolvePaymentMethod(ctx, payment_method, 'payment_method');
+        if (confirm && payment_method_data) {
+          confirmParams.payment_method_data = payment_method_data;
+        } else if (payment_method_data || payment_method) {
+          const stored = payment_method_data ? await paymentMethodFromData(ctx, payment_method_data) : await resolvePaymentMethod(ctx, payment_method!, 'payment_method');
           intent = settleUnconfirmedStatus({ ...intent, payment_method: stored.pm.id });
         }
         await ctx.db.insertObject(ctx.accountId, intent);
@@ -110,20 +114,19 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       path: '/v1/payment_intents/{intent}',
       async handler(ctx: RequestContext<UpdateParams>) {
         const before = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
-        assertUpdatable(before);
-        const { payment_method, ...params } = ctx.params;
+        assertUpdatable(before, Object.keys(ctx.params));
+        const { payment_method, payment_method_data, ...params } = ctx.params;
         await checkCustomer(ctx, params.customer);
         let intent = applyIntentParams(before, params);
-        if (payment_method !== undefined) {
+        if (payment_method_data) {
+          intent = { ...intent, payment_method: (await paymentMethodFromData(ctx, payment_method_data)).pm.id };
+        } else if (payment_method !== undefined) {
           const id = payment_method === '' ? null : (await resolvePaymentMethod(ctx, payment_method, 'payment_method')).pm.id;
           intent = { ...intent, payment_method: id };
         }
         intent = settleUnconfirmedStatus(intent);
-        const previous = previousAttributes(before as unknown as Record<string, unknown>, intent as unknown as Record<string, unknown>);
-        if (Object.keys(previous).length > 0) {
-          await ctx.db.updateObject(ctx.accountId, intent);
-          await ctx.emit('payment_intent.updated', intent, previous);
-        }
+        // Stripe has no payment_intent.updated event: an update changes the object and emits nothing.
+        if (JSON.stringify(intent) !== JSON.stringify(before)) await ctx.db.updateObject(ctx.accountId, intent);
         return intent;
       },
     },
@@ -152,8 +155,8 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         const amount = captureAmount(intent, ctx.params.amount_to_capture);
         const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
         await ctx.network.capture(secret.authorizationId as string, amount);
-        const txn = chargeTransaction(newId('txn'), charge, amount, settings.feeRule, ctx.now, false);
-        await ctx.db.insertObject(ctx.accountId, txn);
+        const txn = chargeTransaction(newId('txn'), charge, amount, settings.feeRule, ctx.now, secret.availableImmediately === true);
+        await recordBalanceTransaction(ctx, txn);
         const captured = capturedCharge(charge, amount, txn.id);
         await ctx.db.updateObject(ctx.accountId, captured);
         const next = applyIntentParams(capturedIntent(intent, amount), { metadata: ctx.params.metadata as IntentParams['metadata'] });

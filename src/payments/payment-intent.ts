@@ -25,6 +25,9 @@ export interface IntentParams {
   capture_method?: Stripe.PaymentIntent.CaptureMethod;
   confirmation_method?: Stripe.PaymentIntent.ConfirmationMethod;
   payment_method_types?: string[];
+  /** The newer form of payment_method_types (what SDK v23 types offer). */
+  allowed_payment_method_types?: string[];
+  excluded_payment_method_types?: string[] | '';
   automatic_payment_methods?: { enabled: boolean; allow_redirects?: 'always' | 'never' };
   transfer_group?: string;
 }
@@ -37,10 +40,12 @@ const SUPPORTED_TYPES = ['card'];
 export function newPaymentIntent(id: string, clientSecret: string, params: IntentParams, now: number): PaymentIntent {
   if (params.amount === undefined) throw invalidParam('Missing required param: amount.', 'amount', 'parameter_missing');
   if (!params.currency) throw invalidParam('Missing required param: currency.', 'currency', 'parameter_missing');
-  const explicitTypes = params.payment_method_types && params.payment_method_types.length > 0;
+  const explicitTypes = requestedTypes(params) !== undefined;
   if (explicitTypes && params.automatic_payment_methods?.enabled) {
     throw invalidParam('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', 'automatic_payment_methods');
   }
+  // `automatic_payment_methods[enabled]=false` opts out: the intent takes the default types (card).
+  const automatic = !explicitTypes && params.automatic_payment_methods?.enabled !== false;
   const intent: PaymentIntent = {
     id,
     object: 'payment_intent',
@@ -52,7 +57,7 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
     application: null,
     application_fee_amount: null,
     // Since API 2023-08-16 automatic payment methods are on unless types are given.
-    automatic_payment_methods: explicitTypes ? null : { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true },
+    automatic_payment_methods: automatic ? { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true } : null,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: params.capture_method ?? 'automatic_async',
@@ -74,7 +79,7 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
     payment_method: null,
     payment_method_configuration_details: null,
     payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
-    payment_method_types: explicitTypes ? checkTypes(params.payment_method_types!) : [...SUPPORTED_TYPES],
+    payment_method_types: [...SUPPORTED_TYPES],
     payment_record: null,
     processing: null,
     receipt_email: null,
@@ -91,13 +96,27 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
   return applyIntentParams(intent, params);
 }
 
-function checkTypes(types: string[]): string[] {
+/** `payment_method_types`, or its newer form `allowed_payment_method_types`, when given. */
+function requestedTypes(params: IntentParams): { types: string[]; param: string } | undefined {
+  if (params.payment_method_types?.length) return { types: params.payment_method_types, param: 'payment_method_types' };
+  if (params.allowed_payment_method_types?.length) return { types: params.allowed_payment_method_types, param: 'allowed_payment_method_types' };
+  return undefined;
+}
+
+function checkTypes(types: string[], param: string): string[] {
   for (const [index, type] of types.entries()) {
     if (!SUPPORTED_TYPES.includes(type)) {
-      throw invalidParam(`The payment method type "${type}" is invalid or not supported by Kassa yet. Kassa supports: ${SUPPORTED_TYPES.join(', ')}.`, `payment_method_types[${index}]`);
+      throw invalidParam(`The payment method type "${type}" is invalid or not supported by Kassa yet. Kassa supports: ${SUPPORTED_TYPES.join(', ')}.`, `${param}[${index}]`);
     }
   }
   return [...new Set(types)];
+}
+
+function checkExcluded(excluded: string[]): string[] {
+  if (SUPPORTED_TYPES.every((type) => excluded.includes(type))) {
+    throw invalidParam(`Excluding ${SUPPORTED_TYPES.join(', ')} leaves no payment method type that Kassa supports.`, 'excluded_payment_method_types');
+  }
+  return [...new Set(excluded)];
 }
 
 /** Fields that create, update and confirm share. */
@@ -108,8 +127,11 @@ export function applyIntentParams(intent: PaymentIntent, params: IntentParams): 
   else if (params.currency !== undefined && next.amount > 0) checkChargeAmount(next.amount, next.currency);
   if (params.customer !== undefined) next.customer = params.customer || null;
   if (params.description !== undefined) next.description = params.description || null;
-  if (params.receipt_email !== undefined) next.receipt_email = params.receipt_email || null;
-  if (params.statement_descriptor !== undefined) next.statement_descriptor = descriptor(params.statement_descriptor, 'statement_descriptor', 22);
+  if (params.receipt_email !== undefined) next.receipt_email = receiptEmail(params.receipt_email);
+  if (params.statement_descriptor !== undefined) {
+    next.statement_descriptor = descriptor(params.statement_descriptor, 'statement_descriptor', 22);
+    if (next.statement_descriptor !== null && next.payment_method_types.includes('card')) throw cardStatementDescriptor();
+  }
   if (params.statement_descriptor_suffix !== undefined) {
     next.statement_descriptor_suffix = descriptor(params.statement_descriptor_suffix, 'statement_descriptor_suffix', 22);
   }
@@ -117,12 +139,33 @@ export function applyIntentParams(intent: PaymentIntent, params: IntentParams): 
   if (params.metadata !== undefined) next.metadata = applyMetadata(intent.metadata, params.metadata);
   if (params.setup_future_usage !== undefined) next.setup_future_usage = params.setup_future_usage || null;
   if (params.capture_method !== undefined) next.capture_method = params.capture_method;
-  if (params.payment_method_types !== undefined && params.payment_method_types.length > 0) {
-    next.payment_method_types = checkTypes(params.payment_method_types);
+  const requested = requestedTypes(params);
+  if (requested) {
+    next.payment_method_types = checkTypes(requested.types, requested.param);
+    if (requested.param === 'allowed_payment_method_types') next.allowed_payment_method_types = next.payment_method_types as PaymentIntent['allowed_payment_method_types'];
     next.automatic_payment_methods = null;
+  }
+  if (params.excluded_payment_method_types !== undefined) {
+    next.excluded_payment_method_types = (params.excluded_payment_method_types === '' ? null : checkExcluded(params.excluded_payment_method_types)) as PaymentIntent['excluded_payment_method_types'];
   }
   if (params.transfer_group !== undefined) next.transfer_group = params.transfer_group || null;
   return next;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function receiptEmail(value: string): string | null {
+  if (value === '') return null;
+  if (!EMAIL.test(value)) throw invalidParam(`Invalid email address: ${value}`, 'receipt_email', 'email_invalid');
+  return value;
+}
+
+/** Since January 2024 Stripe refuses a full statement descriptor on intents that can take cards. */
+function cardStatementDescriptor(): StripeError {
+  return invalidParam(
+    'The statement_descriptor parameter is not supported for the payment_method_type `card`. To continue supporting payment_method_type `card`, please pass in `statement_descriptor_suffix` or remove the `statement_descriptor` parameter altogether. Please see https://support.stripe.com/questions/use-of-the-statement-descriptor-parameter-on-paymentintents-for-card-charges for additional details.',
+    'statement_descriptor',
+  );
 }
 
 function descriptor(value: string, param: string, max: number): string | null {
@@ -155,8 +198,18 @@ function pastTense(action: string): string {
   return action.endsWith('e') ? `${action}d` : action === 'cancel' ? 'canceled' : `${action}ed`;
 }
 
-export function assertUpdatable(intent: PaymentIntent): void {
-  if (!UPDATABLE.includes(intent.status)) throw unexpectedState(intent, 'update', UPDATABLE);
+/** Fields that stay updatable after the payment went through (bookkeeping, not the payment itself). */
+const UPDATABLE_IN_ANY_STATE = new Set(['description', 'metadata', 'receipt_email', 'shipping']);
+
+/** Stripe checks an update field by field: once an intent is past confirmation only bookkeeping fields may change. */
+export function assertUpdatable(intent: PaymentIntent, fields: readonly string[]): void {
+  if (UPDATABLE.includes(intent.status)) return;
+  const field = fields.find((name) => !UPDATABLE_IN_ANY_STATE.has(name));
+  if (field === undefined) return;
+  throw invalidRequest(
+    `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. You may only update the ${field} of a PaymentIntent with one of the following statuses: ${UPDATABLE.join(', ')}.`,
+    { code: 'payment_intent_unexpected_state', param: field },
+  );
 }
 
 export function assertConfirmable(intent: PaymentIntent): void {

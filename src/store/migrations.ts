@@ -85,6 +85,26 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX objects_by_source ON objects (account_id, type, ${json(d, 'source')}, seq);
     `,
   },
+  {
+    id: 3,
+    name: 'jobs: durable scheduled work',
+    // done: 0 waiting, 1 ran, 2 given up after too many failed attempts (last_error says why).
+    sql: () => `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        run_at BIGINT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claimed_until BIGINT,
+        done INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created BIGINT NOT NULL
+      );
+      CREATE INDEX jobs_due ON jobs (run_at) WHERE done = 0;
+    `,
+  },
 ];
 
 export async function migrate(driver: Driver): Promise<void> {

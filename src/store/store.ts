@@ -329,6 +329,134 @@ export class Queries {
   async pruneIdempotencyKeys(olderThan: number): Promise<number> {
     return this.db.run('DELETE FROM idempotency_keys WHERE created < ?', [olderThan]);
   }
+
+  // ----- jobs (durable scheduled work, see src/jobs/)
+
+  async insertJob(job: { id: string; accountId: string; kind: string; runAt: number; payload: string; created: number }): Promise<void> {
+    await this.db.run('INSERT INTO jobs (id, account_id, kind, run_at, payload, created) VALUES (?, ?, ?, ?, ?, ?)', [
+      job.id,
+      job.accountId,
+      job.kind,
+      job.runAt,
+      job.payload,
+      job.created,
+    ]);
+  }
+
+  /** Whether any job is due and unclaimed: a cheap read before taking the write lock that claiming needs. */
+  async hasDueJobs(now: number): Promise<boolean> {
+    const rows = await this.db.all('SELECT 1 AS due FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) LIMIT 1', [now, now]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims up to `limit` due jobs that nobody holds (never claimed, or the
+   * claim ran out) until `claimUntil`. Each claim counts an attempt; the new
+   * `attempts` identifies the claim (see holdJob). PostgreSQL skips rows that
+   * another worker has locked; a SQLite write transaction excludes the others.
+   */
+  async claimDueJobs(now: number, claimUntil: number, limit: number): Promise<JobRow[]> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const rows = await this.db.all<JobSqlRow>(
+      `UPDATE jobs SET claimed_until = ?, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY run_at, id LIMIT ?${lock})
+       RETURNING ${JOB_COLUMNS}`,
+      [claimUntil, now, now, limit],
+    );
+    return rows.map(jobRow).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * Locks a claimed job for running in this transaction; false when the claim
+   * is no longer the caller's (another worker took it over, or the job ran).
+   */
+  async holdJob(id: string, attempts: number): Promise<boolean> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await this.db.all(`SELECT id FROM jobs WHERE id = ? AND attempts = ? AND done = 0${lock}`, [id, attempts]);
+    return rows.length === 1;
+  }
+
+  async finishJob(id: string, attempts: number): Promise<void> {
+    await this.db.run('UPDATE jobs SET done = 1, claimed_until = NULL WHERE id = ? AND attempts = ?', [id, attempts]);
+  }
+
+  /** Releases a failed claim: the job runs again at `runAt`, or never again when `giveUp`. */
+  async failJob(id: string, attempts: number, outcome: { runAt: number; error: string; giveUp: boolean }): Promise<void> {
+    await this.db.run('UPDATE jobs SET claimed_until = NULL, run_at = ?, last_error = ?, done = ? WHERE id = ? AND attempts = ? AND done = 0', [
+      outcome.runAt,
+      outcome.error,
+      outcome.giveUp ? 2 : 0,
+      id,
+      attempts,
+    ]);
+  }
+
+  async getJob(id: string): Promise<JobRow | undefined> {
+    const rows = await this.db.all<JobSqlRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`, [id]);
+    return rows[0] && jobRow(rows[0]);
+  }
+
+  // ----- the balance
+
+  /** Net amounts of the account's balance transactions per currency: available (available_on <= now) and pending. */
+  async balanceSums(accountId: string, now: number): Promise<Array<{ currency: string; available: number; pending: number }>> {
+    const field = (name: string) => (this.db.dialect === 'sqlite' ? `json_extract(doc, '$.${name}')` : `((doc::jsonb) ->> '${name}')`);
+    const int = (name: string) => (this.db.dialect === 'sqlite' ? field(name) : `${field(name)}::bigint`);
+    const sum = (sql: string) => (this.db.dialect === 'sqlite' ? `SUM(${sql})` : `SUM(${sql})::bigint`);
+    const rows = await this.db.all<{ currency: string; available: number; pending: number }>(
+      `SELECT ${field('currency')} AS currency,
+              ${sum(`CASE WHEN ${int('available_on')} <= ? THEN ${int('net')} ELSE 0 END`)} AS available,
+              ${sum(`CASE WHEN ${int('available_on')} > ? THEN ${int('net')} ELSE 0 END`)} AS pending
+       FROM objects WHERE account_id = ? AND type = 'balance_transaction' AND deleted = 0
+       GROUP BY ${field('currency')} ORDER BY ${field('currency')}`,
+      [now, now, accountId],
+    );
+    return rows.map((r) => ({ currency: r.currency, available: Number(r.available), pending: Number(r.pending) }));
+  }
+}
+
+export interface JobRow {
+  id: string;
+  accountId: string;
+  kind: string;
+  runAt: number;
+  /** JSON text. */
+  payload: string;
+  attempts: number;
+  claimedUntil: number | null;
+  done: number;
+  lastError: string | null;
+  created: number;
+}
+
+const JOB_COLUMNS = 'id, account_id, kind, run_at, payload, attempts, claimed_until, done, last_error, created';
+
+interface JobSqlRow {
+  id: string;
+  account_id: string;
+  kind: string;
+  run_at: number;
+  payload: string;
+  attempts: number;
+  claimed_until: number | null;
+  done: number;
+  last_error: string | null;
+  created: number;
+}
+
+function jobRow(row: JobSqlRow): JobRow {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind,
+    runAt: Number(row.run_at),
+    payload: row.payload,
+    attempts: Number(row.attempts),
+    claimedUntil: row.claimed_until === null ? null : Number(row.claimed_until),
+    done: Number(row.done),
+    lastError: row.last_error,
+    created: Number(row.created),
+  };
 }
 
 /** A `*` pattern in the engine's own syntax, every other character literal. */

@@ -2,7 +2,9 @@
 // official Stripe SDK pointed at it.
 import Stripe from 'stripe';
 import { createAccount, type CreatedAccount } from '../../src/accounts/accounts.js';
-import { createKassa } from '../../src/kassa.js';
+import type { JobWorker } from '../../src/jobs/worker.js';
+import { createKassa, startWorkers } from '../../src/kassa.js';
+import type { FeeRule } from '../../src/money/fees.js';
 import type { Clock } from '../../src/server/clock.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 
@@ -15,6 +17,8 @@ export interface TestKassa {
   stripe: Stripe;
   clientFor(secretKey: string, options?: Stripe.StripeConfig): Stripe;
   newAccount(): Promise<CreatedAccount>;
+  /** The server's job worker; `jobs.runDueJobs()` runs what is due by the server's clock and resolves when it has. */
+  jobs: JobWorker;
   close(): Promise<void>;
 }
 
@@ -28,10 +32,18 @@ export const testClock = () => {
   return clock;
 };
 
-export async function startKassa(config: StoreConfig, options: { clock?: Clock } = {}): Promise<TestKassa> {
+export interface StartOptions {
+  clock?: Clock;
+  feeRule?: FeeRule;
+  /** The job worker's poll interval in milliseconds (as `kassa serve`, it runs in the background). */
+  jobPollMs?: number;
+}
+
+export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
   const store = await openStore(config);
-  const app = createKassa({ store, clock: options.clock, logger: false });
+  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  startWorkers(app, { pollMs: options.jobPollMs ?? 100 });
   const port = (app.server.address() as { port: number }).port;
   const clientFor = (secretKey: string, extra: Stripe.StripeConfig = {}) =>
     new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false, ...extra });
@@ -45,6 +57,7 @@ export async function startKassa(config: StoreConfig, options: { clock?: Clock }
     stripe: clientFor(account.secret_key),
     clientFor,
     newAccount,
+    jobs: app.jobs,
     async close() {
       await app.close();
       await store.close();

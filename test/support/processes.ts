@@ -14,6 +14,8 @@ export interface KassaProcess {
   /** What the process printed so far (the last 64 KiB), for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** `kill -9`: no shutdown at all; resolves once the process is gone. */
+  crash(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -82,6 +84,11 @@ export function spawnServe(env: NodeJS.ProcessEnv): KassaProcess {
       const forced = setTimeout(() => killQuietly(child.pid!, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(forced);
+    },
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killQuietly(child.pid!, 'SIGKILL');
+      await exited;
     },
   };
 }

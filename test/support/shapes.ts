@@ -15,6 +15,8 @@ function toJsonSchema(schema: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) if (k !== 'nullable') out[k] = toJsonSchema(v);
   if ((schema as { nullable?: boolean }).nullable) {
+    // A nullable enum (`setup_future_usage`, `cancellation_reason`) takes null too.
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     else return { anyOf: [out, { type: 'null' }] };
   }

@@ -1,0 +1,47 @@
+// Durable scheduled work: what happens "later" (a pending refund settling, a
+// refund failing at the bank) is a row in the jobs table, written in the
+// transaction that decided it, and run by a worker (worker.ts) once its time
+// has come. Capabilities register handlers by kind, as they register routes.
+import type { PaymentNetwork } from '../network/network.js';
+import { newId } from '../server/ids.js';
+import type { ApiObject } from '../server/resources.js';
+import type { Queries } from '../store/store.js';
+
+export interface JobContext<P = unknown> {
+  jobId: string;
+  accountId: string;
+  payload: P;
+  /** The worker's clock when it claimed the job (Unix seconds). */
+  now: number;
+  /** The transaction the job runs in: its writes commit together with the job's completion. */
+  db: Queries;
+  network: PaymentNetwork;
+  /** Records an event in the job's transaction, as an automatic change (`request.id` null). */
+  emit(type: string, object: ApiObject, previousAttributes?: Record<string, unknown>): Promise<void>;
+  /** Schedules further work in the same transaction. */
+  schedule(kind: string, runAt: number, payload: unknown): Promise<void>;
+}
+
+export interface JobHandler {
+  kind: string;
+  // Handlers type their own payloads.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(ctx: JobContext<any>): Promise<void>;
+}
+
+export interface NewJob {
+  accountId: string;
+  kind: string;
+  /** Unix seconds; the job runs at the first worker pass at or after it. */
+  runAt: number;
+  payload: unknown;
+  /** Unix seconds. */
+  now: number;
+}
+
+/** Adds a job in the caller's transaction, so that it exists exactly when the caller's writes commit. */
+export async function scheduleJob(db: Queries, job: NewJob): Promise<string> {
+  const id = newId('job');
+  await db.insertJob({ id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
+  return id;
+}

@@ -1,0 +1,276 @@
+// A payment the server acknowledged survives `kill -9`: a stream of payments
+// runs against a real `kassa serve`, the process is killed mid-stream with
+// SIGKILL, and a new process on the same data must still have every
+// acknowledged payment whole (intent, charge, balance transaction, events)
+// and nothing half-written. Requests that were in flight are then retried
+// with their idempotency keys: each replays or runs once, never charging twice.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import Stripe from 'stripe';
+import { newApiKey } from '../../src/accounts/keys.js';
+import { describeEachStore } from '../support/each-store.js';
+import { postForm, type FormPost, type RawResponse } from '../support/http.js';
+import { aboutIntent, countOf, PaymentLedger } from '../support/payment-ledger.js';
+import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+
+const FLOWS = 200;
+const WORKERS = 4;
+/** The server dies when this many payments have been acknowledged: well inside the stream. */
+const KILL_AFTER = 100;
+/** A claim left by a killed request keeps its key in use until the claim's lock runs out (60 s); retry a little longer. */
+const MAX_IN_USE_RETRIES = 90;
+
+const amountOf = (flow: number) => 1000 + flow;
+
+interface Ledgered {
+  intents: Stripe.PaymentIntent[];
+  charges: Stripe.Charge[];
+  transactions: Stripe.BalanceTransaction[];
+  events: Stripe.Event[];
+}
+
+async function snapshot(ledger: PaymentLedger): Promise<Ledgered> {
+  const [intents, charges, transactions, events] = await Promise.all([ledger.intents(), ledger.charges(), ledger.balanceTransactions(), ledger.events()]);
+  return { intents, charges, transactions, events };
+}
+
+/** Nothing half-written: every payment is whole or absent, and no flow made two intents. */
+function assertConsistent({ intents, charges, transactions, events }: Ledgered): void {
+  const intentIds = new Set(intents.map((i) => i.id));
+  const flows = intents.map((i) => i.metadata.flow);
+  assert.equal(new Set(flows).size, flows.length, 'one intent per flow');
+  for (const intent of intents) {
+    const own = charges.filter((c) => c.payment_intent === intent.id);
+    const ownEvents = events.filter((e) => aboutIntent(e, intent.id));
+    assert.equal(countOf(ownEvents, 'payment_intent.created'), 1, `${intent.id}: payment_intent.created`);
+    if (intent.status === 'succeeded') {
+      assert.equal(own.length, 1, `${intent.id} succeeded with ${own.length} charges`);
+      const [charge] = own;
+      assert.deepEqual([charge.status, charge.captured, charge.amount, charge.amount_captured], ['succeeded', true, intent.amount, intent.amount]);
+      assert.equal(intent.latest_charge, charge.id);
+      assert.equal(intent.amount, amountOf(Number(intent.metadata.flow)));
+      const txns = transactions.filter((t) => t.source === charge.id);
+      assert.equal(txns.length, 1, `${charge.id} has ${txns.length} balance transactions`);
+      assert.deepEqual([charge.balance_transaction, txns[0].amount], [txns[0].id, charge.amount]);
+      assert.equal(countOf(ownEvents, 'payment_intent.succeeded'), 1, `${intent.id}: payment_intent.succeeded`);
+      assert.equal(countOf(ownEvents, 'charge.succeeded'), 1, `${intent.id}: charge.succeeded`);
+    } else {
+      assert.equal(intent.status, 'requires_confirmation', `${intent.id} is ${intent.status}`);
+      assert.equal(own.length, 0, `${intent.id} is ${intent.status} with a charge`);
+      assert.equal(intent.latest_charge, null);
+      assert.equal(countOf(ownEvents, 'payment_intent.succeeded') + countOf(ownEvents, 'charge.succeeded'), 0);
+    }
+  }
+  for (const charge of charges) assert.ok(intentIds.has(charge.payment_intent as string), `${charge.id} belongs to no intent`);
+  const chargeIds = new Set(charges.map((c) => c.id));
+  for (const txn of transactions) assert.ok(chargeIds.has(txn.source as string), `${txn.id} belongs to no charge`);
+}
+
+/** Sends `post` again while its key is claimed by a request that died (409), as a client following "try again later" would. */
+async function retryUntilUnclaimed(post: FormPost): Promise<{ response: RawResponse; inUse: number }> {
+  for (let inUse = 0; ; inUse++) {
+    const response = await postForm(post);
+    if (response.status !== 409 || inUse >= MAX_IN_USE_RETRIES) return { response, inUse };
+    assert.equal(response.body.error.code, 'idempotency_key_in_use', JSON.stringify(response.body));
+    await sleep(1000);
+  }
+}
+
+function sdkFor(url: string, secretKey: string): Stripe {
+  const { hostname, port } = new URL(url);
+  return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+}
+
+describeEachStore('acknowledged payments survive kill -9', (target) => {
+  const started: KassaProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  after(async () => {
+    for (const p of started) await p.stop();
+    for (const close of closers) await close();
+  });
+
+  test(`${FLOWS} payment flows, the server killed after ${KILL_AFTER} acknowledgements, then restarted on the same data`, async (t) => {
+    const config = await target.config();
+    const secretKey = newApiKey('secret');
+    const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+    const run = randomUUID();
+
+    const first = spawnServe(env);
+    started.push(first);
+    const firstUrl = await first.ready;
+
+    /** Flow number -> the intent the server acknowledged as succeeded. */
+    const acknowledged = new Map<number, string>();
+    /** Requests that got no answer: the server died with them. */
+    const inFlight: Array<{ flow: number; post: Omit<FormPost, 'url'> & { path: string } }> = [];
+    let killing: Promise<void> | undefined;
+    let nextFlow = 0;
+
+    async function send(flow: number, path: string, form: Record<string, string>, idempotencyKey: string): Promise<RawResponse | null> {
+      try {
+        const response = await postForm({ url: `${firstUrl}${path}`, secretKey, form, idempotencyKey });
+        assert.equal(response.status, 200, JSON.stringify(response.body));
+        if (response.body.status === 'succeeded') acknowledged.set(flow, response.body.id);
+        if (acknowledged.size >= KILL_AFTER) killing ??= first.crash();
+        return response;
+      } catch (error) {
+        if (!killing) throw error;
+        inFlight.push({ flow, post: { path, secretKey, form, idempotencyKey } });
+        return null;
+      }
+    }
+
+    // Even flows pay in one request (create with confirm=true); odd ones create, then confirm.
+    async function runFlow(flow: number): Promise<void> {
+      const create: Record<string, string> = {
+        amount: String(amountOf(flow)),
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        'automatic_payment_methods[enabled]': 'true',
+        'automatic_payment_methods[allow_redirects]': 'never',
+        'metadata[flow]': String(flow),
+      };
+      if (flow % 2 === 0) {
+        await send(flow, '/v1/payment_intents', { ...create, confirm: 'true' }, `${run}-${flow}-create`);
+        return;
+      }
+      const created = await send(flow, '/v1/payment_intents', create, `${run}-${flow}-create`);
+      if (!created || killing) return;
+      await send(flow, `/v1/payment_intents/${created.body.id}/confirm`, { 'expand[0]': 'latest_charge' }, `${run}-${flow}-confirm`);
+    }
+
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        while (!killing && nextFlow < FLOWS) await runFlow(nextFlow++);
+      }),
+    );
+    assert.ok(killing, 'the server was killed mid-stream');
+    await killing;
+    t.diagnostic(`${target.name}: ${acknowledged.size} payments acknowledged, ${inFlight.length} requests in flight at the kill, ${nextFlow} of ${FLOWS} flows started`);
+
+    // A new process on the same data.
+    const second = spawnServe(env);
+    started.push(second);
+    const url = await second.ready;
+    const ledger = await PaymentLedger.open(config, secretKey, sdkFor(url, secretKey));
+    closers.push(() => ledger.close());
+
+    const before = await snapshot(ledger);
+    for (const [flow, id] of acknowledged) {
+      const intent = before.intents.find((i) => i.id === id);
+      assert.ok(intent, `acknowledged ${id} (flow ${flow}) is gone`);
+      assert.equal(intent.status, 'succeeded', `acknowledged ${id} is ${intent.status}`);
+      assert.equal(intent.metadata.flow, String(flow));
+    }
+    assertConsistent(before);
+
+    // Retry what was in flight, as a client would: same key, same parameters. A key the killed request had
+    // claimed stays in use until the claim runs out (the next test waits that out); here it is one attempt.
+    const outcomes: string[] = [];
+    const executedFlows = new Map<number, boolean>();
+    await Promise.all(
+      inFlight.map(async ({ flow, post }) => {
+        const intentBefore = before.intents.find((i) => i.metadata.flow === String(flow));
+        const isConfirm = post.path.endsWith('/confirm') || post.form.confirm === 'true';
+        // Work that committed before the kill (its response stored with it) replays; anything else runs now, once.
+        const committed = isConfirm ? intentBefore?.status === 'succeeded' : intentBefore !== undefined;
+        const kind = post.path.endsWith('/confirm') ? 'confirm' : post.form.confirm ? 'create+confirm' : 'create';
+        const response = await postForm({ ...post, url: `${url}${post.path}` });
+        if (response.status === 409) {
+          assert.equal(response.body.error.code, 'idempotency_key_in_use', JSON.stringify(response.body));
+          assert.equal(committed, false, `flow ${flow}: committed work must replay, not be in use`);
+          outcomes.push(`${kind} still claimed by the killed request`);
+          return;
+        }
+        assert.equal(response.status, 200, JSON.stringify(response.body));
+        const replayed = response.headers['idempotent-replayed'] === 'true';
+        assert.equal(response.body.status, isConfirm ? 'succeeded' : 'requires_confirmation');
+        assert.equal(response.body.metadata.flow, String(flow));
+        assert.equal(replayed, committed, `flow ${flow} ${post.path}: replayed ${replayed}, committed before the kill ${committed}`);
+        if (intentBefore) assert.equal(response.body.id, intentBefore.id);
+        executedFlows.set(flow, isConfirm);
+        outcomes.push(`${kind} ${replayed ? 'replayed' : 'executed'}`);
+      }),
+    );
+    t.diagnostic(`retries: ${outcomes.sort().join('; ') || 'none'}`);
+
+    const final = await snapshot(ledger);
+    assertConsistent(final);
+    for (const [flow, paid] of executedFlows) {
+      const intents = final.intents.filter((i) => i.metadata.flow === String(flow));
+      assert.equal(intents.length, 1, `flow ${flow}`);
+      if (paid) assert.equal(intents[0].status, 'succeeded');
+    }
+    // Every acknowledged payment is still the same one, exactly once.
+    for (const [flow, id] of acknowledged) assert.deepEqual(final.intents.filter((i) => i.metadata.flow === String(flow)).map((i) => i.id), [id]);
+  });
+
+  // Deterministic: the confirm has claimed its idempotency key and waits for the intent's row (locked here) when the server dies.
+  test(
+    'a confirm killed after claiming its key: the retry waits out the claim, then charges once',
+    { skip: target.name === 'postgres' ? undefined : 'holding a row lock from outside needs PostgreSQL (SQLite locks the whole file)' },
+    async (t) => {
+      const config = await target.config();
+      const secretKey = newApiKey('secret');
+      const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+      const first = spawnServe(env);
+      started.push(first);
+      const firstUrl = await first.ready;
+      const intent = await sdkFor(firstUrl, secretKey).paymentIntents.create({
+        amount: 4321,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      });
+      const confirm = { path: `/v1/payment_intents/${intent.id}/confirm`, secretKey, form: { 'expand[0]': 'latest_charge' }, idempotencyKey: randomUUID() };
+
+      const blocker = new pg.Client({ connectionString: config.databaseUrl });
+      await blocker.connect();
+      closers.push(() => blocker.end());
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM objects WHERE id = $1 FOR UPDATE', [intent.id]);
+      const answered = postForm({ ...confirm, url: `${firstUrl}${confirm.path}` }).then(
+        (response) => response,
+        () => null,
+      );
+      // Wait until the server's transaction is blocked on this connection's lock (its key claim committed before).
+      for (;;) {
+        const { rows } = await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))');
+        if (rows[0].n > 0) break;
+        await sleep(20);
+      }
+      await first.crash();
+      assert.equal(await answered, null, 'the confirm got no answer');
+      await blocker.query('ROLLBACK');
+
+      const second = spawnServe(env);
+      started.push(second);
+      const url = await second.ready;
+      const ledger = await PaymentLedger.open(config, secretKey, sdkFor(url, secretKey));
+      closers.push(() => ledger.close());
+      const before = await ledger.intent(intent.id);
+      assert.equal(before.intent.status, 'requires_confirmation');
+      assert.equal(before.charges.length, 0, 'nothing of the killed confirm was kept');
+
+      const { response, inUse } = await retryUntilUnclaimed({ ...confirm, url: `${url}${confirm.path}` });
+      t.diagnostic(`answered 409 idempotency_key_in_use ${inUse} times before the dead claim ran out`);
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      assert.equal(response.headers['idempotent-replayed'], undefined, 'executed, not replayed');
+      assert.equal(response.body.status, 'succeeded');
+
+      const replay = await postForm({ ...confirm, url: `${url}${confirm.path}` });
+      assert.equal(replay.headers['idempotent-replayed'], 'true');
+      assert.equal(replay.body.latest_charge.id, response.body.latest_charge.id);
+
+      const after = await ledger.intent(intent.id);
+      assert.equal(after.charges.length, 1, 'one charge');
+      assert.equal(after.charges[0].id, response.body.latest_charge.id);
+      assert.equal(after.balanceTransactions.length, 1, 'one balance transaction');
+      assert.equal(countOf(after.events, 'payment_intent.succeeded'), 1);
+      assert.equal(countOf(after.events, 'charge.succeeded'), 1);
+    },
+  );
+});
