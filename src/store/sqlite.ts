@@ -35,8 +35,8 @@ class SqliteConnection implements SqlConnection {
 }
 
 /**
- * One writer connection, used by one transaction at a time (an async mutex
- * queues the rest), and one reader connection that sees committed data only.
+ * One writer connection, whose transactions run one after another in
+ * batches (group commit), and one reader connection that sees committed data only.
  */
 export function openSqlite(filename: string): Driver {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -52,21 +52,68 @@ export function openSqlite(filename: string): Driver {
   const writer = new SqliteConnection(writerDb);
   const reader = filename === ':memory:' ? writer : new SqliteConnection(readerDb);
 
-  let queue: Promise<unknown> = Promise.resolve();
-  async function transaction<T>(fn: (connection: SqlConnection) => Promise<T>): Promise<T> {
-    const turn = queue.then(async () => {
+  // Group commit: transactions that arrive while one commits wait and then
+  // run together, each in its own savepoint, under one COMMIT. Pages that
+  // several of them touch (index tails, the events table) are written to the
+  // WAL once per batch instead of once per request. Each caller hears back
+  // only after the COMMIT that holds its writes.
+  interface Pending {
+    fn: (connection: SqlConnection) => Promise<unknown>;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  const MAX_BATCH = 64;
+  let pending: Pending[] = [];
+  let draining: Promise<void> | null = null;
+
+  async function runBatch(batch: Pending[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
       writer.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      writer.exec('SAVEPOINT kassa_transaction');
       try {
-        const result = await fn(writer);
-        writer.exec('COMMIT');
-        return result;
+        const value = await item.fn(writer);
+        writer.exec('RELEASE kassa_transaction');
+        outcomes.push({ ok: true, value });
       } catch (error) {
-        if (writerDb.inTransaction) writer.exec('ROLLBACK');
-        throw error;
+        writer.exec('ROLLBACK TO kassa_transaction');
+        writer.exec('RELEASE kassa_transaction');
+        outcomes.push({ ok: false, error });
       }
+    }
+    try {
+      writer.exec('COMMIT');
+    } catch (error) {
+      if (writerDb.inTransaction) writer.exec('ROLLBACK');
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
     });
-    queue = turn.catch(() => undefined);
-    return turn;
+  }
+
+  async function drain(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.slice(0, MAX_BATCH);
+      pending = pending.slice(MAX_BATCH);
+      await runBatch(batch);
+    }
+    draining = null;
+  }
+
+  function transaction<T>(fn: (connection: SqlConnection) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      draining ??= drain();
+    });
   }
 
   return {
@@ -76,7 +123,7 @@ export function openSqlite(filename: string): Driver {
     // BEGIN IMMEDIATE already excludes other processes' writers.
     exclusive: transaction,
     async close() {
-      await queue;
+      await draining;
       if (readerDb !== writerDb) readerDb.close();
       writerDb.close();
     },
