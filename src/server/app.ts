@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './b
 import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
 import { expandResponse } from './expand.js';
-import { checkIdempotencyKey, claimIdempotencyKey, idempotencyKeyInUse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
+import { checkIdempotencyKey, isRecordable, recordedResponse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
 import { newId } from './ids.js';
 import { coerceParams, type ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
@@ -113,20 +113,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const idempotencyKey = headerValue(request.headers['idempotency-key']);
     const isWrite = route.method !== 'GET';
     let scope: IdempotencyScope | undefined;
-
     if (idempotencyKey !== null && route.method === 'POST') {
       checkIdempotencyKey(idempotencyKey);
       reply.header('Idempotency-Key', idempotencyKey);
       scope = { accountId: auth.accountId, keyId: auth.keyId, key: idempotencyKey };
-      const claim = await claimIdempotencyKey(store, scope, {
-        fingerprint: requestFingerprint(route.method, url, raw),
-        requestId: request.id,
-        now,
-      });
-      if (claim.replay) {
-        reply.header('Idempotent-Replayed', 'true').header('Original-Request', claim.originalRequestId);
-        return sendJson(reply, claim.status, claim.body);
-      }
     }
 
     const context = (db: Queries): RequestContext => ({
@@ -150,31 +140,33 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
     });
 
-    try {
-      if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await route.handler(context(store.read)), expand));
-      const outcome = await store.transaction(async (tx) => {
-        const result = await route.handler(context(tx));
-        const status = result instanceof CommittedError ? result.error.statusCode : 200;
-        const json = result instanceof CommittedError ? JSON.stringify(errorResponse(result.error)) : await render(tx, auth.accountId, result, expand);
-        // A claim taken over while this request ran (its lock ran out) belongs to another request now: roll back.
-        if (scope && !(await tx.completeIdempotencyKey(scope, request.id, status, json))) throw idempotencyKeyInUse(scope.key);
-        return { status, json };
-      });
-      return sendJson(reply, outcome.status, outcome.json);
-    } catch (error) {
-      if (scope) await settleFailedClaim(scope, request.id, error);
-      throw error;
-    }
-  }
+    if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await route.handler(context(store.read)), expand));
 
-  /** Stripe keeps the result of a request that began executing; a request refused before that may be retried. */
-  async function settleFailedClaim(scope: IdempotencyScope, requestId: string, error: unknown): Promise<void> {
-    if (error instanceof StripeError && !error.beforeExecution && error.statusCode < 500) {
-      const json = JSON.stringify(errorResponse(error));
-      await store.transaction((tx) => tx.completeIdempotencyKey(scope, requestId, error.statusCode, json));
-    } else {
-      await store.transaction((tx) => tx.deleteIdempotencyKey(scope, { requestId }));
-    }
+    const fingerprint = scope ? requestFingerprint(route.method, url, raw) : '';
+    const outcome = await store.transaction(async (tx) => {
+      const recorded = scope ? await recordedResponse(tx, scope, fingerprint, now) : undefined;
+      if (recorded) return { ...recorded, replayed: true };
+      let status = 200;
+      let json: string;
+      try {
+        // The handler runs in a savepoint so that a failure that Stripe records
+        // (a 404, a refusal) can be stored without the writes that led to it.
+        json = await tx.savepoint(async () => {
+          const result = await route.handler(context(tx));
+          if (!(result instanceof CommittedError)) return render(tx, auth.accountId, result, expand);
+          status = result.error.statusCode;
+          return JSON.stringify(errorResponse(result.error));
+        });
+      } catch (error) {
+        if (!scope || !isRecordable(error)) throw error;
+        status = error.statusCode;
+        json = JSON.stringify(errorResponse(error));
+      }
+      if (scope) await tx.insertIdempotencyKey(scope, { fingerprint, requestId: request.id, responseStatus: status, responseBody: json, created: now });
+      return { status, body: json, originalRequestId: request.id, replayed: false };
+    });
+    if (outcome.replayed) reply.header('Idempotent-Replayed', 'true').header('Original-Request', outcome.originalRequestId);
+    return sendJson(reply, outcome.status, outcome.body);
   }
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -1,18 +1,20 @@
-// Idempotent POSTs, as Stripe does them. A request claims its key before it
-// executes; its response is stored in the same transaction as its writes.
-// The same key with the same parameters replays that response; with other
-// parameters it is an idempotency_error; while the first is running, 409.
+// Idempotent POSTs, as Stripe does them. Everything happens in the request's
+// own transaction: look for a recorded response (replay it, or refuse other
+// parameters), else run the handler and record its response with its writes.
+// A crash before COMMIT leaves nothing behind, so a retry simply runs again.
 import { createHash } from 'node:crypto';
-import type { IdempotencyScope, Store } from '../store/store.js';
+import type { IdempotencyScope, Queries } from '../store/store.js';
 import { idempotencyError, invalidRequest, StripeError } from './errors.js';
 
-/** How long a claim protects a running request; a claim older than this was left by a dead process. */
-const LOCK_SECONDS = 60;
 /** Stripe keeps keys for at least 24 hours. */
 export const RETENTION_SECONDS = 24 * 60 * 60;
 const MAX_KEY_LENGTH = 255;
 
-export type Claim = { replay: false } | { replay: true; status: number; body: string; originalRequestId: string };
+export interface RecordedResponse {
+  status: number;
+  body: string;
+  originalRequestId: string;
+}
 
 /**
  * A digest of the request, to tell a replay from a different request. Card
@@ -47,31 +49,28 @@ export function idempotencyKeyInUse(key: string): StripeError {
   );
 }
 
-export async function claimIdempotencyKey(
-  store: Store,
-  scope: IdempotencyScope,
-  request: { fingerprint: string; requestId: string; now: number },
-): Promise<Claim> {
-  const record = { fingerprint: request.fingerprint, requestId: request.requestId, lockedUntil: request.now + LOCK_SECONDS, created: request.now };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await store.transaction((tx) => tx.insertIdempotencyKey(scope, record))) return { replay: false };
-    const existing = await store.read.getIdempotencyKey(scope);
-    if (!existing) continue; // pruned or released meanwhile
-    if (existing.created < request.now - RETENTION_SECONDS) {
-      await store.transaction((tx) => tx.deleteIdempotencyKey(scope, { createdBefore: request.now - RETENTION_SECONDS }));
-      continue;
-    }
-    if (existing.fingerprint !== request.fingerprint) {
-      throw idempotencyError(
-        `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${scope.key}' if you meant to execute a different request.`,
-      );
-    }
-    if (existing.responseStatus !== null && existing.responseBody !== null) {
-      return { replay: true, status: existing.responseStatus, body: existing.responseBody, originalRequestId: existing.requestId };
-    }
-    const takenOver = await store.transaction((tx) => tx.takeOverIdempotencyKey(scope, { ...record, now: request.now }));
-    if (takenOver) return { replay: false };
-    throw idempotencyKeyInUse(scope.key);
+/**
+ * Inside the request's transaction: the response to replay for this key, or
+ * undefined when the request should run. Throws 409 while another request
+ * with the key runs, and idempotency_error for other parameters.
+ */
+export async function recordedResponse(tx: Queries, scope: IdempotencyScope, fingerprint: string, now: number): Promise<RecordedResponse | undefined> {
+  if (!(await tx.tryLockIdempotencyKey(scope))) throw idempotencyKeyInUse(scope.key);
+  const existing = await tx.getIdempotencyKey(scope);
+  if (!existing) return undefined;
+  if (existing.created < now - RETENTION_SECONDS) {
+    await tx.deleteIdempotencyKey(scope);
+    return undefined;
   }
-  throw new StripeError(409, { type: 'invalid_request_error', code: 'lock_timeout', message: 'This idempotency key is being changed by another request. Please try again.' }, { beforeExecution: true });
+  if (existing.fingerprint !== fingerprint) {
+    throw idempotencyError(
+      `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${scope.key}' if you meant to execute a different request.`,
+    );
+  }
+  return { status: existing.responseStatus, body: existing.responseBody, originalRequestId: existing.requestId };
+}
+
+/** Stripe keeps the result of a request that began executing; one refused before that (or a server fault) may be retried. */
+export function isRecordable(error: unknown): error is StripeError {
+  return error instanceof StripeError && !error.beforeExecution && error.statusCode < 500;
 }

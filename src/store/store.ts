@@ -1,6 +1,7 @@
 // Kassa's storage: API objects as JSON documents in Stripe's own shape, the
 // event outbox, accounts and keys, idempotency records. The same queries run
 // on SQLite and PostgreSQL.
+import { createHash } from 'node:crypto';
 import type { Dialect, Driver, SqlConnection } from './driver.js';
 import { migrate } from './migrations.js';
 import { openPostgres } from './postgres.js';
@@ -39,9 +40,8 @@ export interface ListQuery {
 export interface IdempotencyRecord {
   fingerprint: string;
   requestId: string;
-  lockedUntil: number | null;
-  responseStatus: number | null;
-  responseBody: string | null;
+  responseStatus: number;
+  responseBody: string;
   created: number;
 }
 
@@ -58,6 +58,12 @@ export interface KeyRow {
   kind: 'secret' | 'publishable';
   masked: string;
   created: number;
+}
+
+/** An object type as an SQL literal (types come from code, never from requests): lets partial indexes apply. */
+function typeLiteral(type: string | undefined): string {
+  if (!type || !/^[a-z_.]+$/.test(type)) throw new Error(`not an object type: ${type}`);
+  return `'${type}'`;
 }
 
 const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
@@ -125,10 +131,7 @@ export class Queries {
   async list(query: ListQuery): Promise<StoredRow[]> {
     const where = ['account_id = ?'];
     const params: unknown[] = [query.accountId];
-    if (query.table === 'objects') {
-      where.push('type = ?', 'deleted = 0');
-      params.push(query.type);
-    }
+    if (query.table === 'objects') where.push(`type = ${typeLiteral(query.type)}`, 'deleted = 0');
     for (const filter of query.filters) {
       const field = this.fieldSql(filter.field);
       if (filter.op === 'in') {
@@ -162,8 +165,8 @@ export class Queries {
   /** Live objects of one type, newest first, older than `beforeSeq`: for search. */
   async scanObjects(accountId: string, type: string, beforeSeq: number | undefined, limit: number): Promise<StoredRow[]> {
     const rows = await this.db.all<StoredRow>(
-      `SELECT id, type, seq, deleted, doc FROM objects WHERE account_id = ? AND type = ? AND deleted = 0 AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      [accountId, type, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
+      `SELECT id, type, seq, deleted, doc FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0 AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      [accountId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
     );
     return rows.map((r) => ({ ...r, deleted: false }));
   }
@@ -256,74 +259,55 @@ export class Queries {
 
   // ----- idempotency keys
 
-  async insertIdempotencyKey(scope: IdempotencyScope, record: { fingerprint: string; requestId: string; lockedUntil: number; created: number }): Promise<boolean> {
-    const changes = await this.db.run(
-      `INSERT INTO idempotency_keys (account_id, key_id, idempotency_key, created, fingerprint, request_id, locked_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [scope.accountId, scope.keyId, scope.key, record.created, record.fingerprint, record.requestId, record.lockedUntil],
-    );
-    return changes === 1;
+  /**
+   * Holds the key for the rest of this transaction, so that a concurrent
+   * request with it is told so at once. False when another transaction holds
+   * it. (SQLite transactions never overlap, so there it always succeeds.)
+   */
+  async tryLockIdempotencyKey(scope: IdempotencyScope): Promise<boolean> {
+    if (this.db.dialect !== 'postgres') return true;
+    const digest = createHash('sha256').update(`${scope.accountId}\n${scope.keyId}\n${scope.key}`).digest();
+    const rows = await this.db.all<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [digest.readBigInt64BE(0).toString()]);
+    return rows[0]?.locked === true;
   }
 
   async getIdempotencyKey(scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {
-    const rows = await this.db.all<{
-      fingerprint: string;
-      request_id: string;
-      locked_until: number | null;
-      response_status: number | null;
-      response_body: string | null;
-      created: number;
-    }>(
-      `SELECT fingerprint, request_id, locked_until, response_status, response_body, created FROM idempotency_keys
+    const rows = await this.db.all<{ fingerprint: string; request_id: string; response_status: number; response_body: string; created: number }>(
+      `SELECT fingerprint, request_id, response_status, response_body, created FROM idempotency_keys
        WHERE account_id = ? AND key_id = ? AND idempotency_key = ?`,
       [scope.accountId, scope.keyId, scope.key],
     );
     const row = rows[0];
     return (
-      row && {
-        fingerprint: row.fingerprint,
-        requestId: row.request_id,
-        lockedUntil: row.locked_until,
-        responseStatus: row.response_status,
-        responseBody: row.response_body,
-        created: row.created,
-      }
+      row && { fingerprint: row.fingerprint, requestId: row.request_id, responseStatus: row.response_status, responseBody: row.response_body, created: row.created }
     );
   }
 
-  /** Takes over a claim whose holder died (its lock ran out before it finished). */
-  async takeOverIdempotencyKey(scope: IdempotencyScope, record: { fingerprint: string; requestId: string; lockedUntil: number; now: number }): Promise<boolean> {
-    const changes = await this.db.run(
-      `UPDATE idempotency_keys SET fingerprint = ?, request_id = ?, locked_until = ?
-       WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND response_status IS NULL AND locked_until < ?`,
-      [record.fingerprint, record.requestId, record.lockedUntil, scope.accountId, scope.keyId, scope.key, record.now],
+  /** Records a request's response, in the transaction that made its writes. */
+  async insertIdempotencyKey(scope: IdempotencyScope, record: IdempotencyRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO idempotency_keys (account_id, key_id, idempotency_key, created, fingerprint, request_id, response_status, response_body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [scope.accountId, scope.keyId, scope.key, record.created, record.fingerprint, record.requestId, record.responseStatus, record.responseBody],
     );
-    return changes === 1;
   }
 
-  /** Stores the response of request `requestId`; false if its claim was taken over meanwhile (then it must not commit). */
-  async completeIdempotencyKey(scope: IdempotencyScope, requestId: string, status: number, body: string): Promise<boolean> {
-    const changes = await this.db.run(
-      `UPDATE idempotency_keys SET response_status = ?, response_body = ?, locked_until = NULL
-       WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND request_id = ? AND response_status IS NULL`,
-      [status, body, scope.accountId, scope.keyId, scope.key, requestId],
-    );
-    return changes === 1;
+  async deleteIdempotencyKey(scope: IdempotencyScope): Promise<void> {
+    await this.db.run('DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ?', [scope.accountId, scope.keyId, scope.key]);
   }
 
-  /**
-   * Deletes the record only as the caller last saw it (a claim of `requestId`,
-   * or a record created before `createdBefore`), never one that a concurrent
-   * request has put in its place.
-   */
-  async deleteIdempotencyKey(scope: IdempotencyScope, only: { requestId: string } | { createdBefore: number }): Promise<void> {
-    const [condition, value] = 'requestId' in only ? ['request_id = ?', only.requestId] : ['created < ?', only.createdBefore];
-    await this.db.run(`DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND ${condition}`, [
-      scope.accountId,
-      scope.keyId,
-      scope.key,
-      value,
-    ]);
+  /** Runs `fn` in a savepoint: its writes are undone if it throws, the transaction goes on. */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await this.db.run('SAVEPOINT kassa_request');
+    try {
+      const result = await fn();
+      await this.db.run('RELEASE SAVEPOINT kassa_request');
+      return result;
+    } catch (error) {
+      await this.db.run('ROLLBACK TO SAVEPOINT kassa_request');
+      await this.db.run('RELEASE SAVEPOINT kassa_request');
+      throw error;
+    }
   }
 
   async pruneIdempotencyKeys(olderThan: number): Promise<number> {

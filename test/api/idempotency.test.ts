@@ -1,11 +1,12 @@
 // Idempotent POSTs as Stripe does them: replay, parameter mismatch, what is
-// and is not stored, scope, concurrency, retention and dead claims.
+// and is not stored, scope, concurrency, retention, server faults.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { hashKey, maskKey, newApiKey } from '../../src/accounts/keys.js';
-import { claimIdempotencyKey, requestFingerprint } from '../../src/server/idempotency.js';
+import { createKassa } from '../../src/kassa.js';
+import type { Queries, Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { postForm, postTogether, type RawResponse } from '../support/http.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
@@ -257,56 +258,76 @@ describeEachStore('idempotent requests', (target) => {
     assert.equal((await allCustomers(stripe)).length, 3);
   });
 
-  test('a claim left by a process that died is taken over by a retry once its lock runs out', async () => {
+  test('while a request holds its key, another with the key gets 409 (PostgreSQL) or waits its turn (SQLite)', async () => {
     await freshAccount();
     const key = randomUUID();
-    const form = { email: 'dead@example.com' };
-    // What a process leaves when it dies after claiming the key and before committing:
-    // the claim row (no response) and none of the request's writes.
     const scope = await scopeOf(key);
-    await kassa.store.transaction((tx) =>
-      tx.insertIdempotencyKey(scope, {
-        fingerprint: requestFingerprint('POST', '/v1/customers', form),
-        requestId: 'req_deadprocess000',
-        lockedUntil: clock.now() + 60,
-        created: clock.now(),
-      }),
-    );
-
-    // While the claim's lock holds, the key is in use.
-    const blocked = await rawPost(kassa, '/v1/customers', form, { key, secretKey });
-    assert.equal(blocked.status, 409);
-    assert.equal(blocked.body.error.code, 'idempotency_key_in_use');
-
-    clock.advance(61);
-    const retry = await rawPost(kassa, '/v1/customers', form, { key, secretKey });
-    assert.equal(retry.status, 200, JSON.stringify(retry.body));
-    assert.equal(retry.headers['idempotent-replayed'], undefined);
-    assert.equal(retry.body.email, 'dead@example.com');
-
-    const replay = await rawPost(kassa, '/v1/customers', form, { key, secretKey });
-    assert.equal(replay.status, 200);
-    assert.equal(replay.body.id, retry.body.id);
-    assert.equal(replay.headers['idempotent-replayed'], 'true');
-    assert.equal(replay.headers['original-request'], retry.headers['request-id']);
-    assert.deepEqual((await allCustomers(stripe)).map((c) => c.id), [retry.body.id]);
+    let started!: () => void;
+    let release!: () => void;
+    const isHolding = new Promise<void>((resolve) => (started = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Stands for a request with this key that is still running: its transaction holds the key.
+    const holding = kassa.store.transaction(async (tx) => {
+      assert.equal(await tx.tryLockIdempotencyKey(scope), true);
+      started();
+      await released;
+    });
+    await isHolding;
+    const second = rawPost(kassa, '/v1/customers', { email: 'second@example.com' }, { key, secretKey });
+    if (target.name === 'postgres') {
+      const response = await second;
+      assert.equal(response.status, 409);
+      assert.equal(response.body.error.code, 'idempotency_key_in_use');
+      release();
+      await holding;
+      assert.equal((await allCustomers(stripe)).length, 0);
+    } else {
+      release();
+      await holding;
+      assert.equal((await second).status, 200);
+      assert.equal((await allCustomers(stripe)).length, 1);
+    }
   });
 
-  test('a request whose claim was taken over can neither complete nor release it', async () => {
-    await freshAccount();
-    const scope = await scopeOf(randomUUID());
-    const fingerprint = requestFingerprint('POST', '/v1/customers', { email: 'slow@example.com' });
-    const now = clock.now();
-    assert.deepEqual(await claimIdempotencyKey(kassa.store, scope, { fingerprint, requestId: 'req_slow', now }), { replay: false });
-    // The slow request's lock runs out; a retry takes the claim over.
-    assert.deepEqual(await claimIdempotencyKey(kassa.store, scope, { fingerprint, requestId: 'req_retry', now: now + 61 }), { replay: false });
-
-    assert.equal(await kassa.store.transaction((tx) => tx.completeIdempotencyKey(scope, 'req_slow', 200, '{"from":"slow"}')), false);
-    await kassa.store.transaction((tx) => tx.deleteIdempotencyKey(scope, { requestId: 'req_slow' }));
-    assert.equal((await kassa.store.read.getIdempotencyKey(scope))?.requestId, 'req_retry');
-
-    assert.equal(await kassa.store.transaction((tx) => tx.completeIdempotencyKey(scope, 'req_retry', 200, '{"from":"retry"}')), true);
-    const replay = await claimIdempotencyKey(kassa.store, scope, { fingerprint, requestId: 'req_later', now: now + 62 });
-    assert.deepEqual(replay, { replay: true, status: 200, body: '{"from":"retry"}', originalRequestId: 'req_retry' });
+  test('a request that fails with a server fault records nothing: a retry with its key runs it', async () => {
+    const own = await startKassa(await target.config(), { clock });
+    try {
+      let failures = 1;
+      const store = own.store;
+      const failing: Store = {
+        ...store,
+        transaction: (fn) =>
+          store.transaction((tx) => {
+            if (failures === 0) return fn(tx);
+            failures--;
+            const wrapped = Object.create(tx) as Queries;
+            wrapped.insertEvent = async () => {
+              throw new Error('insertEvent failed (injected by the test)');
+            };
+            return fn(wrapped);
+          }),
+      };
+      const app = createKassa({ store: failing, clock, logger: false });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+        const key = randomUUID();
+        const send = () => postForm({ url: `${url}/v1/customers`, secretKey: own.account.secret_key, form: { email: 'fault@example.com' }, idempotencyKey: key });
+        const fault = await send();
+        assert.equal(fault.status, 500);
+        assert.equal((await allCustomers(own.stripe)).length, 0);
+        const retry = await send();
+        assert.equal(retry.status, 200);
+        assert.equal(retry.headers['idempotent-replayed'], undefined);
+        const replay = await send();
+        assert.equal(replay.headers['idempotent-replayed'], 'true');
+        assert.equal(replay.body.id, retry.body.id);
+        assert.deepEqual((await allCustomers(own.stripe)).map((c) => c.id), [retry.body.id]);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await own.close();
+    }
   });
 });
