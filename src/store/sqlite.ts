@@ -81,8 +81,16 @@ export function openSqlite(filename: string): Driver {
         writer.exec('RELEASE kassa_transaction');
         outcomes.push({ ok: true, value });
       } catch (error) {
-        writer.exec('ROLLBACK TO kassa_transaction');
-        writer.exec('RELEASE kassa_transaction');
+        try {
+          writer.exec('ROLLBACK TO kassa_transaction');
+          writer.exec('RELEASE kassa_transaction');
+        } catch {
+          // SQLite rolled the whole transaction back itself (disk full, I/O error): no item's
+          // writes remain. Fail them all rather than leave every caller, and the queue, waiting.
+          if (writerDb.inTransaction) writer.exec('ROLLBACK');
+          for (const each of batch) each.reject(error);
+          return;
+        }
         outcomes.push({ ok: false, error });
       }
     }

@@ -1,9 +1,6 @@
-// Where money moved, for tests that prove nothing was charged twice or lost:
-// intents, charges and events through the API; balance transactions (which
-// have no list route yet) straight from the store.
+// Where money moved, through the API, for tests that prove nothing was
+// charged twice or lost: intents, charges, balance transactions, events.
 import type Stripe from 'stripe';
-import { hashKey } from '../../src/accounts/keys.js';
-import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 
 export interface IntentRecord {
   intent: Stripe.PaymentIntent;
@@ -15,19 +12,7 @@ export interface IntentRecord {
 }
 
 export class PaymentLedger {
-  constructor(
-    readonly stripe: Stripe,
-    private readonly store: Store,
-    private readonly accountId: string,
-  ) {}
-
-  /** A ledger on the database of servers in other processes; `close()` it. */
-  static async open(config: StoreConfig, secretKey: string, stripe: Stripe): Promise<PaymentLedger & { close(): Promise<void> }> {
-    const store = await openStore(config);
-    const key = await store.read.findKey(hashKey(secretKey));
-    if (!key) throw new Error('the secret key is not in this database');
-    return Object.assign(new PaymentLedger(stripe, store, key.accountId), { close: () => store.close() });
-  }
+  constructor(readonly stripe: Stripe) {}
 
   async intents(): Promise<Stripe.PaymentIntent[]> {
     return this.stripe.paymentIntents.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
@@ -44,15 +29,7 @@ export class PaymentLedger {
   }
 
   async balanceTransactions(filter: { source?: string } = {}): Promise<Stripe.BalanceTransaction[]> {
-    const filters = filter.source ? [{ field: 'doc.source', op: '=' as const, value: filter.source }] : [];
-    const found: Stripe.BalanceTransaction[] = [];
-    let startingAfter: number | undefined;
-    for (;;) {
-      const rows = await this.store.read.list({ table: 'objects', accountId: this.accountId, type: 'balance_transaction', filters, limit: 100, startingAfter });
-      found.push(...rows.slice(0, 100).map((row) => JSON.parse(row.doc) as Stripe.BalanceTransaction));
-      if (rows.length <= 100) return found;
-      startingAfter = rows[99].seq;
-    }
+    return this.stripe.balanceTransactions.list({ limit: 100, ...filter }).autoPagingToArray({ limit: 10_000 });
   }
 
   /** Everything recorded about one intent. */
