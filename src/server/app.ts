@@ -94,6 +94,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
   });
 
+  // One line per request at debug level: method, path (never the query string
+  // or the body, which may carry card data or client secrets), status, time.
+  if (log?.isLevelEnabled('debug')) {
+    app.addHook('onResponse', (request, reply, done) => {
+      log.debug({ requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      done();
+    });
+  }
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   for (const route of options.routes) {
