@@ -18,7 +18,8 @@ export interface LoadResult {
 
 export interface Route {
   name: string;
-  request(): autocannon.Request;
+  /** The requests of one flow, sent in order on each connection (one for a single call). */
+  requests(): autocannon.Request[];
 }
 
 export interface LoadOptions {
@@ -34,7 +35,7 @@ export async function load(server: { url: string; pid: number }, route: Route, o
     connections: options.connections,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 10 }),
     timeout: 10,
-    requests: [route.request()],
+    requests: route.requests(),
   });
   return {
     requests: result.requests.total,
@@ -52,11 +53,13 @@ export async function load(server: { url: string; pid: number }, route: Route, o
 export function retrieveRoute(secretKey: string, apiVersion: string, customerId: string): Route {
   return {
     name: 'GET /v1/customers/:id',
-    request: () => ({
-      method: 'GET',
-      path: `/v1/customers/${customerId}`,
-      headers: { authorization: `Bearer ${secretKey}`, 'stripe-version': apiVersion },
-    }),
+    requests: () => [
+      {
+        method: 'GET',
+        path: `/v1/customers/${customerId}`,
+        headers: { authorization: `Bearer ${secretKey}`, 'stripe-version': apiVersion },
+      },
+    ],
   };
 }
 
@@ -65,22 +68,75 @@ export function createRoute(secretKey: string, apiVersion: string): Route {
   let n = 0;
   return {
     name: 'POST /v1/customers',
-    request: () => ({
-      method: 'POST',
-      path: '/v1/customers',
-      setupRequest: (request) => {
-        n += 1;
-        return {
-          ...request,
-          headers: {
-            authorization: `Bearer ${secretKey}`,
-            'stripe-version': apiVersion,
-            'content-type': 'application/x-www-form-urlencoded',
-            'idempotency-key': `stripe-node-retry-${randomUUID()}`,
-          },
-          body: `email=bench${n}%40example.com&name=Bench+Customer+${n}&metadata[order]=${n}&metadata[source]=bench`,
-        };
+    requests: () => [
+      {
+        method: 'POST',
+        path: '/v1/customers',
+        setupRequest: (request) => {
+          n += 1;
+          return {
+            ...request,
+            headers: sdkPostHeaders(`Bearer ${secretKey}`, apiVersion),
+            body: `email=bench${n}%40example.com&name=Bench+Customer+${n}&metadata[order]=${n}&metadata[source]=bench`,
+          };
+        },
       },
-    }),
+    ],
+  };
+}
+
+function sdkPostHeaders(authorization: string | null, apiVersion: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'stripe-version': apiVersion,
+    'content-type': 'application/x-www-form-urlencoded',
+    'idempotency-key': `stripe-node-retry-${randomUUID()}`,
+  };
+  if (authorization) headers.authorization = authorization;
+  return headers;
+}
+
+/**
+ * The payment flow of a shop: its server creates a PaymentIntent with the
+ * secret key, then the browser confirms it with the card, the publishable
+ * key and the intent's client_secret (as Stripe.js does).
+ */
+export function paymentFlowRoute(secretKey: string, publishableKey: string, apiVersion: string): Route {
+  let n = 0;
+  return {
+    name: 'payment flow (create + confirm)',
+    requests: () => [
+      {
+        method: 'POST',
+        path: '/v1/payment_intents',
+        setupRequest: (request) => {
+          n += 1;
+          return {
+            ...request,
+            headers: sdkPostHeaders(`Bearer ${secretKey}`, apiVersion),
+            body: `amount=${1000 + (n % 5000)}&currency=usd&automatic_payment_methods[enabled]=true&metadata[order]=${n}`,
+          };
+        },
+        onResponse: (_status, body, context) => {
+          const intent = JSON.parse(body) as { id: string; client_secret: string };
+          context.intent = intent;
+        },
+      },
+      {
+        method: 'POST',
+        setupRequest: (request, context) => {
+          const intent = context.intent as { id: string; client_secret: string };
+          return {
+            ...request,
+            path: `/v1/payment_intents/${intent.id}/confirm`,
+            headers: sdkPostHeaders(null, apiVersion),
+            body:
+              `key=${publishableKey}&client_secret=${intent.client_secret}&payment_method_data[type]=card` +
+              '&payment_method_data[card][number]=4242424242424242&payment_method_data[card][exp_month]=12' +
+              '&payment_method_data[card][exp_year]=2034&payment_method_data[card][cvc]=123' +
+              '&payment_method_data[billing_details][address][postal_code]=94107',
+          };
+        },
+      },
+    ],
   };
 }

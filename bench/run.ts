@@ -1,6 +1,8 @@
 // `npm run bench`: Kassa (SQLite) against a bare node:http server returning
 // the same bytes, under autocannon, on loopback. Prints req/s and latency for
-// both, Kassa's memory after 100,000 customers, and PASS/MISS per target.
+// both, the payment flow (create a PaymentIntent with the secret key, confirm
+// it with card data, the publishable key and the client_secret) in flows per
+// second, Kassa's memory after 100,000 customers, and PASS/MISS per target.
 // Exits non-zero only when something broke (a failed request, a crash).
 //
 // BENCH_DURATION=<seconds> changes the measured time per run (default 10),
@@ -12,7 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { API_VERSION } from '../src/server/version.js';
-import { createRoute, load, retrieveRoute, type LoadResult, type Route } from './load.js';
+import { createRoute, load, paymentFlowRoute, retrieveRoute, type LoadResult, type Route } from './load.js';
 import { residentKb, ROOT, startServer, type ServerProcess } from './processes.js';
 import { printLoadTable, printMemory, type RouteFigures } from './report.js';
 
@@ -28,13 +30,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'kassa-bench-'));
 
 async function main(): Promise<number> {
   const secretKey = `sk_test_bench${randomBytes(16).toString('hex')}`;
+  const publishableKey = `pk_test_bench${randomBytes(16).toString('hex')}`;
   const watchdog = setTimeout(() => void abort('the benchmark ran longer than 5 minutes'), WATCHDOG_MS);
   try {
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const kassa = await startServer(
       'kassa',
       [...profile, join(ROOT, 'bin/kassa.js'), 'serve', '--port', '0'],
-      { ...process.env, DATABASE_URL: '', KASSA_DATA_DIR: dataDir, KASSA_SECRET_KEY: secretKey, KASSA_LOG_LEVEL: 'warn' },
+      { ...process.env, DATABASE_URL: '', KASSA_DATA_DIR: dataDir, KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: publishableKey, KASSA_LOG_LEVEL: 'warn' },
       /^Kassa is listening on http:\/\/[^\s]+:(\d+)/,
     );
     servers.push(kassa);
@@ -48,9 +51,10 @@ async function main(): Promise<number> {
     console.log(`Node ${process.version}, ${availableParallelism()} CPUs. Kassa pid ${kassa.pid} (SQLite in ${dataDir}), bare pid ${bare.pid}.`);
     console.log(`autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run; latency in whole ms.\n`);
 
-    const retrieve = await compare(kassa, bare, () => retrieveRoute(secretKey, API_VERSION, customer.id), 0.5);
-    const create = await compare(kassa, bare, () => createRoute(secretKey, API_VERSION), 0.3);
-    const targets = printLoadTable([retrieve, create]);
+    const retrieve = await compare(kassa, bare, () => retrieveRoute(secretKey, API_VERSION, customer.id), { target: 0.5 });
+    const create = await compare(kassa, bare, () => createRoute(secretKey, API_VERSION), { target: 0.3 });
+    const flow = await compare(kassa, bare, () => paymentFlowRoute(secretKey, publishableKey, API_VERSION), { steps: 2, flowsTarget: 1500, p99TargetMs: 15 });
+    const targets = printLoadTable([retrieve, create, flow]);
 
     // Counted in the database: a timed run ends with requests still in flight that the server completes.
     const dbFile = join(dataDir, 'kassa.db');
@@ -95,7 +99,7 @@ async function compare(
   kassa: ServerProcess,
   bare: ServerProcess,
   routeFor: () => Route,
-  target: number,
+  targets: Omit<RouteFigures, 'route' | 'kassa' | 'bare'>,
 ): Promise<RouteFigures> {
   const results: Record<string, LoadResult> = {};
   let name = '';
@@ -109,7 +113,7 @@ async function compare(
     results[server.name] = result;
     console.log(`  ${server.name.padEnd(5)} ${name}: ${result.reqPerSec.toFixed(0)} req/s`);
   }
-  return { route: name, kassa: results.kassa!, bare: results.bare!, target };
+  return { route: name, kassa: results.kassa!, bare: results.bare!, ...targets };
 }
 
 function check(what: string, result: LoadResult): void {
