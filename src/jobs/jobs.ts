@@ -40,8 +40,8 @@ export interface NewJob {
 }
 
 /** Adds a job in the caller's transaction, so that it exists exactly when the caller's writes commit. */
-export async function scheduleJob(db: Queries, job: NewJob): Promise<string> {
-  const id = newId('job');
+export async function scheduleJob(db: Queries, job: NewJob & { id?: string }): Promise<string> {
+  const id = job.id ?? newId('job');
   await db.insertJob({ id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
   return id;
 }

@@ -23,15 +23,32 @@ export const BALANCE_AVAILABLE_JOB = 'balance_transaction.available';
 export async function recordBalanceTransaction(ctx: Pick<RequestContext<unknown>, 'db' | 'accountId' | 'now'>, txn: BalanceTransaction): Promise<void> {
   await ctx.db.insertObject(ctx.accountId, txn);
   if (txn.status !== 'pending') return;
-  await scheduleJob(ctx.db, { accountId: ctx.accountId, kind: BALANCE_AVAILABLE_JOB, runAt: txn.available_on, payload: { balance_transaction: txn.id }, now: ctx.now });
+  // One job per account and availability date, not per transaction: funds become available a day at a time.
+  const id = `job_balance_${ctx.accountId}_${txn.available_on}`;
+  await scheduleJob(ctx.db, { id, accountId: ctx.accountId, kind: BALANCE_AVAILABLE_JOB, runAt: txn.available_on, payload: {}, now: ctx.now });
 }
 
-async function markAvailable(ctx: JobContext<{ balance_transaction: string }>): Promise<void> {
-  const row = await ctx.db.getObject(ctx.accountId, ctx.payload.balance_transaction, { forUpdate: true });
-  if (!row || row.type !== 'balance_transaction') return;
-  const before = JSON.parse(row.doc) as BalanceTransaction;
-  const after = withStatus(before, ctx.now);
-  if (after !== before) await ctx.db.updateObject(ctx.accountId, after);
+/** Marks the account's pending balance transactions whose date has come as available. */
+async function markAvailable(ctx: JobContext<unknown>): Promise<void> {
+  const PAGE = 100;
+  let startingAfter: number | undefined;
+  for (;;) {
+    const rows = await ctx.db.list({
+      table: 'objects',
+      accountId: ctx.accountId,
+      type: 'balance_transaction',
+      filters: [{ field: 'doc.status', op: '=', value: 'pending' }],
+      limit: PAGE,
+      startingAfter,
+    });
+    for (const row of rows.slice(0, PAGE)) {
+      const before = JSON.parse(row.doc) as BalanceTransaction;
+      const after = withStatus(before, ctx.now);
+      if (after !== before) await ctx.db.updateObject(ctx.accountId, after);
+    }
+    if (rows.length <= PAGE) return;
+    startingAfter = rows[PAGE - 1].seq;
+  }
 }
 
 export const balanceJobs: JobHandler[] = [{ kind: BALANCE_AVAILABLE_JOB, run: markAvailable }];

@@ -70,8 +70,6 @@ export const MIGRATIONS: Migration[] = [
         claimed_until BIGINT
       );
       CREATE INDEX events_by_account ON events (account_id, seq);
-      CREATE INDEX events_by_type ON events (account_id, type, seq);
-      CREATE INDEX events_undispatched ON events (seq) WHERE dispatched = 0;
 
       CREATE TABLE idempotency_keys (
         account_id TEXT NOT NULL,
@@ -83,8 +81,7 @@ export const MIGRATIONS: Migration[] = [
         response_status INTEGER NOT NULL,
         response_body TEXT NOT NULL,
         PRIMARY KEY (account_id, key_id, idempotency_key)
-      );
-      CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created);
+      )${d === 'sqlite' ? ' WITHOUT ROWID' : ''};
     `,
   },
   {

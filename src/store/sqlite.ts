@@ -63,31 +63,38 @@ export function openSqlite(filename: string): Driver {
     reject: (error: unknown) => void;
   }
   const MAX_BATCH = 64;
+  // Transaction control statements, prepared once: exec() would parse them on every request.
+  const controls = new Map<string, Database.Statement>();
+  const control = (sql: string) => {
+    let statement = controls.get(sql);
+    if (!statement) controls.set(sql, (statement = writerDb.prepare(sql)));
+    statement.run();
+  };
   let pending: Pending[] = [];
   let draining: Promise<void> | null = null;
 
   async function runBatch(batch: Pending[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      writer.exec('BEGIN IMMEDIATE');
+      control('BEGIN IMMEDIATE');
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
     for (const item of batch) {
-      writer.exec('SAVEPOINT kassa_transaction');
+      control('SAVEPOINT kassa_transaction');
       try {
         const value = await item.fn(writer);
-        writer.exec('RELEASE kassa_transaction');
+        control('RELEASE kassa_transaction');
         outcomes.push({ ok: true, value });
       } catch (error) {
         try {
-          writer.exec('ROLLBACK TO kassa_transaction');
-          writer.exec('RELEASE kassa_transaction');
+          control('ROLLBACK TO kassa_transaction');
+          control('RELEASE kassa_transaction');
         } catch {
           // SQLite rolled the whole transaction back itself (disk full, I/O error): no item's
           // writes remain. Fail them all rather than leave every caller, and the queue, waiting.
-          if (writerDb.inTransaction) writer.exec('ROLLBACK');
+          if (writerDb.inTransaction) control('ROLLBACK');
           for (const each of batch) each.reject(error);
           return;
         }
@@ -95,9 +102,9 @@ export function openSqlite(filename: string): Driver {
       }
     }
     try {
-      writer.exec('COMMIT');
+      control('COMMIT');
     } catch (error) {
-      if (writerDb.inTransaction) writer.exec('ROLLBACK');
+      if (writerDb.inTransaction) control('ROLLBACK');
       for (const item of batch) item.reject(error);
       return;
     }

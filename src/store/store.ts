@@ -316,8 +316,9 @@ export class Queries {
 
   // ----- jobs (durable scheduled work, see src/jobs/)
 
+  /** A job whose id is already scheduled is not added again. */
   async insertJob(job: { id: string; accountId: string; kind: string; runAt: number; payload: string; created: number }): Promise<void> {
-    await this.db.run('INSERT INTO jobs (id, account_id, kind, run_at, payload, created) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO jobs (id, account_id, kind, run_at, payload, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
       job.id,
       job.accountId,
       job.kind,
