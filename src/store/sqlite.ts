@@ -127,7 +127,9 @@ export function openSqlite(filename: string): Driver {
   function transaction<T>(fn: (connection: SqlConnection) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      draining ??= drain();
+      // Start on the next turn of the event loop, so that requests read in
+      // the same turn join this batch.
+      draining ??= new Promise<void>((started) => setImmediate(started)).then(drain);
     });
   }
 
