@@ -15,7 +15,7 @@ import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
-import type { PaymentMethodParams } from './payment-method.js';
+import { assertReusable, type PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
 import { publicIntent } from './public-view.js';
 
@@ -80,7 +80,11 @@ async function paymentMethodFor(
 ): Promise<StoredPaymentMethod> {
   if (data) return paymentMethodFromData(ctx, data);
   if (id) return resolvePaymentMethod(ctx, id, 'payment_method');
-  if (typeof intent.payment_method === 'string') return loadPaymentMethod(ctx, intent.payment_method);
+  if (typeof intent.payment_method === 'string') {
+    const stored = await loadPaymentMethod(ctx, intent.payment_method);
+    assertReusable(stored.pm, stored.secret);
+    return stored;
+  }
   throw invalidRequest(
     "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
     { code: 'payment_intent_unexpected_state' },
@@ -127,19 +131,22 @@ async function approve(ctx: RequestContext<unknown>, intent: PaymentIntent, stor
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);
   await ctx.emit(captured ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', next);
-  await saveForFutureUse(ctx, next, stored);
+  if (!(await saveForFutureUse(ctx, next, stored)) && !stored.pm.customer) {
+    await savePaymentMethod(ctx, { pm: stored.pm, secret: { ...stored.secret, spent: true } });
+  }
   return next;
 }
 
-/** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. */
-async function saveForFutureUse(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<void> {
-  if (!intent.setup_future_usage || typeof intent.customer !== 'string') return;
+/** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. True when saved. */
+async function saveForFutureUse(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
+  if (!intent.setup_future_usage || typeof intent.customer !== 'string') return false;
   const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session' };
   if (stored.pm.customer === intent.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret });
-    return;
+    return true;
   }
   await attachToCustomer(ctx, { pm: stored.pm, secret }, intent.customer);
+  return true;
 }
 
 async function decline(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod, result: Declined): Promise<CommittedError> {

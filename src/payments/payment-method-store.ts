@@ -5,7 +5,7 @@ import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import type { RequestContext } from '../server/route.js';
 import { cardError } from './card-error.js';
-import { attachPaymentMethod, newCardPaymentMethod, type PaymentMethod, type PaymentMethodParams, type PaymentMethodSecret } from './payment-method.js';
+import { assertReusable, attachPaymentMethod, newCardPaymentMethod, type PaymentMethod, type PaymentMethodParams, type PaymentMethodSecret } from './payment-method.js';
 
 export interface StoredPaymentMethod {
   pm: PaymentMethod;
@@ -63,6 +63,7 @@ export async function resolvePaymentMethod(ctx: RequestContext<unknown>, id: str
     return { pm, secret, fresh: true };
   }
   const stored = await loadPaymentMethod(ctx, id, param, options);
+  assertReusable(stored.pm, stored.secret);
   return { ...stored, fresh: false };
 }
 
@@ -79,6 +80,7 @@ export async function savePaymentMethod(ctx: RequestContext<unknown>, stored: St
 /** Attaching runs a zero-amount check with the issuer: cards the issuer declines are not saved. */
 export async function attachToCustomer(ctx: RequestContext<unknown>, stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
   if (stored.pm.customer === customerId) return stored;
+  assertReusable(stored.pm, stored.secret);
   const pm = attachPaymentMethod(stored.pm, customerId);
   const check = await ctx.network.verify({ profile: stored.secret.card });
   if (check.status === 'declined') {

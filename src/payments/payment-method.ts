@@ -13,6 +13,17 @@ export interface PaymentMethodSecret {
   card: CardProfile;
   /** The card completed authentication for later off-session use (a SetupIntent or setup_future_usage). */
   setupForOffSession?: boolean;
+  /** Used for a payment without being attached to a customer, or detached: Stripe lets it be used no more. */
+  spent?: boolean;
+}
+
+/** Stripe's rule: to use a PaymentMethod more than once, attach it to a customer first. */
+export function assertReusable(pm: PaymentMethod, secret: PaymentMethodSecret): void {
+  if (!secret.spent) return;
+  throw invalidRequest(
+    `The provided PaymentMethod ${pm.id} was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.`,
+    { param: 'payment_method' },
+  );
 }
 
 type AddressParams = Partial<Stripe.Address> | '';

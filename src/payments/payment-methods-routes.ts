@@ -80,7 +80,7 @@ export const paymentMethodRoutes: Route[] = [
       const stored = await loadPaymentMethod(ctx, ctx.path.payment_method, 'payment_method', { forUpdate: true });
       const customerId = stored.pm.customer as string | null;
       const pm = detachPaymentMethod(stored.pm);
-      await savePaymentMethod(ctx, { pm, secret: stored.secret });
+      await savePaymentMethod(ctx, { pm, secret: { ...stored.secret, spent: true } });
       if (customerId) await clearDefaultPaymentMethod(ctx, customerId, pm.id);
       await ctx.emit('payment_method.detached', pm, { customer: customerId });
       return pm;

@@ -809,4 +809,29 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       rejectsWith({ status: 400, param: 'excluded_payment_method_types' }),
     );
   });
+
+  test('a PaymentMethod used without a customer, or detached, may not be used again', async () => {
+    const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' } });
+    const first = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, confirm: true, allowed_payment_method_types: ['card'] });
+    assert.equal(first.status, 'succeeded');
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, confirm: true, allowed_payment_method_types: ['card'] }),
+      rejectsWith({ status: 400, param: 'payment_method', message: /may not be used again/ }),
+    );
+    const customer = await stripe.customers.create({ email: 'reuse@example.com' });
+    await assert.rejects(stripe.paymentMethods.attach(pm.id, { customer: customer.id }), rejectsWith({ status: 400, param: 'payment_method' }));
+
+    // Attached to a customer, it can be used again and again; detached, no more.
+    const saved = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    for (let i = 0; i < 2; i++) {
+      const paid = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: customer.id, payment_method: saved.id, confirm: true, allowed_payment_method_types: ['card'] });
+      assert.equal(paid.status, 'succeeded');
+    }
+    await stripe.paymentMethods.detach(saved.id);
+    await assert.rejects(stripe.paymentMethods.attach(saved.id, { customer: customer.id }), rejectsWith({ status: 400, param: 'payment_method' }));
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: saved.id, confirm: true, allowed_payment_method_types: ['card'] }),
+      rejectsWith({ status: 400, param: 'payment_method' }),
+    );
+  });
 });
