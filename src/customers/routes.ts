@@ -1,13 +1,13 @@
 // /v1/customers: thin handlers over the customer rules.
 import type Stripe from 'stripe';
 import type { Queries } from '../store/store.js';
-import { previousAttributes } from '../events/events.js';
+import { saveUpdate } from '../events/events.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { registerIncludable, type ApiObject } from '../server/resources.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
-import { parseSearchQuery, searchPage } from '../server/search.js';
+import { searchRoute } from '../server/search.js';
 import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
 
 interface CreateParams extends CustomerParams {
@@ -81,11 +81,7 @@ export const customerRoutes: Route[] = [
       await checkReferences(ctx);
       const before = JSON.parse(row.doc) as Customer;
       const after = applyCustomerParams(before, ctx.params);
-      const previous = previousAttributes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
-      if (Object.keys(previous).length > 0) {
-        await ctx.db.updateObject(ctx.accountId, after);
-        await ctx.emit('customer.updated', after, previous);
-      }
+      await saveUpdate(ctx, 'customer.updated', before, after);
       return after;
     },
   },
@@ -111,20 +107,5 @@ export const customerRoutes: Route[] = [
       return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'customer', url: '/v1/customers', filters, params: ctx.params });
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/customers/search',
-    async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
-      const predicate = parseSearchQuery(ctx.params.query, 'customers', SEARCH_FIELDS);
-      return searchPage(ctx.db, {
-        accountId: ctx.accountId,
-        type: 'customer',
-        url: '/v1/customers/search',
-        predicate,
-        limit: ctx.params.limit,
-        page: ctx.params.page,
-        withTotal: ctx.expand.includes('total_count'),
-      }) as unknown as ApiObject;
-    },
-  },
+  searchRoute({ resource: 'customers', type: 'customer', fields: SEARCH_FIELDS }),
 ];

@@ -42,7 +42,9 @@ export function buildEvent(type: string, object: ApiObject, context: { now: numb
  * The old values of what changed, as `data.previous_attributes` shows them:
  * nested objects are compared key by key; a key that did not exist is null.
  */
-export function previousAttributes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+export function previousAttributes(beforeObject: object, afterObject: object): Record<string, unknown> {
+  const before = beforeObject as Record<string, unknown>;
+  const after = afterObject as Record<string, unknown>;
   const changed: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const old = before[key];
@@ -63,4 +65,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
   await db.insertEvent(accountId, event);
+}
+
+/**
+ * Stores an updated object and records `eventType` with the old values of
+ * what changed. An update that changes nothing writes nothing and records no
+ * event, as on Stripe. Returns whether anything changed.
+ */
+export async function saveUpdate(
+  ctx: { db: Queries; accountId: string; emit(type: string, object: ApiObject, previous?: Record<string, unknown>): Promise<void> },
+  eventType: string,
+  before: ApiObject,
+  after: ApiObject,
+  secret?: unknown,
+): Promise<boolean> {
+  const previous = previousAttributes(before, after);
+  if (Object.keys(previous).length === 0) return false;
+  await ctx.db.updateObject(ctx.accountId, after, secret);
+  await ctx.emit(eventType, after, previous);
+  return true;
 }

@@ -1,10 +1,10 @@
 // /v1/charges: the record of every payment attempt.
-import { previousAttributes } from '../events/events.js';
+import { saveUpdate } from '../events/events.js';
 import { invalidRequest, resourceMissing } from '../server/errors.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
-import { parseSearchQuery, searchPage } from '../server/search.js';
+import { searchRoute } from '../server/search.js';
 import type { Charge } from './charge.js';
 
 interface UpdateParams {
@@ -65,11 +65,7 @@ export const chargeRoutes: Route[] = [
         after.fraud_details = p.fraud_details && p.fraud_details.user_report ? { ...before.fraud_details, user_report: p.fraud_details.user_report } : {};
       }
       if (p.shipping !== undefined) after.shipping = p.shipping || null;
-      const previous = previousAttributes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
-      if (Object.keys(previous).length > 0) {
-        await ctx.db.updateObject(ctx.accountId, after);
-        await ctx.emit('charge.updated', after, previous);
-      }
+      await saveUpdate(ctx, 'charge.updated', before, after);
       return after;
     },
   },
@@ -85,21 +81,5 @@ export const chargeRoutes: Route[] = [
       return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'charge', url: '/v1/charges', filters, params: ctx.params });
     },
   },
-  {
-    method: 'GET',
-    path: '/v1/charges/search',
-    async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
-      const predicate = parseSearchQuery(ctx.params.query, 'charges', SEARCH_FIELDS);
-      const result = await searchPage(ctx.db, {
-        accountId: ctx.accountId,
-        type: 'charge',
-        url: '/v1/charges/search',
-        predicate,
-        limit: ctx.params.limit,
-        page: ctx.params.page,
-        withTotal: ctx.expand.includes('total_count'),
-      });
-      return result as unknown as Charge;
-    },
-  },
+  searchRoute({ resource: 'charges', type: 'charge', fields: SEARCH_FIELDS }),
 ];

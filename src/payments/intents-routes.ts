@@ -4,7 +4,7 @@ import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.
 import { newId, randomString } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
-import { parseSearchQuery, searchPage } from '../server/search.js';
+import { searchRoute } from '../server/search.js';
 import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-routes.js';
@@ -193,22 +193,6 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'payment_intent', url: '/v1/payment_intents', filters, params: ctx.params });
       },
     },
-    {
-      method: 'GET',
-      path: '/v1/payment_intents/search',
-      async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
-        const predicate = parseSearchQuery(ctx.params.query, 'payment_intents', SEARCH_FIELDS);
-        const result = await searchPage(ctx.db, {
-          accountId: ctx.accountId,
-          type: 'payment_intent',
-          url: '/v1/payment_intents/search',
-          predicate,
-          limit: ctx.params.limit,
-          page: ctx.params.page,
-          withTotal: ctx.expand.includes('total_count'),
-        });
-        return result as unknown as PaymentIntent;
-      },
-    },
+    searchRoute({ resource: 'payment_intents', type: 'payment_intent', fields: SEARCH_FIELDS }),
   ];
 }

@@ -1,5 +1,5 @@
 // /v1/payment_methods and a customer's saved cards.
-import { previousAttributes } from '../events/events.js';
+import { saveUpdate } from '../events/events.js';
 import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
 import { listPage, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
@@ -54,13 +54,9 @@ export const paymentMethodRoutes: Route[] = [
       }
       if (ctx.params.card && stored.pm.card) checkExpiryUpdate(stored.pm.card, ctx.params.card, ctx.now);
       const pm = applyPaymentMethodParams(stored.pm, ctx.params);
-      const previous = previousAttributes(stored.pm as unknown as Record<string, unknown>, pm as unknown as Record<string, unknown>);
-      if (Object.keys(previous).length > 0) {
-        // The network profile carries the expiry into later charges' payment_method_details.
-        const secret = pm.card ? { ...stored.secret, card: { ...stored.secret.card, exp_month: pm.card.exp_month, exp_year: pm.card.exp_year } } : stored.secret;
-        await savePaymentMethod(ctx, { pm, secret });
-        await ctx.emit('payment_method.updated', pm, previous);
-      }
+      // The network profile carries the expiry into later charges' payment_method_details.
+      const secret = pm.card ? { ...stored.secret, card: { ...stored.secret.card, exp_month: pm.card.exp_month, exp_year: pm.card.exp_year } } : stored.secret;
+      await saveUpdate(ctx, 'payment_method.updated', stored.pm, pm, secret);
       return pm;
     },
   },

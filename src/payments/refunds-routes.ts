@@ -99,7 +99,7 @@ function refundsOfCharge(db: Queries, accountId: string, chargeId: string, param
 registerIncludable('charge', 'refunds', (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id));
 
 async function emitRefundUpdate(ctx: Pick<RequestContext<unknown>, 'emit'>, before: Refund, after: Refund, types: string[]): Promise<void> {
-  const previous = previousAttributes(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+  const previous = previousAttributes(before, after);
   for (const type of types) await ctx.emit(type, after, previous);
 }
 
@@ -154,7 +154,7 @@ export const refundRoutes: Route[] = [
         await scheduleJob(ctx.db, { accountId: ctx.accountId, kind: REFUND_OUTCOME_JOB, runAt, payload, now: ctx.now });
       }
       await ctx.emit('refund.created', refund);
-      await ctx.emit('charge.refunded', after, previousAttributes(charge as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>));
+      await ctx.emit('charge.refunded', after, previousAttributes(charge, after));
       return refund;
     },
   },

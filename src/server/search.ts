@@ -4,6 +4,7 @@ import type { Queries } from '../store/store.js';
 import { invalidParam } from './errors.js';
 import { listLimit } from './list.js';
 import type { ApiObject, Fields } from './resources.js';
+import type { RequestContext, Route } from './route.js';
 
 export type FieldKind = 'string' | 'number' | 'metadata';
 
@@ -163,4 +164,26 @@ function decodePage(page: string): number {
   const match = /^kassa:(\d+)$/.exec(Buffer.from(page, 'base64url').toString('utf8'));
   if (!match) throw invalidParam('Invalid page: it must be the next_page value of an earlier search.', 'page');
   return Number(match[1]);
+}
+
+/** `GET /v1/{resource}/search` for an object type, with the fields Stripe lets one search on. */
+export function searchRoute(options: { resource: string; type: string; fields: Record<string, FieldKind> }): Route {
+  const url = `/v1/${options.resource}/search`;
+  return {
+    method: 'GET',
+    path: url,
+    async handler(ctx: RequestContext<{ query: string; limit?: number; page?: string }>) {
+      const predicate = parseSearchQuery(ctx.params.query, options.resource, options.fields);
+      const result = await searchPage(ctx.db, {
+        accountId: ctx.accountId,
+        type: options.type,
+        url,
+        predicate,
+        limit: ctx.params.limit,
+        page: ctx.params.page,
+        withTotal: ctx.expand.includes('total_count'),
+      });
+      return result as unknown as ApiObject;
+    },
+  };
 }
