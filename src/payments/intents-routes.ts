@@ -1,6 +1,6 @@
 // /v1/payment_intents: thin handlers over the intent rules and confirm.
 import type Stripe from 'stripe';
-import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
+import { invalidParam, invalidRequest, resourceMissing, StripeError } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
@@ -143,8 +143,14 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
             { code: 'payment_intent_unexpected_state' },
           );
         }
-        const result = await confirmIntent(ctx, intent, ctx.params, settings);
-        return 'object' in result ? view(ctx, result) : result;
+        try {
+          const result = await confirmIntent(ctx, intent, ctx.params, settings);
+          return 'object' in result ? view(ctx, result) : result;
+        } catch (error) {
+          // The browser sees no more of the intent in an error than in a response.
+          if (error instanceof StripeError && error.body.payment_intent) error.body.payment_intent = view(ctx, error.body.payment_intent as PaymentIntent);
+          throw error;
+        }
       },
     },
     {

@@ -187,11 +187,14 @@ function shipping(params: Shipping): Stripe.PaymentIntent.Shipping {
   };
 }
 
+/** Stripe's error for an action in the wrong state; like Stripe's, it carries the intent. */
 export function unexpectedState(intent: PaymentIntent, action: string, allowed: readonly Status[]): StripeError {
-  return invalidRequest(
+  const error = invalidRequest(
     `You cannot ${action} this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be ${pastTense(action)}: ${allowed.join(', ')}.`,
     { code: 'payment_intent_unexpected_state' },
   );
+  error.body.payment_intent = intent;
+  return error;
 }
 
 function pastTense(action: string): string {

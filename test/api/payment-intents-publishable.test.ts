@@ -236,6 +236,8 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
     const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, payment_method: 'pm_card_visa' });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error.code, 'payment_intent_unexpected_state');
+    assert.equal(answer.body.error.payment_intent.id, intent.id, 'the error carries the intent, as Stripe does');
+    assert.equal(answer.body.error.payment_intent.metadata, undefined, 'in its public view');
     assert.ok(!JSON.stringify(answer.body).includes('secret-note'));
     assert.equal((await stripe.charges.list({ payment_intent: intent.id })).data.length, 1);
   });
