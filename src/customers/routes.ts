@@ -5,17 +5,19 @@ import { saveUpdate } from '../events/events.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
-import { registerIncludable, type ApiObject } from '../server/resources.js';
+import { registerIncludable, runWriteHooks, type ApiObject } from '../server/resources.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
+import { applyExtras, cashBalance, customerTax, newTaxId, type CustomerSecret, type ExtrasParams } from './customer-extras.js';
 
-interface CreateParams extends CustomerParams {
+interface CreateParams extends CustomerParams, ExtrasParams {
   payment_method?: string;
   source?: string;
   test_clock?: string;
   coupon?: string;
   promotion_code?: string;
+  tax_id_data?: Array<{ type: string; value: string }>;
 }
 
 const SEARCH_FIELDS = { created: 'number', email: 'string', metadata: 'metadata', name: 'string', phone: 'string' } as const;
@@ -26,15 +28,16 @@ async function loadCustomer(db: Queries, accountId: string, id: string, options:
   return row;
 }
 
-/** Objects that customers can point at and that Kassa does not have yet cannot be found. */
+/**
+ * Objects that customers can point at and that Kassa does not have yet cannot
+ * be found. (Payment methods are the payments capability's, through its write hooks.)
+ */
 async function checkReferences(ctx: RequestContext<CreateParams>): Promise<void> {
   const refs: Array<[string, string | undefined, string]> = [
-    ['payment_method', ctx.params.payment_method, 'PaymentMethod'],
     ['source', ctx.params.source, 'source'],
     ['test_clock', ctx.params.test_clock, 'test_clock'],
     ['coupon', ctx.params.coupon, 'coupon'],
     ['promotion_code', ctx.params.promotion_code, 'promotion code'],
-    ['invoice_settings[default_payment_method]', ctx.params.invoice_settings?.default_payment_method, 'PaymentMethod'],
   ];
   for (const [param, id, kind] of refs) {
     if (!id) continue;
@@ -47,10 +50,29 @@ async function emptyList(_db: Queries, _accountId: string, customer: ApiObject, 
   return { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/${field}` };
 }
 
-// Kassa has no sources, subscriptions or tax ids on customers yet: their lists are empty.
-for (const field of ['sources', 'subscriptions', 'tax_ids']) {
+// Kassa has no sources or subscriptions on customers yet: their lists are empty.
+for (const field of ['sources', 'subscriptions']) {
   registerIncludable('customer', field, (db, accountId, customer) => emptyList(db, accountId, customer, field));
 }
+
+registerIncludable('customer', 'tax_ids', (db, accountId, customer) =>
+  listPage(db, {
+    table: 'objects',
+    accountId,
+    type: 'tax_id',
+    url: `/v1/customers/${customer.id}/tax_ids`,
+    filters: [{ field: 'doc.customer', op: '=', value: customer.id }],
+    params: { limit: 100 },
+  }),
+);
+
+async function secretOf(db: Queries, accountId: string, id: string): Promise<CustomerSecret> {
+  const row = await db.getObject(accountId, id);
+  return row?.private ? (JSON.parse(row.private) as CustomerSecret) : {};
+}
+
+registerIncludable('customer', 'tax', async (db, accountId, customer) => customerTax(customer as Customer, await secretOf(db, accountId, customer.id)));
+registerIncludable('customer', 'cash_balance', async (db, accountId, customer) => cashBalance(customer as Customer, await secretOf(db, accountId, customer.id)));
 
 export const customerRoutes: Route[] = [
   {
@@ -58,9 +80,15 @@ export const customerRoutes: Route[] = [
     path: '/v1/customers',
     async handler(ctx: RequestContext<CreateParams>) {
       await checkReferences(ctx);
-      const customer = newCustomer(newId('cus'), ctx.params, ctx.now);
-      await ctx.db.insertObject(ctx.accountId, customer);
+      const { object: customer, afterStore } = await runWriteHooks('customer.create', ctx, newCustomer(newId('cus'), ctx.params, ctx.now), ctx.params);
+      await ctx.db.insertObject(ctx.accountId, customer, applyExtras({}, ctx.params));
       await ctx.emit('customer.created', customer);
+      for (const data of ctx.params.tax_id_data ?? []) {
+        const taxId = newTaxId(newId('txi'), customer.id, data, ctx.now);
+        await ctx.db.insertObject(ctx.accountId, taxId);
+        await ctx.emit('customer.tax_id.created', taxId);
+      }
+      await afterStore();
       return customer;
     },
   },
@@ -80,8 +108,10 @@ export const customerRoutes: Route[] = [
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
       await checkReferences(ctx);
       const before = JSON.parse(row.doc) as Customer;
-      const after = applyCustomerParams(before, ctx.params);
-      await saveUpdate(ctx, 'customer.updated', before, after);
+      const { object: after } = await runWriteHooks('customer.update', ctx, applyCustomerParams(before, ctx.params), ctx.params);
+      const secret = applyExtras(row.private ? (JSON.parse(row.private) as CustomerSecret) : {}, ctx.params);
+      const changed = await saveUpdate(ctx, 'customer.updated', before, after, secret);
+      if (!changed && JSON.stringify(secret) !== (row.private ?? '{}')) await ctx.db.updateObject(ctx.accountId, after, secret);
       return after;
     },
   },

@@ -6,9 +6,12 @@ import { chargeRoutes } from './charges-routes.js';
 import type { PaymentSettings } from './confirm.js';
 import { paymentIntentRoutes } from './intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
+import { registerCustomerHooks } from './customer-hooks.js';
 import { refundJobs, refundRoutes } from './refunds-routes.js';
 
 export type { PaymentSettings } from './confirm.js';
+
+registerCustomerHooks();
 
 export function paymentRoutes(settings: PaymentSettings): Route[] {
   return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...chargeRoutes, ...refundRoutes, ...balanceRoutes];

@@ -3,6 +3,7 @@
 // only appear when expanded (e.g. a customer's `sources`).
 import { readFileSync } from 'node:fs';
 import type { Queries } from '../store/store.js';
+import type { RequestContext } from './route.js';
 
 export interface ApiObject {
   id: string;
@@ -31,4 +32,43 @@ export function registerIncludable(type: string, field: string, build: Includabl
   let fields = INCLUDABLE.get(type);
   if (!fields) INCLUDABLE.set(type, (fields = new Map()));
   fields.set(field, build);
+}
+
+/**
+ * A capability's part in another's writes, without importing it: payments
+ * attach the `payment_method` a customer is created with. A hook may change
+ * the object before it is stored and return work to run after it is stored (`afterStore`).
+ */
+export type WriteHook = (
+  ctx: RequestContext<unknown>,
+  object: ApiObject,
+  params: Record<string, unknown>,
+) => Promise<{ object: ApiObject; afterStore?: () => Promise<void> }>;
+
+const WRITE_HOOKS = new Map<string, WriteHook[]>();
+
+export function registerWriteHook(point: string, hook: WriteHook): void {
+  WRITE_HOOKS.set(point, [...(WRITE_HOOKS.get(point) ?? []), hook]);
+}
+
+/** Runs the hooks of `point` in order; returns the object as they left it and the work to run after storing it. */
+export async function runWriteHooks<T extends ApiObject>(
+  point: string,
+  ctx: RequestContext<unknown>,
+  object: T,
+  params: object,
+): Promise<{ object: T; afterStore: () => Promise<void> }> {
+  const after: Array<() => Promise<void>> = [];
+  let current: ApiObject = object;
+  for (const hook of WRITE_HOOKS.get(point) ?? []) {
+    const result = await hook(ctx, current, params as Record<string, unknown>);
+    current = result.object;
+    if (result.afterStore) after.push(result.afterStore);
+  }
+  return {
+    object: current as T,
+    afterStore: async () => {
+      for (const work of after) await work();
+    },
+  };
 }

@@ -24,6 +24,7 @@ const LINK_INDEXES: Array<[string, string]> = [
   ['refund', 'charge'],
   ['refund', 'payment_intent'],
   ['balance_transaction', 'source'],
+  ['tax_id', 'customer'],
 ];
 
 export const MIGRATIONS: Migration[] = [

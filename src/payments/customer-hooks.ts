@@ -1,0 +1,55 @@
+// The payments side of customer writes (registered as write hooks, so that
+// customers need not know payments): a customer created with a
+// `payment_method` gets it attached, and `invoice_settings[default_payment_method]`
+// must name a card attached to the customer.
+import type Stripe from 'stripe';
+import { invalidRequest } from '../server/errors.js';
+import { registerWriteHook, type ApiObject } from '../server/resources.js';
+import type { RequestContext } from '../server/route.js';
+import { attachToCustomer, loadPaymentMethod, resolvePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+
+interface CustomerPaymentParams {
+  payment_method?: string;
+  invoice_settings?: { default_payment_method?: string };
+}
+
+const DEFAULT_PARAM = 'invoice_settings[default_payment_method]';
+
+function notAttached(id: string) {
+  return invalidRequest(`The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, {
+    param: DEFAULT_PARAM,
+  });
+}
+
+function withDefault(customer: ApiObject, paymentMethodId: string | null): ApiObject {
+  const c = customer as unknown as Stripe.Customer;
+  return { ...c, invoice_settings: { ...c.invoice_settings, default_payment_method: paymentMethodId } } as unknown as ApiObject;
+}
+
+async function onCreate(ctx: RequestContext<unknown>, customer: ApiObject, params: CustomerPaymentParams) {
+  let stored: StoredPaymentMethod | undefined;
+  if (params.payment_method) stored = await resolvePaymentMethod(ctx, params.payment_method, 'payment_method');
+  const wanted = params.invoice_settings?.default_payment_method;
+  let object = customer;
+  if (wanted) {
+    // A new customer has no card but the one it is created with.
+    if (!stored || wanted !== params.payment_method) throw notAttached(wanted);
+    object = withDefault(customer, stored.pm.id);
+  }
+  const attach = stored;
+  return { object, afterStore: attach ? async () => void (await attachToCustomer(ctx, attach, customer.id)) : undefined };
+}
+
+async function onUpdate(ctx: RequestContext<unknown>, customer: ApiObject, params: CustomerPaymentParams) {
+  const wanted = params.invoice_settings?.default_payment_method;
+  if (wanted === undefined) return { object: customer };
+  if (wanted === '') return { object: withDefault(customer, null) };
+  const { pm } = await loadPaymentMethod(ctx, wanted, DEFAULT_PARAM);
+  if (pm.customer !== customer.id) throw notAttached(wanted);
+  return { object: withDefault(customer, pm.id) };
+}
+
+export function registerCustomerHooks(): void {
+  registerWriteHook('customer.create', (ctx, customer, params) => onCreate(ctx, customer, params as CustomerPaymentParams));
+  registerWriteHook('customer.update', (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams));
+}
