@@ -70,7 +70,8 @@ console.log(`wrote ${operations.length} operations to ${out}`);
 const ROOTS = ['customer', 'deleted_customer', 'event', 'error', 'address', 'shipping', 'invoice_setting_customer_setting',
   'invoice_setting_custom_field', 'invoice_setting_customer_rendering_options', 'notification_event_data', 'notification_event_request',
   'payment_method', 'payment_method_card', 'billing_details', 'payment_intent', 'charge', 'charge_outcome', 'refund',
-  'balance_transaction', 'fee', 'balance', 'balance_amount', 'payment_method_details', 'payment_method_details_card'];
+  'balance_transaction', 'fee', 'balance', 'balance_amount', 'payment_method_details', 'payment_method_details_card',
+  'setup_intent', 'setup_attempt'];
 const schemas: Record<string, any> = {};
 function responseSchema(schema: any): any {
   if (schema == null || typeof schema !== 'object') return schema;

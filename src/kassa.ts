@@ -8,6 +8,9 @@ import { createJobWorker, type JobWorker } from './jobs/worker.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
 import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
+import { registerChallengePage } from './payments/challenge-page.js';
+import { paymentIntentFinisher } from './payments/confirm.js';
+import { setupIntentFinisher } from './payments/setup-intents-routes.js';
 import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
@@ -47,6 +50,8 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
   registerReceiptPage(app, options.store);
+  const settings: PaymentSettings = options.feeRule ? { feeRule: options.feeRule } : DEFAULT_SETTINGS;
+  registerChallengePage(app, { store: options.store, clock, network, finishers: { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher } });
   return app;
 }
 

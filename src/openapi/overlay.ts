@@ -61,8 +61,8 @@ const PATCHES: Record<string, Patch[]> = {
   PostPaymentIntents: [cardPaymentMethodData, paymentMethodTypeLists],
   PostPaymentIntentsIntent: [cardPaymentMethodData, paymentMethodTypeLists],
   PostPaymentIntentsIntentConfirm: [cardPaymentMethodData],
-  PostSetupIntents: [cardPaymentMethodData],
-  PostSetupIntentsIntent: [cardPaymentMethodData],
+  PostSetupIntents: [cardPaymentMethodData, paymentMethodTypeLists],
+  PostSetupIntentsIntent: [cardPaymentMethodData, paymentMethodTypeLists],
   PostSetupIntentsIntentConfirm: [cardPaymentMethodData],
 };
 

@@ -101,7 +101,7 @@ function baseCharge(attempt: ChargeAttempt): Charge {
 }
 
 /** The account's descriptor (Kassa has no account settings: `KASSA`), with a card suffix as `PREFIX* SUFFIX`. */
-function calculatedDescriptor(intent: PaymentIntent): string {
+export function calculatedDescriptor(intent: PaymentIntent): string {
   const base = intent.statement_descriptor ?? (intent.statement_descriptor_suffix ? `KASSA* ${intent.statement_descriptor_suffix}` : 'KASSA');
   return base.toUpperCase().slice(0, 22);
 }

@@ -13,11 +13,12 @@ import { CommittedError } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
-import { approvedCharge, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
+import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
 import { assertReusable, type PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
 import { publicIntent } from './public-view.js';
+import { createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
 export interface ConfirmParams extends Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
   payment_method?: string;
@@ -52,6 +53,8 @@ export async function confirmIntent(
     );
   }
   intent = { ...intent, payment_method: stored.pm.id };
+  // A challenge completed for a manually confirmed intent counts for this confirm.
+  const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
 
   const result = await ctx.network.authorize({
     amount: intent.amount,
@@ -59,7 +62,7 @@ export async function confirmIntent(
     profile: stored.secret.card,
     captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
     offSession,
-    authenticated: false,
+    authenticated,
     setupForOffSession: stored.secret.setupForOffSession,
   });
   switch (result.status) {
@@ -201,13 +204,84 @@ async function requireAction(
       }),
     );
   }
-  // The customer must authenticate with the issuer first (3-D Secure).
-  const challengeUrl = `${ctx.baseUrl}/kassa/3ds/${intent.id}`;
+  // The customer must authenticate with the issuer first (3-D Secure), on Kassa's challenge page.
+  const { challenge, url } = await createChallenge(ctx, {
+    intent: intent.id,
+    kind: 'payment_intent',
+    returnUrl: options.returnUrl ?? null,
+    paymentMethod: stored.pm.id,
+    display: { merchant: calculatedDescriptor(intent), amount: intent.amount, currency: intent.currency, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+  });
   const nextAction: Stripe.PaymentIntent.NextAction = options.returnUrl
-    ? { type: 'redirect_to_url', redirect_to_url: { url: challengeUrl, return_url: options.returnUrl } }
-    : ({ type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: challengeUrl, source: intent.id } } as Stripe.PaymentIntent.NextAction);
+    ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: options.returnUrl } }
+    : ({ type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: challenge.id } } as Stripe.PaymentIntent.NextAction);
   const next: PaymentIntent = { ...intent, status: 'requires_action', next_action: nextAction, payment_method: stored.pm.id, last_payment_error: null };
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('payment_intent.requires_action', next);
   return next;
+}
+
+/** Stripe's last_payment_error when the customer fails (or abandons) 3-D Secure. */
+export const AUTHENTICATION_FAILURE = {
+  code: 'payment_intent_authentication_failure',
+  doc_url: 'https://stripe.com/docs/error-codes/payment-intent-authentication-failure',
+  message: 'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
+  type: 'invalid_request_error',
+} as const;
+
+/**
+ * After the customer answered the challenge: a completed authentication goes
+ * to the network as a normal confirm does (approve / decline), now authenticated;
+ * a failed one returns the intent to requires_payment_method.
+ */
+export async function finishAuthentication(ctx: RequestContext<unknown>, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, settings: PaymentSettings): Promise<PaymentIntent> {
+  const stored = await loadPaymentMethod(ctx, paymentMethodId);
+  if (answer === 'complete' && intent.confirmation_method === 'manual') {
+    // Stripe: the server must confirm again; that confirm goes to the network authenticated (takeAuthentication).
+    const next: PaymentIntent = { ...intent, status: 'requires_confirmation', next_action: null };
+    await ctx.db.updateObject(ctx.accountId, next);
+    return next;
+  }
+  if (answer === 'complete') {
+    const result = await ctx.network.authorize({
+      amount: intent.amount,
+      currency: intent.currency,
+      profile: stored.secret.card,
+      captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
+      offSession: false,
+      authenticated: true,
+      setupForOffSession: stored.secret.setupForOffSession,
+    });
+    if (result.status === 'approved') return approve(ctx, intent, stored, result, settings);
+    if (result.status === 'declined') {
+      const failed = await decline(ctx, intent, stored, result);
+      return failed.error.body.payment_intent as PaymentIntent;
+    }
+  }
+  const error = { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError;
+  const next = declinedIntent(intent, error, null);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('payment_intent.payment_failed', next);
+  return next;
+}
+
+/** The PaymentIntent side of the challenge page (see three-d-secure.ts). */
+export function paymentIntentFinisher(settings: PaymentSettings): ChallengeFinisher {
+  return {
+    async load(ctx, challenge, options) {
+      const row = await ctx.db.getObject(ctx.accountId, challenge.intent, options);
+      if (!row || row.type !== 'payment_intent') return null;
+      const intent = JSON.parse(row.doc) as PaymentIntent;
+      return intent.status === 'requires_action' && intent.payment_method === challenge.payment_method ? intent : null;
+    },
+    async finish(ctx, value, challenge, answer) {
+      const next = await finishAuthentication(ctx, value as PaymentIntent, challenge.payment_method, answer, settings);
+      const authorized = ['succeeded', 'requires_capture', 'processing', 'requires_confirmation'].includes(next.status);
+      return {
+        status: next.status,
+        redirectStatus: authorized ? 'succeeded' : 'failed',
+        returnParams: { payment_intent: next.id, payment_intent_client_secret: next.client_secret ?? '' },
+      };
+    },
+  };
 }

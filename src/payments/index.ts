@@ -8,13 +8,14 @@ import { paymentIntentRoutes } from './intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { registerCustomerHooks } from './customer-hooks.js';
 import { refundJobs, refundRoutes } from './refunds-routes.js';
+import { setupIntentRoutes } from './setup-intents-routes.js';
 
 export type { PaymentSettings } from './confirm.js';
 
 registerCustomerHooks();
 
 export function paymentRoutes(settings: PaymentSettings): Route[] {
-  return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...chargeRoutes, ...refundRoutes, ...balanceRoutes];
+  return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes];
 }
 
 /** Work done later: refunds settling or failing at the network, funds becoming available. */

@@ -45,10 +45,11 @@ export function openSqlite(filename: string): Driver {
   // WAL with synchronous=NORMAL: a committed write survives a process crash
   // (kill -9); a power loss may lose the last transactions (see README).
   writerDb.pragma('synchronous = NORMAL');
-  writerDb.pragma('busy_timeout = 5000');
+  // Generous: processes sharing a file wait for each other's migrations and batches.
+  writerDb.pragma('busy_timeout = 20000');
   writerDb.pragma('foreign_keys = ON');
   const readerDb = filename === ':memory:' ? writerDb : new Database(filename, { readonly: false });
-  readerDb.pragma('busy_timeout = 5000');
+  readerDb.pragma('busy_timeout = 20000');
   const writer = new SqliteConnection(writerDb);
   const reader = filename === ':memory:' ? writer : new SqliteConnection(readerDb);
 
