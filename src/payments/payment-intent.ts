@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { checkChargeAmount, checkCurrency } from '../money/currencies.js';
 import { invalidParam, invalidRequest, StripeError } from '../server/errors.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
+import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-method-types.js';
 
 export type PaymentIntent = Stripe.PaymentIntent;
 export type Status = Stripe.PaymentIntent.Status;
@@ -35,7 +36,6 @@ export interface IntentParams {
 export const CONFIRMABLE: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 const UPDATABLE: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 const CANCELABLE: readonly Status[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action'];
-const SUPPORTED_TYPES = ['card'];
 
 export function newPaymentIntent(id: string, clientSecret: string, params: IntentParams, now: number): PaymentIntent {
   if (params.amount === undefined) throw invalidParam('Missing required param: amount.', 'amount', 'parameter_missing');
@@ -96,29 +96,6 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
   return applyIntentParams(intent, params);
 }
 
-/** `payment_method_types`, or its newer form `allowed_payment_method_types`, when given. */
-function requestedTypes(params: IntentParams): { types: string[]; param: string } | undefined {
-  if (params.payment_method_types?.length) return { types: params.payment_method_types, param: 'payment_method_types' };
-  if (params.allowed_payment_method_types?.length) return { types: params.allowed_payment_method_types, param: 'allowed_payment_method_types' };
-  return undefined;
-}
-
-function checkTypes(types: string[], param: string): string[] {
-  for (const [index, type] of types.entries()) {
-    if (!SUPPORTED_TYPES.includes(type)) {
-      throw invalidParam(`The payment method type "${type}" is invalid or not supported by Kassa yet. Kassa supports: ${SUPPORTED_TYPES.join(', ')}.`, `${param}[${index}]`);
-    }
-  }
-  return [...new Set(types)];
-}
-
-function checkExcluded(excluded: string[]): string[] {
-  if (SUPPORTED_TYPES.every((type) => excluded.includes(type))) {
-    throw invalidParam(`Excluding ${SUPPORTED_TYPES.join(', ')} leaves no payment method type that Kassa supports.`, 'excluded_payment_method_types');
-  }
-  return [...new Set(excluded)];
-}
-
 /** Fields that create, update and confirm share. */
 export function applyIntentParams(intent: PaymentIntent, params: IntentParams): PaymentIntent {
   const next: PaymentIntent = { ...intent };
@@ -139,15 +116,7 @@ export function applyIntentParams(intent: PaymentIntent, params: IntentParams): 
   if (params.metadata !== undefined) next.metadata = applyMetadata(intent.metadata, params.metadata);
   if (params.setup_future_usage !== undefined) next.setup_future_usage = params.setup_future_usage || null;
   if (params.capture_method !== undefined) next.capture_method = params.capture_method;
-  const requested = requestedTypes(params);
-  if (requested) {
-    next.payment_method_types = checkTypes(requested.types, requested.param);
-    if (requested.param === 'allowed_payment_method_types') next.allowed_payment_method_types = next.payment_method_types as PaymentIntent['allowed_payment_method_types'];
-    next.automatic_payment_methods = null;
-  }
-  if (params.excluded_payment_method_types !== undefined) {
-    next.excluded_payment_method_types = (params.excluded_payment_method_types === '' ? null : checkExcluded(params.excluded_payment_method_types)) as PaymentIntent['excluded_payment_method_types'];
-  }
+  applyTypeParams(next as unknown as Parameters<typeof applyTypeParams>[0], params);
   if (params.transfer_group !== undefined) next.transfer_group = params.transfer_group || null;
   return next;
 }

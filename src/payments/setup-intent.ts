@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import type { CardProfile, Declined, ThreeDSecureResult } from '../network/network.js';
 import type { Checks } from '../network/test-cards.js';
 import { invalidParam, invalidRequest, StripeError } from '../server/errors.js';
+import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-method-types.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import type { PaymentMethod } from './payment-method.js';
 
@@ -28,7 +29,6 @@ export interface SetupIntentParams {
 }
 
 export const OPEN: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
-const SUPPORTED_TYPES = ['card'];
 /** Fields that stay updatable after the setup is over: bookkeeping, not the setup itself. */
 const UPDATABLE_IN_ANY_STATE = new Set(['description', 'metadata']);
 
@@ -70,21 +70,6 @@ export function newSetupIntent(id: string, clientSecret: string, params: SetupIn
   return applySetupIntentParams(setupIntent, params);
 }
 
-function requestedTypes(params: SetupIntentParams): { types: string[]; param: string } | undefined {
-  if (params.payment_method_types?.length) return { types: params.payment_method_types, param: 'payment_method_types' };
-  if (params.allowed_payment_method_types?.length) return { types: params.allowed_payment_method_types, param: 'allowed_payment_method_types' };
-  return undefined;
-}
-
-function checkTypes(types: string[], param: string): string[] {
-  for (const [index, type] of types.entries()) {
-    if (!SUPPORTED_TYPES.includes(type)) {
-      throw invalidParam(`The payment method type "${type}" is invalid or not supported by Kassa yet. Kassa supports: ${SUPPORTED_TYPES.join(', ')}.`, `${param}[${index}]`);
-    }
-  }
-  return [...new Set(types)];
-}
-
 /** Fields that create, update and confirm share. */
 export function applySetupIntentParams(setupIntent: SetupIntent, params: SetupIntentParams): SetupIntent {
   const next: SetupIntent = { ...setupIntent };
@@ -92,19 +77,7 @@ export function applySetupIntentParams(setupIntent: SetupIntent, params: SetupIn
   if (params.description !== undefined) next.description = params.description || null;
   if (params.metadata !== undefined) next.metadata = applyMetadata(setupIntent.metadata ?? {}, params.metadata);
   if (params.usage !== undefined) next.usage = params.usage;
-  const requested = requestedTypes(params);
-  if (requested) {
-    next.payment_method_types = checkTypes(requested.types, requested.param);
-    if (requested.param === 'allowed_payment_method_types') next.allowed_payment_method_types = next.payment_method_types as SetupIntent['allowed_payment_method_types'];
-    next.automatic_payment_methods = null;
-  }
-  if (params.excluded_payment_method_types !== undefined) {
-    const excluded = params.excluded_payment_method_types === '' ? null : [...new Set(params.excluded_payment_method_types)];
-    if (excluded && SUPPORTED_TYPES.every((type) => excluded.includes(type))) {
-      throw invalidParam(`Excluding ${SUPPORTED_TYPES.join(', ')} leaves no payment method type that Kassa supports.`, 'excluded_payment_method_types');
-    }
-    next.excluded_payment_method_types = excluded as SetupIntent['excluded_payment_method_types'];
-  }
+  applyTypeParams(next as unknown as Parameters<typeof applyTypeParams>[0], params);
   const threeDSecure = params.payment_method_options?.card?.request_three_d_secure;
   if (threeDSecure) {
     const card = next.payment_method_options?.card ?? { mandate_options: null, network: null, request_three_d_secure: 'automatic' };
