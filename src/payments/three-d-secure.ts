@@ -93,16 +93,20 @@ export async function createChallenge(
   return { challenge, url: challengeUrl(ctx.baseUrl, ctx.accountId, challenge.id, secret.token) };
 }
 
-async function supersedePending(ctx: RequestContext<unknown>, intentId: string): Promise<void> {
+/** An intent's challenges in one status (an intent has a handful at most). */
+async function challengesOf(ctx: RequestContext<unknown>, intentId: string, status: ChallengeStatus): Promise<Challenge[]> {
   const rows = await ctx.db.list({
     table: 'objects',
     accountId: ctx.accountId,
     type: CHALLENGE_OBJECT,
-    filters: [{ field: 'doc.intent', op: '=', value: intentId }, { field: 'doc.status', op: '=', value: 'pending' }],
+    filters: [{ field: 'doc.intent', op: '=', value: intentId }, { field: 'doc.status', op: '=', value: status }],
     limit: 100,
   });
-  for (const row of rows) {
-    const old = JSON.parse(row.doc) as Challenge;
+  return rows.map((row) => JSON.parse(row.doc) as Challenge);
+}
+
+async function supersedePending(ctx: RequestContext<unknown>, intentId: string): Promise<void> {
+  for (const old of await challengesOf(ctx, intentId, 'pending')) {
     const superseded: Challenge = { ...old, status: 'superseded' };
     await ctx.db.updateObject(ctx.accountId, superseded);
   }
@@ -170,15 +174,7 @@ export async function answerChallenge(ctx: RequestContext<unknown>, finishers: C
  * goes to the network authenticated. True (once) when there is such an authentication.
  */
 export async function takeAuthentication(ctx: RequestContext<unknown>, intentId: string, paymentMethodId: string): Promise<boolean> {
-  const rows = await ctx.db.list({
-    table: 'objects',
-    accountId: ctx.accountId,
-    type: CHALLENGE_OBJECT,
-    filters: [{ field: 'doc.intent', op: '=', value: intentId }, { field: 'doc.status', op: '=', value: 'succeeded' }],
-    limit: 100,
-  });
-  for (const row of rows) {
-    const challenge = JSON.parse(row.doc) as Challenge;
+  for (const challenge of await challengesOf(ctx, intentId, 'succeeded')) {
     if (!challenge.authentication_unused || challenge.payment_method !== paymentMethodId) continue;
     const used: Challenge = { ...challenge, authentication_unused: false };
     await ctx.db.updateObject(ctx.accountId, used);
