@@ -10,6 +10,8 @@ export interface Config {
   secretKey?: string;
   publishableKey?: string;
   logLevel: string;
+  /** How long a webhook delivery waits for the endpoint's answer, in milliseconds. */
+  webhookTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?: string; port?: string } = {}): Config {
@@ -26,7 +28,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?:
     secretKey: env.KASSA_SECRET_KEY || undefined,
     publishableKey: env.KASSA_PUBLISHABLE_KEY || undefined,
     logLevel: env.KASSA_LOG_LEVEL || 'info',
+    webhookTimeoutMs: positiveInteger('KASSA_WEBHOOK_TIMEOUT_MS', env.KASSA_WEBHOOK_TIMEOUT_MS, 10_000),
   };
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`invalid ${name}: '${value}' (a positive integer)`);
+  return n;
 }
 
 /** Where the data lives, for messages: never prints a password. */

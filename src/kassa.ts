@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { webhookJobs } from './events/webhook-delivery.js';
+import { webhookEndpointRoutes } from './events/webhook-endpoint-routes.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
@@ -20,12 +22,12 @@ import type { Store } from './store/store.js';
 const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
 
 export function kassaRoutes(settings: PaymentSettings = DEFAULT_SETTINGS): Route[] {
-  return [...customerRoutes, ...eventRoutes, ...paymentRoutes(settings)];
+  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...paymentRoutes(settings)];
 }
 
 /** Every capability's handlers for scheduled work, by kind. */
-export function kassaJobs(): JobHandler[] {
-  return [...paymentJobs];
+export function kassaJobs(options: { webhookTimeoutMs?: number } = {}): JobHandler[] {
+  return [...paymentJobs, ...webhookJobs({ timeoutMs: options.webhookTimeoutMs })];
 }
 
 /** The route table (with default settings): what docs/coverage.md is made from. */
@@ -39,6 +41,8 @@ export interface KassaOptions {
   /** The card network; the simulated one by default. */
   network?: PaymentNetwork;
   logger?: Logger | false;
+  /** How long a webhook delivery waits for the endpoint's response; 10 s by default. */
+  webhookTimeoutMs?: number;
 }
 
 export function createKassa(options: KassaOptions): FastifyInstance {
@@ -46,7 +50,7 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   const network = options.network ?? createSimulatedNetwork();
   const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger });
   // The worker runs only once startWorkers() is called; closing the app stops it.
-  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs(), logger: options.logger });
+  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs({ webhookTimeoutMs: options.webhookTimeoutMs }), logger: options.logger });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
   registerReceiptPage(app, options.store);

@@ -63,7 +63,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * Called in the recording transaction before the event is stored; returns how
+ * many webhook deliveries it scheduled (they count in `pending_webhooks`).
+ * Webhooks register one; the protocol layer knows nothing of them.
+ */
+export type EventRecordedHook = (db: Queries, accountId: string, event: ApiEvent) => Promise<number>;
+
+const recordedHooks: EventRecordedHook[] = [];
+
+export function onEventRecorded(hook: EventRecordedHook): void {
+  if (!recordedHooks.includes(hook)) recordedHooks.push(hook);
+}
+
+/** Stores an event in the caller's transaction: the one way events are recorded. */
 export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
+  for (const hook of recordedHooks) event.pending_webhooks += await hook(db, accountId, event);
   await db.insertEvent(accountId, event);
 }
 

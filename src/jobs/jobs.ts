@@ -20,10 +20,30 @@ export interface JobContext<P = unknown> {
   emit(type: string, object: ApiObject, previousAttributes?: Record<string, unknown>): Promise<void>;
   /** Schedules further work in the same transaction. */
   schedule(kind: string, runAt: number, payload: unknown): Promise<void>;
+  /** What the handler's prepare() returned, when it has one. */
+  prepared?: unknown;
+}
+
+/** What prepare() sees: committed data only, no transaction is open. */
+export interface PrepareContext<P = unknown> {
+  jobId: string;
+  accountId: string;
+  payload: P;
+  now: number;
+  read: Queries;
+  network: PaymentNetwork;
 }
 
 export interface JobHandler {
   kind: string;
+  /**
+   * Optional slow work (network I/O) done before the job's transaction opens,
+   * so that no transaction waits on it; run() gets its result as `prepared`
+   * and commits the bookkeeping. If the claim is lost meanwhile, run() does
+   * not happen, so prepare's effects must be safe to repeat.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  prepare?(ctx: PrepareContext<any>): Promise<unknown>;
   // Handlers type their own payloads.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   run(ctx: JobContext<any>): Promise<void>;

@@ -4,7 +4,7 @@
 // store transaction together with marking it done: a job's effects commit
 // exactly once or not at all. A failed job is retried later, with backoff.
 import type { Logger } from 'pino';
-import { buildEvent } from '../events/events.js';
+import { buildEvent, recordEvent } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
 import type { JobRow, Store } from '../store/store.js';
@@ -73,19 +73,22 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   /** True when the job ran and is done; false when the claim was lost. Throws what the handler threw, after recording the failure. */
   async function run(job: JobRow, now: number): Promise<boolean> {
     try {
+      const handler = handlers.get(job.kind);
+      const payload = JSON.parse(job.payload);
+      const prepared = handler?.prepare ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read, network }) : undefined;
       return await store.transaction(async (tx) => {
         if (!(await tx.holdJob(job.id, job.attempts))) return false;
-        const handler = handlers.get(job.kind);
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
         const ctx: JobContext = {
           jobId: job.id,
           accountId: job.accountId,
-          payload: JSON.parse(job.payload),
+          payload,
+          prepared,
           now,
           db: tx,
           network,
           emit: async (type, object, previous) => {
-            await tx.insertEvent(job.accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
+            await recordEvent(tx, job.accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
           },
           schedule: async (kind, runAt, payload) => {
             await scheduleJob(tx, { accountId: job.accountId, kind, runAt, payload, now });

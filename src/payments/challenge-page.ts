@@ -3,7 +3,7 @@
 // the answer runs in one store transaction like an API write, then redirects to
 // the return_url or shows a result page that tells a parent window.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildEvent } from '../events/events.js';
+import { buildEvent, recordEvent } from '../events/events.js';
 import { formatAmount } from '../money/currencies.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
@@ -145,7 +145,7 @@ function customerContext(request: FastifyRequest, options: ChallengePageOptions,
     db,
     network: options.network,
     emit: async (type, object, previous) => {
-      await db.insertEvent(accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
+      await recordEvent(db, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
     },
   };
 }

@@ -4,7 +4,7 @@
 // what the routes do.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { buildEvent } from '../events/events.js';
+import { buildEvent, recordEvent } from '../events/events.js';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { IdempotencyScope, Queries, Store } from '../store/store.js';
@@ -153,7 +153,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       emit: async (type, object, previous) => {
         if (!isWrite) throw new Error(`event ${type} emitted by a read`);
         const event = buildEvent(type, object, { now, request: { id: request.id, idempotency_key: idempotencyKey } }, previous);
-        await db.insertEvent(auth.accountId, event);
+        await recordEvent(db, auth.accountId, event);
       },
     });
 

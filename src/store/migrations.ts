@@ -114,6 +114,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX jobs_due ON jobs (run_at) WHERE done = 0;
     `,
   },
+  {
+    id: 4,
+    name: 'webhook delivery attempts',
+    // status: the HTTP status, null when no response came (error says why).
+    sql: (d) => `
+      CREATE TABLE webhook_attempts (
+        seq ${serial(d)},
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        endpoint_id TEXT NOT NULL,
+        attempted_at BIGINT NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        response_excerpt TEXT,
+        error TEXT
+      );
+      CREATE INDEX webhook_attempts_by_event ON webhook_attempts (account_id, event_id, seq);
+      CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (account_id, endpoint_id, seq);
+    `,
+  },
 ];
 
 export async function migrate(driver: Driver): Promise<void> {

@@ -188,6 +188,48 @@ export class Queries {
     return rows[0] && { ...rows[0], deleted: false };
   }
 
+  /** Counts one webhook delivery of the event as done (`pending_webhooks`, never below 0). */
+  async decrementPendingWebhooks(accountId: string, eventId: string): Promise<void> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await this.db.all<{ doc: string }>(`SELECT doc FROM events WHERE id = ? AND account_id = ?${lock}`, [eventId, accountId]);
+    if (!rows[0]) return;
+    const event = JSON.parse(rows[0].doc) as { pending_webhooks: number };
+    if (event.pending_webhooks <= 0) return;
+    event.pending_webhooks -= 1;
+    await this.db.run('UPDATE events SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(event), eventId, accountId]);
+  }
+
+  async insertWebhookAttempt(attempt: WebhookAttempt): Promise<void> {
+    await this.db.run(
+      `INSERT INTO webhook_attempts (id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [attempt.id, attempt.accountId, attempt.eventId, attempt.endpointId, attempt.attemptedAt, attempt.status, attempt.latencyMs, attempt.responseExcerpt, attempt.error],
+    );
+  }
+
+  /** An event's delivery attempts, oldest first. */
+  async webhookAttempts(accountId: string, eventId: string): Promise<WebhookAttempt[]> {
+    const rows = await this.db.all<{
+      id: string; account_id: string; event_id: string; endpoint_id: string; attempted_at: number;
+      status: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
+    }>(
+      `SELECT id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
+       FROM webhook_attempts WHERE account_id = ? AND event_id = ? ORDER BY seq`,
+      [accountId, eventId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      eventId: r.event_id,
+      endpointId: r.endpoint_id,
+      attemptedAt: Number(r.attempted_at),
+      status: r.status === null ? null : Number(r.status),
+      latencyMs: Number(r.latency_ms),
+      responseExcerpt: r.response_excerpt,
+      error: r.error,
+    }));
+  }
+
   // ----- accounts and keys
 
   async insertAccount(account: AccountRow): Promise<void> {
@@ -398,6 +440,19 @@ export class Queries {
     );
     return rows.map((r) => ({ currency: r.currency, available: Number(r.available), pending: Number(r.pending) }));
   }
+}
+
+/** One webhook delivery attempt: `status` null when no HTTP response came (then `error` says why). */
+export interface WebhookAttempt {
+  id: string;
+  accountId: string;
+  eventId: string;
+  endpointId: string;
+  attemptedAt: number;
+  status: number | null;
+  latencyMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
 }
 
 export interface JobRow {

@@ -1,0 +1,294 @@
+// Webhook endpoints and delivery through real HTTP: the endpoints API as
+// Stripe's (the secret shown only on create), events posted to local sinks
+// signed so that the official SDK's constructEvent accepts them,
+// `pending_webhooks`, enabled_events filtering, disabled and deleted
+// endpoints, retries after a failure, and the recorded attempts.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import Stripe from 'stripe';
+import { webhookJobs } from '../../src/events/webhook-delivery.js';
+import { createJobWorker } from '../../src/jobs/worker.js';
+import { createSimulatedNetwork } from '../../src/network/network.js';
+import { describeEachStore } from '../support/each-store.js';
+import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local HTTP server that records what it receives and answers with the next queued status (200 when none). */
+interface Sink {
+  url: string;
+  received: Received[];
+  statuses: number[];
+  close(): Promise<void>;
+}
+
+async function startSink(): Promise<Sink> {
+  const received: Received[] = [];
+  const statuses: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const status = statuses.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks`,
+    received,
+    statuses,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function invalidParam(param: string, message?: RegExp) {
+  return (e: Stripe.errors.StripeError) => {
+    assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, `expected StripeInvalidRequestError, got ${e.constructor.name}`);
+    assert.equal(e.statusCode, 400);
+    assert.equal(e.param, param);
+    if (message) assert.match(e.message, message);
+    return true;
+  };
+}
+
+describeEachStore('webhooks', (target) => {
+  const clock = testClock();
+  let kassa: TestKassa;
+  const sinks: Sink[] = [];
+
+  before(async () => {
+    kassa = await startKassa(await target.config(), { clock });
+    // Deliveries run only when a test says so.
+    await kassa.jobs.stop();
+  });
+  after(async () => {
+    await kassa.close();
+    for (const sink of sinks) await sink.close();
+  });
+
+  async function sink(): Promise<Sink> {
+    const s = await startSink();
+    sinks.push(s);
+    return s;
+  }
+
+  /** A fresh account, so that each test sees only its own endpoints. */
+  async function freshClient(): Promise<{ stripe: Stripe; accountId: string }> {
+    const account = await kassa.newAccount();
+    return { stripe: kassa.clientFor(account.secret_key), accountId: account.id };
+  }
+
+  test('create shows the secret once; retrieve, list, update and delete as Stripe does', async () => {
+    const { stripe } = await freshClient();
+    const created = await stripe.webhookEndpoints.create({
+      url: 'https://example.com/hooks',
+      enabled_events: ['customer.created', 'payment_intent.succeeded'],
+      description: 'orders',
+      metadata: { team: 'shop' },
+    });
+    assert.match(created.id, /^we_/);
+    assert.equal(created.object, 'webhook_endpoint');
+    assert.match(created.secret ?? '', /^whsec_[0-9A-Za-z]{32}$/);
+    assert.deepEqual(
+      [created.application, created.api_version, created.status, created.livemode, created.url, created.description, created.metadata, created.enabled_events],
+      [null, null, 'enabled', false, 'https://example.com/hooks', 'orders', { team: 'shop' }, ['customer.created', 'payment_intent.succeeded']],
+    );
+
+    const retrieved = await stripe.webhookEndpoints.retrieve(created.id);
+    assert.equal(retrieved.secret, undefined);
+    assert.equal(retrieved.url, created.url);
+    const listed = await stripe.webhookEndpoints.list();
+    assert.deepEqual(listed.data.map((e) => e.id), [created.id]);
+    assert.equal(listed.data[0]!.secret, undefined);
+
+    const disabled = await stripe.webhookEndpoints.update(created.id, { disabled: true, enabled_events: ['*'], description: '' });
+    assert.deepEqual([disabled.status, disabled.enabled_events, disabled.description, disabled.secret], ['disabled', ['*'], null, undefined]);
+    assert.equal((await stripe.webhookEndpoints.update(created.id, { disabled: false })).status, 'enabled');
+
+    const deleted = await stripe.webhookEndpoints.del(created.id);
+    assert.deepEqual({ id: deleted.id, object: deleted.object, deleted: deleted.deleted }, { id: created.id, object: 'webhook_endpoint', deleted: true });
+    await assert.rejects(stripe.webhookEndpoints.retrieve(created.id), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
+    assert.deepEqual((await stripe.webhookEndpoints.list()).data, []);
+    // Stripe records no events about webhook endpoints.
+    assert.deepEqual((await stripe.events.list({ type: 'webhook_endpoint.*' })).data, []);
+  });
+
+  test('bad input gets Stripe errors', async () => {
+    const { stripe } = await freshClient();
+    await assert.rejects(stripe.webhookEndpoints.create({ enabled_events: ['*'] } as Stripe.WebhookEndpointCreateParams), invalidParam('url', /Missing required param: url/));
+    await assert.rejects(stripe.webhookEndpoints.create({ url: 'https://example.com' } as Stripe.WebhookEndpointCreateParams), invalidParam('enabled_events'));
+    for (const url of ['not a url', 'ftp://example.com/hooks', 'example.com/hooks']) {
+      await assert.rejects(stripe.webhookEndpoints.create({ url, enabled_events: ['*'] }), invalidParam('url', /Invalid URL/));
+    }
+    await assert.rejects(
+      stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['customer.created', 'customer.exploded' as Stripe.WebhookEndpointCreateParams.EnabledEvent] }),
+      invalidParam('enabled_events[1]', /^Invalid enabled_events\[1\]: must be one of \*, charge\.captured/),
+    );
+    await assert.rejects(
+      stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['*'], api_version: 'yesterday' as Stripe.WebhookEndpointCreateParams['api_version'] }),
+      invalidParam('api_version'),
+    );
+    const pinned = await stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['*'], api_version: '2020-08-27' as Stripe.WebhookEndpointCreateParams['api_version'] });
+    assert.equal(pinned.api_version, '2020-08-27');
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['*'] });
+    await assert.rejects(stripe.webhookEndpoints.update(endpoint.id, { url: 'mailto:a@b.c' }), invalidParam('url'));
+    await assert.rejects(stripe.webhookEndpoints.update(endpoint.id, { enabled_events: ['nope' as Stripe.WebhookEndpointUpdateParams.EnabledEvent] }), invalidParam('enabled_events[0]'));
+    await assert.rejects(stripe.webhookEndpoints.retrieve('we_missing'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.param === 'webhook_endpoint');
+  });
+
+  test('an event is posted signed, so that constructEvent accepts it, and pending_webhooks goes from 1 to 0', async () => {
+    const { stripe, accountId } = await freshClient();
+    const s = await sink();
+    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
+    const customer = await stripe.customers.create({ email: 'hook@example.com' });
+    const [event] = (await stripe.events.list({ type: 'customer.created' })).data;
+    assert.ok(event);
+    assert.equal(event.pending_webhooks, 1);
+
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 1);
+    const { headers, body } = s.received[0]!;
+    assert.equal(headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(headers['user-agent'], 'Stripe/1.0 (+https://stripe.com/docs/webhooks)');
+    const verified = stripe.webhooks.constructEvent(body, headers['stripe-signature'] as string, endpoint.secret!);
+    assert.equal(verified.id, event.id);
+    assert.equal(verified.type, 'customer.created');
+    assert.equal((verified.data.object as Stripe.Customer).id, customer.id);
+    assert.throws(() => stripe.webhooks.constructEvent(body, headers['stripe-signature'] as string, 'whsec_wrong'), Stripe.errors.StripeSignatureVerificationError);
+
+    assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
+    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    assert.equal(attempts.length, 1);
+    assert.deepEqual([attempts[0]!.endpointId, attempts[0]!.status, attempts[0]!.responseExcerpt, attempts[0]!.error], [endpoint.id, 200, 'ok', null]);
+    // Done is done: nothing is sent again.
+    clock.advance(3600);
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 1);
+  });
+
+  test('only endpoints whose enabled_events match, and only enabled ones, receive an event', async () => {
+    const { stripe } = await freshClient();
+    const [all, updatesOnly, disabled, deleted] = [await sink(), await sink(), await sink(), await sink()];
+    await stripe.webhookEndpoints.create({ url: all.url, enabled_events: ['*'] });
+    await stripe.webhookEndpoints.create({ url: updatesOnly.url, enabled_events: ['customer.updated'] });
+    const off = await stripe.webhookEndpoints.create({ url: disabled.url, enabled_events: ['*'] });
+    await stripe.webhookEndpoints.update(off.id, { disabled: true });
+    const gone = await stripe.webhookEndpoints.create({ url: deleted.url, enabled_events: ['*'] });
+    await stripe.webhookEndpoints.del(gone.id);
+
+    const customer = await stripe.customers.create({ name: 'First' });
+    // Deliveries are scheduled to the matching enabled endpoints only.
+    assert.equal((await stripe.events.list({ type: 'customer.created' })).data[0]?.pending_webhooks, 1);
+    await kassa.jobs.runDueJobs();
+    assert.deepEqual([all.received.length, updatesOnly.received.length, disabled.received.length, deleted.received.length], [1, 0, 0, 0]);
+    assert.equal((JSON.parse(all.received[0]!.body) as Stripe.Event).type, 'customer.created');
+
+    await stripe.customers.update(customer.id, { name: 'Second' });
+    await kassa.jobs.runDueJobs();
+    assert.deepEqual([all.received.length, updatesOnly.received.length, disabled.received.length, deleted.received.length], [2, 1, 0, 0]);
+    const updated = JSON.parse(updatesOnly.received[0]!.body) as Stripe.Event;
+    assert.equal(updated.type, 'customer.updated');
+    assert.deepEqual(updated.data.previous_attributes, { name: 'First' });
+  });
+
+  test('an endpoint disabled after the event, before its delivery runs, is not sent it', async () => {
+    const { stripe, accountId } = await freshClient();
+    const s = await sink();
+    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
+    await stripe.customers.create({ name: 'Later' });
+    const [event] = (await stripe.events.list()).data;
+    assert.equal(event?.pending_webhooks, 1);
+    await stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
+    clock.advance(60);
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 0);
+    assert.deepEqual(await kassa.store.read.webhookAttempts(accountId, event.id), []);
+  });
+
+  test('a failed delivery is retried after 10 seconds, and every attempt is recorded', async () => {
+    const { stripe, accountId } = await freshClient();
+    const s = await sink();
+    s.statuses.push(500);
+    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
+    await stripe.customers.create({ email: 'retry@example.com' });
+    const [event] = (await stripe.events.list({ type: 'customer.created' })).data;
+    assert.ok(event);
+
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 1);
+    assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
+    clock.advance(9);
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 1, 'no retry before 10 seconds');
+    clock.advance(1);
+    await kassa.jobs.runDueJobs();
+    assert.equal(s.received.length, 2);
+    assert.equal(s.received[1]!.body, s.received[0]!.body, 'the same event is sent again');
+    // Each attempt is signed at its own time.
+    const verified = stripe.webhooks.constructEvent(s.received[1]!.body, s.received[1]!.headers['stripe-signature'] as string, endpoint.secret!);
+    assert.equal(verified.id, event.id);
+    assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
+
+    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    assert.deepEqual(attempts.map((a) => [a.endpointId, a.status, a.responseExcerpt]), [
+      [endpoint.id, 500, 'failing with 500'],
+      [endpoint.id, 200, 'ok'],
+    ]);
+    assert.equal(attempts[1]!.attemptedAt - attempts[0]!.attemptedAt, 10);
+  });
+
+  test('a connection error is recorded without a status and retried', async () => {
+    const { stripe, accountId } = await freshClient();
+    const s = await sink();
+    await s.close();
+    sinks.splice(sinks.indexOf(s), 1);
+    await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
+    await stripe.customers.create({});
+    const [event] = (await stripe.events.list()).data;
+    assert.ok(event);
+    await kassa.jobs.runDueJobs();
+    clock.advance(10);
+    await kassa.jobs.runDueJobs();
+    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    assert.equal(attempts.length, 2);
+    for (const attempt of attempts) {
+      assert.equal(attempt.status, null);
+      assert.match(attempt.error ?? '', /ECONNREFUSED/);
+    }
+    assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
+  });
+
+  test('an endpoint that does not answer in time fails the attempt, which is retried', async () => {
+    const { stripe, accountId } = await freshClient();
+    const hanging = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hanging.address() as { port: number }).port}/slow`;
+      await stripe.webhookEndpoints.create({ url, enabled_events: ['*'] });
+      await stripe.customers.create({});
+      const [event] = (await stripe.events.list()).data;
+      assert.ok(event);
+      // A worker like the server's, with a short delivery timeout.
+      const worker = createJobWorker({ store: kassa.store, clock, network: createSimulatedNetwork(), handlers: webhookJobs({ timeoutMs: 200 }), logger: false });
+      assert.equal(await worker.runDueJobs(), 1);
+      const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+      assert.deepEqual(attempts.map((a) => [a.status, a.error]), [[null, 'timed out after 200 ms']]);
+      assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
+      // The retry is scheduled, 10 seconds later.
+      assert.equal(await worker.runDueJobs(), 0);
+      clock.advance(10);
+      assert.equal(await worker.runDueJobs(), 1);
+      assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 2);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+});
