@@ -16,7 +16,10 @@ import { API_VERSION } from '../src/server/version.js';
  * (test/unit/coverage.test.ts checks it), so that a route whose path template
  * differs from Stripe's by accident is caught rather than counted as Kassa's own.
  */
-export const KASSA_EXTENSIONS: Record<string, string> = {};
+export const KASSA_EXTENSIONS: Record<string, string> = {
+  'GET /v1/kassa/webhook_attempts': 'The webhook delivery log, newest first (docs/webhooks.md)',
+  'POST /v1/kassa/events/{id}/resend': 'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
+};
 
 export const COVERAGE_FILE = fileURLToPath(new URL('../docs/coverage.md', import.meta.url));
 

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
-import { webhookJobs } from './events/webhook-delivery.js';
+import { webhookJobs, type JitterSource } from './events/webhook-delivery.js';
+import { webhookAttemptRoutes } from './events/webhook-attempt-routes.js';
 import { webhookEndpointRoutes } from './events/webhook-endpoint-routes.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
@@ -22,12 +23,12 @@ import type { Store } from './store/store.js';
 const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
 
 export function kassaRoutes(settings: PaymentSettings = DEFAULT_SETTINGS): Route[] {
-  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...paymentRoutes(settings)];
+  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...webhookAttemptRoutes, ...paymentRoutes(settings)];
 }
 
 /** Every capability's handlers for scheduled work, by kind. */
-export function kassaJobs(options: { webhookTimeoutMs?: number } = {}): JobHandler[] {
-  return [...paymentJobs, ...webhookJobs({ timeoutMs: options.webhookTimeoutMs })];
+export function kassaJobs(options: { webhookTimeoutMs?: number; webhookJitter?: JitterSource } = {}): JobHandler[] {
+  return [...paymentJobs, ...webhookJobs({ timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter })];
 }
 
 /** The route table (with default settings): what docs/coverage.md is made from. */
@@ -43,6 +44,8 @@ export interface KassaOptions {
   logger?: Logger | false;
   /** How long a webhook delivery waits for the endpoint's response; 10 s by default. */
   webhookTimeoutMs?: number;
+  /** Jitter on webhook retries, a number in [0, 1); random by default (tests pass `() => 0`). */
+  webhookJitter?: JitterSource;
 }
 
 export function createKassa(options: KassaOptions): FastifyInstance {
@@ -50,7 +53,7 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   const network = options.network ?? createSimulatedNetwork();
   const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger });
   // The worker runs only once startWorkers() is called; closing the app stops it.
-  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs({ webhookTimeoutMs: options.webhookTimeoutMs }), logger: options.logger });
+  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs({ webhookTimeoutMs: options.webhookTimeoutMs, webhookJitter: options.webhookJitter }), logger: options.logger });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
   registerReceiptPage(app, options.store);

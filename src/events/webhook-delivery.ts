@@ -25,12 +25,37 @@ const EXCERPT_CHARS = 500;
  * handler sees it soon; after the last one the delivery is given up.
  */
 export const RETRY_DELAYS_SECONDS: readonly number[] = [10, 60, 300, 1800, 7200, 21600, 43200, 86400, 86400];
+/** Each retry comes up to this fraction of its delay early, so that deliveries that failed together do not all retry together. */
+export const RETRY_JITTER_FRACTION = 0.1;
+/** An endpoint whose deliveries are given up after this long without any 2xx answer is disabled, as on Stripe. */
+export const DISABLE_AFTER_SECONDS = 3 * 86400;
+
+/** A source of jitter: a number in [0, 1). Tests pass `() => 0`. */
+export type JitterSource = () => number;
+
+/** The wait before the retry after failed attempt n, or undefined when the delivery is given up. */
+export function retryDelaySeconds(attempt: number, jitter: JitterSource = Math.random): number | undefined {
+  const delay = RETRY_DELAYS_SECONDS[attempt - 1];
+  if (delay === undefined) return undefined;
+  return delay - Math.round(delay * RETRY_JITTER_FRACTION * Math.min(Math.max(jitter(), 0), 1));
+}
+
+/** Kassa's record, in the endpoint's private data, of why delivery disabled it. */
+export interface DisabledReason {
+  code: 'failing_deliveries';
+  message: string;
+  /** Unix seconds. */
+  disabled_at: number;
+  last_success_at: number | null;
+}
 
 interface DeliveryPayload {
   event: string;
   endpoint: string;
   /** 1 for the first attempt. */
   attempt: number;
+  /** A delivery asked for through the resend endpoint: it counts in `pending_webhooks` only if it completes one that was. */
+  resend?: boolean;
 }
 
 type Outcome =
@@ -53,6 +78,34 @@ async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEven
 
 // Every Kassa process that loads the webhook module schedules deliveries.
 onEventRecorded(scheduleDeliveries);
+
+/** Schedules a fresh delivery of a recorded event to each endpoint given; its attempts restart the retry schedule. */
+export async function scheduleResends(db: Queries, accountId: string, eventId: string, endpointIds: string[], now: number): Promise<void> {
+  for (const endpoint of endpointIds) {
+    const payload: DeliveryPayload = { event: eventId, endpoint, attempt: 1, resend: true };
+    await scheduleJob(db, { accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: now, payload, now });
+  }
+}
+
+/** Disables an endpoint that has not answered 2xx for DISABLE_AFTER_SECONDS (since its creation if never). */
+async function disableIfFailingForDays(db: Queries, accountId: string, endpointId: string, now: number): Promise<void> {
+  const row = await db.getObject(accountId, endpointId, { forUpdate: true });
+  if (!row || row.deleted || row.type !== 'webhook_endpoint') return;
+  const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
+  if (endpoint.status !== 'enabled') return;
+  const lastSuccess = await db.lastWebhookSuccessAt(accountId, endpointId);
+  if (now - (lastSuccess ?? endpoint.created) < DISABLE_AFTER_SECONDS) return;
+  const days = Math.floor((now - (lastSuccess ?? endpoint.created)) / 86400);
+  const reason: DisabledReason = {
+    code: 'failing_deliveries',
+    message: `Disabled after ${days} days without a successful delivery${lastSuccess === undefined ? '' : ' since the last one'}.`,
+    disabled_at: now,
+    last_success_at: lastSuccess ?? null,
+  };
+  const secret = row.private ? (JSON.parse(row.private) as EndpointSecret) : undefined;
+  const disabled: WebhookEndpoint = { ...endpoint, status: 'disabled' };
+  await db.updateObject(accountId, disabled, { ...secret, disabled_reason: reason });
+}
 
 async function post(url: string, body: string, signature: string, timeoutMs: number): Promise<Omit<Extract<Outcome, { skipped: false }>, 'skipped'>> {
   const started = performance.now();
@@ -79,8 +132,9 @@ async function post(url: string, body: string, signature: string, timeoutMs: num
   }
 }
 
-export function webhookJobs(options: { timeoutMs?: number } = {}): JobHandler[] {
+export function webhookJobs(options: { timeoutMs?: number; jitter?: JitterSource } = {}): JobHandler[] {
   const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+  const jitter = options.jitter ?? Math.random;
   return [
     {
       kind: WEBHOOK_DELIVERY_JOB,
@@ -99,6 +153,12 @@ export function webhookJobs(options: { timeoutMs?: number } = {}): JobHandler[] 
         const payload = ctx.payload as DeliveryPayload;
         const outcome = ctx.prepared as Outcome;
         if (outcome.skipped) return;
+        const succeeded = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+        // pending_webhooks counts (event, endpoint) deliveries not yet successful: only the first 2xx of a counted one lowers it.
+        let counts = false;
+        if (succeeded && (await ctx.db.lastWebhookSuccessAt(ctx.accountId, payload.endpoint, payload.event)) === undefined) {
+          counts = !payload.resend || (await ctx.db.webhookAttempts(ctx.accountId, payload.event)).some((a) => a.endpointId === payload.endpoint);
+        }
         await ctx.db.insertWebhookAttempt({
           id: newId('wha'),
           accountId: ctx.accountId,
@@ -110,12 +170,16 @@ export function webhookJobs(options: { timeoutMs?: number } = {}): JobHandler[] 
           responseExcerpt: outcome.excerpt,
           error: outcome.error,
         });
-        if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
-          await ctx.db.decrementPendingWebhooks(ctx.accountId, payload.event);
+        if (succeeded) {
+          if (counts) await ctx.db.decrementPendingWebhooks(ctx.accountId, payload.event);
           return;
         }
-        const delay = RETRY_DELAYS_SECONDS[payload.attempt - 1];
-        if (delay === undefined) return; // Given up: the event stays pending for this endpoint.
+        const delay = retryDelaySeconds(payload.attempt, jitter);
+        if (delay === undefined) {
+          // Given up: the event stays pending for this endpoint, which is disabled if it has been failing for days.
+          await disableIfFailingForDays(ctx.db, ctx.accountId, payload.endpoint, ctx.now);
+          return;
+        }
         await ctx.schedule(WEBHOOK_DELIVERY_JOB, ctx.now + delay, { ...payload, attempt: payload.attempt + 1 } satisfies DeliveryPayload);
       },
     },

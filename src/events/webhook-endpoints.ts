@@ -6,12 +6,15 @@ import { invalidParam } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { API_VERSION } from '../server/version.js';
+import type { DisabledReason } from './webhook-delivery.js';
 
 export type WebhookEndpoint = Stripe.WebhookEndpoint;
 
 /** Private data of a webhook endpoint. */
 export interface EndpointSecret {
   secret: string;
+  /** Set when delivery disabled the endpoint for failing for days (webhook-delivery.ts). */
+  disabled_reason?: DisabledReason;
 }
 
 export interface EndpointParams {

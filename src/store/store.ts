@@ -232,6 +232,54 @@ export class Queries {
     }));
   }
 
+  /** Delivery attempts newest first (by `seq`), optionally for one event and/or endpoint; `seq` bounds page through them. */
+  async listWebhookAttempts(query: {
+    accountId: string; eventId?: string; endpointId?: string; limit: number; startingAfter?: number; endingBefore?: number;
+  }): Promise<Array<WebhookAttempt & { seq: number }>> {
+    const where = ['account_id = ?'];
+    const args: unknown[] = [query.accountId];
+    if (query.eventId !== undefined) (where.push('event_id = ?'), args.push(query.eventId));
+    if (query.endpointId !== undefined) (where.push('endpoint_id = ?'), args.push(query.endpointId));
+    if (query.startingAfter !== undefined) (where.push('seq < ?'), args.push(query.startingAfter));
+    if (query.endingBefore !== undefined) (where.push('seq > ?'), args.push(query.endingBefore));
+    const order = query.endingBefore !== undefined ? 'ASC' : 'DESC';
+    const rows = await this.db.all<{
+      seq: number; id: string; account_id: string; event_id: string; endpoint_id: string; attempted_at: number;
+      status: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
+    }>(
+      `SELECT seq, id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
+       FROM webhook_attempts WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
+      [...args, query.limit + 1],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      id: r.id,
+      accountId: r.account_id,
+      eventId: r.event_id,
+      endpointId: r.endpoint_id,
+      attemptedAt: Number(r.attempted_at),
+      status: r.status === null ? null : Number(r.status),
+      latencyMs: Number(r.latency_ms),
+      responseExcerpt: r.response_excerpt,
+      error: r.error,
+    }));
+  }
+
+  async webhookAttemptSeq(accountId: string, id: string): Promise<number | undefined> {
+    const rows = await this.db.all<{ seq: number }>('SELECT seq FROM webhook_attempts WHERE account_id = ? AND id = ?', [accountId, id]);
+    return rows[0] ? Number(rows[0].seq) : undefined;
+  }
+
+  /** When the endpoint last answered 2xx (optionally for one event), or undefined if it never has. */
+  async lastWebhookSuccessAt(accountId: string, endpointId: string, eventId?: string): Promise<number | undefined> {
+    const byEvent = eventId === undefined ? '' : ' AND event_id = ?';
+    const rows = await this.db.all<{ at: number | null }>(
+      `SELECT MAX(attempted_at) AS at FROM webhook_attempts WHERE account_id = ? AND endpoint_id = ?${byEvent} AND status >= 200 AND status < 300`,
+      eventId === undefined ? [accountId, endpointId] : [accountId, endpointId, eventId],
+    );
+    return rows[0]?.at == null ? undefined : Number(rows[0].at);
+  }
+
   // ----- accounts and keys
 
   async insertAccount(account: AccountRow): Promise<void> {

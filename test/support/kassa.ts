@@ -41,7 +41,8 @@ export interface StartOptions {
 
 export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
   const store = await openStore(config);
-  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false });
+  // Webhook retries without jitter, so that tests know when they come.
+  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false, webhookJitter: () => 0 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   startWorkers(app, { pollMs: options.jobPollMs ?? 100 });
   const port = (app.server.address() as { port: number }).port;

@@ -1,0 +1,112 @@
+// Kassa's own API for webhook delivery (not in Stripe's): the delivery log
+// (`GET /v1/kassa/webhook_attempts`) and resending an event on demand
+// (`POST /v1/kassa/events/{id}/resend`). See docs/webhooks.md.
+import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
+import { listLimit, type ListEnvelope, type ListParams } from '../server/list.js';
+import type { ParamSchema } from '../server/params.js';
+import type { RequestContext, Route } from '../server/route.js';
+import type { WebhookAttempt } from '../store/store.js';
+import { scheduleResends } from './webhook-delivery.js';
+import { wantsEvent, type WebhookEndpoint } from './webhook-endpoints.js';
+
+const ID: ParamSchema = { type: 'string', maxLength: 5000 };
+const MAX_ENDPOINTS = 100;
+
+export interface WebhookAttemptObject {
+  id: string;
+  object: 'kassa.webhook_attempt';
+  /** When the attempt was made (Unix seconds). */
+  created: number;
+  event: string;
+  endpoint: string;
+  /** The endpoint's HTTP status; null when no response came (`error` says why). */
+  http_status: number | null;
+  latency_ms: number;
+  /** The start of the endpoint's response body. */
+  response_body: string | null;
+  error: string | null;
+  succeeded: boolean;
+  livemode: false;
+}
+
+function attemptObject(a: WebhookAttempt): WebhookAttemptObject {
+  return {
+    id: a.id,
+    object: 'kassa.webhook_attempt',
+    created: a.attemptedAt,
+    event: a.eventId,
+    endpoint: a.endpointId,
+    http_status: a.status,
+    latency_ms: a.latencyMs,
+    response_body: a.responseExcerpt,
+    error: a.error,
+    succeeded: a.status !== null && a.status >= 200 && a.status < 300,
+    livemode: false,
+  };
+}
+
+interface AttemptListParams extends ListParams {
+  event?: string;
+  endpoint?: string;
+}
+
+export const webhookAttemptRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/kassa/webhook_attempts',
+    params: {
+      type: 'object',
+      properties: { event: ID, endpoint: ID, limit: { type: 'integer' }, starting_after: ID, ending_before: ID },
+    },
+    async handler(ctx: RequestContext<AttemptListParams>) {
+      const { params } = ctx;
+      if (params.starting_after && params.ending_before) {
+        throw invalidParam('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+      }
+      const limit = listLimit(params.limit);
+      const cursorParam = params.starting_after ? 'starting_after' : params.ending_before ? 'ending_before' : undefined;
+      let cursor: number | undefined;
+      if (cursorParam) {
+        const cursorId = params[cursorParam] as string;
+        cursor = await ctx.db.webhookAttemptSeq(ctx.accountId, cursorId);
+        if (cursor === undefined) throw invalidRequest(`No such webhook attempt: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
+      }
+      const rows = await ctx.db.listWebhookAttempts({
+        accountId: ctx.accountId,
+        eventId: params.event || undefined,
+        endpointId: params.endpoint || undefined,
+        limit,
+        startingAfter: cursorParam === 'starting_after' ? cursor : undefined,
+        endingBefore: cursorParam === 'ending_before' ? cursor : undefined,
+      });
+      const page = rows.slice(0, limit);
+      // ending_before walks towards newer attempts; the page is still shown newest first.
+      if (cursorParam === 'ending_before') page.reverse();
+      const envelope: ListEnvelope = { object: 'list', data: page.map(attemptObject), has_more: rows.length > limit, url: '/v1/kassa/webhook_attempts' };
+      return envelope;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/kassa/events/{id}/resend',
+    params: { type: 'object', properties: { endpoint: ID } },
+    async handler(ctx: RequestContext<{ endpoint?: string }>) {
+      const eventRow = await ctx.db.getEvent(ctx.accountId, ctx.path.id);
+      if (!eventRow) throw resourceMissing('event', ctx.path.id);
+      const event = JSON.parse(eventRow.doc) as { id: string; type: string };
+      let targets: string[];
+      if (ctx.params.endpoint) {
+        const row = await ctx.db.getObject(ctx.accountId, ctx.params.endpoint);
+        if (!row || row.deleted || row.type !== 'webhook_endpoint') throw resourceMissing('webhook_endpoint', ctx.params.endpoint, 'endpoint');
+        const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
+        if (endpoint.status !== 'enabled') throw invalidParam(`The webhook endpoint ${endpoint.id} is disabled; enable it before resending to it.`, 'endpoint');
+        targets = [endpoint.id];
+      } else {
+        const rows = await ctx.db.scanObjects(ctx.accountId, 'webhook_endpoint', undefined, MAX_ENDPOINTS);
+        targets = rows.map((r) => JSON.parse(r.doc) as WebhookEndpoint).filter((e) => wantsEvent(e, event.type)).map((e) => e.id);
+      }
+      await scheduleResends(ctx.db, ctx.accountId, event.id, targets, ctx.now);
+      return JSON.parse(eventRow.doc) as { id: string; object: string };
+    },
+  },
+];
