@@ -162,6 +162,12 @@ export class Queries {
     return rows.map((r) => ({ ...r, deleted: Boolean(r.deleted) }));
   }
 
+  /** Whether the account has any live object of the type (answered from the index alone). */
+  async hasObjects(accountId: string, type: string): Promise<boolean> {
+    const rows = await this.db.all(`SELECT 1 AS found FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0 LIMIT 1`, [accountId]);
+    return rows.length > 0;
+  }
+
   /** Live objects of one type, newest first, older than `beforeSeq`: for search. */
   async scanObjects(accountId: string, type: string, beforeSeq: number | undefined, limit: number): Promise<StoredRow[]> {
     // No `seq < ?` bound for the first page: comparing with a huge sentinel makes SQLite's index search several times slower.
