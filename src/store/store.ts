@@ -60,6 +60,32 @@ export interface KeyRow {
   created: number;
 }
 
+interface WebhookAttemptRow {
+  id: string;
+  account_id: string;
+  event_id: string;
+  endpoint_id: string;
+  attempted_at: number;
+  status: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
+function toWebhookAttempt(r: WebhookAttemptRow): WebhookAttempt {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    eventId: r.event_id,
+    endpointId: r.endpoint_id,
+    attemptedAt: Number(r.attempted_at),
+    status: r.status === null ? null : Number(r.status),
+    latencyMs: Number(r.latency_ms),
+    responseExcerpt: r.response_excerpt,
+    error: r.error,
+  };
+}
+
 /** An object type as an SQL literal (types come from code, never from requests): lets partial indexes apply. */
 function typeLiteral(type: string | undefined): string {
   if (!type || !/^[a-z_.]+$/.test(type)) throw new Error(`not an object type: ${type}`);
@@ -217,25 +243,12 @@ export class Queries {
 
   /** An event's delivery attempts, oldest first. */
   async webhookAttempts(accountId: string, eventId: string): Promise<WebhookAttempt[]> {
-    const rows = await this.db.all<{
-      id: string; account_id: string; event_id: string; endpoint_id: string; attempted_at: number;
-      status: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
-    }>(
+    const rows = await this.db.all<WebhookAttemptRow>(
       `SELECT id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
        FROM webhook_attempts WHERE account_id = ? AND event_id = ? ORDER BY seq`,
       [accountId, eventId],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      eventId: r.event_id,
-      endpointId: r.endpoint_id,
-      attemptedAt: Number(r.attempted_at),
-      status: r.status === null ? null : Number(r.status),
-      latencyMs: Number(r.latency_ms),
-      responseExcerpt: r.response_excerpt,
-      error: r.error,
-    }));
+    return rows.map(toWebhookAttempt);
   }
 
   /** Delivery attempts newest first (by `seq`), optionally for one event and/or endpoint; `seq` bounds page through them. */
@@ -249,26 +262,12 @@ export class Queries {
     if (query.startingAfter !== undefined) (where.push('seq < ?'), args.push(query.startingAfter));
     if (query.endingBefore !== undefined) (where.push('seq > ?'), args.push(query.endingBefore));
     const order = query.endingBefore !== undefined ? 'ASC' : 'DESC';
-    const rows = await this.db.all<{
-      seq: number; id: string; account_id: string; event_id: string; endpoint_id: string; attempted_at: number;
-      status: number | null; latency_ms: number; response_excerpt: string | null; error: string | null;
-    }>(
+    const rows = await this.db.all<WebhookAttemptRow & { seq: number }>(
       `SELECT seq, id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
        FROM webhook_attempts WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
       [...args, query.limit + 1],
     );
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      id: r.id,
-      accountId: r.account_id,
-      eventId: r.event_id,
-      endpointId: r.endpoint_id,
-      attemptedAt: Number(r.attempted_at),
-      status: r.status === null ? null : Number(r.status),
-      latencyMs: Number(r.latency_ms),
-      responseExcerpt: r.response_excerpt,
-      error: r.error,
-    }));
+    return rows.map((r) => ({ ...toWebhookAttempt(r), seq: Number(r.seq) }));
   }
 
   async webhookAttemptSeq(accountId: string, id: string): Promise<number | undefined> {

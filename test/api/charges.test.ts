@@ -6,21 +6,11 @@ import type Stripe from 'stripe';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
+import { rejectsWith } from '../support/rejects.js';
 
-type StripeError = Stripe.errors.StripeError;
 
 function cardOnly(params: Stripe.PaymentIntentCreateParams): Stripe.PaymentIntentCreateParams {
   return { ...params, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
-}
-
-function rejectsWith(expected: { status: number; code?: string; param?: string; message?: RegExp }) {
-  return (e: StripeError) => {
-    assert.equal(e.statusCode, expected.status, `${e.statusCode} ${e.code} ${e.message}`);
-    if ('code' in expected) assert.equal(e.code, expected.code);
-    if ('param' in expected) assert.equal(e.param, expected.param);
-    if (expected.message) assert.match(e.message, expected.message);
-    return true;
-  };
 }
 
 function withoutResponse<T>(object: T): T {

@@ -8,23 +8,13 @@ import { TEST_CARDS } from '../../src/network/test-cards.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
+import { rejectsWith } from '../support/rejects.js';
 
 type StripeError = Stripe.errors.StripeError;
 
 /** `payment_method_types` is no longer in the SDK's types but Stripe (and Kassa) still take it. */
 function cardOnly(params: Stripe.PaymentIntentCreateParams): Stripe.PaymentIntentCreateParams {
   return { ...params, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
-}
-
-function rejectsWith(expected: { status: number; code?: string; param?: string; type?: string; message?: RegExp }) {
-  return (e: StripeError) => {
-    assert.equal(e.statusCode, expected.status, `${e.statusCode} ${e.code} ${e.message}`);
-    if ('code' in expected) assert.equal(e.code, expected.code);
-    if ('param' in expected) assert.equal(e.param, expected.param);
-    if (expected.type) assert.equal(e.rawType, expected.type);
-    if (expected.message) assert.match(e.message, expected.message);
-    return true;
-  };
 }
 
 /** Every event of the account, oldest first. */

@@ -14,19 +14,9 @@ import { API_VERSION } from '../../src/server/version.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
+import { rejectsWith } from '../support/rejects.js';
 
 type StripeError = Stripe.errors.StripeError;
-
-function rejectsWith(expected: { status: number; code?: string; param?: string; type?: string; message?: RegExp }) {
-  return (e: StripeError) => {
-    assert.equal(e.statusCode, expected.status, `${e.statusCode} ${e.code} ${e.message}`);
-    if ('code' in expected) assert.equal(e.code, expected.code);
-    if ('param' in expected) assert.equal(e.param, expected.param);
-    if (expected.type) assert.equal(e.rawType, expected.type);
-    if (expected.message) assert.match(e.message, expected.message);
-    return true;
-  };
-}
 
 function withoutResponse<T>(object: T): T {
   return JSON.parse(JSON.stringify(object, (k, v) => (k === 'lastResponse' ? undefined : v)));

@@ -3,7 +3,6 @@
 // (POST /v1/kassa/events/{id}/resend), jitter on retries, and disabling an
 // endpoint whose deliveries have failed for days.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { after, before, test } from 'node:test';
 import type Stripe from 'stripe';
 import { RETRY_DELAYS_SECONDS, webhookJobs } from '../../src/events/webhook-delivery.js';
@@ -11,30 +10,9 @@ import { createJobWorker } from '../../src/jobs/worker.js';
 import { createSimulatedNetwork } from '../../src/network/network.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+import { startSink, type Sink } from '../support/webhook-sink.js';
 
-interface Sink {
-  url: string;
-  received: Array<{ headers: IncomingHttpHeaders; body: string }>;
-  /** Statuses to answer with, in order; 200 once they run out. */
-  statuses: number[];
-  close(): Promise<void>;
-}
 
-async function startSink(): Promise<Sink> {
-  const sink: Omit<Sink, 'url' | 'close'> = { received: [], statuses: [] };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      sink.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const status = sink.statuses.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return { ...sink, url: `http://127.0.0.1:${port}/hooks`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 interface AttemptObject {
   id: string;

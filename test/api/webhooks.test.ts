@@ -4,7 +4,7 @@
 // `pending_webhooks`, enabled_events filtering, disabled and deleted
 // endpoints, retries after a failure, and the recorded attempts.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { webhookJobs } from '../../src/events/webhook-delivery.js';
@@ -12,41 +12,10 @@ import { createJobWorker } from '../../src/jobs/worker.js';
 import { createSimulatedNetwork } from '../../src/network/network.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+import { startSink, type Sink } from '../support/webhook-sink.js';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
-/** A local HTTP server that records what it receives and answers with the next queued status (200 when none). */
-interface Sink {
-  url: string;
-  received: Received[];
-  statuses: number[];
-  close(): Promise<void>;
-}
 
-async function startSink(): Promise<Sink> {
-  const received: Received[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const status = statuses.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks`,
-    received,
-    statuses,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function invalidParam(param: string, message?: RegExp) {
   return (e: Stripe.errors.StripeError) => {
