@@ -1,8 +1,8 @@
 // Kassa's own API for webhook delivery (not in Stripe's): the delivery log
 // (`GET /v1/kassa/webhook_attempts`) and resending an event on demand
 // (`POST /v1/kassa/events/{id}/resend`). See docs/webhooks.md.
-import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
-import { listLimit, type ListEnvelope, type ListParams } from '../server/list.js';
+import { invalidParam, resourceMissing } from '../server/errors.js';
+import { pageBySeq, type ListEnvelope, type ListParams } from '../server/list.js';
 import type { ParamSchema } from '../server/params.js';
 import type { RequestContext, Route } from '../server/route.js';
 import type { WebhookAttempt } from '../store/store.js';
@@ -60,29 +60,13 @@ export const webhookAttemptRoutes: Route[] = [
     },
     async handler(ctx: RequestContext<AttemptListParams>) {
       const { params } = ctx;
-      if (params.starting_after && params.ending_before) {
-        throw invalidParam('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
-      }
-      const limit = listLimit(params.limit);
-      const cursorParam = params.starting_after ? 'starting_after' : params.ending_before ? 'ending_before' : undefined;
-      let cursor: number | undefined;
-      if (cursorParam) {
-        const cursorId = params[cursorParam] as string;
-        cursor = await ctx.db.webhookAttemptSeq(ctx.accountId, cursorId);
-        if (cursor === undefined) throw invalidRequest(`No such webhook attempt: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
-      }
-      const rows = await ctx.db.listWebhookAttempts({
-        accountId: ctx.accountId,
-        eventId: params.event || undefined,
-        endpointId: params.endpoint || undefined,
-        limit,
-        startingAfter: cursorParam === 'starting_after' ? cursor : undefined,
-        endingBefore: cursorParam === 'ending_before' ? cursor : undefined,
+      const { rows, hasMore } = await pageBySeq(params, {
+        kind: 'webhook attempt',
+        seqOf: (id) => ctx.db.webhookAttemptSeq(ctx.accountId, id),
+        fetch: (range) =>
+          ctx.db.listWebhookAttempts({ accountId: ctx.accountId, eventId: params.event || undefined, endpointId: params.endpoint || undefined, ...range }),
       });
-      const page = rows.slice(0, limit);
-      // ending_before walks towards newer attempts; the page is still shown newest first.
-      if (cursorParam === 'ending_before') page.reverse();
-      const envelope: ListEnvelope = { object: 'list', data: page.map(attemptObject), has_more: rows.length > limit, url: '/v1/kassa/webhook_attempts' };
+      const envelope: ListEnvelope = { object: 'list', data: rows.map(attemptObject), has_more: hasMore, url: '/v1/kassa/webhook_attempts' };
       return envelope;
     },
   },

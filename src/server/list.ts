@@ -40,11 +40,16 @@ export function rangeFilters(field: string, value: number | RangeParam | '' | un
   return (Object.keys(ops) as Array<keyof typeof ops>).filter((k) => typeof value[k] === 'number').map((k) => ({ field, op: ops[k], value: value[k] }));
 }
 
-export async function listPage(
-  db: Queries,
-  options: { table: 'objects' | 'events'; accountId: string; type?: string; url: string; filters: Filter[]; params: ListParams },
-): Promise<ListEnvelope> {
-  const { params } = options;
+/** What a page of any table needs: where a cursor id sits, and rows newest first (up to `limit + 1`) around it. */
+export interface SeqSource<Row> {
+  /** Name in the "No such …" error for an unknown cursor. */
+  kind: string;
+  seqOf(id: string): Promise<number | undefined>;
+  fetch(range: { limit: number; startingAfter?: number; endingBefore?: number }): Promise<Row[]>;
+}
+
+/** Stripe's cursor pagination over rows ordered by an internal sequence number: the rows of the page, newest first, and `has_more`. */
+export async function pageBySeq<Row>(params: ListParams, source: SeqSource<Row>): Promise<{ rows: Row[]; hasMore: boolean }> {
   if (params.starting_after && params.ending_before) {
     throw invalidParam('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
   }
@@ -53,23 +58,30 @@ export async function listPage(
   let cursor: number | undefined;
   if (cursorParam) {
     const cursorId = params[cursorParam] as string;
-    cursor = await db.seqOf(options.table, options.accountId, cursorId);
+    cursor = await source.seqOf(cursorId);
     if (cursor === undefined) {
-      throw invalidRequest(`No such ${options.type ?? 'event'}: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
+      throw invalidRequest(`No such ${source.kind}: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
     }
   }
-  const rows = await db.list({
-    table: options.table,
-    accountId: options.accountId,
-    type: options.type,
-    filters: options.filters,
+  const rows = await source.fetch({
     limit,
     startingAfter: cursorParam === 'starting_after' ? cursor : undefined,
     endingBefore: cursorParam === 'ending_before' ? cursor : undefined,
   });
-  const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
-  // ending_before walks towards newer objects; the page is still shown newest first.
+  // ending_before walks towards newer rows; the page is still shown newest first.
   if (cursorParam === 'ending_before') page.reverse();
-  return { object: 'list', data: page.map((row) => JSON.parse(row.doc) as ApiObject), has_more: hasMore, url: options.url };
+  return { rows: page, hasMore: rows.length > limit };
+}
+
+export async function listPage(
+  db: Queries,
+  options: { table: 'objects' | 'events'; accountId: string; type?: string; url: string; filters: Filter[]; params: ListParams },
+): Promise<ListEnvelope> {
+  const { rows, hasMore } = await pageBySeq(options.params, {
+    kind: options.type ?? 'event',
+    seqOf: (id) => db.seqOf(options.table, options.accountId, id),
+    fetch: (range) => db.list({ table: options.table, accountId: options.accountId, type: options.type, filters: options.filters, ...range }),
+  });
+  return { object: 'list', data: rows.map((row) => JSON.parse(row.doc) as ApiObject), has_more: hasMore, url: options.url };
 }
