@@ -3,6 +3,7 @@
 import type { Queries } from '../store/store.js';
 import { newId } from '../server/ids.js';
 import type { ApiObject } from '../server/resources.js';
+import { createSignal } from '../server/signal.js';
 import { API_VERSION } from '../server/version.js';
 
 export interface EventRequest {
@@ -76,10 +77,14 @@ export function onEventRecorded(hook: EventRecordedHook): void {
   if (!recordedHooks.includes(hook)) recordedHooks.push(hook);
 }
 
+/** Notified, in this process, after a transaction that recorded events of an account commits. */
+export const eventsCommitted = createSignal<{ accountId: string }>();
+
 /** Stores an event in the caller's transaction: the one way events are recorded. */
 export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
   for (const hook of recordedHooks) event.pending_webhooks += await hook(db, accountId, event);
   await db.insertEvent(accountId, event);
+  db.afterCommit(() => eventsCommitted.notify({ accountId }));
 }
 
 /**

@@ -4,6 +4,7 @@
 // has come. Capabilities register handlers by kind, as they register routes.
 import type { PaymentNetwork } from '../network/network.js';
 import { newId } from '../server/ids.js';
+import { createSignal } from '../server/signal.js';
 import type { ApiObject } from '../server/resources.js';
 import type { Queries } from '../store/store.js';
 
@@ -59,9 +60,13 @@ export interface NewJob {
   now: number;
 }
 
+/** Notified, in this process, after a transaction that scheduled jobs commits, with the earliest `runAt`. */
+export const jobsScheduled = createSignal<{ runAt: number }>();
+
 /** Adds a job in the caller's transaction, so that it exists exactly when the caller's writes commit. */
 export async function scheduleJob(db: Queries, job: NewJob & { id?: string }): Promise<string> {
   const id = job.id ?? newId('job');
   await db.insertJob({ id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
+  db.afterCommit(() => jobsScheduled.notify({ runAt: job.runAt }));
   return id;
 }

@@ -95,7 +95,35 @@ function typeLiteral(type: string | undefined): string {
 const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
 
 export class Queries {
-  constructor(private readonly db: SqlConnection) {}
+  /** Callbacks to run once this transaction has committed (none run if it rolls back). */
+  private readonly committed: Array<() => void> = [];
+
+  constructor(
+    private readonly db: SqlConnection,
+    private readonly inTransaction = false,
+  ) {}
+
+  /**
+   * Runs `fn` after the transaction commits: for in-process wake-ups (a
+   * dispatcher, a live stream) that then read what was committed. It is a
+   * hint, not a guarantee: it may fire for work a rolled-back savepoint
+   * undid, so listeners re-read the store. Outside a transaction it runs soon.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.inTransaction) this.committed.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  /** Runs the after-commit callbacks; the store calls it once COMMIT has succeeded. */
+  runAfterCommit(): void {
+    for (const fn of this.committed.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // A wake-up hint must never fail the request that committed.
+      }
+    }
+  }
 
   get dialect(): Dialect {
     return this.db.dialect;
@@ -594,7 +622,12 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   return {
     dialect: driver.dialect,
     read: new Queries(driver.reader),
-    transaction: (fn) => driver.transaction((connection) => fn(new Queries(connection))),
+    async transaction(fn) {
+      let queries: Queries | undefined;
+      const result = await driver.transaction((connection) => fn((queries = new Queries(connection, true))));
+      queries?.runAfterCommit();
+      return result;
+    },
     close: () => driver.close(),
   };
 }
