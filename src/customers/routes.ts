@@ -121,9 +121,10 @@ export const customerRoutes: Route[] = [
     async handler(ctx) {
       const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer, { forUpdate: true });
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
-      const stub = deletedCustomer(row.id);
+      const { object: stub, afterStore } = await runWriteHooks('customer.delete', ctx, deletedCustomer(row.id), ctx.params);
       await ctx.db.markDeleted(ctx.accountId, stub);
       await ctx.emit('customer.deleted', JSON.parse(row.doc));
+      await afterStore();
       return stub;
     },
   },

@@ -1,12 +1,14 @@
 // The payments side of customer writes (registered as write hooks, so that
 // customers need not know payments): a customer created with a
 // `payment_method` gets it attached, and `invoice_settings[default_payment_method]`
-// must name a card attached to the customer.
+// must name a card attached to the customer; deleting a customer detaches its
+// payment methods.
 import type Stripe from 'stripe';
 import { invalidRequest } from '../server/errors.js';
 import { registerWriteHook, type ApiObject } from '../server/resources.js';
 import type { RequestContext } from '../server/route.js';
-import { attachToCustomer, loadPaymentMethod, resolvePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import { detachPaymentMethod } from './payment-method.js';
+import { attachToCustomer, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 
 interface CustomerPaymentParams {
   payment_method?: string;
@@ -49,7 +51,22 @@ async function onUpdate(ctx: RequestContext<unknown>, customer: ApiObject, param
   return { object: withDefault(customer, pm.id) };
 }
 
+/** A deleted customer keeps no cards, as on Stripe: each is detached (and can no longer be used), with its event. */
+async function onDelete(ctx: RequestContext<unknown>, customer: ApiObject) {
+  const afterStore = async () => {
+    const rows = await ctx.db.list({ table: 'objects', accountId: ctx.accountId, type: 'payment_method', filters: [{ field: 'doc.customer', op: '=', value: customer.id }], limit: 10_000 });
+    for (const row of rows) {
+      const stored = await loadPaymentMethod(ctx, row.id, 'payment_method', { forUpdate: true });
+      const pm = detachPaymentMethod(stored.pm);
+      await savePaymentMethod(ctx, { pm, secret: { ...stored.secret, spent: true } });
+      await ctx.emit('payment_method.detached', pm, { customer: customer.id });
+    }
+  };
+  return { object: customer, afterStore };
+}
+
 export function registerCustomerHooks(): void {
+  registerWriteHook('customer.delete', (ctx, customer) => onDelete(ctx, customer));
   registerWriteHook('customer.create', (ctx, customer, params) => onCreate(ctx, customer, params as CustomerPaymentParams));
   registerWriteHook('customer.update', (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams));
 }

@@ -47,6 +47,23 @@ describeEachStore('customers with payment methods and expanded fields', (target)
     assert.equal(intent.status, 'succeeded');
   });
 
+  test('deleting a customer detaches its cards, which can no longer pay', async () => {
+    const customer = await stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const second = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id });
+    const cards = (await stripe.customers.listPaymentMethods(customer.id)).data.map((pm) => pm.id).sort();
+    assert.equal(cards.length, 2);
+    await stripe.customers.del(customer.id);
+    for (const id of cards) assert.equal((await stripe.paymentMethods.retrieve(id)).customer, null);
+    const detached = (await stripe.events.list({ type: 'payment_method.detached', limit: 10 })).data.filter(
+      (e) => (e.data.previous_attributes as { customer?: string } | undefined)?.customer === customer.id,
+    );
+    assert.deepEqual(detached.map((e) => (e.data.object as Stripe.PaymentMethod).id).sort(), cards);
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 500, currency: 'usd', payment_method: second.id, confirm: true, payment_method_types: ['card'] }),
+      rejectsWith(400),
+    );
+  });
+
   test('a card the issuer declines is not attached, and the customer is not created', async () => {
     const before = (await stripe.customers.list({ limit: 100 })).data.length;
     await assert.rejects(stripe.customers.create({ payment_method: 'pm_card_visa_chargeDeclined' }), rejectsWith(402));
