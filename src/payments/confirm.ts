@@ -8,6 +8,7 @@ import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
 import type { FeeRule } from '../money/fees.js';
 import { invalidParam, invalidRequest } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
+import { checkReturnUrl } from '../server/urls.js';
 import type { RequestContext } from '../server/route.js';
 import { CommittedError } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
@@ -42,6 +43,7 @@ export async function confirmIntent(
 ): Promise<PaymentIntent | CommittedError> {
   assertConfirmable(current);
   const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk: _sdk, client_secret: _secret, ...fields } = params;
+  checkReturnUrl(return_url);
   let intent = applyIntentParams(current, fields);
   const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
   const stored = await paymentMethodFor(ctx, intent, payment_method, payment_method_data);

@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import type { VerifyResult } from '../network/network.js';
 import { invalidParam, invalidRequest, resourceMissing, StripeError } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
+import { checkReturnUrl } from '../server/urls.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { CommittedError, type RequestContext, type Route } from '../server/route.js';
 import { cardError } from './card-error.js';
@@ -122,6 +123,7 @@ function checkOwnership(setupIntent: SetupIntent, stored: StoredPaymentMethod): 
 
 async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIntent, params: SetupConfirmParams): Promise<SetupIntent | CommittedError> {
   assertConfirmable(current);
+  checkReturnUrl(params.return_url);
   const setupIntent = applySetupIntentParams(current, { payment_method_options: params.payment_method_options });
   const stored = await paymentMethodFor(ctx, setupIntent, params.payment_method, params.payment_method_data);
   checkOwnership(setupIntent, stored);

@@ -59,7 +59,7 @@ describeEachStore('customers with payment methods and expanded fields', (target)
     );
     assert.deepEqual(detached.map((e) => (e.data.object as Stripe.PaymentMethod).id).sort(), cards);
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 500, currency: 'usd', payment_method: second.id, confirm: true, payment_method_types: ['card'] }),
+      stripe.paymentIntents.create({ amount: 500, currency: 'usd', payment_method: second.id, confirm: true, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams),
       rejectsWith(400),
     );
   });

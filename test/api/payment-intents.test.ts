@@ -92,6 +92,20 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.deepEqual(withoutResponse(fetched), withoutResponse(intent));
   });
 
+  test('confirm: a return_url that is not an absolute URL is refused, and the intent is unchanged', async () => {
+    const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    for (const bad of ['not a url', '/checkout/done', 'https://']) {
+      await assert.rejects(
+        stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa', return_url: bad }),
+        rejectsWith({ status: 400, code: 'url_invalid', param: 'return_url', message: /Not a valid URL/ }),
+      );
+    }
+    assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'requires_payment_method');
+    // App deep links are URLs too, as on Stripe.
+    const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa', return_url: 'myshop://checkout/done' });
+    assert.equal(confirmed.status, 'succeeded');
+  });
+
   test('create: amount and currency are required, and the currency must be one Stripe supports', async () => {
     await assert.rejects(
       stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),

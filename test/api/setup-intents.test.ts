@@ -133,6 +133,15 @@ describeEachStore('SetupIntents', (target) => {
     assert.equal(allowed.usage, 'on_session');
   });
 
+  test('confirm: a return_url that is not an absolute URL is refused', async () => {
+    const setupIntent = await stripe.setupIntents.create({ payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams);
+    await assert.rejects(
+      stripe.setupIntents.confirm(setupIntent.id, { payment_method: 'pm_card_visa', return_url: 'checkout/done' }),
+      rejectsWith({ status: 400, code: 'url_invalid', param: 'return_url' }),
+    );
+    assert.equal((await stripe.setupIntents.retrieve(setupIntent.id)).status, 'requires_payment_method');
+  });
+
   test('update: a payment method makes it requires_confirmation; metadata merges; no event', async () => {
     const customer = await stripe.customers.create();
     const si = await stripe.setupIntents.create({ metadata: { a: '1' } });
