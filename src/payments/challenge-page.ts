@@ -53,6 +53,8 @@ button:focus-visible{outline:3px solid rgba(99,91,255,.4);outline-offset:2px}
 .result.ok{background:#d7f7c2;color:#006908}
 .result.bad{background:#ffe7f2;color:#b3093c}
 @media (max-width:520px),(max-height:700px){body{padding:12px}}
+.spinner{width:36px;height:36px;margin:0 0 16px;border-radius:50%;border:3px solid #e3e8ee;border-top-color:#635bff;animation:spin .8s linear infinite}
+@keyframes spin{to{transform:rotate(360deg)}}
 footer{padding:12px 24px;border-top:1px solid #ebeef1;font-size:12px;color:#87909f;background:#fbfcfd}
 `;
 
@@ -79,7 +81,22 @@ function brandName(brand: string): string {
   return brand.split('_').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
 
+/**
+ * A frictionless authentication: the issuer needs nothing from the customer,
+ * so the page answers by itself at once (a button stands in without JavaScript).
+ */
+function frictionlessHtml(action: string): string {
+  const body = `<div class="content">
+<div class="spinner" role="status" aria-label="Authenticating"></div>
+<h1>Checking with your bank</h1>
+<p>Your bank is confirming this payment. This takes a moment and needs nothing from you.</p>
+<form method="post" action="${escape(action)}"><input type="hidden" name="answer" value="complete"><noscript><button type="submit" class="complete">Continue</button></noscript></form>
+</div>`;
+  return page('Authenticating', body, '<script>document.forms[0].submit()</script>');
+}
+
 export function challengeHtml(challenge: Challenge, action: string): string {
+  if (challenge.flow === 'frictionless') return frictionlessHtml(action);
   const { display } = challenge;
   const amount = amountText(display);
   const rows: Array<[string, string]> = [['Merchant', display.merchant]];

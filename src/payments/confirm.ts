@@ -180,7 +180,7 @@ async function requireAction(
   ctx: RequestContext<unknown>,
   intent: PaymentIntent,
   stored: StoredPaymentMethod,
-  _result: AuthenticationRequired,
+  result: AuthenticationRequired,
   options: { offSession: boolean; returnUrl?: string; errorOnRequiresAction: boolean },
 ): Promise<PaymentIntent | CommittedError> {
   if (options.offSession || options.errorOnRequiresAction) {
@@ -213,6 +213,7 @@ async function requireAction(
     returnUrl: options.returnUrl ?? null,
     paymentMethod: stored.pm.id,
     display: { merchant: calculatedDescriptor(intent), amount: intent.amount, currency: intent.currency, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+    flow: result.flow,
   });
   const nextAction: Stripe.PaymentIntent.NextAction = options.returnUrl
     ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: options.returnUrl } }

@@ -143,6 +143,7 @@ async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIn
       returnUrl: params.return_url ?? null,
       paymentMethod: stored.pm.id,
       display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+      flow: result.flow,
     });
     const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, params.return_url);
     await ctx.db.updateObject(ctx.accountId, next);

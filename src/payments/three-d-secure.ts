@@ -30,7 +30,11 @@ export interface Challenge {
   payment_method: string;
   /** What the page shows; amount and currency are null for a setup. */
   display: { merchant: string; amount: number | null; currency: string | null; brand: string; last4: string };
+  /** `frictionless`: the issuer authenticates without asking the customer, so the page answers by itself. Absent on older challenges. */
+  flow?: ChallengeFlow;
 }
+
+export type ChallengeFlow = 'challenge' | 'frictionless';
 
 export interface ChallengeSecret {
   token: string;
@@ -72,7 +76,7 @@ export function challengeUrl(baseUrl: string, accountId: string, challengeId: st
  */
 export async function createChallenge(
   ctx: RequestContext<unknown>,
-  input: { intent: string; kind: ChallengeIntentKind; returnUrl: string | null; paymentMethod: string; display: Challenge['display'] },
+  input: { intent: string; kind: ChallengeIntentKind; returnUrl: string | null; paymentMethod: string; display: Challenge['display']; flow: ChallengeFlow },
 ): Promise<{ challenge: Challenge; url: string }> {
   await supersedePending(ctx, input.intent);
   const challenge: Challenge = {
@@ -87,6 +91,7 @@ export async function createChallenge(
     return_url: input.returnUrl,
     payment_method: input.paymentMethod,
     display: input.display,
+    flow: input.flow,
   };
   const secret: ChallengeSecret = { token: randomString(TOKEN_LENGTH) };
   await ctx.db.insertObject(ctx.accountId, challenge, secret);

@@ -121,6 +121,20 @@ describeEachStore('3-D Secure challenges', (target) => {
     for (const event of events.slice(2)) assert.deepEqual(event.request, { id: null, idempotency_key: null }, 'the customer, not an API request, caused it');
   });
 
+  test('frictionless: the page asks the customer nothing and answers by itself; the charge says frictionless', async () => {
+    const { intent, url } = await needingAuthentication('4000000032200000');
+    const html = await (await fetch(url)).text();
+    assert.ok(!html.includes('Fail authentication') && !html.includes('Complete authentication'), 'no choice for the customer');
+    assert.match(html, /<form method="post"[^>]*><input type="hidden" name="answer" value="complete">/);
+    assert.match(html, /<script>document\.forms\[0\]\.submit\(\)<\/script>/);
+    // What the page's script does: post the form.
+    const query = await answerAndReturn(url, 'complete');
+    assert.equal(query.get('redirect_status'), 'succeeded');
+    const done = await stripe.paymentIntents.retrieve(intent.id, { expand: ['latest_charge'] });
+    assert.equal(done.status, 'succeeded');
+    assert.equal((done.latest_charge as Stripe.Charge).payment_method_details!.card!.three_d_secure!.authentication_flow, 'frictionless');
+  });
+
   test('a challenge is answered once: the second answer shows an error and changes nothing', async () => {
     const { intent, url } = await needingAuthentication('4000000000003220');
     await answerAndReturn(url, 'complete');
