@@ -19,7 +19,7 @@ import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, t
 import { assertReusable, type PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
 import { publicIntent } from './public-view.js';
-import { createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
+import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
 export interface ConfirmParams extends Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
   payment_method?: string;
@@ -42,7 +42,7 @@ export async function confirmIntent(
   settings: PaymentSettings,
 ): Promise<PaymentIntent | CommittedError> {
   assertConfirmable(current);
-  const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk: _sdk, client_secret: _secret, ...fields } = params;
+  const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk, client_secret: _secret, ...fields } = params;
   checkReturnUrl(return_url);
   let intent = applyIntentParams(current, fields);
   const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
@@ -73,7 +73,7 @@ export async function confirmIntent(
     case 'declined':
       return decline(ctx, intent, stored, result);
     case 'authentication_required':
-      return requireAction(ctx, intent, stored, result, { offSession, returnUrl: return_url, errorOnRequiresAction: error_on_requires_action === true });
+      return requireAction(ctx, intent, stored, result, { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true });
   }
 }
 

@@ -9,7 +9,7 @@ import { checkReturnUrl } from '../server/urls.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { CommittedError, type RequestContext, type Route } from '../server/route.js';
 import { cardError } from './card-error.js';
-import { createChallenge, type ChallengeFinisher } from './three-d-secure.js';
+import { challengeReturnUrl, createChallenge, type ChallengeFinisher } from './three-d-secure.js';
 import { assertReusable, type PaymentMethodParams } from './payment-method.js';
 import {
   attachToCustomer,
@@ -137,15 +137,16 @@ async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIn
   if (result.status === 'authentication_required') {
     const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
     await ctx.db.insertObject(ctx.accountId, attempt);
+    const returnUrl = challengeReturnUrl(params);
     const { url } = await createChallenge(ctx, {
       intent: setupIntent.id,
       kind: 'setup_intent',
-      returnUrl: params.return_url ?? null,
+      returnUrl: returnUrl ?? null,
       paymentMethod: stored.pm.id,
       display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
       flow: result.flow,
     });
-    const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, params.return_url);
+    const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
     await ctx.db.updateObject(ctx.accountId, next);
     await ctx.emit('setup_intent.requires_action', next);
     return next;

@@ -188,6 +188,15 @@ export async function takeAuthentication(ctx: RequestContext<unknown>, intentId:
   return false;
 }
 
+/**
+ * Where the challenge page sends the customer afterwards: the return_url,
+ * unless the browser library shows the challenge itself (`use_stripe_sdk`),
+ * as Stripe.js does in a modal, in which case the page tells its parent window.
+ */
+export function challengeReturnUrl(params: { return_url?: string; use_stripe_sdk?: boolean }): string | undefined {
+  return params.use_stripe_sdk === true ? undefined : params.return_url;
+}
+
 /** `return_url` with Stripe's redirect parameters appended to whatever query it already has. */
 export function returnUrlWith(returnUrl: string, outcome: ChallengeOutcome): string {
   const url = new URL(returnUrl);

@@ -325,6 +325,21 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
   });
 
+  test('use_stripe_sdk with a return_url (as a browser library confirms): the challenge stays in the page, no redirect', async () => {
+    const intent = await stripe.paymentIntents.create(cardOnly({ amount: 990, currency: 'usd' }));
+    const confirmed = await stripe.paymentIntents.confirm(intent.id, {
+      payment_method: 'pm_card_threeDSecure2Required',
+      return_url: `${shop.url}/done`,
+      use_stripe_sdk: true,
+    } as Stripe.PaymentIntentConfirmParams);
+    assert.equal(confirmed.next_action!.type, 'use_stripe_sdk');
+    const url = (confirmed.next_action!.use_stripe_sdk as { stripe_js: string }).stripe_js;
+    const response = await answer(url, 'complete');
+    assert.equal(response.status, 200, 'a result page for the parent window, not a redirect');
+    assert.match(await response.text(), /kassa-3ds-complete/);
+    assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
+  });
+
   test('which cards ask: the 3-D Secure test cards and ids need a challenge; 4000000000003055 does not', async () => {
     for (const number of ['4000002760003184', '4000002500003155', '4000000000003220', '4000000000003063', '4000008400001629', '4000008260003178']) {
       await needingAuthentication(number);
