@@ -63,8 +63,8 @@ export function retrieveRoute(secretKey: string, apiVersion: string, customerId:
   };
 }
 
-/** As the official SDK sends it: a form body and a fresh Idempotency-Key on every POST. */
-export function createRoute(secretKey: string, apiVersion: string): Route {
+/** As the official SDK sends it: a form body and a fresh Idempotency-Key on every POST. `onCreated` hears of each customer as its response arrives. */
+export function createRoute(secretKey: string, apiVersion: string, onCreated?: (id: string) => void): Route {
   let n = 0;
   return {
     name: 'POST /v1/customers',
@@ -80,6 +80,11 @@ export function createRoute(secretKey: string, apiVersion: string): Route {
             body: `email=bench${n}%40example.com&name=Bench+Customer+${n}&metadata[order]=${n}&metadata[source]=bench`,
           };
         },
+        ...(onCreated && {
+          onResponse: (status: number, body: string) => {
+            if (status === 200) onCreated((JSON.parse(body) as { id: string }).id);
+          },
+        }),
       },
     ],
   };

@@ -57,7 +57,7 @@ export function printMemory(customers: number, rssKb: number, peakKb: number, st
   return report(`RSS after ${customers} customers = ${mb(rssKb)} MB (target < ${RSS_TARGET_MB} MB)`, rssKb / 1024 < RSS_TARGET_MB);
 }
 
-function report(name: string, met: boolean): Target {
+export function report(name: string, met: boolean): Target {
   console.log(`${met ? 'PASS' : 'MISS'}  ${name}`);
   return { name, met };
 }

@@ -2,7 +2,9 @@
 // the same bytes, under autocannon, on loopback. Prints req/s and latency for
 // both, the payment flow (create a PaymentIntent with the secret key, confirm
 // it with card data, the publishable key and the client_secret) in flows per
-// second, Kassa's memory after 100,000 customers, and PASS/MISS per target.
+// second, Kassa's memory after 100,000 customers, webhook deliveries (events/s
+// and commit-to-2xx latency against the bare sink's capacity; bench/webhooks.ts),
+// and PASS/MISS per target.
 // Exits non-zero only when something broke (a failed request, a crash).
 //
 // BENCH_DURATION=<seconds> changes the measured time per run (default 10),
@@ -17,6 +19,7 @@ import { API_VERSION } from '../src/server/version.js';
 import { createRoute, load, paymentFlowRoute, retrieveRoute, type LoadResult, type Route } from './load.js';
 import { residentKb, ROOT, startServer, type ServerProcess } from './processes.js';
 import { printLoadTable, printMemory, type RouteFigures } from './report.js';
+import { webhookSection } from './webhooks.js';
 
 const CONNECTIONS = 10;
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -73,6 +76,8 @@ async function main(): Promise<number> {
     const stored = countCustomers(dbFile);
     if (stored !== created) failures.push(`expected ${created} customers in the database, found ${stored}`);
     targets.push(printMemory(stored, residentKb(kassa.pid), residentKb(kassa.pid, 'VmHWM'), startKb));
+
+    targets.push(...(await webhookSection({ connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, secretKey, publishableKey, apiVersion: API_VERSION, dataDir: join(dataDir, 'webhooks'), nodeArgs: profile, servers, check })));
 
     const missed = targets.filter((t) => !t.met).length;
     console.log(`\n${targets.length - missed}/${targets.length} targets met${missed ? ' (misses are reported, not failures)' : ''}.`);

@@ -19,6 +19,10 @@ import { API_VERSION } from '../src/server/version.js';
 export const KASSA_EXTENSIONS: Record<string, string> = {
   'GET /v1/kassa/webhook_attempts': 'The webhook delivery log, newest first (docs/webhooks.md)',
   'POST /v1/kassa/events/{id}/resend': 'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
+  'GET /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': "An endpoint's chaos mode settings (docs/webhooks.md)",
+  'POST /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns on or changes chaos mode: duplicated, delayed and reordered deliveries (docs/webhooks.md)',
+  'DELETE /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns chaos mode off (docs/webhooks.md)',
+  'POST /v1/stripecli/sessions': 'Starts a listen session for `stripe listen` and `kassa listen`: the websocket that streams events and the listen secret (docs/webhooks.md)',
 };
 
 export const COVERAGE_FILE = fileURLToPath(new URL('../docs/coverage.md', import.meta.url));

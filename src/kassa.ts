@@ -3,8 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { customerRoutes } from './customers/routes.js';
 import { eventRoutes } from './events/routes.js';
-import { webhookJobs, type JitterSource } from './events/webhook-delivery.js';
+import { WEBHOOK_DELIVERY_JOB, type JitterSource } from './events/webhook-delivery.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './events/webhook-dispatcher.js';
+import { stripeCliRoutes } from './events/stripe-cli-routes.js';
+import { registerStripeCliSocket } from './events/stripe-cli-socket.js';
 import { webhookAttemptRoutes } from './events/webhook-attempt-routes.js';
+import { webhookChaosRoutes } from './events/webhook-chaos-routes.js';
 import { webhookEndpointRoutes } from './events/webhook-endpoint-routes.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
@@ -23,12 +27,12 @@ import type { Store } from './store/store.js';
 const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
 
 export function kassaRoutes(settings: PaymentSettings = DEFAULT_SETTINGS): Route[] {
-  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...webhookAttemptRoutes, ...paymentRoutes(settings)];
+  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...webhookAttemptRoutes, ...webhookChaosRoutes, ...stripeCliRoutes, ...paymentRoutes(settings)];
 }
 
-/** Every capability's handlers for scheduled work, by kind. */
-export function kassaJobs(options: { webhookTimeoutMs?: number; webhookJitter?: JitterSource } = {}): JobHandler[] {
-  return [...paymentJobs, ...webhookJobs({ timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter })];
+/** Every capability's handlers for scheduled work, by kind (webhook deliveries have their own dispatcher). */
+export function kassaJobs(): JobHandler[] {
+  return [...paymentJobs];
 }
 
 /** The route table (with default settings): what docs/coverage.md is made from. */
@@ -53,11 +57,15 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   const network = options.network ?? createSimulatedNetwork();
   const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger });
   // The worker runs only once startWorkers() is called; closing the app stops it.
-  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs({ webhookTimeoutMs: options.webhookTimeoutMs, webhookJitter: options.webhookJitter }), logger: options.logger });
+  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs(), logger: options.logger, kinds: { except: [WEBHOOK_DELIVERY_JOB] } });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
+  const webhooks = createWebhookDispatcher({ store: options.store, clock, timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter, logger: options.logger });
+  app.decorate('webhooks', webhooks);
+  app.addHook('onClose', () => webhooks.stop());
   registerReceiptPage(app, options.store);
   const settings: PaymentSettings = options.feeRule ? { feeRule: options.feeRule } : DEFAULT_SETTINGS;
+  registerStripeCliSocket(app, { store: options.store, clock, logger: options.logger });
   registerChallengePage(app, { store: options.store, clock, network, finishers: { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher } });
   return app;
 }
@@ -66,14 +74,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The app's job worker (scheduled work such as refunds settling later). */
     jobs: JobWorker;
+    /** The app's webhook dispatcher. */
+    webhooks: WebhookDispatcher;
   }
 }
 
 /**
- * Starts a Kassa app's background work: the job worker, polling every
- * `pollMs` milliseconds (1 s by default). `kassa serve` and the test harness
- * call it; closing the app stops it.
+ * Starts a Kassa app's background work: the job worker and the webhook
+ * dispatcher, polling every `pollMs` milliseconds (1 s by default; the
+ * dispatcher also wakes at once on this process's commits). `kassa serve` and
+ * the test harness call it; closing the app stops it.
  */
 export function startWorkers(app: FastifyInstance, options: { pollMs?: number } = {}): void {
   app.jobs.start(options.pollMs);
+  app.webhooks.start(options.pollMs);
 }

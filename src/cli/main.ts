@@ -1,7 +1,10 @@
-// `kassa <command>`: serve, accounts create, accounts list.
+// `kassa <command>`: serve, accounts create, accounts list, trigger, events resend.
 import { parseArgs } from 'node:util';
 import { runAccounts } from './accounts.js';
+import { runEvents } from './events.js';
+import { runListen } from './listen.js';
 import { runServe } from './serve.js';
+import { runTrigger } from './trigger.js';
 
 const USAGE = `Usage: kassa <command> [options]
 
@@ -9,6 +12,15 @@ Commands:
   serve [--host H] [--port P]     Start the API server (default 127.0.0.1:4242)
   accounts create [--json]        Create an account with new test keys
   accounts list [--json]          List accounts (keys masked)
+  trigger EVENT                   Cause EVENT on a running Kassa with real API calls
+                                  (kassa trigger --help lists the events)
+  events resend EVT [--endpoint we_...]
+                                  Deliver an event to webhook endpoints again
+  listen --forward-to URL [--events a,b] [--print-secret]
+                                  Forward a running Kassa's events to URL, signed
+                                  (as stripe listen does)
+  (listen, trigger and events take --api-base URL, default http://127.0.0.1:4242, and
+  --api-key KEY, default $KASSA_SECRET_KEY or $STRIPE_API_KEY)
 
 Environment: DATABASE_URL (postgres://... to use PostgreSQL), KASSA_DATA_DIR,
 HOST, PORT, KASSA_SECRET_KEY, KASSA_PUBLISHABLE_KEY, KASSA_LOG_LEVEL,
@@ -25,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
+  // Commands that talk to a running Kassa parse their own flags.
+  if (argv[0] === 'trigger') return runTrigger(argv.slice(1));
+  if (argv[0] === 'events') return runEvents(argv.slice(1));
+  if (argv[0] === 'listen') return runListen(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

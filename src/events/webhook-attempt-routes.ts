@@ -7,7 +7,7 @@ import type { ParamSchema } from '../server/params.js';
 import type { RequestContext, Route } from '../server/route.js';
 import type { WebhookAttempt } from '../store/store.js';
 import { scheduleResends } from './webhook-delivery.js';
-import { wantsEvent, type WebhookEndpoint } from './webhook-endpoints.js';
+import { endpointsReceiving, type WebhookEndpoint } from './webhook-endpoints.js';
 
 const ID: ParamSchema = { type: 'string', maxLength: 5000 };
 const MAX_ENDPOINTS = 100;
@@ -26,6 +26,8 @@ export interface WebhookAttemptObject {
   response_body: string | null;
   error: string | null;
   succeeded: boolean;
+  /** What the endpoint's chaos mode did to this post (`duplicate`: it is the second copy), or null. */
+  chaos: { delay_ms: number; duplicate: boolean } | null;
   livemode: false;
 }
 
@@ -41,6 +43,7 @@ function attemptObject(a: WebhookAttempt): WebhookAttemptObject {
     response_body: a.responseExcerpt,
     error: a.error,
     succeeded: a.status !== null && a.status >= 200 && a.status < 300,
+    chaos: a.chaos ?? null,
     livemode: false,
   };
 }
@@ -77,7 +80,7 @@ export const webhookAttemptRoutes: Route[] = [
     async handler(ctx: RequestContext<{ endpoint?: string }>) {
       const eventRow = await ctx.db.getEvent(ctx.accountId, ctx.path.id);
       if (!eventRow) throw resourceMissing('event', ctx.path.id);
-      const event = JSON.parse(eventRow.doc) as { id: string; type: string };
+      const event = JSON.parse(eventRow.doc) as { id: string; type: string; account?: string };
       let targets: string[];
       if (ctx.params.endpoint) {
         const row = await ctx.db.getObject(ctx.accountId, ctx.params.endpoint);
@@ -87,7 +90,7 @@ export const webhookAttemptRoutes: Route[] = [
         targets = [endpoint.id];
       } else {
         const rows = await ctx.db.scanObjects(ctx.accountId, 'webhook_endpoint', undefined, MAX_ENDPOINTS);
-        targets = rows.map((r) => JSON.parse(r.doc) as WebhookEndpoint).filter((e) => wantsEvent(e, event.type)).map((e) => e.id);
+        targets = endpointsReceiving(rows, event).map((e) => e.id);
       }
       await scheduleResends(ctx.db, ctx.accountId, event.id, targets, ctx.now);
       return JSON.parse(eventRow.doc) as { id: string; object: string };

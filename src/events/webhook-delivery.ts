@@ -1,22 +1,21 @@
-// Webhook delivery. When an event is recorded, one job per matching enabled
-// endpoint of the account is scheduled in the same transaction (so a
-// delivery exists exactly when its event does), and the event's
-// `pending_webhooks` counts them. The job posts the stored event, signed,
-// outside any transaction (prepare), then records the attempt and either
-// counts the delivery done or schedules the next attempt (run).
-import type { JobHandler, PrepareContext } from '../jobs/jobs.js';
+// Webhook delivery rules. When an event is recorded, one delivery job per
+// matching enabled endpoint of the account is scheduled in the same
+// transaction (so a delivery exists exactly when its event does), and the
+// event's `pending_webhooks` counts them. The dispatcher
+// (webhook-dispatcher.ts) claims the jobs, posts the stored event, signed,
+// outside any transaction, then records the attempt here and either counts
+// the delivery done or schedules the next attempt.
 import { scheduleJob } from '../jobs/jobs.js';
 import { newId } from '../server/ids.js';
-import type { Queries } from '../store/store.js';
+import type { Queries, WebhookAttempt } from '../store/store.js';
 import { onEventRecorded, type ApiEvent } from './events.js';
-import { signatureHeader } from './signature.js';
-import { wantsEvent, type EndpointSecret, type WebhookEndpoint } from './webhook-endpoints.js';
+import type { PostOutcome } from './webhook-post.js';
+import { endpointsReceiving, type EndpointSecret, type WebhookEndpoint } from './webhook-endpoints.js';
 
 export const WEBHOOK_DELIVERY_JOB = 'webhook.deliver';
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 /** Stripe allows 16 endpoints per account; a few more are read so that none is missed. */
 const MAX_ENDPOINTS = 100;
-const EXCERPT_CHARS = 500;
 
 /**
  * Seconds to wait after failed attempt n (1-based) before attempt n + 1:
@@ -49,7 +48,7 @@ export interface DisabledReason {
   last_success_at: number | null;
 }
 
-interface DeliveryPayload {
+export interface DeliveryPayload {
   event: string;
   endpoint: string;
   /** 1 for the first attempt. */
@@ -58,9 +57,10 @@ interface DeliveryPayload {
   resend?: boolean;
 }
 
-type Outcome =
-  | { skipped: true }
-  | { skipped: false; status: number | null; latencyMs: number; excerpt: string | null; error: string | null };
+/** The job id of an event's first delivery to an endpoint: a resend finds by it whether the endpoint's delivery is counted. */
+export function originalDeliveryId(eventId: string, endpointId: string): string {
+  return `whd_${eventId}_${endpointId}`;
+}
 
 /** One indexed read of the account's endpoints; nothing more when it has none. */
 async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEvent): Promise<number> {
@@ -68,11 +68,9 @@ async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEven
   if (!(await db.hasObjects(accountId, 'webhook_endpoint'))) return 0;
   const rows = await db.scanObjects(accountId, 'webhook_endpoint', undefined, MAX_ENDPOINTS);
   let scheduled = 0;
-  for (const row of rows) {
-    const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
-    if (!wantsEvent(endpoint, event.type)) continue;
+  for (const endpoint of endpointsReceiving(rows, event)) {
     const payload: DeliveryPayload = { event: event.id, endpoint: endpoint.id, attempt: 1 };
-    await scheduleJob(db, { accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: event.created, payload, now: event.created });
+    await scheduleJob(db, { id: originalDeliveryId(event.id, endpoint.id), accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: event.created, payload, now: event.created });
     scheduled++;
   }
   return scheduled;
@@ -109,81 +107,56 @@ async function disableIfFailingForDays(db: Queries, accountId: string, endpointI
   await db.updateObject(accountId, disabled, { ...secret, disabled_reason: reason });
 }
 
-async function post(url: string, body: string, signature: string, timeoutMs: number): Promise<Omit<Extract<Outcome, { skipped: false }>, 'skipped'>> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json; charset=utf-8',
-        'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-        'Stripe-Signature': signature,
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text().catch(() => '');
-    return { status: response.status, latencyMs: elapsed(), excerpt: text.slice(0, EXCERPT_CHARS), error: null };
-  } catch (error) {
-    const name = (error as Error)?.name;
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const message = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? String((error as Error)?.message ?? error));
-    return { status: null, latencyMs: elapsed(), excerpt: null, error: message.slice(0, EXCERPT_CHARS) };
-  }
-}
+/** One delivery attempt's result: skipped (event, endpoint or secret gone; endpoint disabled), or each post made (two when chaos duplicated it). */
+export type DeliveryResult = { skipped: true } | { skipped: false; posts: Array<PostOutcome & { chaos: WebhookAttempt['chaos'] }> };
 
-export function webhookJobs(options: { timeoutMs?: number; jitter?: JitterSource } = {}): JobHandler[] {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
-  const jitter = options.jitter ?? Math.random;
-  return [
-    {
-      kind: WEBHOOK_DELIVERY_JOB,
-      async prepare(ctx: PrepareContext<DeliveryPayload>): Promise<Outcome> {
-        const { event: eventId, endpoint: endpointId } = ctx.payload;
-        const [event, endpointRow] = await Promise.all([ctx.read.getEvent(ctx.accountId, eventId), ctx.read.getObject(ctx.accountId, endpointId)]);
-        // A deleted or disabled endpoint gets no further attempts, as on Stripe.
-        if (!event || !endpointRow || endpointRow.deleted || endpointRow.type !== 'webhook_endpoint') return { skipped: true };
-        const endpoint = JSON.parse(endpointRow.doc) as WebhookEndpoint;
-        if (endpoint.status !== 'enabled' || !endpointRow.private) return { skipped: true };
-        const { secret } = JSON.parse(endpointRow.private) as EndpointSecret;
-        const outcome = await post(endpoint.url, event.doc, signatureHeader(event.doc, secret, ctx.now), timeoutMs);
-        return { skipped: false, ...outcome };
-      },
-      async run(ctx) {
-        const payload = ctx.payload as DeliveryPayload;
-        const outcome = ctx.prepared as Outcome;
-        if (outcome.skipped) return;
-        const succeeded = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-        // pending_webhooks counts (event, endpoint) deliveries not yet successful: only the first 2xx of a counted one lowers it.
-        let counts = false;
-        if (succeeded && (await ctx.db.lastWebhookSuccessAt(ctx.accountId, payload.endpoint, payload.event)) === undefined) {
-          counts = !payload.resend || (await ctx.db.webhookAttempts(ctx.accountId, payload.event)).some((a) => a.endpointId === payload.endpoint);
-        }
-        await ctx.db.insertWebhookAttempt({
-          id: newId('wha'),
-          accountId: ctx.accountId,
-          eventId: payload.event,
-          endpointId: payload.endpoint,
-          attemptedAt: ctx.now,
-          status: outcome.status,
-          latencyMs: outcome.latencyMs,
-          responseExcerpt: outcome.excerpt,
-          error: outcome.error,
-        });
-        if (succeeded) {
-          if (counts) await ctx.db.decrementPendingWebhooks(ctx.accountId, payload.event);
-          return;
-        }
-        const delay = retryDelaySeconds(payload.attempt, jitter);
-        if (delay === undefined) {
-          // Given up: the event stays pending for this endpoint, which is disabled if it has been failing for days.
-          await disableIfFailingForDays(ctx.db, ctx.accountId, payload.endpoint, ctx.now);
-          return;
-        }
-        await ctx.schedule(WEBHOOK_DELIVERY_JOB, ctx.now + delay, { ...payload, attempt: payload.attempt + 1 } satisfies DeliveryPayload);
-      },
-    },
-  ];
+const succeeded = (status: number | null) => status !== null && status >= 200 && status < 300;
+
+/**
+ * Records a delivery attempt in the caller's transaction: completes the job
+ * (false, and nothing else, when the claim was lost), logs each post, counts
+ * the delivery done in `pending_webhooks` or schedules the next attempt.
+ */
+export async function recordDelivery(db: Queries, job: { id: string; attempts: number; accountId: string }, payload: DeliveryPayload, result: DeliveryResult, now: number, jitter: JitterSource): Promise<boolean> {
+  if (!(await db.completeJob(job.id, job.attempts))) return false;
+  if (result.skipped) return true;
+  const { accountId } = job;
+  const success = result.posts.some((p) => succeeded(p.status));
+  // pending_webhooks counts (event, endpoint) deliveries not yet successful: only the first 2xx of a counted one lowers it.
+  // The event's row lock makes concurrent successes (several processes on PostgreSQL) take turns, so the second sees the first.
+  let counts = false;
+  if (success) {
+    await db.lockEvent(accountId, payload.event);
+    if (!(await db.webhookSucceeded(accountId, payload.event, payload.endpoint))) {
+      // A resend completes the endpoint's original delivery, even one not attempted yet; a resend to an endpoint the event was never scheduled to counts nothing.
+      counts = !payload.resend || (await db.getJob(originalDeliveryId(payload.event, payload.endpoint))) !== undefined;
+    }
+  }
+  for (const post of result.posts) {
+    await db.insertWebhookAttempt({
+      id: newId('wha'),
+      accountId,
+      eventId: payload.event,
+      endpointId: payload.endpoint,
+      attemptedAt: now,
+      status: post.status,
+      latencyMs: post.latencyMs,
+      responseExcerpt: post.excerpt,
+      error: post.error,
+      chaos: post.chaos,
+    });
+  }
+  if (success) {
+    if (counts) await db.decrementPendingWebhooks(accountId, payload.event);
+    return true;
+  }
+  const delay = retryDelaySeconds(payload.attempt, jitter);
+  if (delay === undefined) {
+    // Given up: the event stays pending for this endpoint, which is disabled if it has been failing for days.
+    await disableIfFailingForDays(db, accountId, payload.endpoint, now);
+    return true;
+  }
+  const next: DeliveryPayload = { ...payload, attempt: payload.attempt + 1 };
+  await scheduleJob(db, { accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: now + delay, payload: next, now });
+  return true;
 }

@@ -57,7 +57,7 @@ export const webhookEndpointRoutes: Route[] = [
     async handler(ctx: RequestContext<EndpointParams>) {
       checkVersion(ctx.params.api_version);
       const endpoint = newWebhookEndpoint(newId('we'), ctx.params, ctx.now);
-      const secret: EndpointSecret = { secret: newSigningSecret() };
+      const secret: EndpointSecret = { secret: newSigningSecret(), ...(ctx.params.connect ? { connect: true } : {}) };
       await ctx.db.insertObject(ctx.accountId, endpoint, secret);
       // The secret is shown here and never again.
       return { ...endpoint, secret: secret.secret };

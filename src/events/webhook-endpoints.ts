@@ -6,6 +6,7 @@ import { invalidParam } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { API_VERSION } from '../server/version.js';
+import type { ChaosSettings } from './webhook-chaos.js';
 import type { DisabledReason } from './webhook-delivery.js';
 
 export type WebhookEndpoint = Stripe.WebhookEndpoint;
@@ -15,6 +16,10 @@ export interface EndpointSecret {
   secret: string;
   /** Set when delivery disabled the endpoint for failing for days (webhook-delivery.ts). */
   disabled_reason?: DisabledReason;
+  /** Created with `connect: true`: receives events of connected accounts only (Stripe's object does not show it). */
+  connect?: boolean;
+  /** Chaos mode's settings while it is on (webhook-chaos.ts). */
+  chaos?: ChaosSettings;
 }
 
 export interface EndpointParams {
@@ -78,6 +83,23 @@ export function applyEndpointParams(endpoint: WebhookEndpoint, params: EndpointP
 /** Whether the endpoint wants events of `type` now. */
 export function wantsEvent(endpoint: Pick<WebhookEndpoint, 'status' | 'enabled_events'>, type: string): boolean {
   return endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type));
+}
+
+/**
+ * Whether an endpoint is sent an event: it wants the type, and the event
+ * comes from where the endpoint listens (a Connect endpoint hears connected
+ * accounts' events, which carry `account`; any other, the account's own).
+ */
+export function receivesEvent(endpoint: WebhookEndpoint, secret: EndpointSecret | undefined, event: { type: string; account?: string | null }): boolean {
+  return wantsEvent(endpoint, event.type) && Boolean(secret?.connect) === Boolean(event.account);
+}
+
+/** The endpoints, of stored rows (with private data), that are sent an event. */
+export function endpointsReceiving(rows: Array<{ doc: string; private?: string | null }>, event: { type: string; account?: string | null }): WebhookEndpoint[] {
+  return rows
+    .map((row) => ({ endpoint: JSON.parse(row.doc) as WebhookEndpoint, secret: row.private ? (JSON.parse(row.private) as EndpointSecret) : undefined }))
+    .filter(({ endpoint, secret }) => receivesEvent(endpoint, secret, event))
+    .map(({ endpoint }) => endpoint);
 }
 
 export function deletedWebhookEndpoint(id: string): Stripe.DeletedWebhookEndpoint {

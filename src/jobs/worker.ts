@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { buildEvent, recordEvent } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
-import type { JobRow, Store } from '../store/store.js';
+import type { JobKinds, JobRow, Store } from '../store/store.js';
 import { scheduleJob, type JobContext, type JobHandler } from './jobs.js';
 
 /** How long a claim holds before another worker may take the job over, in seconds. */
@@ -28,6 +28,8 @@ export interface JobWorkerOptions {
   handlers: JobHandler[];
   logger?: Logger | false;
   leaseSeconds?: number;
+  /** The kinds this worker claims; all by default (Kassa's leaves webhook deliveries to the webhook dispatcher). */
+  kinds?: JobKinds;
 }
 
 export interface JobWorker {
@@ -66,8 +68,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   let running = false;
 
   const claim = async (now: number) => {
-    if (!(await store.read.hasDueJobs(now))) return [];
-    return store.transaction((tx) => tx.claimDueJobs(now, now + leaseSeconds, BATCH_SIZE));
+    if (!(await store.read.hasDueJobs(now, options.kinds))) return [];
+    return store.transaction((tx) => tx.claimDueJobs(now, now + leaseSeconds, BATCH_SIZE, options.kinds));
   };
 
   /** True when the job ran and is done; false when the claim was lost. Throws what the handler threw, after recording the failure. */

@@ -135,6 +135,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (account_id, endpoint_id, seq);
     `,
   },
+  {
+    id: 5,
+    name: 'webhook attempts: what chaos mode did',
+    // JSON ({"delay_ms": n, "duplicate": true}) when the endpoint's chaos mode touched the attempt, else null.
+    sql: () => `ALTER TABLE webhook_attempts ADD COLUMN chaos TEXT`,
+  },
 ];
 
 export async function migrate(driver: Driver): Promise<void> {

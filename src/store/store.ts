@@ -70,6 +70,7 @@ interface WebhookAttemptRow {
   latency_ms: number;
   response_excerpt: string | null;
   error: string | null;
+  chaos: string | null;
 }
 
 function toWebhookAttempt(r: WebhookAttemptRow): WebhookAttempt {
@@ -83,6 +84,7 @@ function toWebhookAttempt(r: WebhookAttemptRow): WebhookAttempt {
     latencyMs: Number(r.latency_ms),
     responseExcerpt: r.response_excerpt,
     error: r.error,
+    chaos: r.chaos === null ? null : (JSON.parse(r.chaos) as WebhookAttempt['chaos']),
   };
 }
 
@@ -222,12 +224,12 @@ export class Queries {
     return rows.length > 0;
   }
 
-  /** Live objects of one type, newest first, older than `beforeSeq`: for search. */
+  /** Live objects of one type (with their private data), newest first, older than `beforeSeq`: for search. */
   async scanObjects(accountId: string, type: string, beforeSeq: number | undefined, limit: number): Promise<StoredRow[]> {
     // No `seq < ?` bound for the first page: comparing with a huge sentinel makes SQLite's index search several times slower.
     const bound = beforeSeq === undefined ? '' : ' AND seq < ?';
     const rows = await this.db.all<StoredRow>(
-      `SELECT id, type, seq, deleted, doc FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0${bound} ORDER BY seq DESC LIMIT ?`,
+      `SELECT id, type, seq, deleted, doc, private FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0${bound} ORDER BY seq DESC LIMIT ?`,
       beforeSeq === undefined ? [accountId, limit] : [accountId, beforeSeq, limit],
     );
     return rows.map((r) => ({ ...r, deleted: false }));
@@ -250,8 +252,34 @@ export class Queries {
     return rows[0] && { ...rows[0], deleted: false };
   }
 
+  /** Stored events by id, whatever their account (the caller checks it): one query for a batch of deliveries. */
+  async eventsByIds(ids: string[]): Promise<Map<string, StoredRow & { accountId: string }>> {
+    const found = new Map<string, StoredRow & { accountId: string }>();
+    if (ids.length === 0) return found;
+    const rows = await this.db.all<StoredRow & { account_id: string }>(
+      `SELECT id, account_id, type, seq, doc FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    for (const r of rows) found.set(r.id, { id: r.id, type: r.type, seq: Number(r.seq), doc: r.doc, deleted: false, accountId: r.account_id });
+    return found;
+  }
+
+  /** Locks an event's row until the transaction ends (PostgreSQL; SQLite transactions never overlap), so that concurrent successes of one delivery count once. */
+  async lockEvent(accountId: string, eventId: string): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.all('SELECT id FROM events WHERE id = ? AND account_id = ? FOR UPDATE', [eventId, accountId]);
+  }
+
   /** Counts one webhook delivery of the event as done (`pending_webhooks`, never below 0). */
   async decrementPendingWebhooks(accountId: string, eventId: string): Promise<void> {
+    if (this.db.dialect === 'sqlite') {
+      // In place: SQLite's json_set writes the document back byte for byte as JSON.stringify would, less the parse and copy.
+      await this.db.run(
+        `UPDATE events SET doc = json_set(doc, '$.pending_webhooks', json_extract(doc, '$.pending_webhooks') - 1)
+         WHERE id = ? AND account_id = ? AND json_extract(doc, '$.pending_webhooks') > 0`,
+        [eventId, accountId],
+      );
+      return;
+    }
     const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const rows = await this.db.all<{ doc: string }>(`SELECT doc FROM events WHERE id = ? AND account_id = ?${lock}`, [eventId, accountId]);
     if (!rows[0]) return;
@@ -263,16 +291,19 @@ export class Queries {
 
   async insertWebhookAttempt(attempt: WebhookAttempt): Promise<void> {
     await this.db.run(
-      `INSERT INTO webhook_attempts (id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [attempt.id, attempt.accountId, attempt.eventId, attempt.endpointId, attempt.attemptedAt, attempt.status, attempt.latencyMs, attempt.responseExcerpt, attempt.error],
+      `INSERT INTO webhook_attempts (id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error, chaos)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        attempt.id, attempt.accountId, attempt.eventId, attempt.endpointId, attempt.attemptedAt, attempt.status, attempt.latencyMs, attempt.responseExcerpt, attempt.error,
+        attempt.chaos ? JSON.stringify(attempt.chaos) : null,
+      ],
     );
   }
 
   /** An event's delivery attempts, oldest first. */
   async webhookAttempts(accountId: string, eventId: string): Promise<WebhookAttempt[]> {
     const rows = await this.db.all<WebhookAttemptRow>(
-      `SELECT id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
+      `SELECT id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error, chaos
        FROM webhook_attempts WHERE account_id = ? AND event_id = ? ORDER BY seq`,
       [accountId, eventId],
     );
@@ -291,7 +322,7 @@ export class Queries {
     if (query.endingBefore !== undefined) (where.push('seq > ?'), args.push(query.endingBefore));
     const order = query.endingBefore !== undefined ? 'ASC' : 'DESC';
     const rows = await this.db.all<WebhookAttemptRow & { seq: number }>(
-      `SELECT seq, id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error
+      `SELECT seq, id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error, chaos
        FROM webhook_attempts WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
       [...args, query.limit + 1],
     );
@@ -301,6 +332,15 @@ export class Queries {
   async webhookAttemptSeq(accountId: string, id: string): Promise<number | undefined> {
     const rows = await this.db.all<{ seq: number }>('SELECT seq FROM webhook_attempts WHERE account_id = ? AND id = ?', [accountId, id]);
     return rows[0] ? Number(rows[0].seq) : undefined;
+  }
+
+  /** Whether the endpoint has answered 2xx to a delivery of the event (read through the event's index: an event has few attempts, an endpoint many). */
+  async webhookSucceeded(accountId: string, eventId: string, endpointId: string): Promise<boolean> {
+    const rows = await this.db.all<{ endpoint_id: string }>(
+      'SELECT endpoint_id FROM webhook_attempts WHERE account_id = ? AND event_id = ? AND status >= 200 AND status < 300',
+      [accountId, eventId],
+    );
+    return rows.some((r) => r.endpoint_id === endpointId);
   }
 
   /** When the endpoint last answered 2xx (optionally for one event), or undefined if it never has. */
@@ -453,9 +493,10 @@ export class Queries {
     ]);
   }
 
-  /** Whether any job is due and unclaimed: a cheap read before taking the write lock that claiming needs. */
-  async hasDueJobs(now: number): Promise<boolean> {
-    const rows = await this.db.all('SELECT 1 AS due FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) LIMIT 1', [now, now]);
+  /** Whether any job (of the kinds chosen) is due and unclaimed: a cheap read before taking the write lock that claiming needs. */
+  async hasDueJobs(now: number, kinds: JobKinds = {}): Promise<boolean> {
+    const [kindSql, kindArgs] = kindFilter(kinds);
+    const rows = await this.db.all(`SELECT 1 AS due FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)${kindSql} LIMIT 1`, [now, now, ...kindArgs]);
     return rows.length > 0;
   }
 
@@ -465,13 +506,14 @@ export class Queries {
    * `attempts` identifies the claim (see holdJob). PostgreSQL skips rows that
    * another worker has locked; a SQLite write transaction excludes the others.
    */
-  async claimDueJobs(now: number, claimUntil: number, limit: number): Promise<JobRow[]> {
+  async claimDueJobs(now: number, claimUntil: number, limit: number, kinds: JobKinds = {}): Promise<JobRow[]> {
     const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const [kindSql, kindArgs] = kindFilter(kinds);
     const rows = await this.db.all<JobSqlRow>(
       `UPDATE jobs SET claimed_until = ?, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY run_at, id LIMIT ?${lock})
+       WHERE id IN (SELECT id FROM jobs WHERE done = 0 AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)${kindSql} ORDER BY run_at, id LIMIT ?${lock})
        RETURNING ${JOB_COLUMNS}`,
-      [claimUntil, now, now, limit],
+      [claimUntil, now, now, ...kindArgs, limit],
     );
     return rows.map(jobRow).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : 1));
   }
@@ -484,6 +526,21 @@ export class Queries {
     const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const rows = await this.db.all(`SELECT id FROM jobs WHERE id = ? AND attempts = ? AND done = 0${lock}`, [id, attempts]);
     return rows.length === 1;
+  }
+
+  /** Marks a claimed job done if the claim is still the caller's (holdJob and finishJob in one statement); false when it was lost. */
+  async completeJob(id: string, attempts: number): Promise<boolean> {
+    return (await this.db.run('UPDATE jobs SET done = 1, claimed_until = NULL WHERE id = ? AND attempts = ? AND done = 0', [id, attempts])) === 1;
+  }
+
+  /** Holds a claim longer (a delivery that chaos mode delays); false when it was lost. */
+  async extendClaim(id: string, attempts: number, claimUntil: number): Promise<boolean> {
+    return (await this.db.run('UPDATE jobs SET claimed_until = ? WHERE id = ? AND attempts = ? AND done = 0', [claimUntil, id, attempts])) === 1;
+  }
+
+  /** Gives a claim back unrun, to be claimed again from `runAt` (a delivery to an endpoint with too many in flight). */
+  async releaseJob(id: string, attempts: number, runAt: number): Promise<void> {
+    await this.db.run('UPDATE jobs SET claimed_until = NULL, run_at = ? WHERE id = ? AND attempts = ? AND done = 0', [runAt, id, attempts]);
   }
 
   async finishJob(id: string, attempts: number): Promise<void> {
@@ -536,6 +593,8 @@ export interface WebhookAttempt {
   latencyMs: number;
   responseExcerpt: string | null;
   error: string | null;
+  /** What the endpoint's chaos mode did to this attempt (a Kassa extension); absent or null when nothing. */
+  chaos?: { delay_ms: number; duplicate: boolean } | null;
 }
 
 export interface JobRow {
@@ -553,6 +612,18 @@ export interface JobRow {
 }
 
 const JOB_COLUMNS = 'id, account_id, kind, run_at, payload, attempts, claimed_until, done, last_error, created';
+
+/** Which kinds of job a worker claims: one kind only, or all but some (kinds come from code). */
+export interface JobKinds {
+  only?: string;
+  except?: string[];
+}
+
+function kindFilter(kinds: JobKinds): [string, string[]] {
+  if (kinds.only !== undefined) return [' AND kind = ?', [kinds.only]];
+  if (kinds.except?.length) return [` AND kind NOT IN (${kinds.except.map(() => '?').join(', ')})`, kinds.except];
+  return ['', []];
+}
 
 interface JobSqlRow {
   id: string;

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type Stripe from 'stripe';
-import { RETRY_DELAYS_SECONDS, webhookJobs } from '../../src/events/webhook-delivery.js';
-import { createJobWorker } from '../../src/jobs/worker.js';
-import { createSimulatedNetwork } from '../../src/network/network.js';
+import { RETRY_DELAYS_SECONDS } from '../../src/events/webhook-delivery.js';
+import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { startSink, type Sink } from '../support/webhook-sink.js';
@@ -42,7 +41,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
-    await kassa.jobs.stop();
+    await kassa.webhooks.stop();
   });
   after(async () => {
     await kassa.close();
@@ -90,12 +89,12 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const b = await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
     await stripe.customers.create({ name: 'Logged' });
     const created = await latestEvent(stripe);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     clock.advance(10);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     await stripe.customers.update((created.data.object as Stripe.Customer).id, { name: 'Again' });
     const updated = await latestEvent(stripe);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
 
     const all = await attempts(key);
     assert.equal(all.object, 'list');
@@ -152,7 +151,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     await stripe.webhookEndpoints.update(disabled.id, { disabled: true });
     await stripe.customers.create({});
     const event = await latestEvent(stripe);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.deepEqual([one.received.length, two.received.length, other.received.length, off.received.length], [1, 1, 0, 0]);
 
     const resent = await call(key, 'POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: e1.id });
@@ -160,7 +159,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.deepEqual([resent.body.id, resent.body.object], [event.id, 'event']);
     // Scheduled, not sent in the request.
     assert.equal(one.received.length, 1);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.deepEqual([one.received.length, two.received.length], [2, 1]);
     const verified = stripe.webhooks.constructEvent(one.received[1]!.body, one.received[1]!.headers['stripe-signature'] as string, e1.secret!);
     assert.equal(verified.id, event.id);
@@ -168,13 +167,13 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
 
     assert.equal((await call(key, 'POST', `/v1/kassa/events/${event.id}/resend`)).status, 200);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.deepEqual([one.received.length, two.received.length, other.received.length, off.received.length], [3, 2, 0, 0]);
     assert.equal((await attempts(key, { event: event.id })).data.length, 5);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0, "the resend completed two's delivery");
     // two's own scheduled retry still runs, and does not count twice.
     clock.advance(10);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(two.received.length, 3);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
 
@@ -193,14 +192,14 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});
     const event = await latestEvent(stripe);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     for (const delay of RETRY_DELAYS_SECONDS) {
       clock.advance(delay);
-      await kassa.jobs.runDueJobs();
+      await kassa.webhooks.runDue();
     }
     assert.equal(s.received.length, RETRY_DELAYS_SECONDS.length + 1);
     clock.advance(7 * 86400);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, RETRY_DELAYS_SECONDS.length + 1, 'given up: no further attempt');
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
     assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled');
@@ -209,7 +208,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
     const resent = (await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: endpoint.id })) as Stripe.Event;
     assert.equal(resent.id, event.id);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
   });
 
@@ -220,15 +219,15 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
     await stripe.customers.create({ name: 'Delivered' });
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     const lastSuccess = clock.now();
     clock.advance(86400);
     await stripe.customers.create({ name: 'Never delivered' });
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     for (const delay of RETRY_DELAYS_SECONDS) {
       assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled', 'enabled while retries remain');
       clock.advance(delay);
-      await kassa.jobs.runDueJobs();
+      await kassa.webhooks.runDue();
     }
     const disabled = await stripe.webhookEndpoints.retrieve(endpoint.id);
     assert.equal(disabled.status, 'disabled');
@@ -241,7 +240,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const received = s.received.length;
     await stripe.customers.create({});
     assert.equal((await latestEvent(stripe)).pending_webhooks, 1);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, received);
     assert.equal((await stripe.webhookEndpoints.list()).data.find((e) => e.url === healthy.url)?.status, 'enabled');
   });
@@ -253,20 +252,20 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});
     const event = await latestEvent(stripe);
-    const worker = createJobWorker({ store: kassa.store, clock, network: createSimulatedNetwork(), handlers: webhookJobs({ jitter: () => 0.99 }), logger: false });
-    await worker.runDueJobs();
+    const worker = createWebhookDispatcher({ store: kassa.store, clock, jitter: () => 0.99, logger: false });
+    await worker.runDue();
     clock.advance(8);
-    await worker.runDueJobs();
+    await worker.runDue();
     assert.equal(s.received.length, 1);
     clock.advance(1);
-    await worker.runDueJobs();
+    await worker.runDue();
     assert.equal(s.received.length, 2, 'the first retry comes after 9 seconds, not 10');
     // The second retry: 60 s less 10% (rounded) = 54 s.
     clock.advance(53);
-    await worker.runDueJobs();
+    await worker.runDue();
     assert.equal(s.received.length, 2);
     clock.advance(1);
-    await worker.runDueJobs();
+    await worker.runDue();
     assert.equal(s.received.length, 3);
     const times = (await kassa.store.read.webhookAttempts(accountId, event.id)).map((a) => a.attemptedAt);
     assert.deepEqual([times[1]! - times[0]!, times[2]! - times[1]!], [9, 54]);

@@ -7,9 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
-import { webhookJobs } from '../../src/events/webhook-delivery.js';
-import { createJobWorker } from '../../src/jobs/worker.js';
-import { createSimulatedNetwork } from '../../src/network/network.js';
+import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { startSink, type Sink } from '../support/webhook-sink.js';
@@ -35,7 +33,7 @@ describeEachStore('webhooks', (target) => {
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
     // Deliveries run only when a test says so.
-    await kassa.jobs.stop();
+    await kassa.webhooks.stop();
   });
   after(async () => {
     await kassa.close();
@@ -121,7 +119,7 @@ describeEachStore('webhooks', (target) => {
     assert.ok(event);
     assert.equal(event.pending_webhooks, 1);
 
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 1);
     const { headers, body } = s.received[0]!;
     assert.equal(headers['content-type'], 'application/json; charset=utf-8');
@@ -138,7 +136,7 @@ describeEachStore('webhooks', (target) => {
     assert.deepEqual([attempts[0]!.endpointId, attempts[0]!.status, attempts[0]!.responseExcerpt, attempts[0]!.error], [endpoint.id, 200, 'ok', null]);
     // Done is done: nothing is sent again.
     clock.advance(3600);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 1);
   });
 
@@ -155,16 +153,40 @@ describeEachStore('webhooks', (target) => {
     const customer = await stripe.customers.create({ name: 'First' });
     // Deliveries are scheduled to the matching enabled endpoints only.
     assert.equal((await stripe.events.list({ type: 'customer.created' })).data[0]?.pending_webhooks, 1);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.deepEqual([all.received.length, updatesOnly.received.length, disabled.received.length, deleted.received.length], [1, 0, 0, 0]);
     assert.equal((JSON.parse(all.received[0]!.body) as Stripe.Event).type, 'customer.created');
 
     await stripe.customers.update(customer.id, { name: 'Second' });
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.deepEqual([all.received.length, updatesOnly.received.length, disabled.received.length, deleted.received.length], [2, 1, 0, 0]);
     const updated = JSON.parse(updatesOnly.received[0]!.body) as Stripe.Event;
     assert.equal(updated.type, 'customer.updated');
     assert.deepEqual(updated.data.previous_attributes, { name: 'First' });
+  });
+
+  test('api_version is stored and returned; a connect endpoint is accepted and, with no connected accounts, is sent nothing', async () => {
+    const { stripe, accountId } = await freshClient();
+    const [own, connect] = [await sink(), await sink()];
+    const pinned = await stripe.webhookEndpoints.create({ url: own.url, enabled_events: ['*'], api_version: '2024-06-20' as Stripe.WebhookEndpointCreateParams['api_version'] });
+    assert.equal((await stripe.webhookEndpoints.retrieve(pinned.id)).api_version, '2024-06-20');
+    assert.equal((await stripe.webhookEndpoints.list()).data[0]!.api_version, '2024-06-20');
+    const platform = await stripe.webhookEndpoints.create({ url: connect.url, enabled_events: ['*'], connect: true });
+    // Stripe's object does not show `connect`; Kassa keeps it with the secret.
+    assert.equal('connect' in platform, false);
+    assert.equal(JSON.parse((await kassa.store.read.getObject(accountId, platform.id))!.private!).connect, true);
+
+    await stripe.customers.create({ name: 'Own event' });
+    const [event] = (await stripe.events.list({ limit: 1 })).data;
+    assert.equal(event!.pending_webhooks, 1, 'only the account-level endpoint counts');
+    await kassa.webhooks.runDue();
+    assert.deepEqual([own.received.length, connect.received.length], [1, 0]);
+    // Kassa renders events at one API version, whatever the endpoint's.
+    assert.equal((JSON.parse(own.received[0]!.body) as Stripe.Event).api_version, event!.api_version);
+    // A resend to every matching endpoint leaves the Connect one out as well.
+    await stripe.rawRequest('POST', `/v1/kassa/events/${event!.id}/resend`, {});
+    await kassa.webhooks.runDue();
+    assert.deepEqual([own.received.length, connect.received.length], [2, 0]);
   });
 
   test('an endpoint disabled after the event, before its delivery runs, is not sent it', async () => {
@@ -176,7 +198,7 @@ describeEachStore('webhooks', (target) => {
     assert.equal(event?.pending_webhooks, 1);
     await stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
     clock.advance(60);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 0);
     assert.deepEqual(await kassa.store.read.webhookAttempts(accountId, event.id), []);
   });
@@ -190,14 +212,14 @@ describeEachStore('webhooks', (target) => {
     const [event] = (await stripe.events.list({ type: 'customer.created' })).data;
     assert.ok(event);
 
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 1);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
     clock.advance(9);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 1, 'no retry before 10 seconds');
     clock.advance(1);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     assert.equal(s.received.length, 2);
     assert.equal(s.received[1]!.body, s.received[0]!.body, 'the same event is sent again');
     // Each attempt is signed at its own time.
@@ -222,9 +244,9 @@ describeEachStore('webhooks', (target) => {
     await stripe.customers.create({});
     const [event] = (await stripe.events.list()).data;
     assert.ok(event);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     clock.advance(10);
-    await kassa.jobs.runDueJobs();
+    await kassa.webhooks.runDue();
     const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
     assert.equal(attempts.length, 2);
     for (const attempt of attempts) {
@@ -245,15 +267,15 @@ describeEachStore('webhooks', (target) => {
       const [event] = (await stripe.events.list()).data;
       assert.ok(event);
       // A worker like the server's, with a short delivery timeout.
-      const worker = createJobWorker({ store: kassa.store, clock, network: createSimulatedNetwork(), handlers: webhookJobs({ timeoutMs: 200 }), logger: false });
-      assert.equal(await worker.runDueJobs(), 1);
+      const worker = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs: 200, jitter: () => 0, logger: false });
+      assert.equal(await worker.runDue(), 1);
       const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
       assert.deepEqual(attempts.map((a) => [a.status, a.error]), [[null, 'timed out after 200 ms']]);
       assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
       // The retry is scheduled, 10 seconds later.
-      assert.equal(await worker.runDueJobs(), 0);
+      assert.equal(await worker.runDue(), 0);
       clock.advance(10);
-      assert.equal(await worker.runDueJobs(), 1);
+      assert.equal(await worker.runDue(), 1);
       assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 2);
     } finally {
       hanging.closeAllConnections();

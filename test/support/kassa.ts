@@ -2,6 +2,7 @@
 // official Stripe SDK pointed at it.
 import Stripe from 'stripe';
 import { createAccount, type CreatedAccount } from '../../src/accounts/accounts.js';
+import type { WebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import type { JobWorker } from '../../src/jobs/worker.js';
 import { createKassa, startWorkers } from '../../src/kassa.js';
 import type { FeeRule } from '../../src/money/fees.js';
@@ -19,6 +20,8 @@ export interface TestKassa {
   newAccount(): Promise<CreatedAccount>;
   /** The server's job worker; `jobs.runDueJobs()` runs what is due by the server's clock and resolves when it has. */
   jobs: JobWorker;
+  /** The server's webhook dispatcher; `webhooks.runDue()` delivers what is due by the server's clock and resolves when the outcomes are recorded. */
+  webhooks: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,7 @@ export const testClock = () => {
 export interface StartOptions {
   clock?: Clock;
   feeRule?: FeeRule;
-  /** The job worker's poll interval in milliseconds (as `kassa serve`, it runs in the background). */
+  /** The job worker's and webhook dispatcher's poll interval in milliseconds (as `kassa serve`, they run in the background). */
   jobPollMs?: number;
 }
 
@@ -59,6 +62,7 @@ export async function startKassa(config: StoreConfig, options: StartOptions = {}
     clientFor,
     newAccount,
     jobs: app.jobs,
+    webhooks: app.webhooks,
     async close() {
       await app.close();
       await store.close();

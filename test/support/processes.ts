@@ -117,3 +117,27 @@ export function runKassaCli(args: string[], env: NodeJS.ProcessEnv): Promise<str
     });
   });
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kassa <args>` to completion, failing or not, within `timeoutMs`. */
+export function kassaCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The environment of a CLI process that talks to a running Kassa: none of the runner's Kassa or Stripe settings. */
+export function clientEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(DATABASE_URL|PORT|HOST|KASSA_.*|STRIPE_.*)$/.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra };
+}

@@ -1,0 +1,186 @@
+// The webhook dispatcher through real HTTP: deliveries go out in the
+// background as soon as their event commits, a hanging endpoint does not hold
+// up the others, claims are leases of the delivery timeout plus a margin,
+// `pending_webhooks` stays right when a resend comes before the first attempt
+// and when two successes of one delivery are recorded at once (PostgreSQL).
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Stripe from 'stripe';
+import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/events/webhook-delivery.js';
+import { createWebhookDispatcher, leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/events/webhook-dispatcher.js';
+import { openStore, type StoreConfig } from '../../src/store/store.js';
+import { describeEachStore } from '../support/each-store.js';
+import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+import { startSink, type Sink } from '../support/webhook-sink.js';
+import { until } from '../support/until.js';
+
+describeEachStore('webhook dispatcher', (target) => {
+  let kassa: TestKassa;
+  let config: StoreConfig;
+  const sinks: Sink[] = [];
+
+  before(async () => {
+    config = await target.config();
+    // The background dispatcher runs, with its clock the system's.
+    kassa = await startKassa(config);
+  });
+  after(async () => {
+    await kassa.close();
+    for (const s of sinks) await s.close();
+  });
+
+  async function sink(): Promise<Sink> {
+    const s = await startSink();
+    sinks.push(s);
+    return s;
+  }
+
+  async function freshClient(): Promise<{ stripe: Stripe; accountId: string }> {
+    const account = await kassa.newAccount();
+    return { stripe: kassa.clientFor(account.secret_key), accountId: account.id };
+  }
+
+  test('an event is delivered in the background once it commits, with nothing driving the dispatcher', async () => {
+    const { stripe } = await freshClient();
+    const s = await sink();
+    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
+    const customer = await stripe.customers.create({ name: 'Background' });
+    await until('the delivery', async () => s.received.length === 1);
+    const event = stripe.webhooks.constructEvent(s.received[0]!.body, s.received[0]!.headers['stripe-signature'] as string, endpoint.secret!);
+    assert.equal((event.data.object as Stripe.Customer).id, customer.id);
+    await until('pending_webhooks 0', async () => (await stripe.events.retrieve(event.id)).pending_webhooks === 0);
+  });
+
+  test('an endpoint that hangs does not hold up deliveries to another endpoint', async () => {
+    const { stripe } = await freshClient();
+    const held: ServerResponse[] = [];
+    const hanging = createServer((_req: IncomingMessage, res: ServerResponse) => void held.push(res));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const healthy = await sink();
+      await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/hang`, enabled_events: ['*'] });
+      await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
+      const events = 40;
+      for (let i = 0; i < events; i++) await stripe.customers.create({ name: `Customer ${i}` });
+      await until('every delivery to the healthy endpoint', async () => healthy.received.length === events);
+      // All the while, the hanging endpoint holds requests open: it never answered one.
+      assert.ok(held.length > 0);
+      assert.ok(held.every((res) => !res.writableEnded));
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
+  test('a delivery claimed by a process that died is taken over when the lease (timeout + margin) runs out', async () => {
+    const clock = testClock();
+    const { stripe, accountId } = await freshClient();
+    const s = await sink();
+    await kassa.webhooks.stop();
+    try {
+      await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
+      await stripe.customers.create({ name: 'Orphaned' });
+      const [event] = (await stripe.events.list({ limit: 1 })).data;
+      const timeoutMs = 2000;
+      const lease = leaseSeconds(timeoutMs);
+      assert.equal(lease, 2 + LEASE_MARGIN_SECONDS);
+      const now = clock.now();
+      // A dispatcher that claims the delivery and dies before posting it.
+      const claimed = await kassa.store.transaction((tx) => tx.claimDueJobs(now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }));
+      assert.ok(claimed.some((job) => job.id === originalDeliveryId(event!.id, (JSON.parse(job.payload) as DeliveryPayload).endpoint) && job.accountId === accountId));
+      const survivor = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs, jitter: () => 0, logger: false });
+      await survivor.runDue(now + lease - 1);
+      assert.equal(s.received.length, 0);
+      await survivor.runDue(now + lease);
+      assert.equal(s.received.length, 1);
+      assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 0);
+    } finally {
+      kassa.webhooks.start(100);
+    }
+  });
+
+  test('a resend that comes before the first attempt: both are sent, and pending_webhooks counts the delivery done once', async () => {
+    const { stripe, accountId } = await freshClient();
+    const [s, other] = [await sink(), await sink()];
+    await kassa.webhooks.stop();
+    try {
+      const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
+      other.statuses.push(500);
+      await stripe.webhookEndpoints.create({ url: other.url, enabled_events: ['*'] });
+      await stripe.customers.create({});
+      const [event] = (await stripe.events.list({ limit: 1 })).data;
+      assert.equal(event!.pending_webhooks, 2);
+      await stripe.rawRequest('POST', `/v1/kassa/events/${event!.id}/resend`, { endpoint: endpoint.id });
+      await kassa.webhooks.runDue();
+      assert.equal(s.received.length, 2);
+      // The endpoint's delivery is done; the other endpoint's, which failed, is still pending.
+      assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1);
+      const attempts = await kassa.store.read.webhookAttempts(accountId, event!.id);
+      assert.deepEqual(attempts.filter((a) => a.endpointId === endpoint.id).map((a) => a.status), [200, 200]);
+    } finally {
+      kassa.webhooks.start(100);
+    }
+  });
+
+  test('two dispatchers on one database (two connection pools on PostgreSQL) deliver each event once', async () => {
+    const { stripe } = await freshClient();
+    const s = await sink();
+    await kassa.webhooks.stop();
+    // PostgreSQL: a store of its own, as another process has; SQLite: the same store (see jobs.test.ts).
+    const other = target.name === 'postgres' ? await openStore(config) : kassa.store;
+    try {
+      await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
+      const events = 60;
+      for (let i = 0; i < events; i++) await stripe.customers.create({ name: `Shared ${i}` });
+      const dispatchers = [kassa.store, other].map((store) => createWebhookDispatcher({ store, clock: { now: () => Math.floor(Date.now() / 1000) }, jitter: () => 0, logger: false }));
+      const counts = await Promise.all(dispatchers.map((d) => d.runDue()));
+      const ids = s.received.map((r) => (JSON.parse(r.body) as Stripe.Event).id);
+      assert.equal(ids.length, events);
+      assert.equal(new Set(ids).size, events, 'no event was sent twice');
+      assert.ok(counts[0]! + counts[1]! >= events);
+    } finally {
+      if (other !== kassa.store) await other.close();
+      kassa.webhooks.start(100);
+    }
+  });
+
+  if (target.name === 'postgres') {
+    test('two processes recording successes of one delivery at once count it done once', async () => {
+      const { stripe, accountId } = await freshClient();
+      const [a, b] = [await sink(), await sink()];
+      await kassa.webhooks.stop();
+      const [one, two] = [await openStore(config), await openStore(config)];
+      try {
+        const endpoint = await stripe.webhookEndpoints.create({ url: a.url, enabled_events: ['*'] });
+        await stripe.webhookEndpoints.create({ url: b.url, enabled_events: ['*'] });
+        await stripe.customers.create({});
+        const [event] = (await stripe.events.list({ limit: 1 })).data;
+        assert.equal(event!.pending_webhooks, 2);
+        const now = Math.floor(Date.now() / 1000);
+        await kassa.store.transaction((tx) => scheduleResends(tx, accountId, event!.id, [endpoint.id], now));
+        const jobs = (await kassa.store.transaction((tx) => tx.claimDueJobs(now, now + 60, 100, { only: WEBHOOK_DELIVERY_JOB })))
+          .map((job) => ({ job, payload: JSON.parse(job.payload) as DeliveryPayload }))
+          .filter(({ payload }) => payload.event === event!.id && payload.endpoint === endpoint.id);
+        assert.equal(jobs.length, 2, 'the original delivery and the resend');
+        const success = { skipped: false as const, posts: [{ status: 200, latencyMs: 1, excerpt: 'ok', error: null, chaos: null }] };
+        // The first records its success and holds its transaction open while the second records its own.
+        let second: Promise<boolean> | undefined;
+        await one.transaction(async (tx) => {
+          assert.equal(await recordDelivery(tx, jobs[0]!.job, jobs[0]!.payload, success, now, () => 0), true);
+          second = two.transaction((tx2) => recordDelivery(tx2, jobs[1]!.job, jobs[1]!.payload, success, now, () => 0));
+          await sleep(300);
+        });
+        assert.equal(await second, true);
+        assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1, "only b's delivery is still pending");
+        assert.equal((await kassa.store.read.webhookAttempts(accountId, event!.id)).filter((x) => x.endpointId === endpoint.id).length, 2);
+      } finally {
+        await one.close();
+        await two.close();
+        // b's delivery is left to the background.
+        kassa.webhooks.start(100);
+      }
+    });
+  }
+});
