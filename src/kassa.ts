@@ -12,6 +12,7 @@ import { webhookChaosRoutes } from './events/webhook-chaos-routes.js';
 import { webhookEndpointRoutes } from './events/webhook-endpoint-routes.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
+import { registerKassaJs } from './kassa-js/routes.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
 import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
@@ -67,6 +68,7 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   const settings: PaymentSettings = options.feeRule ? { feeRule: options.feeRule } : DEFAULT_SETTINGS;
   registerStripeCliSocket(app, { store: options.store, clock, logger: options.logger });
   registerChallengePage(app, { store: options.store, clock, network, finishers: { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher } });
+  registerKassaJs(app);
   return app;
 }
 

@@ -10,6 +10,7 @@ import type { PaymentNetwork } from '../network/network.js';
 import type { IdempotencyScope, Queries, Store } from '../store/store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
+import { registerCors } from './cors.js';
 import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
 import { expandResponse } from './expand.js';
@@ -103,6 +104,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
   }
 
+  registerCors(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   for (const route of options.routes) {
