@@ -11,13 +11,13 @@ interface CardConfirmData {
   [param: string]: unknown;
 }
 
-/** confirmCardPayment / confirmCardSetup. A return_url goes to Kassa only when the page handles actions itself. */
+/** confirmCardPayment / confirmCardSetup. With handleActions a challenge shows in the modal (use_stripe_sdk) whether or not there is a return_url. */
 export async function confirmCard(api: Api, kind: IntentKind, clientSecret: string, data: CardConfirmData = {}, options: { handleActions?: boolean } = {}): Promise<IntentResult> {
   const handleActions = options.handleActions !== false;
   const { payment_method, return_url, ...params } = data;
   const pm = await paymentMethodId(payment_method);
   if (pm.error) return { error: pm.error };
-  return confirmIntent(api, kind, clientSecret, { ...params, payment_method: pm.id, return_url: handleActions ? undefined : return_url }, handleActions);
+  return confirmIntent(api, kind, clientSecret, { ...params, payment_method: pm.id, return_url }, handleActions);
 }
 
 interface ConfirmWithElements {
@@ -47,7 +47,7 @@ export async function confirmWithElements(api: Api, kind: IntentKind, args: Conf
     if (created.error) return { error: created.error };
     pmId = String(created.paymentMethod!.id);
   }
-  const result = await confirmIntent(api, kind, clientSecret, { ...params, payment_method: pmId }, true);
+  const result = await confirmIntent(api, kind, clientSecret, { ...params, payment_method: pmId, return_url }, true);
   if (result.error || redirect !== 'always') return result;
   const intent = result[kind === 'payment_intent' ? 'paymentIntent' : 'setupIntent'] as Record<string, unknown>;
   window.location.assign(returnUrlWith(return_url!, kind, intent, clientSecret));

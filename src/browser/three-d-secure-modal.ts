@@ -2,7 +2,8 @@
 // shows it: a native <dialog> (the rest of the page is inert, focus stays in
 // the dialog), a dimmed backdrop, the issuer's page in an iframe. The frame's
 // `kassa-3ds-complete` message (checked: Kassa's origin, this iframe) ends
-// it. Escape or the close button cancel, which fails the authentication.
+// it. Escape (on the dialog, or in the frame, which reports it) or the close
+// button cancel, which fails the authentication.
 
 export type ChallengeOutcome = 'answered' | 'cancelled';
 
@@ -61,6 +62,8 @@ export function showChallenge(url: string, origin: string): Promise<ChallengeOut
       if (event.origin !== origin || event.source !== iframe.contentWindow) return;
       const data = event.data as { type?: string } | null;
       if (data && data.type === 'kassa-3ds-complete') finish('answered');
+      // Escape pressed inside the issuer's page: the same as Escape on the dialog.
+      if (data && data.type === 'kassa-3ds-escape') void cancel();
     };
     window.addEventListener('message', onMessage);
     const cancel = async () => {

@@ -12,7 +12,7 @@ import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { stripeListen, type Listener } from '../support/listeners.js';
 import { rejectsWith } from '../support/rejects.js';
 import { until } from '../support/until.js';
-import { startSink, type Sink } from '../support/webhook-sink.js';
+import { sinkPool, type Sink } from '../support/webhook-sink.js';
 
 interface Session {
   object: string;
@@ -34,7 +34,7 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   const clock = testClock();
   let kassa: TestKassa;
   const listeners: Listener[] = [];
-  const sinks: Sink[] = [];
+  const sinks = sinkPool();
 
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
@@ -42,14 +42,9 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   after(async () => {
     for (const listener of listeners) await listener.stop();
     await kassa.close();
-    for (const sink of sinks) await sink.close();
+    await sinks.closeAll();
   });
 
-  async function newSink(): Promise<Sink> {
-    const sink = await startSink();
-    sinks.push(sink);
-    return sink;
-  }
 
   function listen(key: string, args: string[]): Listener {
     const listener = stripeListen(kassa.url, key, args);
@@ -86,7 +81,7 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   });
 
   test('events are forwarded to the sink, signed so that constructEvent accepts them with the printed secret; --events filters', async () => {
-    const sink = await newSink();
+    const sink = await sinks.open();
     const listener = listen(kassa.account.secret_key, ['--forward-to', sink.url, '--events', 'customer.created,customer.updated']);
     const [, secret] = await listener.waitFor(/Your webhook signing secret is (whsec_[0-9a-f]+)/);
 
@@ -113,7 +108,7 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   });
 
   test('a second account\'s events never reach the first account\'s listener', async () => {
-    const sink = await newSink();
+    const sink = await sinks.open();
     const listener = listen(kassa.account.secret_key, ['--forward-to', sink.url, '--all-snapshot']);
     await listener.waitFor(/Ready!/);
     const other = await kassa.newAccount();

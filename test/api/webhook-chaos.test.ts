@@ -10,12 +10,12 @@ import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js'
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { rejectsWith } from '../support/rejects.js';
-import { startSink, type Sink } from '../support/webhook-sink.js';
+import { sinkPool } from '../support/webhook-sink.js';
 
 describeEachStore('webhook chaos mode', (target) => {
   const clock = testClock();
   let kassa: TestKassa;
-  const sinks: Sink[] = [];
+  const sinks = sinkPool();
 
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
@@ -23,19 +23,10 @@ describeEachStore('webhook chaos mode', (target) => {
   });
   after(async () => {
     await kassa.close();
-    for (const s of sinks) await s.close();
+    await sinks.closeAll();
   });
 
-  async function sink(): Promise<Sink> {
-    const s = await startSink();
-    sinks.push(s);
-    return s;
-  }
 
-  async function freshClient(): Promise<{ stripe: Stripe; accountId: string }> {
-    const account = await kassa.newAccount();
-    return { stripe: kassa.clientFor(account.secret_key), accountId: account.id };
-  }
 
   const chaosPath = (endpoint: string) => `/v1/kassa/webhook_endpoints/${endpoint}/chaos`;
 
@@ -46,7 +37,7 @@ describeEachStore('webhook chaos mode', (target) => {
   }
 
   test('settings: off by default, set, changed in part, read back, turned off; bad input gets errors naming the parameter', async () => {
-    const { stripe } = await freshClient();
+    const { stripe } = await kassa.freshClient();
     const endpoint = await stripe.webhookEndpoints.create({ url: 'https://example.com/hooks', enabled_events: ['*'] });
     const off = (await stripe.rawRequest('GET', chaosPath(endpoint.id))) as unknown as ChaosObject;
     assert.deepEqual(
@@ -82,13 +73,13 @@ describeEachStore('webhook chaos mode', (target) => {
     assert.equal(((await stripe.rawRequest('POST', chaosPath(endpoint.id), { enabled: false })) as unknown as ChaosObject).enabled, false);
 
     await assert.rejects(stripe.rawRequest('GET', chaosPath('we_missing')), rejectsWith({ status: 404, code: 'resource_missing' }));
-    const other = await freshClient();
+    const other = await kassa.freshClient();
     await assert.rejects(other.stripe.rawRequest('POST', chaosPath(endpoint.id), { duplicate_rate: 1 }), rejectsWith({ status: 404, code: 'resource_missing' }));
   });
 
   test('duplicates: every delivery posted twice, same event, each signed; pending_webhooks and the delivery log stay right', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     await stripe.rawRequest('POST', chaosPath(endpoint.id), { duplicate_rate: 1, seed: 7 });
     const events = await customerEvents(stripe, 5);
@@ -107,8 +98,8 @@ describeEachStore('webhook chaos mode', (target) => {
   });
 
   test('delays: each post waits its drawn delay, recorded in the delivery log', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     await stripe.rawRequest('POST', chaosPath(endpoint.id), { max_delay_ms: 400, seed: 11 });
     const events = await customerEvents(stripe, 6);
@@ -129,8 +120,8 @@ describeEachStore('webhook chaos mode', (target) => {
   });
 
   test('reorder: deliveries due together arrive in a shuffled order, the same for the same seed', async () => {
-    const { stripe } = await freshClient();
-    const s = await sink();
+    const { stripe } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     const settings: ChaosSettings = { duplicate_rate: 0, max_delay_ms: 0, reorder: true, seed: 3 };
     await stripe.rawRequest('POST', chaosPath(endpoint.id), { reorder: true, seed: 3 });
@@ -144,8 +135,8 @@ describeEachStore('webhook chaos mode', (target) => {
   });
 
   test('chaos off: each event once, at once, in a post of its own', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     await stripe.rawRequest('POST', chaosPath(endpoint.id), { duplicate_rate: 1, max_delay_ms: 1000, reorder: true });
     await stripe.rawRequest('DELETE', chaosPath(endpoint.id));

@@ -13,13 +13,13 @@ import { createWebhookDispatcher, leaseSeconds, LEASE_MARGIN_SECONDS } from '../
 import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
-import { startSink, type Sink } from '../support/webhook-sink.js';
+import { sinkPool } from '../support/webhook-sink.js';
 import { until } from '../support/until.js';
 
 describeEachStore('webhook dispatcher', (target) => {
   let kassa: TestKassa;
   let config: StoreConfig;
-  const sinks: Sink[] = [];
+  const sinks = sinkPool();
 
   before(async () => {
     config = await target.config();
@@ -28,23 +28,14 @@ describeEachStore('webhook dispatcher', (target) => {
   });
   after(async () => {
     await kassa.close();
-    for (const s of sinks) await s.close();
+    await sinks.closeAll();
   });
 
-  async function sink(): Promise<Sink> {
-    const s = await startSink();
-    sinks.push(s);
-    return s;
-  }
 
-  async function freshClient(): Promise<{ stripe: Stripe; accountId: string }> {
-    const account = await kassa.newAccount();
-    return { stripe: kassa.clientFor(account.secret_key), accountId: account.id };
-  }
 
   test('an event is delivered in the background once it commits, with nothing driving the dispatcher', async () => {
-    const { stripe } = await freshClient();
-    const s = await sink();
+    const { stripe } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     const customer = await stripe.customers.create({ name: 'Background' });
     await until('the delivery', async () => s.received.length === 1);
@@ -54,12 +45,12 @@ describeEachStore('webhook dispatcher', (target) => {
   });
 
   test('an endpoint that hangs does not hold up deliveries to another endpoint', async () => {
-    const { stripe } = await freshClient();
+    const { stripe } = await kassa.freshClient();
     const held: ServerResponse[] = [];
     const hanging = createServer((_req: IncomingMessage, res: ServerResponse) => void held.push(res));
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     try {
-      const healthy = await sink();
+      const healthy = await sinks.open();
       await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/hang`, enabled_events: ['*'] });
       await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
       const events = 40;
@@ -76,8 +67,8 @@ describeEachStore('webhook dispatcher', (target) => {
 
   test('a delivery claimed by a process that died is taken over when the lease (timeout + margin) runs out', async () => {
     const clock = testClock();
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     await kassa.webhooks.stop();
     try {
       await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
@@ -102,8 +93,8 @@ describeEachStore('webhook dispatcher', (target) => {
   });
 
   test('a resend that comes before the first attempt: both are sent, and pending_webhooks counts the delivery done once', async () => {
-    const { stripe, accountId } = await freshClient();
-    const [s, other] = [await sink(), await sink()];
+    const { stripe, accountId } = await kassa.freshClient();
+    const [s, other] = [await sinks.open(), await sinks.open()];
     await kassa.webhooks.stop();
     try {
       const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
@@ -125,8 +116,8 @@ describeEachStore('webhook dispatcher', (target) => {
   });
 
   test('two dispatchers on one database (two connection pools on PostgreSQL) deliver each event once', async () => {
-    const { stripe } = await freshClient();
-    const s = await sink();
+    const { stripe } = await kassa.freshClient();
+    const s = await sinks.open();
     await kassa.webhooks.stop();
     // PostgreSQL: a store of its own, as another process has; SQLite: the same store (see jobs.test.ts).
     const other = target.name === 'postgres' ? await openStore(config) : kassa.store;
@@ -148,8 +139,8 @@ describeEachStore('webhook dispatcher', (target) => {
 
   if (target.name === 'postgres') {
     test('two processes recording successes of one delivery at once count it done once', async () => {
-      const { stripe, accountId } = await freshClient();
-      const [a, b] = [await sink(), await sink()];
+      const { stripe, accountId } = await kassa.freshClient();
+      const [a, b] = [await sinks.open(), await sinks.open()];
       await kassa.webhooks.stop();
       const [one, two] = [await openStore(config), await openStore(config)];
       try {

@@ -9,7 +9,7 @@ import { RETRY_DELAYS_SECONDS } from '../../src/events/webhook-delivery.js';
 import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
-import { startSink, type Sink } from '../support/webhook-sink.js';
+import { sinkPool } from '../support/webhook-sink.js';
 
 
 
@@ -37,7 +37,7 @@ interface AttemptList {
 describeEachStore('webhook delivery log, resend, jitter and disabling', (target) => {
   const clock = testClock();
   let kassa: TestKassa;
-  const sinks: Sink[] = [];
+  const sinks = sinkPool();
 
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
@@ -45,14 +45,9 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
   });
   after(async () => {
     await kassa.close();
-    for (const s of sinks) await s.close();
+    await sinks.closeAll();
   });
 
-  async function sink(): Promise<Sink> {
-    const s = await startSink();
-    sinks.push(s);
-    return s;
-  }
 
   async function freshAccount(): Promise<{ stripe: Stripe; key: string; accountId: string }> {
     const account = await kassa.newAccount();
@@ -83,7 +78,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   test('the delivery log lists attempts newest first, filters by event and endpoint, and pages with cursors', async () => {
     const { stripe, key } = await freshAccount();
-    const [failing, healthy] = [await sink(), await sink()];
+    const [failing, healthy] = [await sinks.open(), await sinks.open()];
     failing.statuses.push(503);
     const a = await stripe.webhookEndpoints.create({ url: failing.url, enabled_events: ['customer.created'] });
     const b = await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
@@ -142,7 +137,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   test('resend posts the event again, signed, to one endpoint or to every matching enabled one', async () => {
     const { stripe, key } = await freshAccount();
-    const [one, two, other, off] = [await sink(), await sink(), await sink(), await sink()];
+    const [one, two, other, off] = [await sinks.open(), await sinks.open(), await sinks.open(), await sinks.open()];
     two.statuses.push(500);
     const e1 = await stripe.webhookEndpoints.create({ url: one.url, enabled_events: ['customer.created'] });
     await stripe.webhookEndpoints.create({ url: two.url, enabled_events: ['*'] });
@@ -187,7 +182,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   test('a delivery given up after every retry stays pending until a resend succeeds; the endpoint, failing for under 3 days, stays enabled', async () => {
     const { stripe, accountId } = await freshAccount();
-    const s = await sink();
+    const s = await sinks.open();
     s.statuses.push(...Array<number>(RETRY_DELAYS_SECONDS.length + 1).fill(500));
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});
@@ -214,7 +209,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   test('an endpoint with no successful delivery for 3 days is disabled when a delivery is given up, with the reason recorded', async () => {
     const { stripe, accountId } = await freshAccount();
-    const [s, healthy] = [await sink(), await sink()];
+    const [s, healthy] = [await sinks.open(), await sinks.open()];
     s.statuses.push(200, ...Array<number>(RETRY_DELAYS_SECONDS.length + 1).fill(500));
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
@@ -247,7 +242,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
 
   test('retries come up to 10% early with jitter, so the first one is within 10 seconds', async () => {
     const { stripe, accountId } = await freshAccount();
-    const s = await sink();
+    const s = await sinks.open();
     s.statuses.push(500, 500);
     await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});

@@ -10,7 +10,7 @@ import Stripe from 'stripe';
 import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
-import { startSink, type Sink } from '../support/webhook-sink.js';
+import { sinkPool } from '../support/webhook-sink.js';
 
 
 
@@ -28,7 +28,7 @@ function invalidParam(param: string, message?: RegExp) {
 describeEachStore('webhooks', (target) => {
   const clock = testClock();
   let kassa: TestKassa;
-  const sinks: Sink[] = [];
+  const sinks = sinkPool();
 
   before(async () => {
     kassa = await startKassa(await target.config(), { clock });
@@ -37,23 +37,13 @@ describeEachStore('webhooks', (target) => {
   });
   after(async () => {
     await kassa.close();
-    for (const sink of sinks) await sink.close();
+    await sinks.closeAll();
   });
 
-  async function sink(): Promise<Sink> {
-    const s = await startSink();
-    sinks.push(s);
-    return s;
-  }
 
-  /** A fresh account, so that each test sees only its own endpoints. */
-  async function freshClient(): Promise<{ stripe: Stripe; accountId: string }> {
-    const account = await kassa.newAccount();
-    return { stripe: kassa.clientFor(account.secret_key), accountId: account.id };
-  }
 
   test('create shows the secret once; retrieve, list, update and delete as Stripe does', async () => {
-    const { stripe } = await freshClient();
+    const { stripe } = await kassa.freshClient();
     const created = await stripe.webhookEndpoints.create({
       url: 'https://example.com/hooks',
       enabled_events: ['customer.created', 'payment_intent.succeeded'],
@@ -88,7 +78,7 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('bad input gets Stripe errors', async () => {
-    const { stripe } = await freshClient();
+    const { stripe } = await kassa.freshClient();
     await assert.rejects(stripe.webhookEndpoints.create({ enabled_events: ['*'] } as Stripe.WebhookEndpointCreateParams), invalidParam('url', /Missing required param: url/));
     await assert.rejects(stripe.webhookEndpoints.create({ url: 'https://example.com' } as Stripe.WebhookEndpointCreateParams), invalidParam('enabled_events'));
     for (const url of ['not a url', 'ftp://example.com/hooks', 'example.com/hooks']) {
@@ -111,8 +101,8 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('an event is posted signed, so that constructEvent accepts it, and pending_webhooks goes from 1 to 0', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     const customer = await stripe.customers.create({ email: 'hook@example.com' });
     const [event] = (await stripe.events.list({ type: 'customer.created' })).data;
@@ -141,8 +131,8 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('only endpoints whose enabled_events match, and only enabled ones, receive an event', async () => {
-    const { stripe } = await freshClient();
-    const [all, updatesOnly, disabled, deleted] = [await sink(), await sink(), await sink(), await sink()];
+    const { stripe } = await kassa.freshClient();
+    const [all, updatesOnly, disabled, deleted] = [await sinks.open(), await sinks.open(), await sinks.open(), await sinks.open()];
     await stripe.webhookEndpoints.create({ url: all.url, enabled_events: ['*'] });
     await stripe.webhookEndpoints.create({ url: updatesOnly.url, enabled_events: ['customer.updated'] });
     const off = await stripe.webhookEndpoints.create({ url: disabled.url, enabled_events: ['*'] });
@@ -166,8 +156,8 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('api_version is stored and returned; a connect endpoint is accepted and, with no connected accounts, is sent nothing', async () => {
-    const { stripe, accountId } = await freshClient();
-    const [own, connect] = [await sink(), await sink()];
+    const { stripe, accountId } = await kassa.freshClient();
+    const [own, connect] = [await sinks.open(), await sinks.open()];
     const pinned = await stripe.webhookEndpoints.create({ url: own.url, enabled_events: ['*'], api_version: '2024-06-20' as Stripe.WebhookEndpointCreateParams['api_version'] });
     assert.equal((await stripe.webhookEndpoints.retrieve(pinned.id)).api_version, '2024-06-20');
     assert.equal((await stripe.webhookEndpoints.list()).data[0]!.api_version, '2024-06-20');
@@ -190,8 +180,8 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('an endpoint disabled after the event, before its delivery runs, is not sent it', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({ name: 'Later' });
     const [event] = (await stripe.events.list()).data;
@@ -204,8 +194,8 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('a failed delivery is retried after 10 seconds, and every attempt is recorded', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     s.statuses.push(500);
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     await stripe.customers.create({ email: 'retry@example.com' });
@@ -236,10 +226,9 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('a connection error is recorded without a status and retried', async () => {
-    const { stripe, accountId } = await freshClient();
-    const s = await sink();
+    const { stripe, accountId } = await kassa.freshClient();
+    const s = await sinks.open();
     await s.close();
-    sinks.splice(sinks.indexOf(s), 1);
     await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});
     const [event] = (await stripe.events.list()).data;
@@ -257,7 +246,7 @@ describeEachStore('webhooks', (target) => {
   });
 
   test('an endpoint that does not answer in time fails the attempt, which is retried', async () => {
-    const { stripe, accountId } = await freshClient();
+    const { stripe, accountId } = await kassa.freshClient();
     const hanging = createServer(() => undefined); // reads the request, never answers
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     try {

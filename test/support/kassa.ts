@@ -18,6 +18,8 @@ export interface TestKassa {
   stripe: Stripe;
   clientFor(secretKey: string, options?: Stripe.StripeConfig): Stripe;
   newAccount(): Promise<CreatedAccount>;
+  /** A new account and the SDK with its secret key, so that a test sees only its own objects. */
+  freshClient(): Promise<{ stripe: Stripe; accountId: string }>;
   /** The server's job worker; `jobs.runDueJobs()` runs what is due by the server's clock and resolves when it has. */
   jobs: JobWorker;
   /** The server's webhook dispatcher; `webhooks.runDue()` delivers what is due by the server's clock and resolves when the outcomes are recorded. */
@@ -61,6 +63,10 @@ export async function startKassa(config: StoreConfig, options: StartOptions = {}
     stripe: clientFor(account.secret_key),
     clientFor,
     newAccount,
+    async freshClient() {
+      const created = await newAccount();
+      return { stripe: clientFor(created.secret_key), accountId: created.id };
+    },
     jobs: app.jobs,
     webhooks: app.webhooks,
     async close() {

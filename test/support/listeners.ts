@@ -2,25 +2,30 @@
 // from npm) and `kassa listen`, run as real processes whose output the test
 // waits on. Every process started here is ended by `stop()` or, at the
 // latest, when the test runner exits.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killQuietly, trackChild } from './processes.js';
 
 /**
- * The Stripe CLI's own binary, found as the npm package's shim finds it. The
- * shim waits on the binary with spawnSync, so signalling the shim would leave
- * the binary running: tests run and stop the binary itself.
+ * The Stripe CLI's own binary, from its npm platform package. The project
+ * depends on the Linux x64 one directly (optionally), since `@stripe/cli`'s
+ * wrapper lists platform packages the registry does not all have, which
+ * breaks `npm ci`. Tests run and stop the binary itself.
  */
 export function stripeCliBinary(): string {
   const require = createRequire(import.meta.url);
-  const platforms = require('@stripe/cli/platforms.json') as Record<string, { pkg: string; bin: string }>;
-  const platform = platforms[`${process.platform}-${process.arch}`];
-  if (!platform) throw new Error(`@stripe/cli has no binary for ${process.platform}-${process.arch}`);
-  return join(dirname(require.resolve(`${platform.pkg}/package.json`)), 'bin', platform.bin);
+  const pkg = `@stripe/cli-${process.platform}-${process.arch}`;
+  try {
+    return join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', process.platform === 'win32' ? 'stripe.exe' : 'stripe');
+  } catch {
+    throw new Error(`the Stripe CLI binary (${pkg}) is not installed; the tests install @stripe/cli-linux-x64 as an optional dependency`);
+  }
 }
+
 const KASSA_BIN = fileURLToPath(new URL('../../bin/kassa.js', import.meta.url));
 const MAX_OUTPUT = 256 * 1024;
 
@@ -35,18 +40,6 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) if (child.pid) killQuietly(child.pid, 'SIGKILL');
-});
-
-function killQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 /**
  * The Stripe CLI's environment: a fresh HOME (no profile), telemetry off, and
@@ -81,7 +74,7 @@ export function kassaListen(apiBase: string, apiKey: string, args: string[]): Li
 function start(command: string, args: string[], env: NodeJS.ProcessEnv): Listener {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (!child.pid) throw new Error(`could not start ${command}`);
-  running.add(child);
+  trackChild(child);
   let output = '';
   const waiters = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -94,7 +87,6 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv): Listene
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
       ended = true;
-      running.delete(child);
       for (const check of waiters) check();
       resolve(code);
     });

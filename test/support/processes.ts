@@ -19,12 +19,18 @@ export interface KassaProcess {
 }
 
 const running = new Set<ChildProcess>();
-// If the test runner exits abruptly, take the servers along.
+// If the test runner exits abruptly, take the processes it started along.
 process.once('exit', () => {
   for (const child of running) if (child.pid) killQuietly(child.pid, 'SIGKILL');
 });
 
-function killQuietly(pid: number, signal: NodeJS.Signals): void {
+/** Ends `child` at the latest when the test runner exits; forgets it once it has exited by itself. */
+export function trackChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+export function killQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
@@ -51,14 +57,9 @@ export function kassaEnv(store: StoreConfig, extra: Record<string, string> = {})
 export function spawnServe(env: NodeJS.ProcessEnv): KassaProcess {
   const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (!child.pid) throw new Error('could not start kassa serve');
-  running.add(child);
+  trackChild(child);
   let output = '';
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      running.delete(child);
-      resolve();
-    });
-  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const listening = new Promise<string>((resolve, reject) => {
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT);

@@ -38,3 +38,18 @@ export async function startSink(): Promise<Sink> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Sinks opened by one test file, closed together in its `after` hook. */
+export function sinkPool(): { open(): Promise<Sink>; closeAll(): Promise<void> } {
+  const sinks: Sink[] = [];
+  return {
+    async open() {
+      const sink = await startSink();
+      sinks.push(sink);
+      return sink;
+    },
+    async closeAll() {
+      for (const sink of sinks.splice(0)) await sink.close();
+    },
+  };
+}
