@@ -114,8 +114,8 @@ export function challengeHtml(challenge: Challenge, action: string): string {
 <p class="note">In test mode you choose the outcome. In live mode your customer's bank shows its own page here.</p>
 </div>`;
   // Shown in a browser library's modal, Escape should close it as it would outside the frame.
-  const escape = `<script>document.addEventListener('keydown',function(e){if(e.key==='Escape'&&window.parent!==window)window.parent.postMessage({type:'kassa-3ds-escape'},'*')})</script>`;
-  return page('Authenticate your payment', body, escape);
+  const escapeKey = `<script>document.addEventListener('keydown',function(e){if(e.key==='Escape'&&window.parent!==window)window.parent.postMessage({type:'kassa-3ds-escape'},'*')})</script>`;
+  return page('Authenticate your payment', body, escapeKey);
 }
 
 function resultHtml(challenge: Challenge, outcome: ChallengeOutcome): string {

@@ -100,11 +100,14 @@ describe('Kassa.js in Chromium', { skip }, () => {
   }
 
   /** Starts confirmCardPayment in the page without waiting for it; `result()` waits. */
-  async function startConfirm(clientSecret: string): Promise<{ result: () => Promise<any> }> {
-    await page.evaluate((cs) => {
-      const w = window as unknown as PageWindow & { pending: Promise<unknown> };
-      w.pending = w.kassa.stripe.confirmCardPayment(cs, { payment_method: { card: w.kassa.card, billing_details: { name: 'Jenny Rosen' } } });
-    }, clientSecret);
+  async function startConfirm(clientSecret: string, extra: Record<string, string> = {}): Promise<{ result: () => Promise<any> }> {
+    await page.evaluate(
+      ([cs, more]) => {
+        const w = window as unknown as PageWindow & { pending: Promise<unknown> };
+        w.pending = w.kassa.stripe.confirmCardPayment(cs, { payment_method: { card: w.kassa.card, billing_details: { name: 'Jenny Rosen' } }, ...more });
+      },
+      [clientSecret, extra] as const,
+    );
     return { result: () => page.evaluate(() => (window as unknown as { pending: Promise<unknown> }).pending) };
   }
 
@@ -264,7 +267,9 @@ describe('Kassa.js in Chromium', { skip }, () => {
     await openCheckout();
     const intent = await newIntent();
     await fill('4000002760003184');
-    const { result } = await startConfirm(intent.client_secret!);
+    const checkoutUrl = page.url();
+    // With a return_url too, as Stripe.js integrations often pass one: the challenge still shows in the modal.
+    const { result } = await startConfirm(intent.client_secret!, { return_url: `${checkoutUrl}#returned` });
     const frame = await challengeFrame();
     assert.equal(await page.evaluate(() => document.querySelector('dialog.__KassaChallenge')!.matches(':modal')), true);
     assert.match(await frame.locator('main').innerText(), /€49\.90/);
@@ -274,6 +279,7 @@ describe('Kassa.js in Chromium', { skip }, () => {
     assert.equal(done.error, undefined);
     assert.equal(done.paymentIntent.status, 'succeeded');
     assert.equal(await page.locator('dialog.__KassaChallenge').count(), 0, 'the modal closed');
+    assert.equal(page.url(), checkoutUrl, 'confirmCardPayment does not leave the page');
     assert.equal((await kassa.stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
   });
 
@@ -301,6 +307,20 @@ describe('Kassa.js in Chromium', { skip }, () => {
     await page.keyboard.press('Escape');
     const done = await result();
     assert.equal(done.error.code, 'payment_intent_authentication_failure');
+    assert.equal((await kassa.stripe.paymentIntents.retrieve(intent.id)).status, 'requires_payment_method');
+  });
+
+  test('Escape inside the bank\'s page closes the challenge too, failing the authentication', async () => {
+    await openCheckout();
+    const intent = await newIntent();
+    await fill('4000002760003184');
+    const { result } = await startConfirm(intent.client_secret!);
+    const frame = await challengeFrame();
+    await frame.getByRole('button', { name: 'Complete authentication' }).focus();
+    await page.keyboard.press('Escape');
+    const done = await result();
+    assert.equal(done.error.code, 'payment_intent_authentication_failure');
+    assert.equal(await page.locator('dialog.__KassaChallenge').count(), 0, 'the modal closed');
     assert.equal((await kassa.stripe.paymentIntents.retrieve(intent.id)).status, 'requires_payment_method');
   });
 
