@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { STRIPE_CLI_SUBPROTOCOL, parseWebhookEvent, type EventAckMessage, type WebhookEventMessage, type WebhookResponseMessage } from '../events/stripe-cli-messages.js';
+import { STRIPE_CLI_SUBPROTOCOL, parseWebhookEvent, type EventAckMessage, type WebhookEventMessage, type WebhookResponseMessage } from '../listen/stripe-cli-messages.js';
 import { ApiUnreachable, apiRequest, apiTarget, type ApiTarget } from './api-client.js';
 
 export const LISTEN_USAGE = `Usage: kassa listen --forward-to URL [--events a,b] [--print-secret] [--api-base URL] [--api-key KEY]

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type Stripe from 'stripe';
-import { chaosShuffle, type ChaosObject, type ChaosSettings } from '../../src/events/webhook-chaos.js';
-import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
+import { chaosShuffle, type ChaosObject, type ChaosSettings } from '../../src/webhooks/webhook-chaos.js';
+import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { rejectsWith } from '../support/rejects.js';

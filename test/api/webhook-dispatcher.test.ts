@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
-import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/events/webhook-delivery.js';
-import { createWebhookDispatcher, leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/events/webhook-dispatcher.js';
+import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/webhooks/webhook-delivery.js';
+import { createWebhookDispatcher, leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/webhooks/webhook-dispatcher.js';
 import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';

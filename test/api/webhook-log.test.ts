@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type Stripe from 'stripe';
-import { RETRY_DELAYS_SECONDS } from '../../src/events/webhook-delivery.js';
-import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
+import { RETRY_DELAYS_SECONDS } from '../../src/webhooks/webhook-delivery.js';
+import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
-import { createWebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
+import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';

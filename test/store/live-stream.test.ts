@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildEvent, recordEvent } from '../../src/events/events.js';
-import { latestEventSeq, tailEvents, type StreamedEvent } from '../../src/events/live-stream.js';
+import { latestEventSeq, tailEvents, type StreamedEvent } from '../../src/listen/live-stream.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { until } from '../support/until.js';

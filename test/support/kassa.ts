@@ -2,7 +2,7 @@
 // official Stripe SDK pointed at it.
 import Stripe from 'stripe';
 import { createAccount, type CreatedAccount } from '../../src/accounts/accounts.js';
-import type { WebhookDispatcher } from '../../src/events/webhook-dispatcher.js';
+import type { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import type { JobWorker } from '../../src/jobs/worker.js';
 import { createKassa, startWorkers } from '../../src/kassa.js';
 import type { FeeRule } from '../../src/money/fees.js';

@@ -2,7 +2,7 @@
 // accounts, and a token's claims cannot be changed without its MAC failing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claimedSession, listenSecret, SESSION_TTL_SECONDS, sessionExpired, sessionToken, tokenIsGenuine } from '../../src/events/listen-session.js';
+import { claimedSession, listenSecret, SESSION_TTL_SECONDS, sessionExpired, sessionToken, tokenIsGenuine } from '../../src/listen/listen-session.js';
 
 test('the listen secret is a whsec_ secret, the same every time for an account and different for another', () => {
   assert.match(listenSecret('account-one-secret'), /^whsec_[0-9a-f]{64}$/);

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StripeError } from '../../src/server/errors.js';
-import { applyChaosParams, chaosPlan, chaosShuffle, MAX_CHAOS_DELAY_MS, type ChaosSettings } from '../../src/events/webhook-chaos.js';
-import { leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/events/webhook-dispatcher.js';
+import { applyChaosParams, chaosPlan, chaosShuffle, MAX_CHAOS_DELAY_MS, type ChaosSettings } from '../../src/webhooks/webhook-chaos.js';
+import { leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/webhooks/webhook-dispatcher.js';
 
 const settings = (over: Partial<ChaosSettings>): ChaosSettings => ({ duplicate_rate: 0, max_delay_ms: 0, reorder: false, seed: 5, ...over });
 

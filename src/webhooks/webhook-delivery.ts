@@ -8,7 +8,7 @@
 import { scheduleJob } from '../jobs/jobs.js';
 import { newId } from '../server/ids.js';
 import type { Queries, WebhookAttempt } from '../store/store.js';
-import { onEventRecorded, type ApiEvent } from './events.js';
+import { onEventRecorded, type ApiEvent } from '../events/events.js';
 import type { PostOutcome } from './webhook-post.js';
 import { endpointsReceiving, type EndpointSecret, type WebhookEndpoint } from './webhook-endpoints.js';
 

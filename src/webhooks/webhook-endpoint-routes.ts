@@ -7,7 +7,7 @@ import type { ParamSchema } from '../server/params.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { checkApiVersion } from '../server/version.js';
 import type { Queries } from '../store/store.js';
-import { KNOWN_EVENT_TYPES } from './event-types.js';
+import { KNOWN_EVENT_TYPES } from '../events/event-types.js';
 import {
   applyEndpointParams,
   deletedWebhookEndpoint,

@@ -7,7 +7,7 @@ import type { ParamSchema } from '../server/params.js';
 import { randomString } from '../server/ids.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { API_VERSION } from '../server/version.js';
-import { KNOWN_EVENT_TYPES } from './event-types.js';
+import { KNOWN_EVENT_TYPES } from '../events/event-types.js';
 import { listenSecret, sessionToken } from './listen-session.js';
 
 export const STRIPE_CLI_SOCKET_PATH = '/kassa/stripecli/websocket';

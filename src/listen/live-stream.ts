@@ -3,7 +3,7 @@
 // woken by `eventsCommitted` for events this process records and polling for
 // those other processes commit.
 import type { Filter, Queries } from '../store/store.js';
-import { eventsCommitted } from './events.js';
+import { eventsCommitted } from '../events/events.js';
 
 export interface StreamedEvent {
   id: string;
