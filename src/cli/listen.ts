@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { STRIPE_CLI_SUBPROTOCOL, parseWebhookEvent, type EventAckMessage, type WebhookEventMessage, type WebhookResponseMessage } from '../listen/stripe-cli-messages.js';
 import { ApiUnreachable, apiRequest, apiTarget, type ApiTarget } from './api-client.js';
+import { parseHttpUrl } from '../server/urls.js';
 
 export const LISTEN_USAGE = `Usage: kassa listen --forward-to URL [--events a,b] [--print-secret] [--api-base URL] [--api-key KEY]
 
@@ -67,13 +68,7 @@ export async function runListen(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 function checkForwardUrl(url: string): string {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new Error(`invalid --forward-to '${url}': give a URL such as http://127.0.0.1:3000/webhooks`);
+  if (!parseHttpUrl(url)) throw new Error(`invalid --forward-to '${url}': give a URL such as http://127.0.0.1:3000/webhooks`);
   return url;
 }
 

@@ -16,6 +16,12 @@ export function parseAbsoluteUrl(text: string): URL | undefined {
   return url;
 }
 
+/** The URL when `text` is an absolute http or https URL with a host (a webhook endpoint, a forwarding target). */
+export function parseHttpUrl(text: string): URL | undefined {
+  const url = parseAbsoluteUrl(text);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
+}
+
 /** Stripe's answer to a `return_url` that is not a URL. */
 export function checkReturnUrl(text: string | undefined, param = 'return_url'): void {
   if (text !== undefined && !parseAbsoluteUrl(text)) throw invalidUrl(param);

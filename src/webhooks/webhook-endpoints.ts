@@ -3,6 +3,7 @@
 // private data, where only delivery reads it.
 import type Stripe from 'stripe';
 import { invalidParam } from '../server/errors.js';
+import { parseHttpUrl } from '../server/urls.js';
 import { randomString } from '../server/ids.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { API_VERSION } from '../server/version.js';
@@ -37,13 +38,7 @@ export function newSigningSecret(): string {
 }
 
 function checkUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname) {
+  if (!parseHttpUrl(url)) {
     throw invalidParam(`Invalid URL: ${url}. URLs must begin with http:// or https:// and be valid.`, 'url', 'url_invalid');
   }
 }
