@@ -217,6 +217,29 @@ window.kassa = { stripe, card };`,
     assert.equal((await kassa.stripe.paymentIntents.retrieve(pi.id)).status, 'succeeded');
   });
 
+  test('@stripe/react-stripe-js works unchanged with <PaymentElement>, elements.submit() and confirmPayment', async () => {
+    const entry = fileURLToPath(new URL('./fixtures/react-payment-checkout.js', import.meta.url));
+    const bundled = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', define: { 'process.env.NODE_ENV': '"production"' }, minify: true, logLevel: 'silent' });
+    const pi = await intent();
+    site.page('/react-payment.js', bundled.outputFiles[0]!.text, 'application/javascript; charset=utf-8');
+    site.page('/react-payment', page(kassa.url, `<div id="config" data-pk="${pk}" data-client-secret="${pi.client_secret}"></div><div id="root"></div><script src="/react-payment.js"></script>`, ''));
+    await tab.goto(`${site.url}/react-payment`);
+    await tab.waitForFunction(() => (window as AnyWindow).reactReady === true);
+    const frame = tab.frameLocator('#payment iframe');
+    // Submitting an empty form is caught before any payment.
+    await tab.getByRole('button', { name: 'Pay' }).click();
+    await tab.waitForFunction(() => /^(paid|error)/.test(document.getElementById('status')!.textContent!));
+    assert.equal(await tab.textContent('#status'), 'error: incomplete_number');
+    await frame.getByLabel('Card number').pressSequentially('4242424242424242');
+    await frame.getByLabel('Expiration date').pressSequentially('1234');
+    await frame.getByLabel('Security code').pressSequentially('123');
+    await frame.getByLabel('ZIP code').pressSequentially('94107');
+    await tab.getByRole('button', { name: 'Pay' }).click();
+    await tab.waitForFunction(() => /^paid/.test(document.getElementById('status')!.textContent!) || /incomplete|invalid|declined|failure/.test(document.getElementById('status')!.textContent!));
+    assert.equal(await tab.textContent('#status'), 'paid: succeeded');
+    assert.equal((await kassa.stripe.paymentIntents.retrieve(pi.id)).status, 'succeeded');
+  });
+
   test('paymentRequest(): canMakePayment() is null without a wallet; the test wallet pays end to end', async () => {
     const pi = await intent({ amount: 1999 });
     const script = (testWallet: boolean) => `const stripe = Stripe(${JSON.stringify(pk)}${testWallet ? ', { kassa: { testWallet: true } }' : ''});
