@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { randomString } from '../../src/server/ids.js';
 import { loadConfig } from '../../src/config.js';
 import type { StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
+import { freePort } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'kassa.js');
@@ -76,16 +76,6 @@ async function createAccountCli(env: NodeJS.ProcessEnv): Promise<Created> {
   return JSON.parse(result.stdout) as Created;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?:  secret key: +(\S+)\n  publishable key: +(\S+)\n|  keys: .*\n  Set .*\n)/;
 

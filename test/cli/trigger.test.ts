@@ -3,14 +3,13 @@
 // real webhook sink.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { TRIGGER_EVENTS, TRIGGER_RECIPES } from '../../src/cli/trigger-recipes.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
-import { clientEnv, kassaCli, type CliResult } from '../support/processes.js';
+import { clientEnv, freePort, kassaCli, type CliResult } from '../support/processes.js';
 import { until } from '../support/until.js';
 import { startSink, type Sink } from '../support/webhook-sink.js';
 
@@ -35,16 +34,6 @@ function trigger(args: string[], env = clientEnv()): Promise<CliResult> {
   return kassaCli(['trigger', ...args], env);
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function assertNoStack(result: CliResult): void {
   assert.doesNotMatch(result.stderr, /\n\s+at /, result.stderr);
@@ -120,7 +109,7 @@ describe('kassa trigger: keys and errors', () => {
   });
 
   test('an unreachable server: a message naming the address, exit 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { key } = await freshAccount();
     const result = await trigger(['customer.created', '--api-base', `http://127.0.0.1:${port}`, '--api-key', key]);
     assert.equal(result.code, 1);

@@ -1,5 +1,6 @@
 // Real `kassa serve` processes (and CLI runs) for multi-process tests.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreConfig } from '../../src/store/store.js';
@@ -141,4 +142,16 @@ export function clientEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv
     if (!/^(DATABASE_URL|PORT|HOST|KASSA_.*|STRIPE_.*)$/.test(name)) env[name] = value;
   }
   return { ...env, ...extra };
+}
+
+/** A loopback port nothing listens on right now (for a server to take, or to show a refused connection). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
