@@ -40,6 +40,12 @@ export interface EventTail {
 }
 
 const BATCH = 200;
+/**
+ * With `settleMs`, how far below the starting point (in `seq`) a tail also
+ * watches: a transaction that took its `seq` before the tail started may
+ * commit just after. Generous, since `seq` counts every account's events.
+ */
+const LOOKBACK_SEQ = 10_000;
 
 /** The `seq` of the account's newest event (0 if none): the starting point of a tail that streams only what comes next. */
 export async function latestEventSeq(db: Queries, accountId: string): Promise<number> {
@@ -60,7 +66,37 @@ export function tailEvents(options: EventTailOptions): EventTail {
   let reading = false;
   let again = false;
 
+  /**
+   * Marks what had committed below the starting point as seen and lowers the
+   * floor under it, so that only events committing from now on stream.
+   */
+  async function watchBelowStart(): Promise<void> {
+    const start = floor;
+    let cursor = Math.max(0, start - LOOKBACK_SEQ);
+    floor = cursor;
+    marks.push({ at: performance.now(), seq: start });
+    for (;;) {
+      const rows = await db.list({ table: 'events', accountId, filters: [], limit: BATCH, endingBefore: cursor });
+      for (const row of rows.slice(0, BATCH)) {
+        const seq = Number(row.seq);
+        cursor = seq;
+        if (seq <= start) streamed.add(seq);
+      }
+      if (rows.length <= BATCH || cursor >= start) break;
+    }
+  }
+  const ready =
+    settleMs > 0
+      ? watchBelowStart().catch((error) => {
+          // Without the look below, stream from the starting point as if settled.
+          floor = options.afterSeq;
+          streamed.clear();
+          options.onError?.(error);
+        })
+      : Promise.resolve();
+
   async function readNew(): Promise<void> {
+    await ready;
     let cursor = floor;
     for (;;) {
       const rows = await db.list({ table: 'events', accountId, filters, limit: BATCH, endingBefore: cursor });

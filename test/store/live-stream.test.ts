@@ -76,6 +76,35 @@ describeEachStore('live event tail', (target) => {
     }
   });
 
+  test('an event whose transaction took its seq before the tail started, and commits after, is streamed (PostgreSQL)', { skip: target.name !== 'postgres' && 'SQLite commits in seq order' }, async () => {
+    const mine = account();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
+    const early = event('customer.created');
+    const slowCommit = store.transaction(async (tx) => {
+      await tx.insertEvent(mine, early); // takes the smaller seq, not yet visible
+      inserted();
+      await held;
+    });
+    await insertedEarly;
+    const before = await insertQuietly(mine, 'customer.updated'); // committed before the tail starts
+    const got: string[] = [];
+    const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
+    try {
+      release();
+      await slowCommit;
+      await until('the event that committed after the tail started', async () => got.includes(early.id), 10_000);
+      const last = await insertQuietly(mine, 'customer.deleted');
+      await until('the final event', async () => got.includes(last), 10_000);
+      assert.deepEqual(got, [early.id, last]);
+      assert.ok(!got.includes(before));
+    } finally {
+      tail.stop();
+    }
+  });
+
   test('an event whose transaction commits after a later event\'s is still streamed, once (PostgreSQL)', { skip: target.name !== 'postgres' && 'SQLite commits in seq order' }, async () => {
     const mine = account();
     const got: string[] = [];
