@@ -34,6 +34,8 @@ export interface EventTailOptions {
 }
 
 export interface EventTail {
+  /** Resolves once the tail watches: what commits from then on is streamed (with `settleMs`, also below the starting point). */
+  ready: Promise<void>;
   /** The largest `seq` streamed so far (or the starting point). */
   lastSeq(): number;
   stop(): void;
@@ -147,6 +149,7 @@ export function tailEvents(options: EventTailOptions): EventTail {
   wake();
 
   return {
+    ready,
     lastSeq: () => highest,
     stop() {
       stopped = true;

@@ -93,6 +93,7 @@ describeEachStore('live event tail', (target) => {
     const got: string[] = [];
     const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
     try {
+      await tail.ready;
       release();
       await slowCommit;
       await until('the event that committed after the tail started', async () => got.includes(early.id), 10_000);
