@@ -26,9 +26,6 @@ describeEachStore('charges through the official SDK', (target) => {
   });
   after(() => kassa.close());
 
-  async function freshClient(): Promise<Stripe> {
-    return kassa.clientFor((await kassa.newAccount()).secret_key);
-  }
 
   async function pay(client: Stripe, params: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<Stripe.PaymentIntent> {
     return client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, ...params }));
@@ -71,7 +68,7 @@ describeEachStore('charges through the official SDK', (target) => {
     assert.equal(second.calculated_statement_descriptor, 'KASSA');
 
     await assert.rejects(stripe.charges.retrieve('ch_missing'), rejectsWith({ status: 404, code: 'resource_missing', message: /No such charge: 'ch_missing'/ }));
-    const other = await freshClient();
+    const other = (await kassa.freshClient()).stripe;
     await assert.rejects(other.charges.retrieve(charge.id), rejectsWith({ status: 404, code: 'resource_missing' }));
   });
 
@@ -90,7 +87,7 @@ describeEachStore('charges through the official SDK', (target) => {
   });
 
   test('list: newest first, payment_intent and customer filters, cursors, autoPagingEach', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const retried = await client.paymentIntents.create(cardOnly({ amount: 1500, currency: 'usd', customer: customer.id }));
     const failed = await client.paymentIntents
@@ -127,7 +124,7 @@ describeEachStore('charges through the official SDK', (target) => {
   });
 
   test('update: description, metadata, receipt_email, shipping; charge.updated with the previous values', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const id = (await pay(client)).latest_charge as string;
     const updated = await client.charges.update(id, {
       description: 'Refillable',
@@ -162,7 +159,7 @@ describeEachStore('charges through the official SDK', (target) => {
   });
 
   test('update: a customer may be set on a charge that has none, not changed', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const id = (await pay(client)).latest_charge as string;
     await assert.rejects(client.charges.update(id, { customer: 'cus_missing000000' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }));
@@ -174,7 +171,7 @@ describeEachStore('charges through the official SDK', (target) => {
   });
 
   test('search: status, amount, currency, customer, payment_intent, metadata', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const big = await pay(client, { amount: 9000, customer: customer.id });
     const euro = await pay(client, { amount: 800, currency: 'eur' });

@@ -58,10 +58,6 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
   after(() => kassa.close());
 
-  async function freshClient(): Promise<Stripe> {
-    const account = await kassa.newAccount();
-    return kassa.clientFor(account.secret_key);
-  }
 
   test('create: the defaults Stripe applies since 2023-08-16', async () => {
     const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'USD' });
@@ -261,7 +257,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     const gone = await stripe.customers.create({});
     await stripe.customers.del(gone.id);
     await assert.rejects(stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: gone.id }), rejectsWith({ status: 404, code: 'resource_missing' }));
-    const other = await freshClient();
+    const other = (await kassa.freshClient()).stripe;
     const foreign = await other.customers.create({});
     await assert.rejects(stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: foreign.id }), rejectsWith({ status: 404, code: 'resource_missing' }));
   });
@@ -290,7 +286,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('create: confirm-only parameters are refused without confirm=true, and nothing is created', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const cases: Array<[Partial<Stripe.PaymentIntentCreateParams>, string]> = [
       [{ return_url: 'https://example.com/done' }, 'return_url'],
       [{ off_session: true, payment_method: 'pm_card_visa' }, 'off_session'],
@@ -306,7 +302,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('confirm=true in one call: succeeded, with a captured charge and its balance transaction (2.9% + 30)', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const intent = await client.paymentIntents.create({ amount: 2000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', return_url: 'https://example.com/done', description: 'Tea' });
     assert.equal(intent.status, 'succeeded');
     assert.equal(intent.amount_received, 2000);
@@ -385,7 +381,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('setup_future_usage with a customer: the card is saved to the customer after the payment', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const intent = await client.paymentIntents.create(
       cardOnly({ amount: 1000, currency: 'usd', customer: customer.id, setup_future_usage: 'off_session', payment_method: 'pm_card_visa', confirm: true }),
@@ -413,7 +409,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('confirm: automatic payment methods that allow redirects need a return_url from a secret key', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const intent = await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa' });
     const before = withoutResponse(await client.paymentIntents.retrieve(intent.id));
     const eventsBefore = (await allEvents(client)).length;
@@ -444,7 +440,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('manual capture: requires_capture, then capture in full', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const intent = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }));
     assert.equal(intent.status, 'requires_capture');
     assert.equal(intent.amount_capturable, 2000);
@@ -503,7 +499,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('cancel: from requires_payment_method, and from requires_capture (the hold is released)', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const open = await client.paymentIntents.create({ amount: 1000, currency: 'usd' });
     const canceled = await client.paymentIntents.cancel(open.id, { cancellation_reason: 'abandoned' });
     assert.equal(canceled.status, 'canceled');
@@ -537,7 +533,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
   test('declines: every declining card of the test table', async () => {
     assert.ok(DECLINING_CARDS.length >= 12, `only ${DECLINING_CARDS.length} declining cards`);
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     for (const card of DECLINING_CARDS) {
       const decline = card.decline!;
       const pmId = card.payment_methods[0];
@@ -596,7 +592,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('declines: in one call with confirm=true; then a good card succeeds on the same intent', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const error = await client.paymentIntents
       .create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds', confirm: true }))
       .then(() => assert.fail('expected a decline'), (e: Stripe.errors.StripeCardError) => e);
@@ -645,7 +641,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('wrong-state actions: 400 payment_intent_unexpected_state and nothing changes', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const succeeded = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { a: '1' } }));
     const open = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd' }));
     const canceled = await client.paymentIntents.cancel((await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd' }))).id);
@@ -676,7 +672,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('update: fields, payment method, and bookkeeping after success', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const intent = await client.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd', metadata: { a: '1', b: '2' } }));
     const updated = await client.paymentIntents.update(intent.id, {
@@ -713,7 +709,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('list: newest first, customer and created filters, cursors, autoPagingEach, expand data.latest_charge', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
@@ -751,7 +747,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('search: status, amount, currency, customer, metadata', async () => {
-    const client = await freshClient();
+    const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const paid = await client.paymentIntents.create(cardOnly({ amount: 5000, currency: 'usd', customer: customer.id, metadata: { order: 'A1' }, payment_method: 'pm_card_visa', confirm: true }));
     const euro = await client.paymentIntents.create(cardOnly({ amount: 700, currency: 'eur', metadata: { order: 'B2' } }));
@@ -795,7 +791,7 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       stripe.paymentIntents.retrieve('pi_missing'),
       rejectsWith({ status: 404, code: 'resource_missing', message: /No such payment_intent: 'pi_missing'/ }),
     );
-    const other = await freshClient();
+    const other = (await kassa.freshClient()).stripe;
     const theirs = await other.paymentIntents.create({ amount: 1000, currency: 'usd' });
     await assert.rejects(stripe.paymentIntents.retrieve(theirs.id), rejectsWith({ status: 404, code: 'resource_missing' }));
     await assert.rejects(stripe.paymentIntents.cancel(theirs.id), rejectsWith({ status: 404, code: 'resource_missing' }));

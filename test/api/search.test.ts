@@ -32,9 +32,6 @@ describeEachStore('customer search through the official SDK', (target) => {
   after(() => kassa.close());
 
   /** A client for a new, empty account, so each test's matches are its own. */
-  async function freshClient(): Promise<Stripe> {
-    return kassa.clientFor((await kassa.newAccount()).secret_key);
-  }
 
   /** Three customers created 100 s apart (ada, bob, cyd), newest last. */
   async function threeCustomers(stripe: Stripe) {
@@ -48,7 +45,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   }
 
   test('the result envelope, newest first', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     const { ada, bob } = await threeCustomers(stripe);
     const result = await stripe.customers.search({ query: "email~'example'" });
     assert.equal(result.object, 'search_result');
@@ -64,7 +61,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('the query language, end to end', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     const { ada, bob, cyd } = await threeCustomers(stripe);
     const cases: Array<[string, string[]]> = [
       ["email:'ada@example.com'", [ada]],
@@ -97,7 +94,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('a missing query is 400 parameter_missing naming query, as Stripe requires it', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     // The SDK's types require `query`, but it sends what it is given.
     await assert.rejects(stripe.customers.search({} as Stripe.CustomerSearchParams), (e: Stripe.errors.StripeError) => {
       isInvalid('query', 'parameter_missing')(e);
@@ -108,7 +105,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('unsupported fields and malformed queries are 400 naming query', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     await assert.rejects(stripe.customers.search({ query: "description:'x'" }), (e: Stripe.errors.StripeError) => {
       isInvalid('query')(e);
       assert.match(e.message, /description/);
@@ -130,7 +127,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('pages: limit, next_page, has_more; limit must be 1 to 100', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     const matching: string[] = [];
     for (let i = 0; i < 7; i++) {
       matching.push((await stripe.customers.create({ email: `page${i}@example.com` })).id);
@@ -164,7 +161,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('expand[]=total_count counts every match, not the page', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     for (let i = 0; i < 12; i++) await stripe.customers.create({ email: `count${i}@example.com`, metadata: { even: String(i % 2 === 0) } });
     const result = await stripe.customers.search({ query: "metadata['even']:'true'", limit: 2, expand: ['total_count'] });
     assert.equal(result.total_count, 6);
@@ -178,7 +175,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('autoPagingEach walks every match exactly once, newest first', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     const matching: string[] = [];
     for (let i = 0; i < 23; i++) {
       matching.push((await stripe.customers.create({ name: `Walker ${i}`, metadata: { walk: 'yes' } })).id);
@@ -194,7 +191,7 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test('finds customers by their current values; deleted customers are not found', async () => {
-    const stripe = await freshClient();
+    const stripe = (await kassa.freshClient()).stripe;
     const kept = await stripe.customers.create({ email: 'gone@example.com', metadata: { batch: 'd' } });
     const gone = await stripe.customers.create({ email: 'gone@example.com', metadata: { batch: 'd' } });
     const renamed = await stripe.customers.create({ email: 'old@example.com', metadata: { batch: 'd' } });
@@ -212,8 +209,8 @@ describeEachStore('customer search through the official SDK', (target) => {
   });
 
   test("another account's customers are never found", async () => {
-    const mine = await freshClient();
-    const theirs = await freshClient();
+    const mine = (await kassa.freshClient()).stripe;
+    const theirs = (await kassa.freshClient()).stripe;
     const own = await mine.customers.create({ email: 'shared@example.com', name: 'Shared Name', metadata: { k: 'v' } });
     for (let i = 0; i < 3; i++) await theirs.customers.create({ email: 'shared@example.com', name: 'Shared Name', metadata: { k: 'v' } });
 

@@ -10,26 +10,14 @@ import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.j
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';
+import type { WebhookAttemptObject } from '../../src/webhooks/webhook-attempt-routes.js';
 
 
 
-interface AttemptObject {
-  id: string;
-  object: string;
-  created: number;
-  event: string;
-  endpoint: string;
-  http_status: number | null;
-  latency_ms: number;
-  response_body: string | null;
-  error: string | null;
-  succeeded: boolean;
-  livemode: boolean;
-}
 
 interface AttemptList {
   object: string;
-  data: AttemptObject[];
+  data: WebhookAttemptObject[];
   has_more: boolean;
   url: string;
 }

@@ -27,6 +27,25 @@ describeEachStore('live event tail', (target) => {
     const e = event(type);
     return store.transaction((tx) => recordEvent(tx, accountId, e)).then(() => e.id);
   };
+  /**
+   * Inserts an event in a transaction that stays open until `release()`: the
+   * event has taken its seq but is not visible yet (a slow commit elsewhere).
+   */
+  async function insertHeld(accountId: string, type: string) {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedNow = new Promise<void>((resolve) => (inserted = resolve));
+    const e = event(type);
+    const committed = store.transaction(async (tx) => {
+      await tx.insertEvent(accountId, e);
+      inserted();
+      await held;
+    });
+    await insertedNow;
+    return { event: e, release, committed };
+  }
+
   /** As another process would: stored, but no in-process wake-up. */
   const insertQuietly = (accountId: string, type: string) => {
     const e = event(type);
@@ -78,17 +97,7 @@ describeEachStore('live event tail', (target) => {
 
   test('an event whose transaction took its seq before the tail started, and commits after, is streamed (PostgreSQL)', { skip: target.name !== 'postgres' && 'SQLite commits in seq order' }, async () => {
     const mine = account();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let inserted!: () => void;
-    const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
-    const early = event('customer.created');
-    const slowCommit = store.transaction(async (tx) => {
-      await tx.insertEvent(mine, early); // takes the smaller seq, not yet visible
-      inserted();
-      await held;
-    });
-    await insertedEarly;
+    const { event: early, release, committed: slowCommit } = await insertHeld(mine, 'customer.created');
     const before = await insertQuietly(mine, 'customer.updated'); // committed before the tail starts
     const got: string[] = [];
     const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
@@ -111,17 +120,7 @@ describeEachStore('live event tail', (target) => {
     const got: string[] = [];
     const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
     try {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let inserted!: () => void;
-      const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
-      const early = event('customer.created');
-      const slowCommit = store.transaction(async (tx) => {
-        await tx.insertEvent(mine, early); // takes the smaller seq
-        inserted();
-        await held;
-      });
-      await insertedEarly;
+      const { event: early, release, committed: slowCommit } = await insertHeld(mine, 'customer.created');
       const late = await insertQuietly(mine, 'customer.updated');
       await until('the later event', async () => got.includes(late), 10_000);
       release();
