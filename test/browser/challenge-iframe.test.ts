@@ -1,24 +1,19 @@
 // The 3-D Secure challenge page inside an iframe, in real headless Chromium
-// (Debian's /usr/bin/chromium through playwright-core; no downloaded browser):
+// (Debian's /usr/bin/chromium through playwright-core, test/support/chromium.ts):
 // the customer clicks "Complete authentication" in the frame, the parent page
 // receives the page's postMessage, and the PaymentIntent has succeeded.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type Stripe from 'stripe';
+import { chromiumSkip, launchChromium } from '../support/chromium.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { storeTargets } from '../support/stores.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const required = Boolean(process.env.CI) || process.env.KASSA_REQUIRE_BROWSER === '1';
-const missing = !existsSync(CHROMIUM);
-if (missing && required) throw new Error(`${CHROMIUM} is missing, and CI / KASSA_REQUIRE_BROWSER=1 requires the browser test to run.`);
-if (missing) console.warn(`NOTICE: skipping the challenge iframe browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
-
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const skip = chromiumSkip('challenge iframe browser test');
 
 /** The merchant's checkout page: the challenge in an iframe, and whatever the frame posts. */
 function parentHtml(challengeUrl: string): string {
@@ -30,8 +25,7 @@ window.addEventListener('message', (event) => { window.received.push({ origin: e
 </body></html>`;
 }
 
-test('the challenge page in an iframe: complete authentication, the parent window hears it', { skip: missing ? `${CHROMIUM} is not installed` : undefined }, async (t) => {
-  const { chromium } = await import('playwright-core');
+test('the challenge page in an iframe: complete authentication, the parent window hears it', { skip }, async (t) => {
   const sqlite = (await storeTargets()).find((target) => target.name === 'sqlite')!;
   const kassa: TestKassa = await startKassa(await sqlite.config());
   // Cleanup runs last-registered first: the browser closes its keep-alive connections before the servers wait for them.
@@ -55,12 +49,10 @@ test('the challenge page in an iframe: complete authentication, the parent windo
   cleanups.push(() => new Promise<void>((resolve) => shop.close(() => resolve())));
   const shopUrl = `http://127.0.0.1:${(shop.address() as { port: number }).port}/checkout`;
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'kassa-chromium-'));
-  cleanups.push(() => rmSync(userDataDir, { recursive: true, force: true }));
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 560, height: 680 } });
+  const browser = await launchChromium({ width: 560, height: 680 });
   cleanups.push(() => browser.close());
 
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(shopUrl);
   const frame = page.frameLocator('#challenge');
   const complete = frame.getByRole('button', { name: 'Complete authentication' });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { isRequired } from './required.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -13,9 +14,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** The skip reason for a browser test (undefined when Chromium is there); throws when the browser is required. */
 export function chromiumSkip(what: string): string | undefined {
-  const required = Boolean(process.env.CI) || process.env.KASSA_REQUIRE_BROWSER === '1';
   if (existsSync(CHROMIUM)) return undefined;
-  if (required) throw new Error(`${CHROMIUM} is missing, and CI / KASSA_REQUIRE_BROWSER=1 requires the ${what} to run.`);
+  if (isRequired('KASSA_REQUIRE_BROWSER')) throw new Error(`${CHROMIUM} is missing, and CI / KASSA_REQUIRE_BROWSER=1 requires the ${what} to run.`);
   console.warn(`NOTICE: skipping the ${what}: ${CHROMIUM} is not installed (apt-get install chromium).`);
   return `${CHROMIUM} is not installed`;
 }

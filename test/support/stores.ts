@@ -1,13 +1,14 @@
 // The stores every storage test runs on: SQLite in a temporary file and
 // PostgreSQL in a fresh schema of DATABASE_URL (default the local `test`
 // database). Without a reachable PostgreSQL the PostgreSQL half is skipped
-// with a notice, unless KASSA_REQUIRE_POSTGRES=1 (as in CI) makes that a failure.
+// with a notice, unless CI or KASSA_REQUIRE_POSTGRES=1 makes that a failure.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { randomString } from '../../src/server/ids.js';
+import { isRequired } from './required.js';
 
 export const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/test';
 
@@ -60,8 +61,8 @@ function probePostgres(): Promise<string | undefined> {
 
 export async function storeTargets(): Promise<StoreTarget[]> {
   const unreachable = await probePostgres();
-  if (unreachable && process.env.KASSA_REQUIRE_POSTGRES === '1') {
-    throw new Error(`${unreachable}, and KASSA_REQUIRE_POSTGRES=1 requires it`);
+  if (unreachable && isRequired('KASSA_REQUIRE_POSTGRES')) {
+    throw new Error(`${unreachable}, and CI / KASSA_REQUIRE_POSTGRES=1 requires it`);
   }
   if (unreachable) console.warn(`NOTICE: skipping the PostgreSQL half of the store tests: ${unreachable}.`);
   return [
