@@ -80,7 +80,7 @@ export async function listPage(
 ): Promise<ListEnvelope> {
   const { rows, hasMore } = await pageBySeq(options.params, {
     kind: options.type ?? 'event',
-    seqOf: (id) => db.seqOf(options.table, options.accountId, id),
+    seqOf: (id) => db.seqOf(options.table, options.accountId, id, options.type),
     fetch: (range) => db.list({ table: options.table, accountId: options.accountId, type: options.type, filters: options.filters, ...range }),
   });
   return { object: 'list', data: rows.map((row) => JSON.parse(row.doc) as ApiObject), has_more: hasMore, url: options.url };

@@ -178,8 +178,10 @@ export class Queries {
     await this.db.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
   }
 
-  async seqOf(table: 'objects' | 'events', accountId: string, id: string): Promise<number | undefined> {
-    const rows = await this.db.all<{ seq: number }>(`SELECT seq FROM ${table} WHERE id = ? AND account_id = ?`, [id, accountId]);
+  /** Where an object of the type (or any event) sits in its table: a list's cursor. */
+  async seqOf(table: 'objects' | 'events', accountId: string, id: string, type?: string): Promise<number | undefined> {
+    const ofType = table === 'objects' && type !== undefined ? ` AND type = ${typeLiteral(type)}` : '';
+    const rows = await this.db.all<{ seq: number }>(`SELECT seq FROM ${table} WHERE id = ? AND account_id = ?${ofType}`, [id, accountId]);
     return rows[0]?.seq;
   }
 

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
+import { rejectsWith } from '../support/rejects.js';
 import { assertShape } from '../support/shapes.js';
 
 describeEachStore('customers through the official SDK', (target) => {
@@ -120,6 +121,26 @@ describeEachStore('customers through the official SDK', (target) => {
     await assert.rejects(stripe.customers.list({ limit: 101 }), (e: Stripe.errors.StripeError) => e.param === 'limit');
     await assert.rejects(stripe.customers.list({ limit: 0 }), (e: Stripe.errors.StripeError) => e.param === 'limit');
     await assert.rejects(stripe.customers.list({ starting_after: 'cus_nope' }), (e: Stripe.errors.StripeError) => e.param === 'starting_after');
+  });
+
+  test("a cursor must be one of the listed objects: another type's id or another account's customer is resource_missing", async () => {
+    const { stripe } = await kassa.freshClient();
+    const customer = await stripe.customers.create({ email: 'cursor@example.com' });
+    const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    const foreign = await kassa.stripe.customers.create({ email: 'foreign@example.com' });
+    for (const param of ['starting_after', 'ending_before'] as const) {
+      for (const id of [intent.id, foreign.id]) {
+        await assert.rejects(
+          stripe.customers.list({ [param]: id }),
+          rejectsWith({ status: 404, code: 'resource_missing', param, message: new RegExp(`^No such customer: '${id}'$`) }),
+        );
+      }
+      await assert.rejects(
+        stripe.paymentIntents.list({ [param]: customer.id }),
+        rejectsWith({ status: 404, code: 'resource_missing', param, message: new RegExp(`^No such payment_intent: '${customer.id}'$`) }),
+      );
+    }
+    assert.deepEqual((await stripe.customers.list({ ending_before: customer.id })).data, []);
   });
 
   test('bad input names the parameter and writes nothing', async () => {
