@@ -16,6 +16,7 @@ import { apiError, errorResponse, invalidRequest, permissionError, StripeError }
 import { expandResponse } from './expand.js';
 import { checkIdempotencyKey, isRecordable, recordedResponse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
 import { newId } from './ids.js';
+import { refuseNulInPath } from './nul.js';
 import { coerceParams, type ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
 import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
@@ -94,6 +95,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       done(error as Error);
     }
   });
+  app.addHook('onRequest', refuseNulInPath);
 
   // One line per request at debug level: method, path (never the query string
   // or the body, which may carry card data or client secrets), status, time.

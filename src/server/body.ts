@@ -3,6 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import qs from 'qs';
 import { invalidParam, invalidRequest, type StripeError } from './errors.js';
+import { hasNul, nulInName, nulInValue } from './nul.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_DEPTH = 10;
@@ -33,6 +34,7 @@ export function parseForm(text: string): Record<string, unknown> {
       const proto = PROTO_SEGMENT.exec(decoded);
       if (proto) throw unknownParam(proto[1] + (proto[1].includes('[') ? ']' : ''));
     }
+    if (hasNul(decoded)) throw kind === 'key' ? nulInName(decoded) : nulInValue(lastKey);
     return decoded;
   };
   try {
@@ -78,19 +80,21 @@ export function parseJsonBuffer(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The limits a form gets from qs, for a JSON body: depth, parameter count, no `__proto__`. */
+/** The limits a form gets from qs, for a JSON body: depth, parameter count, no `__proto__`, no NUL. */
 function checkJson(value: object): void {
   let leaves = 0;
   // The depth check comes first, so the recursion stays shallow however deep the body.
   const visit = (node: unknown, depth: number, path: string): void => {
     if (node === null || typeof node !== 'object') {
       if (++leaves > MAX_PARAMETERS) throw tooMany();
+      if (typeof node === 'string' && hasNul(node)) throw nulInValue(path);
       return;
     }
     if (depth > MAX_DEPTH) throw tooDeep();
     for (const [key, child] of Object.entries(node)) {
       const childPath = path === '' ? key : `${path}[${key}]`;
       if (key === '__proto__') throw unknownParam(childPath);
+      if (hasNul(key)) throw nulInName(childPath);
       visit(child, depth + 1, childPath);
     }
   };

@@ -1,5 +1,6 @@
 // Schema migrations, applied in order at start. Each has a SQLite and a
 // PostgreSQL form of the same schema. Never edit a released migration: add one.
+import { docField } from './doc-field.js';
 import type { Dialect, Driver } from './driver.js';
 
 interface Migration {
@@ -9,6 +10,7 @@ interface Migration {
 }
 
 const serial = (d: Dialect) => (d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY');
+// As released (migrations 1 and 2); later migrations use docField.
 const json = (d: Dialect, field: string) => (d === 'sqlite' ? `json_extract(doc, '$.${field}')` : `((doc::jsonb) ->> '${field}')`);
 
 /**
@@ -140,6 +142,20 @@ export const MIGRATIONS: Migration[] = [
     name: 'webhook attempts: what chaos mode did',
     // JSON ({"delay_ms": n, "duplicate": true}) when the endpoint's chaos mode touched the attempt, else null.
     sql: () => `ALTER TABLE webhook_attempts ADD COLUMN chaos TEXT`,
+  },
+  {
+    id: 6,
+    name: 'document indexes on PostgreSQL that a stored NUL escape cannot fail',
+    // The indexes of migrations 1 and 2 on the expression the queries now use (docField); SQLite's is unchanged.
+    sql: (d) =>
+      d === 'sqlite'
+        ? ''
+        : [
+            `DROP INDEX customers_by_email; CREATE INDEX customers_by_email ON objects (account_id, ${docField(d, 'email')}) WHERE type = 'customer'`,
+            ...LINK_INDEXES.map(
+              ([type, field]) => `DROP INDEX ${type}s_by_${field}; CREATE INDEX ${type}s_by_${field} ON objects (account_id, ${docField(d, field)}, seq) WHERE type = '${type}'`,
+            ),
+          ].join(';\n'),
   },
 ];
 

@@ -2,6 +2,7 @@
 // event outbox, accounts and keys, idempotency records. The same queries run
 // on SQLite and PostgreSQL.
 import { createHash } from 'node:crypto';
+import { docField } from './doc-field.js';
 import type { Dialect, Driver, SqlConnection } from './driver.js';
 import { migrate } from './migrations.js';
 import { openPostgres } from './postgres.js';
@@ -135,7 +136,7 @@ export class Queries {
     if (COLUMNS.has(field)) return field;
     const match = /^doc\.([a-z_]+)$/.exec(field);
     if (!match) throw new Error(`unknown filter field ${field}`);
-    return this.db.dialect === 'sqlite' ? `json_extract(doc, '$.${match[1]}')` : `((doc::jsonb) ->> '${match[1]}')`;
+    return docField(this.db.dialect, match[1]);
   }
 
   // ----- objects
@@ -569,7 +570,7 @@ export class Queries {
 
   /** Net amounts of the account's balance transactions per currency: available (available_on <= now) and pending. */
   async balanceSums(accountId: string, now: number): Promise<Array<{ currency: string; available: number; pending: number }>> {
-    const field = (name: string) => (this.db.dialect === 'sqlite' ? `json_extract(doc, '$.${name}')` : `((doc::jsonb) ->> '${name}')`);
+    const field = (name: string) => docField(this.db.dialect, name);
     const int = (name: string) => (this.db.dialect === 'sqlite' ? field(name) : `${field(name)}::bigint`);
     const sum = (sql: string) => (this.db.dialect === 'sqlite' ? `SUM(${sql})` : `SUM(${sql})::bigint`);
     const rows = await this.db.all<{ currency: string; available: number; pending: number }>(

@@ -71,3 +71,26 @@ export async function postTogether(posts: FormPost[]): Promise<RawResponse[]> {
     agent.destroy();
   }
 }
+
+export interface SentRequest {
+  method?: string;
+  secretKey?: string;
+  /** Sent as a form unless `contentType` says otherwise. */
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** One request as a client other than the SDK may send it (a raw body, a raw query string); the answer must be JSON. */
+export async function sendRequest(url: string, sent: SentRequest = {}): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...sent.headers };
+  if (sent.secretKey) headers.authorization = `Bearer ${sent.secretKey}`;
+  if (sent.body !== undefined) headers['content-type'] = sent.contentType ?? 'application/x-www-form-urlencoded';
+  const response = await fetch(url, { method: sent.method ?? (sent.body === undefined ? 'GET' : 'POST'), headers, body: sent.body });
+  const text = await response.text();
+  try {
+    return { status: response.status, headers: Object.fromEntries(response.headers), body: JSON.parse(text) };
+  } catch {
+    throw new Error(`not JSON (status ${response.status}): ${text.slice(0, 200)}`);
+  }
+}

@@ -82,6 +82,13 @@ describe('parseForm', () => {
     assert.equal(({} as Record<string, unknown>).x, undefined);
     assert.equal(typeof Object.prototype.constructor, 'function');
   });
+
+  test('a NUL character in a value or a name is refused, naming the parameter', () => {
+    assertRefused(() => parseForm('name=a%00b'), { param: 'name', message: /NUL character \(U\+0000\)/ });
+    assertRefused(() => parseForm('name=x&metadata[k]=\u0000'), { param: 'metadata[k]' });
+    assertRefused(() => parseForm('expand[]=a&expand[]=b%00'), { param: 'expand[]' });
+    assertRefused(() => parseForm('metadata[k%00]=v'), { param: 'metadata[k\u0000]', message: /parameter name/ });
+  });
 });
 
 describe('parseFormBuffer', () => {
@@ -139,5 +146,12 @@ describe('parseJsonBuffer', () => {
     assertRefused(() => json('{"metadata":{"__proto__":"x"}}'), { param: 'metadata[__proto__]', code: 'parameter_unknown' });
     assertRefused(() => json('{"a":[{"__proto__":{}}]}'), { param: 'a[0][__proto__]' });
     assert.equal(({} as Record<string, unknown>).balance, undefined);
+  });
+
+  test('a NUL character in a value or a name is refused, naming the parameter', () => {
+    assertRefused(() => json('{"name":"a\\u0000b"}'), { param: 'name', message: /NUL character \(U\+0000\)/ });
+    assertRefused(() => json('{"a":[{"b":["x","\\u0000"]}]}'), { param: 'a[0][b][1]' });
+    assertRefused(() => json('{"metadata":{"k\\u0000":"v"}}'), { param: 'metadata[k\u0000]', message: /parameter name/ });
+    assert.deepEqual(json('{"name":"\\\\u0000"}'), { name: '\\u0000' });
   });
 });
