@@ -16,8 +16,8 @@ import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
-import { assertReusable, type PaymentMethodParams } from './payment-method.js';
-import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
+import type { PaymentMethodParams } from './payment-method.js';
+import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
 import { publicIntent } from './public-view.js';
 import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
@@ -84,12 +84,8 @@ async function paymentMethodFor(
   data: ConfirmParams['payment_method_data'],
 ): Promise<StoredPaymentMethod> {
   if (data) return paymentMethodFromData(ctx, data);
-  if (id) return resolvePaymentMethod(ctx, id, 'payment_method');
-  if (typeof intent.payment_method === 'string') {
-    const stored = await loadPaymentMethod(ctx, intent.payment_method);
-    assertReusable(stored.pm, stored.secret);
-    return stored;
-  }
+  if (id) return paymentMethodToUse(ctx, id);
+  if (typeof intent.payment_method === 'string') return paymentMethodToUse(ctx, intent.payment_method);
   throw invalidRequest(
     "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
     { code: 'payment_intent_unexpected_state' },

@@ -8,7 +8,7 @@ import { invalidRequest } from '../server/errors.js';
 import { registerWriteHook, type ApiObject } from '../server/resources.js';
 import type { RequestContext } from '../server/route.js';
 import { detachPaymentMethod } from './payment-method.js';
-import { attachToCustomer, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import { attachToCustomer, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 
 interface CustomerPaymentParams {
   payment_method?: string;
@@ -30,7 +30,7 @@ function withDefault(customer: ApiObject, paymentMethodId: string | null): ApiOb
 
 async function onCreate(ctx: RequestContext<unknown>, customer: ApiObject, params: CustomerPaymentParams) {
   let stored: StoredPaymentMethod | undefined;
-  if (params.payment_method) stored = await resolvePaymentMethod(ctx, params.payment_method, 'payment_method');
+  if (params.payment_method) stored = await paymentMethodToUse(ctx, params.payment_method);
   const wanted = params.invoice_settings?.default_payment_method;
   let object = customer;
   if (wanted) {

@@ -67,6 +67,17 @@ export async function resolvePaymentMethod(ctx: RequestContext<unknown>, id: str
   return { ...stored, fresh: false };
 }
 
+/**
+ * The PaymentMethod a payment, a setup or an attachment is about to use,
+ * locked until the request commits: an unattached PaymentMethod may be used
+ * once, so another request using it waits, then finds it spent or attached.
+ * A confirm locks its intent first and the PaymentMethod after, so two
+ * confirms never wait on each other.
+ */
+export function paymentMethodToUse(ctx: RequestContext<unknown>, id: string): Promise<StoredPaymentMethod> {
+  return resolvePaymentMethod(ctx, id, 'payment_method', { forUpdate: true });
+}
+
 export async function loadPaymentMethod(ctx: RequestContext<unknown>, id: string, param = 'payment_method', options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'payment_method' || !row.private) throw resourceMissing('PaymentMethod', id, param);

@@ -5,7 +5,7 @@ import { listPage, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import type { Filter } from '../store/store.js';
 import { applyPaymentMethodParams, checkExpiryUpdate, detachPaymentMethod, type PaymentMethodParams } from './payment-method.js';
-import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, resolvePaymentMethod, savePaymentMethod, type CardParams } from './payment-method-store.js';
+import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams } from './payment-method-store.js';
 
 interface CreateParams extends PaymentMethodParams {
   type: string;
@@ -64,7 +64,7 @@ export const paymentMethodRoutes: Route[] = [
     method: 'POST',
     path: '/v1/payment_methods/{payment_method}/attach',
     async handler(ctx: RequestContext<{ customer: string }>) {
-      const stored = await resolvePaymentMethod(ctx, ctx.path.payment_method, 'payment_method', { forUpdate: true });
+      const stored = await paymentMethodToUse(ctx, ctx.path.payment_method);
       await loadLiveCustomer(ctx, ctx.params.customer);
       return (await attachToCustomer(ctx, stored, ctx.params.customer)).pm;
     },

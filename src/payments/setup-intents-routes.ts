@@ -10,11 +10,12 @@ import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { CommittedError, type RequestContext, type Route } from '../server/route.js';
 import { cardError } from './card-error.js';
 import { challengeReturnUrl, createChallenge, type ChallengeFinisher } from './three-d-secure.js';
-import { assertReusable, type PaymentMethodParams } from './payment-method.js';
+import type { PaymentMethodParams } from './payment-method.js';
 import {
   attachToCustomer,
   createCardPaymentMethod,
   loadPaymentMethod,
+  paymentMethodToUse,
   resolvePaymentMethod,
   savePaymentMethod,
   type CardParams,
@@ -98,12 +99,8 @@ async function paymentMethodFromData(ctx: RequestContext<unknown>, data: Payment
 
 async function paymentMethodFor(ctx: RequestContext<unknown>, setupIntent: SetupIntent, id: string | undefined, data: PaymentMethodData | undefined): Promise<StoredPaymentMethod> {
   if (data) return paymentMethodFromData(ctx, data);
-  if (id) return resolvePaymentMethod(ctx, id, 'payment_method');
-  if (typeof setupIntent.payment_method === 'string') {
-    const stored = await loadPaymentMethod(ctx, setupIntent.payment_method);
-    assertReusable(stored.pm, stored.secret);
-    return stored;
-  }
+  if (id) return paymentMethodToUse(ctx, id);
+  if (typeof setupIntent.payment_method === 'string') return paymentMethodToUse(ctx, setupIntent.payment_method);
   throw invalidRequest(
     "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the SetupIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
     { code: 'setup_intent_unexpected_state' },

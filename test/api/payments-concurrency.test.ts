@@ -1,7 +1,8 @@
 // Requests racing on one PaymentIntent never charge twice and never lose a
-// state change: in one process, and across several `kassa serve` processes
-// on one database (three on PostgreSQL, two on one SQLite file). Requests go
-// out as raw HTTP, released together (postTogether), so nothing retries them.
+// state change, and intents racing for one single-use PaymentMethod use it
+// once: in one process, and across several `kassa serve` processes on one
+// database (three on PostgreSQL, two on one SQLite file). Requests go out as
+// raw HTTP, released together (postTogether), so nothing retries them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -50,6 +51,17 @@ async function severalProcesses(target: StoreTarget, cleanup: Cleanup): Promise<
 const NO_REDIRECTS = { enabled: true, allow_redirects: 'never' } as const;
 
 const summary = (responses: RawResponse[]) => JSON.stringify(responses.map((r) => `${r.status} ${r.body.error?.code ?? r.body.status}`));
+
+/** Stripe's refusal of a PaymentMethod that was used without a customer (or one now attached to another customer). */
+function assertPaymentMethodRefused(response: RawResponse, message: RegExp): void {
+  assert.equal(response.status, 400, JSON.stringify(response.body));
+  assert.equal(response.body.error.type, 'invalid_request_error');
+  assert.equal(response.body.error.param, 'payment_method');
+  assert.match(response.body.error.message, message);
+}
+
+const SPENT = /was previously used with a PaymentIntent without Customer attachment.*It may not be used again/;
+const ATTACHED_ELSEWHERE = /is attached to another customer than this (PaymentIntent|SetupIntent)'s/;
 
 function assertUnexpectedState(response: RawResponse): void {
   assert.equal(response.status, 400, JSON.stringify(response.body));
@@ -288,6 +300,142 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
           assert.equal(succeeded.amount, charge.amount);
         }
         t.diagnostic(`updates accepted before the confirm, per round: ${appliedBefore.join(', ')}`);
+      });
+
+      describe('one unattached PaymentMethod, many intents at once', () => {
+        const unattachedCard = () => d.stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } as Stripe.PaymentMethodCreateParams.Card });
+        const chargesOf = async (pm: string) => (await d.ledger.charges()).filter((c) => c.payment_method === pm);
+        const newSetupIntent = async (i: number) => {
+          const customer = await d.stripe.customers.create({ email: `racer${i}@example.com` });
+          return d.stripe.setupIntents.create({ customer: customer.id, automatic_payment_methods: NO_REDIRECTS });
+        };
+
+        test('ten confirms of ten PaymentIntents: one pays, the others are refused, one charge', async () => {
+          for (let round = 0; round < 3; round++) {
+            const pm = await unattachedCard();
+            const intents = await Promise.all(Array.from({ length: 10 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1000 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
+            const responses = await postTogether(intents.map((intent, i) => post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id })));
+
+            const winners = responses.filter((r) => r.status === 200);
+            assert.equal(winners.length, 1, summary(responses));
+            assert.equal(winners[0].body.status, 'succeeded');
+            for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, SPENT);
+            const charges = await chargesOf(pm.id);
+            assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+            assert.equal(charges[0].payment_intent, winners[0].body.id);
+            for (const intent of intents) {
+              if (intent.id === winners[0].body.id) continue;
+              const unpaid = await d.stripe.paymentIntents.retrieve(intent.id);
+              assert.deepEqual([unpaid.status, unpaid.latest_charge, unpaid.payment_method], ['requires_payment_method', null, null]);
+            }
+          }
+        });
+
+        test('ten PaymentIntents created with confirm=true: one pays, the others are refused, one charge', async () => {
+          for (let round = 0; round < 3; round++) {
+            const pm = await unattachedCard();
+            const form = (i: number) => ({
+              amount: String(1000 + i),
+              currency: 'usd',
+              'automatic_payment_methods[enabled]': 'true',
+              'automatic_payment_methods[allow_redirects]': 'never',
+              payment_method: pm.id,
+              confirm: 'true',
+            });
+            const responses = await postTogether(Array.from({ length: 10 }, (_, i) => post(i + round, '/v1/payment_intents', form(i))));
+
+            const winners = responses.filter((r) => r.status === 200);
+            assert.equal(winners.length, 1, summary(responses));
+            assert.equal(winners[0].body.status, 'succeeded');
+            for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, SPENT);
+            const charges = await chargesOf(pm.id);
+            assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+            assert.equal(charges[0].payment_intent, winners[0].body.id);
+          }
+        });
+
+        test("ten confirms of ten customers' SetupIntents: one attaches it, the others are refused", async () => {
+          const pm = await unattachedCard();
+          const setupIntents = await Promise.all(Array.from({ length: 10 }, (_, i) => newSetupIntent(i)));
+          const responses = await postTogether(setupIntents.map((si, i) => post(i, `/v1/setup_intents/${si.id}/confirm`, { payment_method: pm.id })));
+
+          const winners = responses.filter((r) => r.status === 200);
+          assert.equal(winners.length, 1, summary(responses));
+          assert.equal(winners[0].body.status, 'succeeded');
+          for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, ATTACHED_ELSEWHERE);
+          const saved = await d.stripe.paymentMethods.retrieve(pm.id);
+          assert.equal(saved.customer, winners[0].body.customer);
+          const attached = (await d.stripe.events.list({ type: 'payment_method.attached', limit: 100 })).data.filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+          assert.equal(attached.length, 1, 'attached once');
+        });
+
+        test('PaymentIntent and SetupIntent confirms together: exactly one uses it', async (t) => {
+          const wins = { payment: 0, setup: 0 };
+          for (let round = 0; round < 4; round++) {
+            const pm = await unattachedCard();
+            const intents = await Promise.all(Array.from({ length: 5 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1200 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
+            const setupIntents = await Promise.all(Array.from({ length: 5 }, (_, i) => newSetupIntent(10 * round + i)));
+            const requests = intents.flatMap((intent, i) => [
+              post(2 * i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id }),
+              post(2 * i + 1 + round, `/v1/setup_intents/${setupIntents[i].id}/confirm`, { payment_method: pm.id }),
+            ]);
+            const responses = await postTogether(requests);
+
+            const winners = responses.filter((r) => r.status === 200);
+            assert.equal(winners.length, 1, summary(responses));
+            const [winner] = winners;
+            assert.equal(winner.body.status, 'succeeded');
+            const charges = await chargesOf(pm.id);
+            const saved = await d.stripe.paymentMethods.retrieve(pm.id);
+            for (const response of responses) if (response !== winner) assertPaymentMethodRefused(response, winner.body.object === 'payment_intent' ? SPENT : ATTACHED_ELSEWHERE);
+            if (winner.body.object === 'payment_intent') {
+              wins.payment++;
+              assert.deepEqual([charges.length, charges[0]?.payment_intent, saved.customer], [1, winner.body.id, null]);
+            } else {
+              wins.setup++;
+              assert.deepEqual([charges.length, saved.customer], [0, winner.body.customer]);
+            }
+          }
+          t.diagnostic(`winners: ${JSON.stringify(wins)}`);
+        });
+
+        test('PaymentIntent confirms and customers created with it together: exactly one uses it', async (t) => {
+          const wins = { payment: 0, customer: 0 };
+          for (let round = 0; round < 4; round++) {
+            const pm = await unattachedCard();
+            const intents = await Promise.all(Array.from({ length: 5 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1300 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
+            const requests = intents.flatMap((intent, i) => [
+              post(2 * i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id }),
+              post(2 * i + 1 + round, '/v1/customers', { email: `holder${round}-${i}@example.com`, payment_method: pm.id }),
+            ]);
+            const responses = await postTogether(requests);
+
+            const winners = responses.filter((r) => r.status === 200);
+            assert.equal(winners.length, 1, summary(responses));
+            const [winner] = winners;
+            const charges = await chargesOf(pm.id);
+            const saved = await d.stripe.paymentMethods.retrieve(pm.id);
+            if (winner.body.object === 'payment_intent') {
+              wins.payment++;
+              assert.equal(winner.body.status, 'succeeded');
+              for (const response of responses) if (response !== winner) assertPaymentMethodRefused(response, SPENT);
+              assert.deepEqual([charges.length, charges[0]?.payment_intent, saved.customer], [1, winner.body.id, null]);
+            } else {
+              wins.customer++;
+              for (const [i, response] of responses.entries()) {
+                if (response === winner) continue;
+                if (i % 2 === 0) {
+                  assertPaymentMethodRefused(response, ATTACHED_ELSEWHERE);
+                } else {
+                  assert.equal(response.status, 400, JSON.stringify(response.body));
+                  assert.equal(response.body.error.message, 'The payment method you provided has already been attached to a customer.');
+                }
+              }
+              assert.deepEqual([charges.length, saved.customer], [0, winner.body.id]);
+            }
+          }
+          t.diagnostic(`winners: ${JSON.stringify(wins)}`);
+        });
       });
     });
   }
