@@ -28,7 +28,12 @@ function child(path: string, key: string | number): string {
   return path === '' ? String(key) : `${path}[${key}]`;
 }
 
-function describe(value: unknown): string {
+// A value under a `card` hash (`card[number]`, `payment_method_data[card][cvc]`) is card data: an error never shows it.
+const CARD_DATA = /(?:^card|\[card\])\[/;
+
+/** The value as an error message shows it: shortened, and never card data. */
+function describe(value: unknown, path: string): string {
+  if (CARD_DATA.test(path)) return '(card data, not shown)';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
@@ -141,11 +146,11 @@ function coerceInteger(value: unknown, path: string): number | '' {
   if (value === '') return '';
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^-?\d+$/.test(text.trim())) {
-    throw invalidParam(`Invalid integer: ${describe(value)}`, path, 'parameter_invalid_integer');
+    throw invalidParam(`Invalid integer: ${describe(value, path)}`, path, 'parameter_invalid_integer');
   }
   const number = Number(text.trim());
   if (!Number.isSafeInteger(number) || Math.abs(number) > MAX_INTEGER) {
-    throw invalidParam(`This value must be less than or equal to ${MAX_INTEGER} (it currently is '${describe(value)}').`, path, 'parameter_invalid_integer');
+    throw invalidParam(`This value must be less than or equal to ${MAX_INTEGER} (it currently is '${describe(value, path)}').`, path, 'parameter_invalid_integer');
   }
   return number;
 }
@@ -153,7 +158,7 @@ function coerceInteger(value: unknown, path: string): number | '' {
 function coerceNumber(value: unknown, path: string): number | '' {
   if (value === '') return '';
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isFinite(number)) throw invalidParam(`Invalid decimal: ${describe(value)}`, path);
+  if (!Number.isFinite(number)) throw invalidParam(`Invalid decimal: ${describe(value, path)}`, path);
   return number;
 }
 
@@ -161,7 +166,7 @@ function coerceBoolean(value: unknown, path: string): boolean | '' {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   if (value === '') return '';
-  throw invalidParam(`Invalid boolean: ${describe(value)}`, path);
+  throw invalidParam(`Invalid boolean: ${describe(value, path)}`, path);
 }
 
 function coerceString(schema: ParamSchema, value: unknown, path: string): string {
@@ -169,14 +174,14 @@ function coerceString(schema: ParamSchema, value: unknown, path: string): string
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
   else if (schema.enum) throw invalidParam(`Invalid ${path}: must be one of ${listOf(schema.enum)}`, path);
-  else throw invalidParam(`Invalid string: ${describe(value)}`, path);
+  else throw invalidParam(`Invalid string: ${describe(value, path)}`, path);
   if (schema.enum && !schema.enum.includes(text)) {
     if (text === '') return '';
     throw invalidParam(`Invalid ${path}: must be one of ${listOf(schema.enum)}`, path);
   }
   // Characters, not UTF-16 units: an emoji counts once.
   if (schema.maxLength !== undefined && text.length > schema.maxLength && [...text].length > schema.maxLength) {
-    throw invalidParam(`Invalid string: ${describe(text)}; must be at most ${schema.maxLength} characters`, path);
+    throw invalidParam(`Invalid string: ${describe(text, path)}; must be at most ${schema.maxLength} characters`, path);
   }
   return text;
 }

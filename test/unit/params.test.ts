@@ -181,4 +181,43 @@ describe('coerceParams', () => {
     assertRefused({ phone: '1'.repeat(21) }, { param: 'phone', message: /at most 20 characters/ }, schema);
     assertRefused({ invoice_settings: { custom_fields: [{ name: 'x' }] } }, { param: 'invoice_settings[custom_fields][0][value]', code: 'parameter_missing' }, schema);
   });
+
+  test('a card field of the wrong type or length is refused without echoing its value', () => {
+    const number = '4000002500001001';
+    const cvc = '9871';
+    const card = { number, exp_month: '12', exp_year: '2040', cvc };
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['number', { ...card, number: { pan: number } }],
+      ['number', { ...card, number: [number] }],
+      ['number', { ...card, number: number.repeat(400) }],
+      ['cvc', { ...card, cvc: { value: cvc } }],
+      ['cvc', { ...card, cvc: [cvc] }],
+      ['exp_month', { ...card, exp_month: `${number}x` }],
+      ['exp_year', { ...card, exp_year: { n: number } }],
+      ['exp_year', { ...card, exp_year: '9'.repeat(30) + number }],
+    ];
+    const operations: Array<[string, string, (card: Record<string, unknown>) => Record<string, unknown>, string]> = [
+      ['POST', '/v1/payment_methods', (c) => ({ type: 'card', card: c }), 'card'],
+      ['POST', '/v1/payment_intents', (c) => ({ amount: '100', currency: 'usd', payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
+      ['POST', '/v1/payment_intents/{intent}/confirm', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
+      ['POST', '/v1/setup_intents', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
+      ['POST', '/v1/setup_intents/{intent}/confirm', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
+    ];
+    for (const [method, path, wrap, prefix] of operations) {
+      const schema = findOperation(method, path)!.params;
+      for (const [field, raw] of cases) {
+        assert.throws(
+          () => coerceParams(schema, wrap(raw)),
+          (error: unknown) => {
+            assert.ok(error instanceof StripeError);
+            assert.equal(error.body.param, `${prefix}[${field}]`, `${path} ${JSON.stringify(raw)}`);
+            assert.ok(!error.body.message!.includes(number) && !error.body.message!.includes(cvc), `${path}: ${error.body.message}`);
+            return true;
+          },
+        );
+      }
+    }
+    // Other parameters still show what was wrong with them.
+    assertRefused({ count: 'abc' }, { param: 'count', code: 'parameter_invalid_integer', message: 'Invalid integer: abc' });
+  });
 });
