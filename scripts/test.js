@@ -1,5 +1,7 @@
-// Runs every test file under test/ with Node's test runner (Node 20 has no
-// glob support in --test). Extra arguments filter files by substring.
+// Builds Kassa (tests that start `kassa serve` run the built server and
+// Kassa.js), then runs every test file under test/ with Node's test runner
+// (Node 20 has no glob support in --test). Extra arguments filter files by
+// substring.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,9 @@ function find(dir) {
     return entry.name.endsWith('.test.ts') ? [path] : [];
   });
 }
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 
 const filters = process.argv.slice(2);
 const files = find('test').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();

@@ -1,11 +1,8 @@
-// Kassa.js built with esbuild from src/browser/, in memory, once per process
-// (on first request): the core bundle (what `<script src=".../v3/">` loads)
-// and the frame bundle (what runs inside Kassa's iframes). Each gets a
-// content hash for its long-cached URL.
-import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+// Kassa.js as `npm run build` left it in dist/browser/ (scripts/build.mjs):
+// the core bundle (what `<script src=".../v3/">` loads) and the frame bundle
+// (what runs inside Kassa's iframes), each with the content hash that names
+// its long-cached URL. Read once, on first use; nothing is bundled at run time.
+import { readFileSync } from 'node:fs';
 
 export interface BuiltScript {
   code: string;
@@ -20,38 +17,26 @@ export interface KassaJsBundle {
   frame: BuiltScript;
 }
 
-const ENTRIES = {
-  core: fileURLToPath(new URL('../browser/stripe.ts', import.meta.url)),
-  frame: fileURLToPath(new URL('../browser/frame/main.ts', import.meta.url)),
-};
+type ManifestEntry = Omit<BuiltScript, 'code'> & { file: string };
 
-async function bundle(entry: string): Promise<BuiltScript> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: ['es2020'],
-    platform: 'browser',
-    write: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]!.text;
-  return {
-    code,
-    hash: createHash('sha256').update(code).digest('hex').slice(0, 12),
-    bytes: Buffer.byteLength(code),
-    gzipBytes: gzipSync(code, { level: 9 }).length,
-  };
+// The same folder from src/kassa-js/bundle.ts (tests, tsx) and from dist/server/kassa.js (the built server).
+const DIST_BROWSER = new URL('../../dist/browser/', import.meta.url);
+
+function load(): KassaJsBundle {
+  let manifest: { core: ManifestEntry; frame: ManifestEntry };
+  try {
+    manifest = JSON.parse(readFileSync(new URL('manifest.json', DIST_BROWSER), 'utf8'));
+  } catch (error) {
+    throw new Error(`Kassa.js is not built (${(error as Error).message}): run npm run build`);
+  }
+  const script = ({ file, ...entry }: ManifestEntry): BuiltScript => ({ ...entry, code: readFileSync(new URL(file, DIST_BROWSER), 'utf8') });
+  return { core: script(manifest.core), frame: script(manifest.frame) };
 }
 
-let built: Promise<KassaJsBundle> | null = null;
+let loaded: KassaJsBundle | null = null;
 
-/** The bundles, built on first use; a failed build is retried on the next call. */
-export function kassaJsBundle(): Promise<KassaJsBundle> {
-  built ??= Promise.all([bundle(ENTRIES.core), bundle(ENTRIES.frame)]).then(([core, frame]) => ({ core, frame }));
-  built.catch(() => (built = null));
-  return built;
+/** The built bundles, read on first use. */
+export async function kassaJsBundle(): Promise<KassaJsBundle> {
+  loaded ??= load();
+  return loaded;
 }

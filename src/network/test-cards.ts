@@ -1,8 +1,8 @@
 // Stripe's documented test cards, loaded from test-cards.json. Every card
 // behaviour lives in that file; this module only types it, fills in the
 // defaults and indexes it by number and by pm_card_* / tok_* id.
-import { readFileSync } from 'node:fs';
 import type { CardBrand, CardNetwork } from './card-brands.js';
+import testCardsJson from './test-cards.json' with { type: 'json' };
 
 export type Funding = 'credit' | 'debit' | 'prepaid' | 'unknown';
 export type CheckResult = 'pass' | 'fail' | 'unavailable' | 'unchecked';
@@ -112,7 +112,7 @@ interface RawTable {
   cards: RawCard[];
 }
 
-const raw = JSON.parse(readFileSync(new URL('./test-cards.json', import.meta.url), 'utf8')) as RawTable;
+const raw = testCardsJson as unknown as RawTable;
 
 /** Behaviour of every card the table does not list otherwise (also any other valid number). */
 export const CARD_DEFAULTS: Readonly<RawTable['defaults']> = raw.defaults;

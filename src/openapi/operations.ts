@@ -1,8 +1,8 @@
 // Stripe's operations as data, derived from its OpenAPI description by
 // scripts/derive-openapi.ts, plus the parameters newer API versions added.
-import { readFileSync } from 'node:fs';
 import type { ParamSchema } from '../server/params.js';
 import { applyOverlay } from './overlay.js';
+import operationsJson from './operations.json' with { type: 'json' };
 
 export interface Operation {
   method: 'GET' | 'POST' | 'DELETE';
@@ -11,7 +11,7 @@ export interface Operation {
   params: ParamSchema;
 }
 
-const data = JSON.parse(readFileSync(new URL('./operations.json', import.meta.url), 'utf8')) as { operations: Operation[] };
+const data = operationsJson as unknown as { operations: Operation[] };
 
 export const OPERATIONS: readonly Operation[] = data.operations.map((op) => ({ ...op, params: applyOverlay(op.operationId, op.params) }));
 

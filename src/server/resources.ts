@@ -1,7 +1,7 @@
 // What the protocol layer knows about object types, without knowing the
 // capabilities behind them: which fields expand[] may name, and fields that
 // only appear when expanded (e.g. a customer's `sources`).
-import { readFileSync } from 'node:fs';
+import expandable from '../openapi/expandable.json' with { type: 'json' };
 import type { Queries } from '../store/store.js';
 import type { RequestContext } from './route.js';
 
@@ -16,8 +16,7 @@ export type Fields = Record<string, unknown>;
 /** Builds a field that is included only on request (`expand[]=sources`). */
 export type Includable = (db: Queries, accountId: string, object: ApiObject) => Promise<unknown>;
 
-const expandable = JSON.parse(readFileSync(new URL('../openapi/expandable.json', import.meta.url), 'utf8')) as Record<string, string[]>;
-const EXPANDABLE = new Map(Object.entries(expandable).map(([type, paths]) => [type, new Set(paths)]));
+const EXPANDABLE = new Map(Object.entries(expandable as Record<string, string[]>).map(([type, paths]) => [type, new Set(paths)]));
 const INCLUDABLE = new Map<string, Map<string, Includable>>();
 
 export function isExpandable(type: string, path: string): boolean {
