@@ -18,7 +18,6 @@ import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, t
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
 import type { PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
-import { publicIntent } from './public-view.js';
 import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
 export interface ConfirmParams extends Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
@@ -166,7 +165,7 @@ async function decline(ctx: RequestContext<unknown>, intent: PaymentIntent, stor
       message: result.message,
       param: result.param,
       charge: charge.id,
-      payment_intent: ctx.auth.kind === 'publishable' ? publicIntent(next) : next,
+      payment_intent: next,
       payment_method: stored.pm,
     }),
   );
@@ -197,7 +196,7 @@ async function requireAction(
         code: AUTHENTICATION_REQUIRED_ERROR.code,
         decline_code: declineCode,
         message: AUTHENTICATION_REQUIRED_ERROR.message,
-        payment_intent: ctx.auth.kind === 'publishable' ? publicIntent(next) : next,
+        payment_intent: next,
         payment_method: stored.pm,
       }),
     );

@@ -7,12 +7,14 @@ import type { PaymentSettings } from './confirm.js';
 import { paymentIntentRoutes } from './intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { registerCustomerHooks } from './customer-hooks.js';
+import { registerPublicViews } from './public-view.js';
 import { refundJobs, refundRoutes } from './refunds-routes.js';
 import { setupIntentRoutes } from './setup-intents-routes.js';
 
 export type { PaymentSettings } from './confirm.js';
 
 registerCustomerHooks();
+registerPublicViews();
 
 export function paymentRoutes(settings: PaymentSettings): Route[] {
   return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes];

@@ -1,6 +1,6 @@
 // /v1/payment_intents: thin handlers over the intent rules and confirm.
 import type Stripe from 'stripe';
-import { invalidParam, invalidRequest, resourceMissing, StripeError } from '../server/errors.js';
+import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
@@ -21,7 +21,6 @@ import {
   type PaymentIntent,
 } from './payment-intent.js';
 import { resolvePaymentMethod } from './payment-method-store.js';
-import { publicIntent } from './public-view.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
   confirm?: boolean;
@@ -51,10 +50,6 @@ function checkClientSecret(ctx: RequestContext<{ client_secret?: string }>, inte
   if (given !== intent.client_secret) {
     throw invalidRequest('The client_secret provided does not match the client_secret associated with the PaymentIntent.', { param: 'client_secret' });
   }
-}
-
-function view(ctx: RequestContext<unknown>, intent: PaymentIntent): PaymentIntent {
-  return (ctx.auth.kind === 'publishable' ? publicIntent(intent) : intent) as PaymentIntent;
 }
 
 async function checkCustomer(ctx: RequestContext<unknown>, id: string | '' | undefined): Promise<void> {
@@ -103,10 +98,11 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'GET',
       path: '/v1/payment_intents/{intent}',
       publishable: true,
+      publishableExpand: ['payment_method'],
       async handler(ctx: RequestContext<{ client_secret?: string }>) {
         const intent = await loadIntent(ctx, ctx.path.intent);
         checkClientSecret(ctx, intent);
-        return view(ctx, intent);
+        return intent;
       },
     },
     {
@@ -134,6 +130,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'POST',
       path: '/v1/payment_intents/{intent}/confirm',
       publishable: true,
+      publishableExpand: ['payment_method'],
       async handler(ctx: RequestContext<ConfirmParams>) {
         const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
         checkClientSecret(ctx, intent);
@@ -143,14 +140,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
             { code: 'payment_intent_unexpected_state' },
           );
         }
-        try {
-          const result = await confirmIntent(ctx, intent, ctx.params, settings);
-          return 'object' in result ? view(ctx, result) : result;
-        } catch (error) {
-          // The browser sees no more of the intent in an error than in a response.
-          if (error instanceof StripeError && error.body.payment_intent) error.body.payment_intent = view(ctx, error.body.payment_intent as PaymentIntent);
-          throw error;
-        }
+        return confirmIntent(ctx, intent, ctx.params, settings);
       },
     },
     {

@@ -31,7 +31,6 @@ import {
   failedSetupIntent,
   newSetupAttempt,
   newSetupIntent,
-  publicSetupIntent,
   requestsThreeDSecure,
   requiresActionSetupIntent,
   settleAttempt,
@@ -79,10 +78,6 @@ function checkClientSecret(ctx: RequestContext<{ client_secret?: string }>, setu
   if (given !== setupIntent.client_secret) {
     throw invalidRequest('The client_secret provided does not match the client_secret associated with the SetupIntent.', { param: 'client_secret' });
   }
-}
-
-function view(ctx: RequestContext<unknown>, setupIntent: SetupIntent): SetupIntent {
-  return (ctx.auth.kind === 'publishable' ? publicSetupIntent(setupIntent) : setupIntent) as SetupIntent;
 }
 
 async function checkCustomer(ctx: RequestContext<unknown>, id: string | '' | undefined): Promise<void> {
@@ -185,7 +180,7 @@ async function settle(
     advice_code: result.advice_code,
     message: result.message,
     param: result.param,
-    setup_intent: ctx.auth.kind === 'publishable' ? publicSetupIntent(next) : next,
+    setup_intent: next,
     payment_method: stored.pm,
   });
   return { setupIntent: next, error };
@@ -279,10 +274,11 @@ export const setupIntentRoutes: Route[] = [
     method: 'GET',
     path: '/v1/setup_intents/{intent}',
     publishable: true,
+    publishableExpand: ['payment_method'],
     async handler(ctx: RequestContext<{ client_secret?: string }>) {
       const setupIntent = await loadSetupIntent(ctx, ctx.path.intent);
       checkClientSecret(ctx, setupIntent);
-      return view(ctx, setupIntent);
+      return setupIntent;
     },
   },
   {
@@ -310,17 +306,11 @@ export const setupIntentRoutes: Route[] = [
     method: 'POST',
     path: '/v1/setup_intents/{intent}/confirm',
     publishable: true,
+    publishableExpand: ['payment_method'],
     async handler(ctx: RequestContext<SetupConfirmParams>) {
       const setupIntent = await loadSetupIntent(ctx, ctx.path.intent, { forUpdate: true });
       checkClientSecret(ctx, setupIntent);
-      try {
-        const result = await confirmSetupIntent(ctx, setupIntent, ctx.params);
-        return 'object' in result ? view(ctx, result) : result;
-      } catch (error) {
-        // The browser sees no more of the SetupIntent in an error than in a response.
-        if (error instanceof StripeError && error.body.setup_intent) error.body.setup_intent = view(ctx, error.body.setup_intent as SetupIntent);
-        throw error;
-      }
+      return confirmSetupIntent(ctx, setupIntent, ctx.params);
     },
   },
   {

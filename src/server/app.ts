@@ -18,6 +18,7 @@ import { checkIdempotencyKey, isRecordable, recordedResponse, requestFingerprint
 import { newId } from './ids.js';
 import { refuseNulInPath } from './nul.js';
 import { coerceParams, type ParamSchema } from './params.js';
+import { checkPublishableExpand, publicResponse, runAsPublic } from './publishable.js';
 import type { ApiObject } from './resources.js';
 import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
 import { API_VERSION, checkApiVersion } from './version.js';
@@ -129,6 +130,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const { expand: rawExpand, ...rest } = raw;
     const params = coerceParams(schema, rest);
     const expand = rawExpand === undefined ? [] : (coerceParams({ type: 'object', properties: { expand: EXPAND_SCHEMA } }, { expand: rawExpand }).expand as string[]);
+    const publishable = auth.kind === 'publishable';
+    if (publishable) checkPublishableExpand(route, expand);
     const now = clock.now();
     const url = request.url.split('?')[0];
     const idempotencyKey = headerValue(request.headers['idempotency-key']);
@@ -161,7 +164,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
     });
 
-    if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await route.handler(context(store.read)), expand));
+    const runHandler = (db: Queries) => (publishable ? runAsPublic(() => route.handler(context(db))) : route.handler(context(db)));
+    if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await runHandler(store.read), expand, publishable));
 
     const fingerprint = scope ? requestFingerprint(route.method, url, raw) : '';
     const outcome = await store.transaction(async (tx) => {
@@ -173,8 +177,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
         // The handler runs in a savepoint so that a failure that Stripe records
         // (a 404, a refusal) can be stored without the writes that led to it.
         json = await tx.savepoint(async () => {
-          const result = await route.handler(context(tx));
-          if (!(result instanceof CommittedError)) return render(tx, auth.accountId, result, expand);
+          const result = await runHandler(tx);
+          if (!(result instanceof CommittedError)) return render(tx, auth.accountId, result, expand, publishable);
           status = result.error.statusCode;
           return JSON.stringify(errorResponse(result.error));
         });
@@ -244,14 +248,15 @@ function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: Fas
   if (asAccount !== null) reply.header('Stripe-Account', asAccount);
 }
 
-async function render(db: Queries, accountId: string, result: RouteResult, expand: string[]): Promise<string> {
+/** The result as JSON, expanded; for a publishable key, every object in it in its public view. */
+async function render(db: Queries, accountId: string, result: RouteResult, expand: string[], publishable: boolean): Promise<string> {
   if (result instanceof CommittedError) throw result.error;
   if (result instanceof RawJson) {
-    if (expand.length === 0) return result.json;
+    if (expand.length === 0 && !publishable) return result.json;
     result = JSON.parse(result.json) as ApiObject;
   }
   if (expand.length > 0) await expandResponse(db, accountId, result, expand);
-  return JSON.stringify(result);
+  return JSON.stringify(publishable ? publicResponse(result) : result);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {

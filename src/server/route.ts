@@ -52,6 +52,8 @@ export interface Route {
   path: string;
   /** Whether a publishable key (Stripe.js) may call it. */
   publishable?: boolean;
+  /** The expand[] paths a publishable key may name here (none by default); see publishable.ts. */
+  publishableExpand?: readonly string[];
   /** For paths outside Stripe's API (Kassa's own); Stripe's operations take their schema from its OpenAPI description. */
   params?: ParamSchema;
   // Handlers are typed by their own modules; parameters arrive checked against the schema.
