@@ -71,6 +71,23 @@ function card(number: string, extra: { cvc?: string | null; exp_month?: number; 
   return params;
 }
 
+/** `payment_method_data` with a card, as Stripe.js confirms an intent with a card Element (the SDK's types leave `card` out). */
+function cardData(number: string, cvc = CVC): never {
+  return { type: 'card', card: card(number, { cvc }) } as never;
+}
+
+/** The same as a form, with the publishable key's requests. */
+function cardDataForm(number: string, cvc = CVC): Record<string, string> {
+  numbersSent.add(number);
+  return {
+    'payment_method_data[type]': 'card',
+    'payment_method_data[card][number]': number,
+    'payment_method_data[card][exp_month]': '12',
+    'payment_method_data[card][exp_year]': String(EXP_YEAR),
+    'payment_method_data[card][cvc]': cvc,
+  };
+}
+
 /** A response header, whether the SDK's HTTP client gives a plain object or a fetch Headers. */
 function header(headers: unknown, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
@@ -663,6 +680,42 @@ describeEachStore('payment methods', (target) => {
     });
   });
 
+  test('card data sent to intents: payment_method_data on PaymentIntent and SetupIntent create and confirm, with either key', async () => {
+    const once = (name: string) => ({ idempotencyKey: `${name}-${Date.now()}` });
+    const intent = { amount: 1200, currency: 'usd', payment_method_types: ['card'] };
+    // PaymentIntents with the secret key: the card kept for a later confirm, paid at creation, paid at confirmation.
+    const kept = await stripe.paymentIntents.create({ ...intent, payment_method_data: cardData('5200828282828210') }, once('pi-data'));
+    assert.equal(kept.status, 'requires_confirmation');
+    const paid = await stripe.paymentIntents.create({ ...intent, confirm: true, payment_method_data: cardData('371449635398431', AMEX_CVC) }, once('pi-create-confirm'));
+    assert.equal(paid.status, 'succeeded');
+    const open = await stripe.paymentIntents.create(intent);
+    assert.equal((await stripe.paymentIntents.confirm(open.id, { payment_method_data: cardData('6011981111111113') }, once('pi-confirm'))).status, 'succeeded');
+    // With the publishable key and the client secret, as Stripe.js confirms: a declined card, then a good one.
+    const browser = await stripe.paymentIntents.create(intent);
+    const declined = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, { client_secret: browser.client_secret!, ...cardDataForm('4000000000000002') });
+    assert.equal(declined.status, 402);
+    const confirmed = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, { client_secret: browser.client_secret!, ...cardDataForm('36227206271667') });
+    assert.equal(confirmed.body.status, 'succeeded', JSON.stringify(confirmed.body));
+    // The pages Kassa hosts about these cards: a 3-D Secure challenge and a receipt.
+    const challenged = await stripe.paymentIntents.create({ ...intent, confirm: true, return_url: 'https://shop.example/done', payment_method_data: cardData('4000002760003184') });
+    assert.equal(challenged.status, 'requires_action');
+    assert.equal((await recordingFetch(challenged.next_action!.redirect_to_url!.url!)).status, 200);
+    assert.equal((await recordingFetch((await stripe.charges.retrieve(paid.latest_charge as string)).receipt_url!)).status, 200);
+
+    // SetupIntents, the same ways.
+    const setup = { payment_method_types: ['card'] };
+    const keptSetup = await stripe.setupIntents.create({ ...setup, payment_method_data: cardData('3566002020360505') }, once('si-data'));
+    assert.equal(keptSetup.status, 'requires_confirmation');
+    assert.equal((await stripe.setupIntents.create({ ...setup, confirm: true, payment_method_data: cardData('6200000000000047') }, once('si-create-confirm'))).status, 'succeeded');
+    const openSetup = await stripe.setupIntents.create(setup);
+    assert.equal((await stripe.setupIntents.confirm(openSetup.id, { payment_method_data: cardData('6205500000000000004') }, once('si-confirm'))).status, 'succeeded');
+    const browserSetup = await stripe.setupIntents.create(setup);
+    const declinedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, { client_secret: browserSetup.client_secret!, ...cardDataForm('4000000000000002') });
+    assert.equal(declinedSetup.status, 402);
+    const confirmedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, { client_secret: browserSetup.client_secret!, ...cardDataForm('2223003122003222') });
+    assert.equal(confirmedSetup.body.status, 'succeeded', JSON.stringify(confirmedSetup.body));
+  });
+
   // Runs after the tests above, which made cards with every number in numbersSent.
   test('no full card number or CVC in the database, the responses or the events', async () => {
     // One more of each path, with an idempotency key, so its stored response is there too.
@@ -732,6 +785,16 @@ describeEachStore('payment methods', (target) => {
       await assert.rejects(client.paymentMethods.create({ type: 'card', card: card('4000002500001001', { exp_month: 13 }) }));
       await assert.rejects(client.paymentMethods.create({ type: 'card', card: card('4000000000000002') }).then((d) => client.paymentMethods.attach(d.id, { customer: customer.id })));
       await assert.rejects(client.paymentMethods.create({ type: 'card', card: { ...card('4000002500001001'), extra: CVC } as never }));
+      // Card data sent to intents, with either key.
+      await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') });
+      await client.setupIntents.create({ payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') });
+      const open = await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'] });
+      const confirmed = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${open.id}/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key: account.publishable_key, client_secret: open.client_secret!, ...cardDataForm('4000002500001001') }).toString(),
+      });
+      assert.equal(confirmed.status, 200);
     } finally {
       await app.close();
       await store.close();
