@@ -1,13 +1,16 @@
 // The webhook dispatcher every Kassa process runs: it claims due delivery
-// jobs in batches (a claim is a lease: a process that dies holding claims has
-// them taken over once the lease, the delivery timeout plus a margin, runs
-// out), posts many deliveries at once over keep-alive connections, and
-// records their outcomes several to a transaction. It wakes at once when this
-// process commits deliveries (the `jobsScheduled` signal) and also polls, for
-// other processes' work and for retries coming due. An endpoint has a bounded
-// number of posts in flight; more wait in the process for a free slot, unless
-// the endpoint has stalled (no answer for a second), when they are given back
-// to be claimed later: a hanging endpoint cannot hold up the others.
+// jobs (a claim is a lease: a process that dies holding claims has them taken
+// over once the lease, the delivery timeout plus a margin, runs out), posts
+// many deliveries at once over keep-alive connections, and records their
+// outcomes as soon as they come, together those that came while the previous
+// write was running. It wakes at once when this process commits deliveries
+// (the `jobsScheduled` signal) and also polls, for other processes' work and
+// for retries coming due. A delivery keeps its slot until its outcome is
+// recorded, so that what a crash makes it send again (posted, not yet
+// recorded) is bounded by the slots. An endpoint has a bounded number of
+// slots; more deliveries wait in the process for a free one, unless the
+// endpoint has stalled (no outcome for a second), when they are given back to
+// be claimed later: a hanging endpoint cannot hold up the others.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { jobsScheduled } from '../jobs/jobs.js';
@@ -20,16 +23,17 @@ import { signatureHeader } from './signature.js';
 import type { EndpointSecret, WebhookEndpoint } from './webhook-endpoints.js';
 
 export const DEFAULT_DISPATCH_POLL_MS = 1000;
-/** Deliveries in flight at once, in all. */
+/** Deliveries a process holds at once: waiting for a slot at their endpoint, posting, or being recorded. */
 export const DEFAULT_CONCURRENCY = 128;
-/** Deliveries in flight at once to one endpoint: a hanging endpoint holds at most this many slots. */
+/** Deliveries in flight at once to one endpoint (posting, or posted and not yet recorded): a hanging endpoint holds at most this many slots, and a crash re-sends at most this many to it. */
 export const DEFAULT_PER_ENDPOINT = 32;
 /** A claim lasts the delivery timeout plus this, so that a claim left by a dead process is taken over soon after. */
 export const LEASE_MARGIN_SECONDS = 5;
-/** An endpoint with every slot taken and no answer for this long is stalled: its further deliveries are not held. */
+/** An endpoint with every slot taken and no outcome for this long is stalled: its further deliveries are not held. */
 const STALL_MS = 1000;
 const CLAIM_BATCH = 64;
-const RECORD_BATCH = 256;
+/** Outcome writes running at once: on PostgreSQL each write is a connection's round trips, which under load take milliseconds each. */
+const RECORD_WRITES = 4;
 /** runDue stops after this many batches, so that deliveries scheduling due deliveries cannot keep it busy forever. */
 const MAX_BATCHES_PER_RUN = 50;
 const ONLY_DELIVERIES = { only: WEBHOOK_DELIVERY_JOB };
@@ -64,9 +68,9 @@ interface Delivery {
   target?: { url: string; secret: string; body: string; eventSeq: number; chaos?: ChaosSettings };
 }
 
-/** An endpoint's deliveries in this process; `progressAt`: when one last finished (or the first started). */
+/** An endpoint's deliveries in this process: `inFlight` posting or being recorded; `progressAt`: when one was last recorded (or the first started). */
 interface EndpointLoad {
-  posting: number;
+  inFlight: number;
   waiting: Delivery[];
   progressAt: number;
 }
@@ -216,13 +220,13 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
-  /** Deliveries this process holds: posting, or waiting for a slot at their endpoint. */
+  /** Deliveries this process holds: waiting for a slot at their endpoint, posting, or being recorded. */
   let held = 0;
   const loads = new Map<string, EndpointLoad>();
   let pumping: Promise<void> | undefined;
   let pumpAgain = false;
   const toRecord: Recorded[] = [];
-  let recording: Promise<void> | undefined;
+  let writes = 0;
   const idle = new Set<() => void>();
 
   function kick(): void {
@@ -244,23 +248,24 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const limited = (delivery: Delivery) => delivery.target !== undefined && !delivery.target.chaos?.reorder;
 
   function finished(recorded: Recorded): void {
-    held--;
-    const { delivery } = recorded;
-    const load = limited(delivery) ? loads.get(delivery.payload.endpoint) : undefined;
-    if (load) {
-      load.posting--;
-      load.progressAt = performance.now();
-      const next = load.waiting.shift();
-      if (next) {
-        load.posting++;
-        deliverAll([next], clock.now(), finished);
-      } else if (load.posting === 0) {
-        loads.delete(delivery.payload.endpoint);
-      }
-    }
     toRecord.push(recorded);
     flush();
-    kick();
+  }
+
+  /** Frees the slot of a delivery whose outcome is recorded: the next one waiting for its endpoint goes out. */
+  function release(delivery: Delivery): void {
+    held--;
+    const load = limited(delivery) ? loads.get(delivery.payload.endpoint) : undefined;
+    if (!load) return;
+    load.inFlight--;
+    load.progressAt = performance.now();
+    const next = load.waiting.shift();
+    if (next) {
+      load.inFlight++;
+      deliverAll([next], clock.now(), finished);
+    } else if (load.inFlight === 0) {
+      loads.delete(delivery.payload.endpoint);
+    }
   }
 
   async function pump(): Promise<void> {
@@ -280,9 +285,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           }
           const endpoint = delivery.payload.endpoint;
           let load = loads.get(endpoint);
-          if (!load) loads.set(endpoint, (load = { posting: 0, waiting: [], progressAt: performance.now() }));
-          if (load.posting < perEndpoint) {
-            load.posting++;
+          if (!load) loads.set(endpoint, (load = { inFlight: 0, waiting: [], progressAt: performance.now() }));
+          if (load.inFlight < perEndpoint) {
+            load.inFlight++;
             start.push(delivery);
             held++;
           } else if (performance.now() - load.progressAt > STALL_MS) {
@@ -304,22 +309,25 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     } while (pumpAgain && running);
   }
 
+  /** Records what has finished at once, in a write of its own while fewer than RECORD_WRITES run; what finishes meanwhile goes into the next one. */
   function flush(): void {
-    if (recording) return;
-    recording = (async () => {
-      while (toRecord.length > 0) await record(toRecord.splice(0, RECORD_BATCH));
-    })()
+    if (toRecord.length === 0 || writes >= RECORD_WRITES) return;
+    const batch = toRecord.splice(0);
+    writes++;
+    record(batch)
       .catch((error) => log?.error({ err: error }, 'recording webhook deliveries failed'))
       .finally(() => {
-        recording = undefined;
-        if (toRecord.length > 0) flush();
+        writes--;
+        for (const { delivery } of batch) release(delivery);
+        flush();
+        kick();
         settle();
       });
   }
 
   /** Wakes stop() once nothing is in flight, being claimed or being recorded. */
   function settle(): void {
-    if (held === 0 && !pumping && !recording && toRecord.length === 0) for (const resolve of idle) resolve();
+    if (held === 0 && !pumping && writes === 0 && toRecord.length === 0) for (const resolve of idle) resolve();
   }
 
   function poll(pollMs: number): void {
