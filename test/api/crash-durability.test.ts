@@ -2,8 +2,11 @@
 // runs against a real `kassa serve`, the process is killed mid-stream with
 // SIGKILL, and a new process on the same data must still have every
 // acknowledged payment whole (intent, charge, balance transaction, events)
-// and nothing half-written. Requests that were in flight are then retried
-// with their idempotency keys: each replays or runs once, never charging twice.
+// and nothing half-written. Requests that were in flight (cut off by the
+// kill) are then retried with their idempotency keys: each replays or runs
+// once, never charging twice. Meanwhile every event is posted to a webhook
+// endpoint: each arrives, and only deliveries in flight at the kill (posted,
+// outcome not yet recorded) arrive twice.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -12,9 +15,13 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
-import { postForm, type FormPost, type RawResponse } from '../support/http.js';
+import { openStore, type StoreConfig } from '../../src/store/store.js';
+import { DEFAULT_PER_ENDPOINT } from '../../src/webhooks/webhook-dispatcher.js';
+import { isConnectionError, postForm, type FormPost, type RawResponse } from '../support/http.js';
 import { aboutIntent, countOf, PaymentLedger } from '../support/payment-ledger.js';
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { until } from '../support/until.js';
+import { startSink, type Received } from '../support/webhook-sink.js';
 
 const FLOWS = 200;
 const WORKERS = 4;
@@ -82,6 +89,21 @@ async function retryWhileInUse(post: FormPost): Promise<{ response: RawResponse;
   }
 }
 
+const eventIdOf = (request: Received) => (JSON.parse(request.body) as Stripe.Event).id;
+
+/** Of the events given, those with no delivery attempt recorded, read from the database while no Kassa process runs. */
+async function unrecorded(config: StoreConfig, eventIds: Iterable<string>): Promise<Set<string>> {
+  const store = await openStore(config);
+  try {
+    const account = await store.read.defaultAccount();
+    const found = new Set<string>();
+    for (const id of eventIds) if ((await store.read.webhookAttempts(account!.id, id)).length === 0) found.add(id);
+    return found;
+  } finally {
+    await store.close();
+  }
+}
+
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
   return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
@@ -98,32 +120,38 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
   test(`${FLOWS} payment flows, the server killed after ${KILL_AFTER} acknowledgements, then restarted on the same data`, async (t) => {
     const config = await target.config();
     const secretKey = newApiKey('secret');
-    const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+    // A short delivery timeout: the lease of deliveries the killed process held (timeout + 5 s) runs out sooner.
+    const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable'), KASSA_WEBHOOK_TIMEOUT_MS: '2000' });
     const run = randomUUID();
+    const sink = await startSink();
+    closers.push(() => sink.close());
 
     const first = spawnServe(env);
     started.push(first);
     const firstUrl = await first.ready;
+    await sdkFor(firstUrl, secretKey).webhookEndpoints.create({ url: sink.url, enabled_events: ['*'] });
 
     /** Flow number -> the intent the server acknowledged as succeeded. */
     const acknowledged = new Map<number, string>();
-    /** Requests that got no answer: the server died with them. */
+    /** Requests sent before the kill that it cut off (a connection error, no answer). */
     const inFlight: Array<{ flow: number; post: Omit<FormPost, 'url'> & { path: string } }> = [];
     let killing: Promise<void> | undefined;
     let nextFlow = 0;
 
     async function send(flow: number, path: string, form: Record<string, string>, idempotencyKey: string): Promise<RawResponse | null> {
+      const sentBeforeKill = !killing;
+      let response: RawResponse;
       try {
-        const response = await postForm({ url: `${firstUrl}${path}`, secretKey, form, idempotencyKey });
-        assert.equal(response.status, 200, JSON.stringify(response.body));
-        if (response.body.status === 'succeeded') acknowledged.set(flow, response.body.id);
-        if (acknowledged.size >= KILL_AFTER) killing ??= first.crash();
-        return response;
+        response = await postForm({ url: `${firstUrl}${path}`, secretKey, form, idempotencyKey });
       } catch (error) {
-        if (!killing) throw error;
+        if (!killing || !sentBeforeKill || !isConnectionError(error)) throw error;
         inFlight.push({ flow, post: { path, secretKey, form, idempotencyKey } });
         return null;
       }
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      if (response.body.status === 'succeeded') acknowledged.set(flow, response.body.id);
+      if (acknowledged.size >= KILL_AFTER) killing ??= first.crash();
+      return response;
     }
 
     // Even flows pay in one request (create with confirm=true); odd ones create, then confirm.
@@ -153,6 +181,11 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     assert.ok(killing, 'the server was killed mid-stream');
     await killing;
     t.diagnostic(`${target.name}: ${acknowledged.size} payments acknowledged, ${inFlight.length} requests in flight at the kill, ${nextFlow} of ${FLOWS} flows started`);
+    assert.ok(inFlight.length > 0, 'some requests were in flight at the kill');
+
+    // Webhook deliveries in flight at the kill: posted (the sink has them; nothing else posts before the restart), outcome not recorded.
+    const unansweredAtKill = sink.received.filter((r) => !r.answered).length;
+    const deliveriesInFlight = await unrecorded(config, new Set(sink.received.map(eventIdOf)));
 
     // A new process on the same data.
     const second = spawnServe(env);
@@ -191,6 +224,7 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
       }),
     );
     t.diagnostic(`retries: ${outcomes.sort().join('; ') || 'none'}`);
+    assert.equal(outcomes.length, inFlight.length, 'every request in flight at the kill was retried to an answer');
 
     const final = await snapshot(ledger);
     assertConsistent(final);
@@ -201,6 +235,20 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     }
     // Every acknowledged payment is still the same one, exactly once.
     for (const [flow, id] of acknowledged) assert.deepEqual(final.intents.filter((i) => i.metadata.flow === String(flow)).map((i) => i.id), [id]);
+
+    // Every event reaches the endpoint; only what was in flight at the kill arrives twice, and that is at most the endpoint's slots.
+    await until('every event delivered', async () => (await ledger.events()).every((e) => e.pending_webhooks === 0), 60_000);
+    const deliveries = new Map<string, number>();
+    for (const request of sink.received) deliveries.set(eventIdOf(request), (deliveries.get(eventIdOf(request)) ?? 0) + 1);
+    for (const event of await ledger.events()) assert.ok(deliveries.has(event.id), `${event.id} (${event.type}) never arrived`);
+    const twice = [...deliveries].filter(([, n]) => n > 1);
+    t.diagnostic(
+      `webhooks: ${deliveries.size} events, ${twice.length} delivered twice (${((100 * twice.length) / deliveries.size).toFixed(1)}%); ` +
+        `at the kill ${deliveriesInFlight.size} deliveries were in flight (${unansweredAtKill} of them unanswered by the endpoint)`,
+    );
+    assert.ok(twice.every(([, n]) => n === 2), 'no event arrived more than twice');
+    assert.deepEqual(twice.map(([id]) => id).sort(), [...deliveriesInFlight].sort(), 'exactly the deliveries in flight at the kill were sent again');
+    assert.ok(deliveriesInFlight.size <= DEFAULT_PER_ENDPOINT, `${deliveriesInFlight.size} deliveries in flight to one endpoint, more than its ${DEFAULT_PER_ENDPOINT} slots`);
   });
 
   // Deterministic: the confirm is inside its transaction, waiting for the intent's row (locked here), when the server dies.

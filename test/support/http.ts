@@ -17,6 +17,12 @@ export interface RawResponse {
   body: any;
 }
 
+/** Whether a request failed for want of a server (refused, reset, hung up), rather than for what it answered. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE';
+}
+
 export async function postForm(post: FormPost): Promise<RawResponse> {
   const [response] = await postTogether([post]);
   return response;

@@ -1,5 +1,6 @@
 // A merchant's webhook endpoint for tests: a local HTTP server on 127.0.0.1
-// that records what it receives and answers with the next queued status.
+// that records what it receives and answers with the next queued status, or
+// holds requests unanswered while told to (a slow or hanging endpoint).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 
 export interface Received {
@@ -7,6 +8,8 @@ export interface Received {
   body: string;
   /** Date.now() when the request had arrived whole. */
   at: number;
+  /** Whether the answer has been handed to the connection. */
+  answered: boolean;
 }
 
 export interface Sink {
@@ -14,29 +17,47 @@ export interface Sink {
   received: Received[];
   /** Statuses to answer with, in order; 200 once they run out. */
   statuses: number[];
+  /** While true, requests are received and held unanswered until `answerHeld()`. */
+  holding: boolean;
+  /** Answers the held requests, oldest first. */
+  answerHeld(): void;
   close(): Promise<void>;
 }
 
 export async function startSink(): Promise<Sink> {
   const received: Received[] = [];
   const statuses: number[] = [];
+  const held: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const status = statuses.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`);
+      const request: Received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), answered: false };
+      received.push(request);
+      const answer = () => {
+        const status = statuses.shift() ?? 200;
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`, () => (request.answered = true));
+      };
+      if (sink.holding) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return {
+  const sink: Sink = {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
     statuses,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    holding: false,
+    answerHeld() {
+      for (const answer of held.splice(0)) answer();
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
+  return sink;
 }
 
 /** Sinks opened by one test file, closed together in its `after` hook. */
