@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import type { AuthenticationRequired, Approved, Declined } from '../network/network.js';
 import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
 import type { FeeRule } from '../money/fees.js';
-import { invalidParam, invalidRequest } from '../server/errors.js';
+import { invalidParam, invalidRequest, type StripeError } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
 import type { RequestContext } from '../server/route.js';
@@ -16,7 +16,7 @@ import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
-import type { PaymentMethodParams } from './payment-method.js';
+import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
 import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
@@ -98,14 +98,18 @@ export async function paymentMethodFromData(ctx: RequestContext<unknown>, data: 
   return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
 }
 
-function checkOwnership(intent: PaymentIntent, stored: StoredPaymentMethod): void {
+function ownershipError(intent: PaymentIntent, stored: StoredPaymentMethod): StripeError | null {
   const owner = stored.pm.customer;
-  if (owner && owner !== intent.customer) {
-    throw invalidRequest(
-      `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this PaymentIntent's. Attach it to ${intent.customer ?? 'the PaymentIntent\'s customer'} or use another PaymentMethod.`,
-      { param: 'payment_method' },
-    );
-  }
+  if (!owner || owner === intent.customer) return null;
+  return invalidRequest(
+    `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this PaymentIntent's. Attach it to ${intent.customer ?? 'the PaymentIntent\'s customer'} or use another PaymentMethod.`,
+    { param: 'payment_method' },
+  );
+}
+
+function checkOwnership(intent: PaymentIntent, stored: StoredPaymentMethod): void {
+  const error = ownershipError(intent, stored);
+  if (error) throw error;
 }
 
 function attempt(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
@@ -230,10 +234,15 @@ export const AUTHENTICATION_FAILURE = {
 /**
  * After the customer answered the challenge: a completed authentication goes
  * to the network as a normal confirm does (approve / decline), now authenticated;
- * a failed one returns the intent to requires_payment_method.
+ * a failed one returns the intent to requires_payment_method, as does a
+ * PaymentMethod used elsewhere meanwhile (with the error a confirm would get).
  */
 export async function finishAuthentication(ctx: RequestContext<unknown>, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, settings: PaymentSettings): Promise<PaymentIntent> {
-  const stored = await loadPaymentMethod(ctx, paymentMethodId);
+  // Locked as at confirm (after the intent): while the customer authenticated, the
+  // PaymentMethod may have paid another intent or been saved to another customer.
+  const stored = await loadPaymentMethod(ctx, paymentMethodId, 'payment_method', { forUpdate: true });
+  const refused = answer === 'complete' ? (reuseError(stored.pm, stored.secret) ?? ownershipError(intent, stored)) : null;
+  if (refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
     // Stripe: the server must confirm again; that confirm goes to the network authenticated (takeAuthentication).
     const next: PaymentIntent = { ...intent, status: 'requires_confirmation', next_action: null };
@@ -256,7 +265,11 @@ export async function finishAuthentication(ctx: RequestContext<unknown>, intent:
       return failed.error.body.payment_intent as PaymentIntent;
     }
   }
-  const error = { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError;
+  return paymentFailed(ctx, intent, { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+}
+
+/** The intent goes back to requires_payment_method with `error`, without a charge. */
+async function paymentFailed(ctx: RequestContext<unknown>, intent: PaymentIntent, error: Stripe.PaymentIntent.LastPaymentError): Promise<PaymentIntent> {
   const next = declinedIntent(intent, error, null);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('payment_intent.payment_failed', next);

@@ -2,7 +2,7 @@
 // details, attach and detach. Plain functions; no HTTP, no database.
 import type Stripe from 'stripe';
 import type { CardProfile } from '../network/network.js';
-import { invalidRequest } from '../server/errors.js';
+import { invalidRequest, type StripeError } from '../server/errors.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { cardError } from './card-error.js';
 
@@ -17,13 +17,18 @@ export interface PaymentMethodSecret {
   spent?: boolean;
 }
 
-/** Stripe's rule: to use a PaymentMethod more than once, attach it to a customer first. */
-export function assertReusable(pm: PaymentMethod, secret: PaymentMethodSecret): void {
-  if (!secret.spent) return;
-  throw invalidRequest(
+/** Stripe's rule: to use a PaymentMethod more than once, attach it to a customer first. The error when it may not be used, or null. */
+export function reuseError(pm: PaymentMethod, secret: PaymentMethodSecret): StripeError | null {
+  if (!secret.spent) return null;
+  return invalidRequest(
     `The provided PaymentMethod ${pm.id} was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.`,
     { param: 'payment_method' },
   );
+}
+
+export function assertReusable(pm: PaymentMethod, secret: PaymentMethodSecret): void {
+  const error = reuseError(pm, secret);
+  if (error) throw error;
 }
 
 type AddressParams = Partial<Stripe.Address> | '';

@@ -10,7 +10,7 @@ import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { CommittedError, type RequestContext, type Route } from '../server/route.js';
 import { cardError } from './card-error.js';
 import { challengeReturnUrl, createChallenge, type ChallengeFinisher } from './three-d-secure.js';
-import type { PaymentMethodParams } from './payment-method.js';
+import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import {
   attachToCustomer,
   createCardPaymentMethod,
@@ -103,14 +103,18 @@ async function paymentMethodFor(ctx: RequestContext<unknown>, setupIntent: Setup
 }
 
 /** Stripe's rule: a PaymentMethod attached to one customer cannot be set up for another. */
-function checkOwnership(setupIntent: SetupIntent, stored: StoredPaymentMethod): void {
+function ownershipError(setupIntent: SetupIntent, stored: StoredPaymentMethod): StripeError | null {
   const owner = stored.pm.customer;
-  if (owner && owner !== setupIntent.customer) {
-    throw invalidRequest(
-      `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this SetupIntent's. Attach it to ${setupIntent.customer ?? "the SetupIntent's customer"} or use another PaymentMethod.`,
-      { param: 'payment_method' },
-    );
-  }
+  if (!owner || owner === setupIntent.customer) return null;
+  return invalidRequest(
+    `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this SetupIntent's. Attach it to ${setupIntent.customer ?? "the SetupIntent's customer"} or use another PaymentMethod.`,
+    { param: 'payment_method' },
+  );
+}
+
+function checkOwnership(setupIntent: SetupIntent, stored: StoredPaymentMethod): void {
+  const error = ownershipError(setupIntent, stored);
+  if (error) throw error;
 }
 
 async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIntent, params: SetupConfirmParams): Promise<SetupIntent | CommittedError> {
@@ -220,7 +224,9 @@ async function setUpForLater(ctx: RequestContext<unknown>, setupIntent: SetupInt
  * Completing verifies the card again as authenticated: it succeeds, or is
  * declined (recorded as at confirm; nobody is answered a 402 here). Failing
  * returns the SetupIntent to `requires_payment_method` with
- * `setup_intent_authentication_failure`. Returns the SetupIntent as it is now.
+ * `setup_intent_authentication_failure`. A PaymentMethod used elsewhere
+ * meanwhile fails the setup with the error a confirm would get. Returns the
+ * SetupIntent as it is now.
  */
 export async function finishSetupAuthentication(
   ctx: RequestContext<unknown>,
@@ -228,13 +234,21 @@ export async function finishSetupAuthentication(
   outcome: 'complete' | 'fail',
 ): Promise<SetupIntent> {
   if (setupIntent.status !== 'requires_action') throw unexpectedState(setupIntent, 'authenticate', ['requires_action']);
-  const stored = await loadPaymentMethod(ctx, setupIntent.payment_method as string);
+  // Locked as at confirm (after the SetupIntent): while the customer authenticated, the
+  // PaymentMethod may have paid an intent or been saved to another customer.
+  const stored = await loadPaymentMethod(ctx, setupIntent.payment_method as string, 'payment_method', { forUpdate: true });
   const attempt = await loadAttempt(ctx, setupIntent);
+  const refused = outcome === 'complete' ? (reuseError(stored.pm, stored.secret) ?? ownershipError(setupIntent, stored)) : null;
+  if (refused) return setupFailed(ctx, setupIntent, stored, attempt, { ...refused.body, payment_method: stored.pm, payment_method_type: 'card' } as Stripe.SetupIntent.LastSetupError);
   if (outcome === 'complete') {
     const result = await ctx.network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
     if (result.status !== 'authentication_required') return (await settle(ctx, setupIntent, stored, result, attempt)).setupIntent;
   }
-  const error = authenticationFailureError(stored.pm);
+  return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
+}
+
+/** The setup fails with `error` (the attempt too), without a check with the issuer. */
+async function setupFailed(ctx: RequestContext<unknown>, setupIntent: SetupIntent, stored: StoredPaymentMethod, attempt: SetupAttempt | null, error: Stripe.SetupIntent.LastSetupError): Promise<SetupIntent> {
   const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', setupError: error });
   const next = failedSetupIntent(setupIntent, error, settled.id);
   await ctx.db.updateObject(ctx.accountId, next);

@@ -3,7 +3,7 @@
 // page, POST an answer, follow the 302 to a return_url served by this test).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
@@ -422,5 +422,86 @@ describeEachStore('3-D Secure challenges', (target) => {
     const again = await answer(completing.next_action!.redirect_to_url!.url!, 'fail');
     assert.notEqual(again.status, 302);
     assert.equal((await stripe.setupIntents.retrieve(completing.id)).status, 'succeeded');
+  });
+
+  describe('one unattached PaymentMethod waiting on several challenges: the first completed uses it, the others fail', () => {
+    const SPENT = /was previously used with a PaymentIntent without Customer attachment.*It may not be used again/;
+    const ATTACHED_ELSEWHERE = /is attached to another customer than this (PaymentIntent|SetupIntent)'s/;
+
+    async function waitingPayment(pm: string) {
+      const intent = await stripe.paymentIntents.create(cardOnly({ amount: 2500, currency: 'eur', payment_method: pm, confirm: true, return_url: `${shop.url}/done` }));
+      assert.equal(intent.status, 'requires_action');
+      return { id: intent.id, url: intent.next_action!.redirect_to_url!.url! };
+    }
+
+    async function waitingSetup(pm: string) {
+      const customer = await stripe.customers.create({ email: 'waiting@example.com' });
+      const setupIntent = await stripe.setupIntents.create({ customer: customer.id, payment_method: pm, payment_method_types: ['card'], confirm: true, return_url: `${shop.url}/done` } as Stripe.SetupIntentCreateParams);
+      assert.equal(setupIntent.status, 'requires_action');
+      return { id: setupIntent.id, customer: customer.id, url: setupIntent.next_action!.redirect_to_url!.url! };
+    }
+
+    async function chargesOf(pm: string): Promise<Stripe.Charge[]> {
+      return (await stripe.charges.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).filter((c) => c.payment_method === pm);
+    }
+
+    async function assertPaymentFailed(id: string, message: RegExp): Promise<void> {
+      const intent = await stripe.paymentIntents.retrieve(id);
+      assert.equal(intent.status, 'requires_payment_method');
+      assert.equal(intent.last_payment_error?.type, 'invalid_request_error');
+      assert.equal(intent.last_payment_error?.param, 'payment_method');
+      assert.match(intent.last_payment_error?.message ?? '', message);
+      assert.equal(intent.latest_charge, null);
+    }
+
+    async function assertSetupFailed(id: string, message: RegExp): Promise<void> {
+      const setupIntent = await stripe.setupIntents.retrieve(id);
+      assert.equal(setupIntent.status, 'requires_payment_method');
+      assert.equal(setupIntent.last_setup_error?.type, 'invalid_request_error');
+      assert.match(setupIntent.last_setup_error?.message ?? '', message);
+    }
+
+    test('a payment completed first: the other payment and the setup fail, one charge', async () => {
+      const pm = (await cardPm('4000002500003155')).id;
+      const [first, second, setup] = [await waitingPayment(pm), await waitingPayment(pm), await waitingSetup(pm)];
+
+      assert.equal((await answerAndReturn(first.url, 'complete')).get('redirect_status'), 'succeeded');
+      assert.equal((await answerAndReturn(second.url, 'complete')).get('redirect_status'), 'failed');
+      assert.equal((await answerAndReturn(setup.url, 'complete')).get('redirect_status'), 'failed');
+
+      assert.equal((await stripe.paymentIntents.retrieve(first.id)).status, 'succeeded');
+      await assertPaymentFailed(second.id, SPENT);
+      await assertSetupFailed(setup.id, SPENT);
+      assert.deepEqual((await chargesOf(pm)).map((c) => c.payment_intent), [first.id]);
+      assert.equal((await stripe.paymentMethods.retrieve(pm)).customer, null);
+    });
+
+    test("a setup completed first: the card is its customer's; the other setup and the payment fail, no charge", async () => {
+      const pm = (await cardPm('4000002500003155')).id;
+      const [first, second, payment] = [await waitingSetup(pm), await waitingSetup(pm), await waitingPayment(pm)];
+
+      assert.equal((await answerAndReturn(first.url, 'complete')).get('redirect_status'), 'succeeded');
+      assert.equal((await answerAndReturn(second.url, 'complete')).get('redirect_status'), 'failed');
+      assert.equal((await answerAndReturn(payment.url, 'complete')).get('redirect_status'), 'failed');
+
+      assert.equal((await stripe.setupIntents.retrieve(first.id)).status, 'succeeded');
+      await assertSetupFailed(second.id, ATTACHED_ELSEWHERE);
+      await assertPaymentFailed(payment.id, ATTACHED_ELSEWHERE);
+      assert.equal((await chargesOf(pm)).length, 0);
+      assert.equal((await stripe.paymentMethods.retrieve(pm)).customer, first.customer);
+    });
+
+    test('five payments completed at once: one is paid, one charge', async () => {
+      const pm = (await cardPm('4000002500003155')).id;
+      const waiting = [];
+      for (let i = 0; i < 5; i++) waiting.push(await waitingPayment(pm));
+
+      const answers = await Promise.all(waiting.map((w) => answer(w.url, 'complete')));
+      const statuses = answers.map((a) => new URL(a.headers.get('location')!).searchParams.get('redirect_status'));
+      assert.deepEqual([...statuses].sort(), ['failed', 'failed', 'failed', 'failed', 'succeeded']);
+      const paid = waiting[statuses.indexOf('succeeded')]!;
+      for (const w of waiting) if (w !== paid) await assertPaymentFailed(w.id, SPENT);
+      assert.deepEqual((await chargesOf(pm)).map((c) => c.payment_intent), [paid.id]);
+    });
   });
 });
