@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/webhooks/webhook-delivery.js';
-import { createWebhookDispatcher, leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/webhooks/webhook-dispatcher.js';
+import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
@@ -75,8 +75,7 @@ describeEachStore('webhook dispatcher', (target) => {
       await stripe.customers.create({ name: 'Orphaned' });
       const [event] = (await stripe.events.list({ limit: 1 })).data;
       const timeoutMs = 2000;
-      const lease = leaseSeconds(timeoutMs);
-      assert.equal(lease, 2 + LEASE_MARGIN_SECONDS);
+      const lease = 7; // 2 s + 5 s
       const now = clock.now();
       // A dispatcher that claims the delivery and dies before posting it.
       const claimed = await kassa.store.transaction((tx) => tx.claimDueJobs(now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }));

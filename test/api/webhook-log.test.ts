@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type Stripe from 'stripe';
-import { RETRY_DELAYS_SECONDS } from '../../src/webhooks/webhook-delivery.js';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+import { WEBHOOK_RETRY_WAITS } from '../support/webhook-schedule.js';
 import { sinkPool } from '../support/webhook-sink.js';
 import type { WebhookAttemptObject } from '../../src/webhooks/webhook-attempt-routes.js';
 
@@ -171,19 +171,19 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
   test('a delivery given up after every retry stays pending until a resend succeeds; the endpoint, failing for under 3 days, stays enabled', async () => {
     const { stripe, accountId } = await freshAccount();
     const s = await sinks.open();
-    s.statuses.push(...Array<number>(RETRY_DELAYS_SECONDS.length + 1).fill(500));
+    s.statuses.push(...Array<number>(WEBHOOK_RETRY_WAITS.length + 1).fill(500));
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.customers.create({});
     const event = await latestEvent(stripe);
     await kassa.webhooks.runDue();
-    for (const delay of RETRY_DELAYS_SECONDS) {
+    for (const delay of WEBHOOK_RETRY_WAITS) {
       clock.advance(delay);
       await kassa.webhooks.runDue();
     }
-    assert.equal(s.received.length, RETRY_DELAYS_SECONDS.length + 1);
+    assert.equal(s.received.length, WEBHOOK_RETRY_WAITS.length + 1);
     clock.advance(7 * 86400);
     await kassa.webhooks.runDue();
-    assert.equal(s.received.length, RETRY_DELAYS_SECONDS.length + 1, 'given up: no further attempt');
+    assert.equal(s.received.length, WEBHOOK_RETRY_WAITS.length + 1, 'given up: no further attempt');
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
     assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled');
     const row = await kassa.store.read.getObject(accountId, endpoint.id);
@@ -198,7 +198,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
   test('an endpoint with no successful delivery for 3 days is disabled when a delivery is given up, with the reason recorded', async () => {
     const { stripe, accountId } = await freshAccount();
     const [s, healthy] = [await sinks.open(), await sinks.open()];
-    s.statuses.push(200, ...Array<number>(RETRY_DELAYS_SECONDS.length + 1).fill(500));
+    s.statuses.push(200, ...Array<number>(WEBHOOK_RETRY_WAITS.length + 1).fill(500));
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['*'] });
     await stripe.webhookEndpoints.create({ url: healthy.url, enabled_events: ['*'] });
     await stripe.customers.create({ name: 'Delivered' });
@@ -207,7 +207,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     clock.advance(86400);
     await stripe.customers.create({ name: 'Never delivered' });
     await kassa.webhooks.runDue();
-    for (const delay of RETRY_DELAYS_SECONDS) {
+    for (const delay of WEBHOOK_RETRY_WAITS) {
       assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled', 'enabled while retries remain');
       clock.advance(delay);
       await kassa.webhooks.runDue();

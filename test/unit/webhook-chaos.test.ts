@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StripeError } from '../../src/server/errors.js';
 import { applyChaosParams, chaosPlan, chaosShuffle, MAX_CHAOS_DELAY_MS, type ChaosSettings } from '../../src/webhooks/webhook-chaos.js';
-import { leaseSeconds, LEASE_MARGIN_SECONDS } from '../../src/webhooks/webhook-dispatcher.js';
 
 const settings = (over: Partial<ChaosSettings>): ChaosSettings => ({ duplicate_rate: 0, max_delay_ms: 0, reorder: false, seed: 5, ...over });
 
@@ -43,9 +42,4 @@ test('a shuffle is a permutation, the same for the same seed and round', () => {
   assert.notDeepEqual(shuffled, items);
   assert.deepEqual(chaosShuffle(settings({ reorder: true }), items, 0), shuffled);
   assert.deepEqual(items, Array.from({ length: 10 }, (_, i) => i), 'the input is left as it was');
-});
-
-test('a delivery claim lasts the timeout plus the margin', () => {
-  assert.equal(leaseSeconds(10_000), 10 + LEASE_MARGIN_SECONDS);
-  assert.equal(leaseSeconds(1500), 2 + LEASE_MARGIN_SECONDS);
 });
