@@ -682,7 +682,8 @@ describeEachStore('payment methods', (target) => {
 
   test('card data sent to intents: payment_method_data on PaymentIntent and SetupIntent create and confirm, with either key', async () => {
     const once = (name: string) => ({ idempotencyKey: `${name}-${Date.now()}` });
-    const intent = { amount: 1200, currency: 'usd', payment_method_types: ['card'] };
+    // Card-only intents need no return_url (the SDK's types no longer name payment_method_types).
+    const intent = { amount: 1200, currency: 'usd', payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
     // PaymentIntents with the secret key: the card kept for a later confirm, paid at creation, paid at confirmation.
     const kept = await stripe.paymentIntents.create({ ...intent, payment_method_data: cardData('5200828282828210') }, once('pi-data'));
     assert.equal(kept.status, 'requires_confirmation');
@@ -703,7 +704,7 @@ describeEachStore('payment methods', (target) => {
     assert.equal((await recordingFetch((await stripe.charges.retrieve(paid.latest_charge as string)).receipt_url!)).status, 200);
 
     // SetupIntents, the same ways.
-    const setup = { payment_method_types: ['card'] };
+    const setup = { payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams;
     const keptSetup = await stripe.setupIntents.create({ ...setup, payment_method_data: cardData('3566002020360505') }, once('si-data'));
     assert.equal(keptSetup.status, 'requires_confirmation');
     assert.equal((await stripe.setupIntents.create({ ...setup, confirm: true, payment_method_data: cardData('6200000000000047') }, once('si-create-confirm'))).status, 'succeeded');
@@ -786,9 +787,10 @@ describeEachStore('payment methods', (target) => {
       await assert.rejects(client.paymentMethods.create({ type: 'card', card: card('4000000000000002') }).then((d) => client.paymentMethods.attach(d.id, { customer: customer.id })));
       await assert.rejects(client.paymentMethods.create({ type: 'card', card: { ...card('4000002500001001'), extra: CVC } as never }));
       // Card data sent to intents, with either key.
-      await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') });
-      await client.setupIntents.create({ payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') });
-      const open = await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'] });
+      const intent = { amount: 1000, currency: 'usd', payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
+      await client.paymentIntents.create({ ...intent, confirm: true, payment_method_data: cardData('4000002500001001') });
+      await client.setupIntents.create({ payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') } as Stripe.SetupIntentCreateParams);
+      const open = await client.paymentIntents.create(intent);
       const confirmed = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${open.id}/confirm`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
