@@ -5,17 +5,16 @@
 // a margin) runs out, and the event arrives, signed so that the official
 // SDK's constructEvent accepts it.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, test } from 'node:test';
 import Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
 import { until } from '../support/until.js';
+import { sinkPool } from '../support/webhook-sink.js';
 
 /** Short, so that the lease (timeout + 5 s) runs out soon after the kill. */
 const TIMEOUT_MS = 2000;
-
 
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
@@ -24,44 +23,33 @@ function sdkFor(url: string, secretKey: string): Stripe {
 
 describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
   const started: KassaProcess[] = [];
-  const closers: Array<() => Promise<void>> = [];
+  const sinks = sinkPool();
   after(async () => {
     for (const p of started) await p.stop();
-    for (const close of closers) await close();
+    await sinks.closeAll();
   });
 
   test('the server dies while the sink holds the delivery open; the restarted server delivers the event', async () => {
     // The sink holds the first request open (the delivery in flight when the server dies) and answers the rest.
-    const received: Array<{ body: string; signature: string; held: boolean }> = [];
-    const sink = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const held = received.length === 0;
-        received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature']), held });
-        if (!held) res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-    closers.push(() => {
-      sink.closeAllConnections();
-      return new Promise<void>((resolve) => sink.close(() => resolve()));
-    });
-    const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}/webhooks`;
+    const sink = await sinks.open();
+    sink.holding = true;
+    const { received } = sink;
 
     const secretKey = newApiKey('secret');
     const env = kassaEnv(await target.config(), { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable'), KASSA_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) });
     const first = spawnServe(env);
     started.push(first);
     const stripe = sdkFor(await first.ready, secretKey);
-    const endpoint = await stripe.webhookEndpoints.create({ url: sinkUrl, enabled_events: ['customer.created'] });
+    const endpoint = await stripe.webhookEndpoints.create({ url: sink.url, enabled_events: ['customer.created'] });
     const customer = await stripe.customers.create({ email: 'crash@example.com' });
     const [event] = (await stripe.events.list({ type: 'customer.created', limit: 1 })).data;
     assert.equal(event!.pending_webhooks, 1);
 
     await until('the first delivery to reach the sink', async () => received.length === 1, 10_000);
     await first.crash();
-    assert.equal(received.length, 1, 'the killed server sent it once, and it was never answered');
+    sink.holding = false;
+    assert.equal(received.length, 1, 'the killed server sent it once');
+    assert.equal(received[0]!.answered, false, 'it was in flight at the kill: never answered');
 
     const second = spawnServe(env);
     started.push(second);
@@ -69,7 +57,7 @@ describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
     // The claim of the dead process runs out after the timeout plus the margin; then the new one posts it.
     await until('the delivery after the restart', async () => received.length >= 2, 30_000);
     const delivered = received[1]!;
-    const verified = restarted.webhooks.constructEvent(delivered.body, delivered.signature, endpoint.secret!);
+    const verified = restarted.webhooks.constructEvent(delivered.body, String(delivered.headers['stripe-signature']), endpoint.secret!);
     assert.equal(verified.id, event!.id);
     assert.equal((verified.data.object as Stripe.Customer).id, customer.id);
     await until('pending_webhooks 0', async () => (await restarted.events.retrieve(event!.id)).pending_webhooks === 0, 10_000);
