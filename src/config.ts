@@ -1,5 +1,6 @@
 // Settings from the environment, with the newcomer's defaults.
 import { join, resolve } from 'node:path';
+import { resolveTimeouts, type ServerTimeouts } from './server/timeouts.js';
 import type { StoreConfig } from './store/store.js';
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   logLevel: string;
   /** How long a webhook delivery waits for the endpoint's answer, in milliseconds. */
   webhookTimeoutMs: number;
+  /** How long a client may take to send a request's headers, all of it, and to stay idle between requests. */
+  timeouts: ServerTimeouts;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?: string; port?: string } = {}): Config {
@@ -29,6 +32,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?:
     publishableKey: env.KASSA_PUBLISHABLE_KEY || undefined,
     logLevel: env.KASSA_LOG_LEVEL || 'info',
     webhookTimeoutMs: positiveInteger('KASSA_WEBHOOK_TIMEOUT_MS', env.KASSA_WEBHOOK_TIMEOUT_MS, 10_000),
+    timeouts: resolveTimeouts({
+      headersMs: optionalPositiveInteger('KASSA_HEADERS_TIMEOUT_MS', env.KASSA_HEADERS_TIMEOUT_MS),
+      requestMs: optionalPositiveInteger('KASSA_REQUEST_TIMEOUT_MS', env.KASSA_REQUEST_TIMEOUT_MS),
+      keepAliveMs: optionalPositiveInteger('KASSA_KEEP_ALIVE_TIMEOUT_MS', env.KASSA_KEEP_ALIVE_TIMEOUT_MS),
+    }),
   };
 }
 
@@ -37,6 +45,10 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`invalid ${name}: '${value}' (a positive integer)`);
   return n;
+}
+
+function optionalPositiveInteger(name: string, value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : positiveInteger(name, value, 0);
 }
 
 /** Where the data lives, for messages: never prints a password. */

@@ -23,6 +23,7 @@ import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
 import type { Route } from './server/route.js';
+import type { ServerTimeouts } from './server/timeouts.js';
 import type { Store } from './store/store.js';
 
 const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
@@ -51,12 +52,14 @@ export interface KassaOptions {
   webhookTimeoutMs?: number;
   /** Jitter on webhook retries, a number in [0, 1); random by default (tests pass `() => 0`). */
   webhookJitter?: JitterSource;
+  /** How long a client may take to send headers, a whole request, and stay idle; DEFAULT_TIMEOUTS by default. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export function createKassa(options: KassaOptions): FastifyInstance {
   const clock = options.clock ?? systemClock;
   const network = options.network ?? createSimulatedNetwork();
-  const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger });
+  const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger, timeouts: options.timeouts });
   // The worker runs only once startWorkers() is called; closing the app stops it.
   const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs(), logger: options.logger, kinds: { except: [WEBHOOK_DELIVERY_JOB] } });
   app.decorate('jobs', jobs);

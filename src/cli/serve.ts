@@ -13,7 +13,7 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   const store = await openStore(config.store);
   let account: DefaultAccount;
   let address: string;
-  const app = createKassa({ store, logger, feeRule, webhookTimeoutMs: config.webhookTimeoutMs });
+  const app = createKassa({ store, logger, feeRule, webhookTimeoutMs: config.webhookTimeoutMs, timeouts: config.timeouts });
   try {
     account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
     address = await app.listen({ host: config.host, port: config.port });

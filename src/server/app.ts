@@ -9,7 +9,8 @@ import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { IdempotencyScope, Queries, Store } from '../store/store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
-import { MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
+import { discardRestOfBody, MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
+import { clientErrorHandler, registerHttpErrors } from './client-errors.js';
 import { registerCors } from './cors.js';
 import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
@@ -21,6 +22,7 @@ import { coerceParams, type ParamSchema } from './params.js';
 import { checkPublishableExpand, publicResponse, runAsPublic } from './publishable.js';
 import type { ApiObject } from './resources.js';
 import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
+import { resolveTimeouts, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 import { API_VERSION, checkApiVersion } from './version.js';
 
 export interface AppOptions {
@@ -31,6 +33,8 @@ export interface AppOptions {
   /** The server's address as clients reach it; by default taken from each request's Host header. */
   publicUrl?: string;
   logger?: Logger | false;
+  /** How long a client may take to send headers, a whole request, and stay idle; see DEFAULT_TIMEOUTS. */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 const QUERY_ERROR = Symbol('query error');
@@ -46,11 +50,17 @@ declare module 'fastify' {
 export function buildApp(options: AppOptions): FastifyInstance {
   const { store, clock } = options;
   const log = options.logger || undefined;
+  const timeouts = resolveTimeouts(options.timeouts);
+  const serverTimeouts = timeoutOptions(timeouts);
   const app = Fastify({
     // Fastify gets no logger: a per-request child logger costs on every call,
     // and request lines would log bodies' neighbours (keys, card data). Kassa
     // logs what matters itself, with `options.logger`.
     bodyLimit: MAX_BODY_BYTES,
+    ...serverTimeouts,
+    // Node's bare 400 for a missing Host header becomes Stripe's (registerHttpErrors).
+    http: { ...serverTimeouts.http, requireHostHeader: false },
+    clientErrorHandler: clientErrorHandler(timeouts, log),
     genReqId: () => newId('req'),
     requestIdHeader: false,
     // Paths the router cannot read (bad percent-encoding, a segment over maxParamLength) skip the hooks: Stripe's shape here too.
@@ -97,6 +107,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
   });
   app.addHook('onRequest', refuseNulInPath);
+  registerHttpErrors(app);
 
   // One line per request at debug level: method, path (never the query string
   // or the body, which may carry card data or client secrets), status, time.
@@ -209,6 +220,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       stripeError = error;
     } else if (typeof (error as { statusCode?: number }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500) {
       const status = (error as { statusCode: number }).statusCode;
+      if (status === 413) await discardRestOfBody(request.raw);
       stripeError = invalidRequest(status === 413 ? `Request body is larger than ${MAX_BODY_BYTES} bytes.` : `Invalid request: ${(error as Error).message}`, {
         status: status === 413 || status === 415 ? 400 : status,
       });

@@ -1,6 +1,7 @@
 // Request bodies and query strings in Stripe's bracket notation
 // (`a[b][c]=v`, `a[]=x`, `a[0][b]=y`), parsed by qs with firm limits.
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import qs from 'qs';
 import { invalidParam, invalidRequest, type StripeError } from './errors.js';
 import { hasNul, nulInName, nulInValue } from './nul.js';
@@ -16,6 +17,19 @@ class UndecodableParam extends Error {
   constructor(readonly param: string) {
     super('undecodable');
   }
+}
+
+/**
+ * Reads and drops the rest of a body refused as too large, so that the answer
+ * goes out once the client has sent it all. Most clients read only after
+ * writing their request: closing the connection under them fails that write
+ * (a reset) and they never see the answer. The request timeout bounds it.
+ */
+export function discardRestOfBody(request: IncomingMessage): Promise<void> {
+  if (request.complete || request.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    request.once('end', resolve).once('close', resolve).resume();
+  });
 }
 
 /** Parses `a[b]=c&...`; invalid percent-encoding or UTF-8 names the parameter. */

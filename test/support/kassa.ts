@@ -7,6 +7,7 @@ import type { JobWorker } from '../../src/jobs/worker.js';
 import { createKassa, startWorkers } from '../../src/kassa.js';
 import type { FeeRule } from '../../src/money/fees.js';
 import type { Clock } from '../../src/server/clock.js';
+import type { ServerTimeouts } from '../../src/server/timeouts.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 
 export interface TestKassa {
@@ -42,12 +43,13 @@ export interface StartOptions {
   feeRule?: FeeRule;
   /** The job worker's and webhook dispatcher's poll interval in milliseconds (as `kassa serve`, they run in the background). */
   jobPollMs?: number;
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
   const store = await openStore(config);
   // Webhook retries without jitter, so that tests know when they come.
-  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false, webhookJitter: () => 0 });
+  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false, webhookJitter: () => 0, timeouts: options.timeouts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   startWorkers(app, { pollMs: options.jobPollMs ?? 100 });
   const port = (app.server.address() as { port: number }).port;
