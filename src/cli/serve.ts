@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { ensureDefaultAccount, type DefaultAccount } from '../accounts/accounts.js';
+import { maskKey } from '../accounts/keys.js';
 import { describeStore, loadConfig } from '../config.js';
 import { createKassa, startWorkers } from '../kassa.js';
 import { feeRuleFromEnv } from '../money/fees.js';
@@ -28,8 +29,8 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   console.log(`Kassa is listening on ${address} (${describeStore(config.store)})`);
   console.log(`Default account ${account.id}`);
   if (account.keys) {
-    console.log(`  secret key:      ${account.keys.secret_key}`);
-    console.log(`  publishable key: ${account.keys.publishable_key}`);
+    console.log(`  secret key:      ${shown(account.keys.secret_key, config.secretKey, 'KASSA_SECRET_KEY')}`);
+    console.log(`  publishable key: ${shown(account.keys.publishable_key, config.publishableKey, 'KASSA_PUBLISHABLE_KEY')}`);
   } else {
     console.log(`  keys: ${account.masked.join(', ')} (stored hashed; shown in full only when created.`);
     console.log('  Set KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY, or run `kassa accounts create`.)');
@@ -44,4 +45,9 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   return new Promise<number>(() => undefined);
+}
+
+/** A key in full only when Kassa made it now: one from the environment is printed masked (logs outlive terminals). */
+function shown(key: string, fromEnv: string | undefined, envName: string): string {
+  return key === fromEnv ? `${maskKey(key)} (from ${envName})` : key;
 }

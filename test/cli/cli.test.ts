@@ -77,7 +77,7 @@ async function createAccountCli(env: NodeJS.ProcessEnv): Promise<Created> {
 }
 
 
-const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?:  secret key: +(\S+)\n  publishable key: +(\S+)\n|  keys: .*\n  Set .*\n)/;
+const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?:  secret key: +(\S+).*\n  publishable key: +(\S+).*\n|  keys: .*\n  Set .*\n)/;
 
 /** Starts `kassa serve` and resolves once it printed its address and default account. */
 async function serve(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Server> {
@@ -226,8 +226,10 @@ describeEachStore('kassa CLI', (target) => {
     const publishableKey = `pk_test_${randomString(32)}`;
     const env = { ...storeEnv(await target.config()), KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: publishableKey };
     const server = await serve(env, ['--port', String(await freePort())]);
-    assert.equal(server.secretKey, secretKey);
-    assert.equal(server.publishableKey, publishableKey);
+    // The operator already has them: printed masked, never in full.
+    assert.equal(server.secretKey, mask(secretKey));
+    assert.equal(server.publishableKey, mask(publishableKey));
+    assert.ok(!server.output.includes(secretKey) && !server.output.includes(publishableKey), server.output);
 
     const customer = await sdk(secretKey, server.port).customers.create({ name: 'Fixed Key' });
     assert.match(customer.id, /^cus_/);
@@ -238,6 +240,21 @@ describeEachStore('kassa CLI', (target) => {
       return true;
     });
     await assert.rejects(sdk(`sk_test_${randomString(32)}`, server.port).customers.list(), (e: Stripe.errors.StripeError) => e.statusCode === 401);
+    await stop(server.process);
+
+    const again = await serve(env, ['--port', String(await freePort())]);
+    assert.ok(!again.output.includes(secretKey) && !again.output.includes(publishableKey), again.output);
+    assert.ok(again.output.includes(mask(secretKey)), again.output);
+    await stop(again.process);
+  });
+
+  test('KASSA_SECRET_KEY alone: that key is printed masked, the publishable key Kassa made in full', async () => {
+    const secretKey = `sk_test_${randomString(32)}`;
+    const server = await serve({ ...storeEnv(await target.config()), KASSA_SECRET_KEY: secretKey }, ['--port', String(await freePort())]);
+    assert.equal(server.secretKey, mask(secretKey));
+    assert.ok(!server.output.includes(secretKey), server.output);
+    assert.match(server.publishableKey ?? '', /^pk_test_\w+$/);
+    await assert.rejects(sdk(server.publishableKey!, server.port).customers.list(), (e: Stripe.errors.StripeError) => e.code === 'secret_key_required');
     await stop(server.process);
   });
 
