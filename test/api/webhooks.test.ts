@@ -4,7 +4,6 @@
 // `pending_webhooks`, enabled_events filtering, disabled and deleted
 // endpoints, retries after a failure, and the recorded attempts.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
@@ -247,28 +246,22 @@ describeEachStore('webhooks', (target) => {
 
   test('an endpoint that does not answer in time fails the attempt, which is retried', async () => {
     const { stripe, accountId } = await kassa.freshClient();
-    const hanging = createServer(() => undefined); // reads the request, never answers
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(hanging.address() as { port: number }).port}/slow`;
-      await stripe.webhookEndpoints.create({ url, enabled_events: ['*'] });
-      await stripe.customers.create({});
-      const [event] = (await stripe.events.list()).data;
-      assert.ok(event);
-      // A worker like the server's, with a short delivery timeout.
-      const worker = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs: 200, jitter: () => 0, logger: false });
-      assert.equal(await worker.runDue(), 1);
-      const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
-      assert.deepEqual(attempts.map((a) => [a.status, a.error]), [[null, 'timed out after 200 ms']]);
-      assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
-      // The retry is scheduled, 10 seconds later.
-      assert.equal(await worker.runDue(), 0);
-      clock.advance(10);
-      assert.equal(await worker.runDue(), 1);
-      assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 2);
-    } finally {
-      hanging.closeAllConnections();
-      await new Promise<void>((resolve) => hanging.close(() => resolve()));
-    }
+    const hanging = await sinks.open();
+    hanging.holding = true;
+    await stripe.webhookEndpoints.create({ url: hanging.url, enabled_events: ['*'] });
+    await stripe.customers.create({});
+    const [event] = (await stripe.events.list()).data;
+    assert.ok(event);
+    // A worker like the server's, with a short delivery timeout.
+    const worker = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs: 200, jitter: () => 0, logger: false });
+    assert.equal(await worker.runDue(), 1);
+    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    assert.deepEqual(attempts.map((a) => [a.status, a.error]), [[null, 'timed out after 200 ms']]);
+    assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
+    // The retry is scheduled, 10 seconds later.
+    assert.equal(await worker.runDue(), 0);
+    clock.advance(10);
+    assert.equal(await worker.runDue(), 1);
+    assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 2);
   });
 });
