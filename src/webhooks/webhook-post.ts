@@ -67,7 +67,7 @@ export function createPoster(options: { timeoutMs: number; maxSockets: number })
           response.on('data', (chunk: Buffer) => {
             if (kept < KEEP_BYTES) (chunks.push(chunk), (kept += chunk.length));
           });
-          response.on('end', () => finish({ status: response.statusCode ?? null, excerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS), error: null }));
+          response.on('end', () => finish({ status: response.statusCode ?? null, excerpt: storableExcerpt(Buffer.concat(chunks)), error: null }));
           response.on('error', (error) => finish({ status: response.statusCode ?? null, excerpt: null, error: error.message }));
         },
       );
@@ -88,4 +88,13 @@ export function createPoster(options: { timeoutMs: number; maxSockets: number })
       agents['https:'].destroy();
     },
   };
+}
+
+/**
+ * The start of an endpoint's answer, as text both stores can hold: PostgreSQL's
+ * text cannot hold a NUL character, so one shows as U+FFFD (as bytes that are
+ * not UTF-8 do).
+ */
+function storableExcerpt(body: Buffer): string {
+  return body.toString('utf8').slice(0, EXCERPT_CHARS).replaceAll('\u0000', '\ufffd');
 }

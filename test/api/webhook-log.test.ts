@@ -123,6 +123,18 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.equal(unknown.status, 400);
   });
 
+  test('an endpoint that answers with a NUL character has its attempt logged (the NUL shown as U+FFFD) and its delivery done', async () => {
+    const { stripe, key } = await freshAccount();
+    const sink = await sinks.open();
+    sink.okBody = 'ok\u0000done';
+    await stripe.webhookEndpoints.create({ url: sink.url, enabled_events: ['customer.created'] });
+    await stripe.customers.create({ name: 'Nul' });
+    await kassa.webhooks.runDue();
+    const [attempt] = (await attempts(key)).data;
+    assert.deepEqual([attempt?.http_status, attempt?.succeeded, attempt?.response_body], [200, true, 'ok\ufffddone']);
+    assert.equal((await latestEvent(stripe)).pending_webhooks, 0);
+  });
+
   test('resend posts the event again, signed, to one endpoint or to every matching enabled one', async () => {
     const { stripe, key } = await freshAccount();
     const [one, two, other, off] = [await sinks.open(), await sinks.open(), await sinks.open(), await sinks.open()];

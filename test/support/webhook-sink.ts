@@ -17,6 +17,8 @@ export interface Sink {
   received: Received[];
   /** Statuses to answer with, in order; 200 once they run out. */
   statuses: number[];
+  /** The body of a 200 answer; `ok` unless set. */
+  okBody: string;
   /** While true, requests are received and held unanswered until `answerHeld()`. */
   holding: boolean;
   /** Answers the held requests, oldest first. */
@@ -36,7 +38,7 @@ export async function startSink(): Promise<Sink> {
       received.push(request);
       const answer = () => {
         const status = statuses.shift() ?? 200;
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `failing with ${status}`, () => (request.answered = true));
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? sink.okBody : `failing with ${status}`, () => (request.answered = true));
       };
       if (sink.holding) held.push(answer);
       else answer();
@@ -48,6 +50,7 @@ export async function startSink(): Promise<Sink> {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
     statuses,
+    okBody: 'ok',
     holding: false,
     answerHeld() {
       for (const answer of held.splice(0)) answer();
