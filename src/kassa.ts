@@ -18,7 +18,7 @@ import { createSimulatedNetwork, type PaymentNetwork } from './network/network.j
 import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
 import { registerChallengePage } from './payments/challenge-page.js';
 import { paymentIntentFinisher } from './payments/confirm.js';
-import { setupIntentFinisher } from './payments/setup-intents-routes.js';
+import { setupIntentFinisher } from './payments/setup-intent-confirm.js';
 import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';

@@ -6,7 +6,6 @@ import type Stripe from 'stripe';
 import type { AuthenticationRequired, Approved, Declined } from '../network/network.js';
 import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
 import type { FeeRule } from '../money/fees.js';
-import { invalidParam, invalidRequest, type StripeError } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
 import type { RequestContext } from '../server/route.js';
@@ -15,14 +14,23 @@ import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-routes.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
-import { applyIntentParams, approvedIntent, assertConfirmable, declinedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
-import { reuseError, type PaymentMethodParams } from './payment-method.js';
-import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
+import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import {
+  applyIntentParams,
+  approvedIntent,
+  assertConfirmable,
+  assertUpdatable,
+  declinedIntent,
+  settleUnconfirmedStatus,
+  type IntentParams,
+  type PaymentIntent,
+} from './payment-intent.js';
+import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
-export interface ConfirmParams extends Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
-  payment_method?: string;
-  payment_method_data?: PaymentMethodParams & { type: string; card?: CardParams };
+export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = { object: 'payment_intent', assertUpdatable, applyParams: applyIntentParams, settleUnconfirmedStatus };
+
+export interface ConfirmParams extends PaymentMethodChoice, Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
   return_url?: string;
   off_session?: boolean | 'one_off' | 'recurring';
   error_on_requires_action?: boolean;
@@ -45,14 +53,8 @@ export async function confirmIntent(
   checkReturnUrl(return_url);
   let intent = applyIntentParams(current, fields);
   const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
-  const stored = await paymentMethodFor(ctx, intent, payment_method, payment_method_data);
-  checkOwnership(intent, stored);
-  if (ctx.auth.kind === 'secret' && !return_url && intent.automatic_payment_methods?.allow_redirects === 'always' && !offSession) {
-    throw invalidRequest(
-      "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
-      { param: 'return_url' },
-    );
-  }
+  const stored = await paymentMethodToConfirm(ctx, intent, { payment_method, payment_method_data });
+  checkReturnUrlGiven(ctx, intent, return_url, offSession);
   intent = { ...intent, payment_method: stored.pm.id };
   // A challenge completed for a manually confirmed intent counts for this confirm.
   const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
@@ -74,42 +76,6 @@ export async function confirmIntent(
     case 'authentication_required':
       return requireAction(ctx, intent, stored, result, { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true });
   }
-}
-
-async function paymentMethodFor(
-  ctx: RequestContext<unknown>,
-  intent: PaymentIntent,
-  id: string | undefined,
-  data: ConfirmParams['payment_method_data'],
-): Promise<StoredPaymentMethod> {
-  if (data) return paymentMethodFromData(ctx, data);
-  if (id) return paymentMethodToUse(ctx, id);
-  if (typeof intent.payment_method === 'string') return paymentMethodToUse(ctx, intent.payment_method);
-  throw invalidRequest(
-    "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-    { code: 'payment_intent_unexpected_state' },
-  );
-}
-
-/** `payment_method_data`: a new PaymentMethod for the intent (on create and update too, as on Stripe). */
-export async function paymentMethodFromData(ctx: RequestContext<unknown>, data: NonNullable<ConfirmParams['payment_method_data']>): Promise<StoredPaymentMethod> {
-  if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
-  const { type: _type, card, ...rest } = data;
-  return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
-}
-
-function ownershipError(intent: PaymentIntent, stored: StoredPaymentMethod): StripeError | null {
-  const owner = stored.pm.customer;
-  if (!owner || owner === intent.customer) return null;
-  return invalidRequest(
-    `The provided PaymentMethod ${stored.pm.id} is attached to another customer than this PaymentIntent's. Attach it to ${intent.customer ?? 'the PaymentIntent\'s customer'} or use another PaymentMethod.`,
-    { param: 'payment_method' },
-  );
-}
-
-function checkOwnership(intent: PaymentIntent, stored: StoredPaymentMethod): void {
-  const error = ownershipError(intent, stored);
-  if (error) throw error;
 }
 
 function attempt(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
@@ -238,11 +204,8 @@ export const AUTHENTICATION_FAILURE = {
  * PaymentMethod used elsewhere meanwhile (with the error a confirm would get).
  */
 export async function finishAuthentication(ctx: RequestContext<unknown>, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, settings: PaymentSettings): Promise<PaymentIntent> {
-  // Locked as at confirm (after the intent): while the customer authenticated, the
-  // PaymentMethod may have paid another intent or been saved to another customer.
-  const stored = await loadPaymentMethod(ctx, paymentMethodId, 'payment_method', { forUpdate: true });
-  const refused = answer === 'complete' ? (reuseError(stored.pm, stored.secret) ?? ownershipError(intent, stored)) : null;
-  if (refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+  const { stored, refused } = await paymentMethodAfterChallenge(ctx, intent, paymentMethodId);
+  if (answer === 'complete' && refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
     // Stripe: the server must confirm again; that confirm goes to the network authenticated (takeAuthentication).
     const next: PaymentIntent = { ...intent, status: 'requires_confirmation', next_action: null };
@@ -279,12 +242,7 @@ async function paymentFailed(ctx: RequestContext<unknown>, intent: PaymentIntent
 /** The PaymentIntent side of the challenge page (see three-d-secure.ts). */
 export function paymentIntentFinisher(settings: PaymentSettings): ChallengeFinisher {
   return {
-    async load(ctx, challenge, options) {
-      const row = await ctx.db.getObject(ctx.accountId, challenge.intent, options);
-      if (!row || row.type !== 'payment_intent') return null;
-      const intent = JSON.parse(row.doc) as PaymentIntent;
-      return intent.status === 'requires_action' && intent.payment_method === challenge.payment_method ? intent : null;
-    },
+    load: intentWaitingFor(PAYMENT_INTENT),
     async finish(ctx, value, challenge, answer) {
       const next = await finishAuthentication(ctx, value as PaymentIntent, challenge.payment_method, answer, settings);
       const authorized = ['succeeded', 'requires_capture', 'processing', 'requires_confirmation'].includes(next.status);

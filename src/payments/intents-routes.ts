@@ -1,62 +1,27 @@
 // /v1/payment_intents: thin handlers over the intent rules and confirm.
 import type Stripe from 'stripe';
-import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
-import { newId, randomString } from '../server/ids.js';
+import { invalidRequest, resourceMissing } from '../server/errors.js';
+import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-routes.js';
-import { confirmIntent, paymentMethodFromData, type ConfirmParams, type PaymentSettings } from './confirm.js';
-import {
-  applyIntentParams,
-  assertUpdatable,
-  cancelIntent,
-  captureAmount,
-  capturedIntent,
-  newPaymentIntent,
-  settleUnconfirmedStatus,
-  type IntentParams,
-  type PaymentIntent,
-} from './payment-intent.js';
-import { resolvePaymentMethod } from './payment-method-store.js';
+import { confirmIntent, PAYMENT_INTENT, type ConfirmParams, type PaymentSettings } from './confirm.js';
+import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
+import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, newPaymentIntent, settleUnconfirmedStatus, type IntentParams, type PaymentIntent } from './payment-intent.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
   confirm?: boolean;
 }
 
-interface UpdateParams extends IntentParams {
-  payment_method?: string | '';
-  payment_method_data?: ConfirmParams['payment_method_data'];
-}
+type UpdateParams = IntentParams & { payment_method?: string | '' } & Pick<PaymentMethodChoice, 'payment_method_data'>;
 
 const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string', customer: 'string', metadata: 'metadata', status: 'string' } as const;
 
 // Stripe documents these as usable only with confirm=true (payment_method_data is not: without confirm it just sets the intent's PaymentMethod).
 const CONFIRM_ONLY = ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
-
-export async function loadIntent(ctx: RequestContext<unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<PaymentIntent> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
-  if (!row || row.type !== 'payment_intent') throw resourceMissing('payment_intent', id, 'intent');
-  return JSON.parse(row.doc) as PaymentIntent;
-}
-
-/** A publishable key proves it may see an intent with the intent's client secret. */
-function checkClientSecret(ctx: RequestContext<{ client_secret?: string }>, intent: PaymentIntent): void {
-  if (ctx.auth.kind !== 'publishable') return;
-  const given = ctx.params.client_secret;
-  if (!given) throw invalidParam('Missing required param: client_secret.', 'client_secret', 'parameter_missing');
-  if (given !== intent.client_secret) {
-    throw invalidRequest('The client_secret provided does not match the client_secret associated with the PaymentIntent.', { param: 'client_secret' });
-  }
-}
-
-async function checkCustomer(ctx: RequestContext<unknown>, id: string | '' | undefined): Promise<void> {
-  if (!id) return;
-  const row = await ctx.db.getObject(ctx.accountId, id);
-  if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, 'customer');
-}
 
 async function loadCharge(ctx: RequestContext<unknown>, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
@@ -71,22 +36,22 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       path: '/v1/payment_intents',
       async handler(ctx: RequestContext<CreateParams>): Promise<PaymentIntent | CommittedError> {
         const { confirm, payment_method, payment_method_data, client_secret: _secret, ...rest } = ctx.params;
+        checkConfirmOnly(ctx.params as Record<string, unknown>, CONFIRM_ONLY);
         const confirmParams: ConfirmParams = {};
         const intentParams: IntentParams = { ...rest };
         for (const name of CONFIRM_ONLY) {
           if (rest[name] === undefined) continue;
-          if (!confirm) throw invalidParam(`You can only pass ${name} when confirm=true.`, name);
           (confirmParams as Record<string, unknown>)[name] = rest[name];
           delete (intentParams as Record<string, unknown>)[name];
         }
         await checkCustomer(ctx, intentParams.customer);
-        let intent = newPaymentIntent(newId('pi'), '', intentParams, ctx.now);
-        intent = { ...intent, client_secret: `${intent.id}_secret_${randomString(25)}` };
+        const id = newId('pi');
+        let intent = newPaymentIntent(id, newClientSecret(id), intentParams, ctx.now);
         if (confirm && payment_method_data) {
           confirmParams.payment_method_data = payment_method_data;
-        } else if (payment_method_data || payment_method) {
-          const stored = payment_method_data ? await paymentMethodFromData(ctx, payment_method_data) : await resolvePaymentMethod(ctx, payment_method!, 'payment_method');
-          intent = settleUnconfirmedStatus({ ...intent, payment_method: stored.pm.id });
+        } else {
+          const paymentMethod = await paymentMethodToSet(ctx, { payment_method, payment_method_data });
+          if (paymentMethod) intent = settleUnconfirmedStatus({ ...intent, payment_method: paymentMethod });
         }
         await ctx.db.insertObject(ctx.accountId, intent);
         await ctx.emit('payment_intent.created', intent);
@@ -100,30 +65,14 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       publishable: true,
       publishableExpand: ['payment_method'],
       async handler(ctx: RequestContext<{ client_secret?: string }>) {
-        const intent = await loadIntent(ctx, ctx.path.intent);
-        checkClientSecret(ctx, intent);
-        return intent;
+        return loadForClient(ctx, PAYMENT_INTENT);
       },
     },
     {
       method: 'POST',
       path: '/v1/payment_intents/{intent}',
       async handler(ctx: RequestContext<UpdateParams>) {
-        const before = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
-        assertUpdatable(before, Object.keys(ctx.params));
-        const { payment_method, payment_method_data, ...params } = ctx.params;
-        await checkCustomer(ctx, params.customer);
-        let intent = applyIntentParams(before, params);
-        if (payment_method_data) {
-          intent = { ...intent, payment_method: (await paymentMethodFromData(ctx, payment_method_data)).pm.id };
-        } else if (payment_method !== undefined) {
-          const id = payment_method === '' ? null : (await resolvePaymentMethod(ctx, payment_method, 'payment_method')).pm.id;
-          intent = { ...intent, payment_method: id };
-        }
-        intent = settleUnconfirmedStatus(intent);
-        // Stripe has no payment_intent.updated event: an update changes the object and emits nothing.
-        if (JSON.stringify(intent) !== JSON.stringify(before)) await ctx.db.updateObject(ctx.accountId, intent);
-        return intent;
+        return updateIntent(ctx, PAYMENT_INTENT);
       },
     },
     {
@@ -132,8 +81,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       publishable: true,
       publishableExpand: ['payment_method'],
       async handler(ctx: RequestContext<ConfirmParams>) {
-        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
-        checkClientSecret(ctx, intent);
+        const intent = await loadForClient(ctx, PAYMENT_INTENT, { forUpdate: true });
         if (ctx.auth.kind === 'publishable' && intent.confirmation_method === 'manual') {
           throw invalidRequest(
             'This PaymentIntent has confirmation_method set to manual: only your server can confirm it, with a secret key.',
@@ -147,7 +95,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'POST',
       path: '/v1/payment_intents/{intent}/capture',
       async handler(ctx: RequestContext<{ amount_to_capture?: number; metadata?: Stripe.MetadataParam }>) {
-        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
         const amount = captureAmount(intent, ctx.params.amount_to_capture);
         const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
         await ctx.network.capture(secret.authorizationId as string, amount);
@@ -166,7 +114,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'POST',
       path: '/v1/payment_intents/{intent}/cancel',
       async handler(ctx: RequestContext<{ cancellation_reason?: Stripe.PaymentIntent.CancellationReason }>) {
-        const intent = await loadIntent(ctx, ctx.path.intent, { forUpdate: true });
+        const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
         const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
         if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
           const { charge, secret } = await loadCharge(ctx, intent.latest_charge);

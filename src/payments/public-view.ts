@@ -5,7 +5,7 @@
 import { registerPublicView } from '../server/publishable.js';
 import type { PaymentIntent } from './payment-intent.js';
 import type { PaymentMethod } from './payment-method.js';
-import { publicSetupIntent, type SetupIntent } from './setup-intent.js';
+import type { SetupIntent } from './setup-intent.js';
 
 const PUBLIC_INTENT_FIELDS = [
   'id', 'object', 'amount', 'amount_details', 'automatic_payment_methods', 'canceled_at', 'cancellation_reason', 'capture_method',
@@ -14,24 +14,38 @@ const PUBLIC_INTENT_FIELDS = [
   'receipt_email', 'setup_future_usage', 'shipping', 'source', 'status',
 ] as const;
 
+const PUBLIC_SETUP_INTENT_FIELDS = [
+  'id', 'object', 'cancellation_reason', 'client_secret', 'created', 'description', 'last_setup_error', 'livemode', 'next_action',
+  'payment_method', 'payment_method_types', 'status', 'usage',
+] as const;
+
 // The card and billing details the customer typed: no customer, no metadata.
 const PUBLIC_PAYMENT_METHOD_FIELDS = ['id', 'object', 'allow_redisplay', 'billing_details', 'card', 'created', 'livemode', 'type'] as const;
 
-export function publicIntent(intent: PaymentIntent): Partial<PaymentIntent> & { id: string; object: 'payment_intent' } {
+type PublicView<T extends { id: string; object: string }> = Partial<T> & Pick<T, 'id' | 'object'>;
+
+function pick<T extends { id: string; object: string }>(object: T, fields: readonly string[]): PublicView<T> {
   const view: Record<string, unknown> = {};
-  for (const field of PUBLIC_INTENT_FIELDS) view[field] = intent[field as keyof PaymentIntent];
-  return view as Partial<PaymentIntent> & { id: string; object: 'payment_intent' };
+  for (const field of fields) view[field] = object[field as keyof T];
+  return view as PublicView<T>;
+}
+
+export function publicIntent(intent: PaymentIntent): PublicView<PaymentIntent> {
+  return pick(intent, PUBLIC_INTENT_FIELDS);
+}
+
+export function publicSetupIntent(setupIntent: SetupIntent): PublicView<SetupIntent> {
+  return pick(setupIntent, PUBLIC_SETUP_INTENT_FIELDS);
 }
 
 /** Stripe shows a card's fingerprint only to a secret key (stripe/stripe-android#4301). */
-export function publicPaymentMethod(pm: PaymentMethod): Partial<PaymentMethod> & { id: string; object: 'payment_method' } {
-  const view: Record<string, unknown> = {};
-  for (const field of PUBLIC_PAYMENT_METHOD_FIELDS) view[field] = pm[field];
+export function publicPaymentMethod(pm: PaymentMethod): PublicView<PaymentMethod> {
+  const view = pick(pm, PUBLIC_PAYMENT_METHOD_FIELDS);
   if (pm.card) {
     const { fingerprint: _fingerprint, ...card } = pm.card;
-    view.card = card;
+    view.card = card as PaymentMethod['card'];
   }
-  return view as Partial<PaymentMethod> & { id: string; object: 'payment_method' };
+  return view;
 }
 
 export function registerPublicViews(): void {

@@ -243,16 +243,3 @@ export function settleAttempt(attempt: SetupAttempt, outcome: AttemptOutcome): S
     },
   };
 }
-
-// Stripe's "retrievable with publishable key" fields of a SetupIntent.
-const PUBLIC_FIELDS = [
-  'id', 'object', 'cancellation_reason', 'client_secret', 'created', 'description', 'last_setup_error', 'livemode', 'next_action',
-  'payment_method', 'payment_method_types', 'status', 'usage',
-] as const;
-
-/** What a publishable key (Stripe.js) may see of a SetupIntent: no customer, no metadata. */
-export function publicSetupIntent(setupIntent: SetupIntent): Partial<SetupIntent> & { id: string; object: 'setup_intent' } {
-  const view: Record<string, unknown> = {};
-  for (const field of PUBLIC_FIELDS) view[field] = setupIntent[field];
-  return view as Partial<SetupIntent> & { id: string; object: 'setup_intent' };
-}

@@ -8,7 +8,7 @@ import Stripe from 'stripe';
 import { buildEvent } from '../../src/events/events.js';
 import { createSimulatedNetwork } from '../../src/network/network.js';
 import type { SetupIntent } from '../../src/payments/setup-intent.js';
-import { finishSetupAuthentication } from '../../src/payments/setup-intents-routes.js';
+import { finishSetupAuthentication } from '../../src/payments/setup-intent-confirm.js';
 import type { RequestContext } from '../../src/server/route.js';
 import { API_VERSION } from '../../src/server/version.js';
 import { describeEachStore } from '../support/each-store.js';

@@ -13,7 +13,6 @@ import {
   failedSetupIntent,
   newSetupAttempt,
   newSetupIntent,
-  publicSetupIntent,
   requestsThreeDSecure,
   requiresActionSetupIntent,
   settleAttempt,
@@ -23,6 +22,7 @@ import {
   type SetupIntentParams,
   type Status,
 } from '../../src/payments/setup-intent.js';
+import { publicSetupIntent } from '../../src/payments/public-view.js';
 import { StripeError } from '../../src/server/errors.js';
 import { assertShape } from '../support/shapes.js';
 

@@ -1,0 +1,193 @@
+// Confirming a SetupIntent: the network verifies the card (with 3-D Secure
+// when the issuer or the merchant asks for it), a SetupAttempt records the
+// outcome, and a card set up is saved to the customer. Runs in the request's
+// transaction with the SetupIntent's row locked; the challenge page finishes
+// what 3-D Secure interrupted (setupIntentFinisher).
+import type Stripe from 'stripe';
+import type { VerifyResult } from '../network/network.js';
+import type { StripeError } from '../server/errors.js';
+import { newId } from '../server/ids.js';
+import { checkReturnUrl } from '../server/urls.js';
+import { CommittedError, type RequestContext } from '../server/route.js';
+import { cardError } from './card-error.js';
+import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import {
+  applySetupIntentParams,
+  assertConfirmable,
+  assertUpdatable,
+  authenticationFailureError,
+  declineError,
+  failedSetupIntent,
+  newSetupAttempt,
+  requestsThreeDSecure,
+  requiresActionSetupIntent,
+  settleAttempt,
+  settleUnconfirmedStatus,
+  succeededSetupIntent,
+  unexpectedState,
+  type SetupAttempt,
+  type SetupIntent,
+  type SetupIntentParams,
+} from './setup-intent.js';
+import { challengeReturnUrl, createChallenge, type ChallengeFinisher } from './three-d-secure.js';
+
+export const SETUP_INTENT: IntentKind<SetupIntent, SetupIntentParams> = { object: 'setup_intent', assertUpdatable, applyParams: applySetupIntentParams, settleUnconfirmedStatus };
+
+export interface SetupConfirmParams extends PaymentMethodChoice {
+  payment_method_options?: SetupIntentParams['payment_method_options'];
+  return_url?: string;
+  use_stripe_sdk?: boolean;
+  client_secret?: string;
+}
+
+export async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIntent, params: SetupConfirmParams): Promise<SetupIntent | CommittedError> {
+  assertConfirmable(current);
+  checkReturnUrl(params.return_url);
+  const setupIntent = applySetupIntentParams(current, { payment_method_options: params.payment_method_options });
+  const stored = await paymentMethodToConfirm(ctx, setupIntent, params);
+  checkReturnUrlGiven(ctx, setupIntent, params.return_url);
+  const result = await ctx.network.verify({ profile: stored.secret.card, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
+  if (result.status === 'authentication_required') {
+    const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
+    await ctx.db.insertObject(ctx.accountId, attempt);
+    const returnUrl = challengeReturnUrl(params);
+    const { url } = await createChallenge(ctx, {
+      intent: setupIntent.id,
+      kind: 'setup_intent',
+      returnUrl: returnUrl ?? null,
+      paymentMethod: stored.pm.id,
+      display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+      flow: result.flow,
+    });
+    const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
+    await ctx.db.updateObject(ctx.accountId, next);
+    await ctx.emit('setup_intent.requires_action', next);
+    return next;
+  }
+  const settled = await settle(ctx, setupIntent, stored, result, null);
+  // A decline is answered with a 402 after the failed setup commits.
+  return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
+}
+
+/**
+ * The network's answer to a setup (at confirm or after 3-D Secure): approved
+ * sets the card up; declined fails the setup, with the card error to answer.
+ * `attempt` is the SetupAttempt already waiting for the challenge, if any.
+ */
+async function settle(
+  ctx: RequestContext<unknown>,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+  result: Exclude<VerifyResult, { status: 'authentication_required' }>,
+  attempt: SetupAttempt | null,
+): Promise<{ setupIntent: SetupIntent; error: StripeError | null }> {
+  if (result.status === 'approved') {
+    const outcome = { status: 'succeeded', checks: result.checks, threeDSecure: result.threeDSecure } as const;
+    const settled = await saveAttempt(ctx, setupIntent, stored, attempt, outcome);
+    await setUpForLater(ctx, setupIntent, stored);
+    const next = succeededSetupIntent(setupIntent, stored.pm.id, settled.id);
+    await ctx.db.updateObject(ctx.accountId, next);
+    await ctx.emit('setup_intent.succeeded', next);
+    return { setupIntent: next, error: null };
+  }
+  const lastError = declineError(result, stored.pm);
+  const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', checks: result.checks, setupError: lastError });
+  const next = failedSetupIntent(setupIntent, lastError, settled.id);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('setup_intent.setup_failed', next);
+  const error = cardError({
+    code: result.code,
+    decline_code: result.decline_code,
+    advice_code: result.advice_code,
+    message: result.message,
+    param: result.param,
+    setup_intent: next,
+    payment_method: stored.pm,
+  });
+  return { setupIntent: next, error };
+}
+
+async function saveAttempt(
+  ctx: RequestContext<unknown>,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+  attempt: SetupAttempt | null,
+  outcome: Parameters<typeof settleAttempt>[1],
+): Promise<SetupAttempt> {
+  if (attempt) {
+    const settled = settleAttempt(attempt, outcome);
+    await ctx.db.updateObject(ctx.accountId, settled);
+    return settled;
+  }
+  const created = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, outcome);
+  await ctx.db.insertObject(ctx.accountId, created);
+  return created;
+}
+
+/** The card is saved: attached to the SetupIntent's customer, and ready for off-session payments when set up for them. */
+async function setUpForLater(ctx: RequestContext<unknown>, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
+  const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || setupIntent.usage === 'off_session' };
+  const customer = typeof setupIntent.customer === 'string' ? setupIntent.customer : null;
+  if (customer && stored.pm.customer !== customer) {
+    await attachToCustomer(ctx, { pm: stored.pm, secret }, customer);
+    return;
+  }
+  if (secret.setupForOffSession !== stored.secret.setupForOffSession) await savePaymentMethod(ctx, { pm: stored.pm, secret });
+}
+
+/**
+ * What completing (`complete`) or failing (`fail`) the 3-D Secure challenge
+ * of a SetupIntent in `requires_action` does, in the caller's transaction.
+ * Completing verifies the card again as authenticated: it succeeds, or is
+ * declined (recorded as at confirm; nobody is answered a 402 here). Failing
+ * returns the SetupIntent to `requires_payment_method` with
+ * `setup_intent_authentication_failure`. A PaymentMethod used elsewhere
+ * meanwhile fails the setup with the error a confirm would get. Returns the
+ * SetupIntent as it is now.
+ */
+export async function finishSetupAuthentication(
+  ctx: RequestContext<unknown>,
+  setupIntent: SetupIntent,
+  outcome: 'complete' | 'fail',
+): Promise<SetupIntent> {
+  if (setupIntent.status !== 'requires_action') throw unexpectedState(setupIntent, 'authenticate', ['requires_action']);
+  const { stored, refused } = await paymentMethodAfterChallenge(ctx, setupIntent, setupIntent.payment_method as string);
+  const attempt = await loadAttempt(ctx, setupIntent);
+  if (outcome === 'complete' && refused) {
+    return setupFailed(ctx, setupIntent, stored, attempt, { ...refused.body, payment_method: stored.pm, payment_method_type: 'card' } as Stripe.SetupIntent.LastSetupError);
+  }
+  if (outcome === 'complete') {
+    const result = await ctx.network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
+    if (result.status !== 'authentication_required') return (await settle(ctx, setupIntent, stored, result, attempt)).setupIntent;
+  }
+  return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
+}
+
+/** The setup fails with `error` (the attempt too), without a check with the issuer. */
+async function setupFailed(ctx: RequestContext<unknown>, setupIntent: SetupIntent, stored: StoredPaymentMethod, attempt: SetupAttempt | null, error: Stripe.SetupIntent.LastSetupError): Promise<SetupIntent> {
+  const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', setupError: error });
+  const next = failedSetupIntent(setupIntent, error, settled.id);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('setup_intent.setup_failed', next);
+  return next;
+}
+
+async function loadAttempt(ctx: RequestContext<unknown>, setupIntent: SetupIntent): Promise<SetupAttempt | null> {
+  if (typeof setupIntent.latest_attempt !== 'string') return null;
+  const row = await ctx.db.getObject(ctx.accountId, setupIntent.latest_attempt);
+  return row && row.type === 'setup_attempt' ? (JSON.parse(row.doc) as SetupAttempt) : null;
+}
+
+/** Finishes a SetupIntent's 3-D Secure challenge when the customer answers it on the challenge page. */
+export const setupIntentFinisher: ChallengeFinisher = {
+  load: intentWaitingFor(SETUP_INTENT),
+  async finish(ctx, value, _challenge, answer) {
+    const next = await finishSetupAuthentication(ctx, value as SetupIntent, answer);
+    return {
+      status: next.status,
+      redirectStatus: next.status === 'succeeded' ? 'succeeded' : 'failed',
+      returnParams: { setup_intent: next.id, setup_intent_client_secret: next.client_secret ?? '' },
+    };
+  },
+};
