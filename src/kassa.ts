@@ -17,7 +17,7 @@ import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
 import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
 import { registerChallengePage } from './payments/challenge-page.js';
-import { paymentIntentFinisher } from './payments/confirm.js';
+import { paymentIntentFinisher } from './payments/payment-intent-confirm.js';
 import { setupIntentFinisher } from './payments/setup-intent-confirm.js';
 import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';

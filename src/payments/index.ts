@@ -1,17 +1,19 @@
 // Card payments: PaymentMethods, PaymentIntents, charges.
 import type { JobHandler } from '../jobs/jobs.js';
 import type { Route } from '../server/route.js';
-import { balanceJobs, balanceRoutes } from './balance-routes.js';
+import { balanceJobs } from './balance-ledger.js';
+import { balanceRoutes } from './balance-routes.js';
 import { chargeRoutes } from './charges-routes.js';
-import type { PaymentSettings } from './confirm.js';
-import { paymentIntentRoutes } from './intents-routes.js';
+import type { PaymentSettings } from './payment-intent-confirm.js';
+import { paymentIntentRoutes } from './payment-intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { registerCustomerHooks } from './customer-hooks.js';
 import { registerPublicViews } from './public-view.js';
-import { refundJobs, refundRoutes } from './refunds-routes.js';
+import { refundJobs } from './refund-lifecycle.js';
+import { refundRoutes } from './refunds-routes.js';
 import { setupIntentRoutes } from './setup-intents-routes.js';
 
-export type { PaymentSettings } from './confirm.js';
+export type { PaymentSettings } from './payment-intent-confirm.js';
 
 registerCustomerHooks();
 registerPublicViews();

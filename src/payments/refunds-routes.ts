@@ -1,8 +1,7 @@
-// /v1/refunds, a charge's `refunds` list (expand[]=refunds), and the job that
-// applies the network's later word on a refund (a pending refund settling, a
-// refund failing at the bank).
+// /v1/refunds and a charge's `refunds` list (expand[]=refunds). What happens
+// to a refund afterwards (settling, failing at the bank, canceled) is in
+// refund-lifecycle.ts.
 import { previousAttributes } from '../events/events.js';
-import { scheduleJob, type JobContext, type JobHandler } from '../jobs/jobs.js';
 import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
@@ -16,20 +15,16 @@ import type { PaymentIntent } from './payment-intent.js';
 import {
   assertCancelable,
   assertRefundable,
-  LATER_OUTCOME_DELAY_SECONDS,
   newRefund,
   noSuccessfulCharge,
   refundAmount,
   refundedCharge,
-  refundFailureTransaction,
-  reversedRefund,
-  settledRefund,
   uncapturedCharge,
-  unrefundedCharge,
   type Refund,
   type RefundReason,
   type RefundTarget,
 } from './refund.js';
+import { emitRefundUpdate, loadChargeForUpdate, loadRefund, reverseRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
 
 interface CreateParams {
   amount?: number;
@@ -44,29 +39,6 @@ interface CreateParams {
   instructions_email?: string;
   refund_application_fee?: boolean;
   reverse_transfer?: boolean;
-}
-
-/** The job that applies the network's later outcome of a refund. */
-export const REFUND_OUTCOME_JOB = 'refund.network_outcome';
-
-interface OutcomePayload {
-  refund: string;
-  status: 'succeeded' | 'failed';
-  failure_reason: string | null;
-}
-
-type Db = Pick<RequestContext<unknown>, 'db' | 'accountId'>;
-
-async function loadRefund(ctx: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Refund> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
-  if (!row || row.type !== 'refund') throw resourceMissing('refund', id, 'refund');
-  return JSON.parse(row.doc) as Refund;
-}
-
-async function loadChargeForUpdate(ctx: Db, id: string, param: RefundTarget): Promise<{ charge: Charge; secret: ChargeSecret | null }> {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
-  if (!row || row.type !== 'charge') throw resourceMissing('charge', id, param);
-  return { charge: JSON.parse(row.doc) as Charge, secret: row.private ? (JSON.parse(row.private) as ChargeSecret) : null };
 }
 
 /** The charge a refund request names, directly or through its PaymentIntent. */
@@ -98,35 +70,6 @@ function refundsOfCharge(db: Queries, accountId: string, chargeId: string, param
 // Since API 2022-11-15 a charge's refunds are listed only on request.
 registerIncludable('charge', 'refunds', (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id));
 
-async function emitRefundUpdate(ctx: Pick<RequestContext<unknown>, 'emit'>, before: Refund, after: Refund, types: string[]): Promise<void> {
-  const previous = previousAttributes(before, after);
-  for (const type of types) await ctx.emit(type, after, previous);
-}
-
-/**
- * A refund's money comes back to the balance: the refund fails (the bank
- * refused it) or is canceled. The charge no longer counts it as refunded.
- * Locks the charge, then the refund (as creating a refund does); null when
- * the refund is no longer in a state `may` accepts.
- */
-async function reverseRefund(
-  ctx: Db & { now: number },
-  refund: Refund,
-  status: 'failed' | 'canceled',
-  reason: string,
-  may: (current: Refund) => boolean,
-): Promise<{ before: Refund; after: Refund } | null> {
-  const { charge } = await loadChargeForUpdate(ctx, refund.charge as string, 'charge');
-  const before = await loadRefund(ctx, refund.id, { forUpdate: true });
-  if (!may(before)) return null;
-  const txn = refundFailureTransaction(newId('txn'), before, ctx.now);
-  await ctx.db.insertObject(ctx.accountId, txn);
-  const after = reversedRefund(before, status, reason, txn.id);
-  await ctx.db.updateObject(ctx.accountId, after);
-  await ctx.db.updateObject(ctx.accountId, unrefundedCharge(charge, before.amount));
-  return { before, after };
-}
-
 export const refundRoutes: Route[] = [
   {
     method: 'POST',
@@ -148,11 +91,7 @@ export const refundRoutes: Route[] = [
       await ctx.db.insertObject(ctx.accountId, refund);
       const after = refundedCharge(charge, amount);
       await ctx.db.updateObject(ctx.accountId, after);
-      if (outcome.later) {
-        const payload: OutcomePayload = { refund: id, status: outcome.later.status, failure_reason: outcome.later.failure_reason };
-        const runAt = ctx.now + LATER_OUTCOME_DELAY_SECONDS[outcome.later.status];
-        await scheduleJob(ctx.db, { accountId: ctx.accountId, kind: REFUND_OUTCOME_JOB, runAt, payload, now: ctx.now });
-      }
+      if (outcome.later) await scheduleLaterOutcome(ctx, id, outcome.later);
       await ctx.emit('refund.created', refund);
       await ctx.emit('charge.refunded', after, previousAttributes(charge, after));
       return refund;
@@ -203,25 +142,3 @@ export const refundRoutes: Route[] = [
     },
   },
 ];
-
-/** Applies the network's later outcome; a refund that has moved on meanwhile is left alone. */
-async function applyLaterOutcome(ctx: JobContext<OutcomePayload>): Promise<void> {
-  const { payload } = ctx;
-  const row = await ctx.db.getObject(ctx.accountId, payload.refund);
-  if (!row || row.type !== 'refund') return;
-  const before = JSON.parse(row.doc) as Refund;
-  if (payload.status === 'succeeded') {
-    const current = await loadRefund(ctx, before.id, { forUpdate: true });
-    if (current.status !== 'pending') return;
-    const after = settledRefund(current);
-    await ctx.db.updateObject(ctx.accountId, after);
-    await emitRefundUpdate(ctx, current, after, ['refund.updated', 'charge.refund.updated']);
-    return;
-  }
-  const reversed = await reverseRefund(ctx, before, 'failed', payload.failure_reason ?? 'unknown', (current) => current.status === 'succeeded' || current.status === 'pending');
-  if (!reversed) return;
-  await ctx.emit('refund.failed', reversed.after);
-  await emitRefundUpdate(ctx, reversed.before, reversed.after, ['charge.refund.updated']);
-}
-
-export const refundJobs: JobHandler[] = [{ kind: REFUND_OUTCOME_JOB, run: applyLaterOutcome }];

@@ -11,7 +11,7 @@ import { checkReturnUrl } from '../server/urls.js';
 import type { RequestContext } from '../server/route.js';
 import { CommittedError } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
-import { recordBalanceTransaction } from './balance-routes.js';
+import { recordBalanceTransaction } from './balance-ledger.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
 import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';

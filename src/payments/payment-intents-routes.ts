@@ -1,4 +1,5 @@
-// /v1/payment_intents: thin handlers over the intent rules and confirm.
+// /v1/payment_intents: thin handlers over the rules in payment-intent.ts and the
+// confirm flow in payment-intent-confirm.ts.
 import type Stripe from 'stripe';
 import { invalidRequest, resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
@@ -7,8 +8,8 @@ import type { CommittedError, RequestContext, Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { chargeTransaction } from './balance-transaction.js';
-import { recordBalanceTransaction } from './balance-routes.js';
-import { confirmIntent, PAYMENT_INTENT, type ConfirmParams, type PaymentSettings } from './confirm.js';
+import { recordBalanceTransaction } from './balance-ledger.js';
+import { confirmIntent, PAYMENT_INTENT, type ConfirmParams, type PaymentSettings } from './payment-intent-confirm.js';
 import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
 import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, newPaymentIntent, settleUnconfirmedStatus, type IntentParams, type PaymentIntent } from './payment-intent.js';
 
