@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createKassa, startWorkers } from '../../src/kassa.js';
+import { MIGRATIONS } from '../../src/schema.js';
 import { openStore } from '../../src/store/store.js';
 import { OrderStore } from './order-store.js';
 import { createShop } from './server.js';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? process.env.SHOP_DATA_DIR ?? '.shop');
   const settingsPath = join(dataDir, 'shop-settings.json');
 
-  const store = await openStore({ sqlitePath: join(dataDir, 'kassa.db') });
+  const store = await openStore({ sqlitePath: join(dataDir, 'kassa.db') }, MIGRATIONS);
   const kassa = createKassa({ store, logger: pino({ level: process.env.KASSA_LOG_LEVEL || 'warn' }) });
   const kassaAddress = await kassa.listen({ host: HOST, port: kassaPort });
   startWorkers(kassa);

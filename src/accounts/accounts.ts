@@ -3,6 +3,7 @@
 import type { Queries, Store } from '../store/store.js';
 import { newId } from '../server/ids.js';
 import { hashKey, keyKind, maskKey, newApiKey } from './keys.js';
+import { defaultAccount, findKey, insertAccount, insertKey, listAccounts, lockAccounts } from './account-store.js';
 
 export interface CreatedAccount {
   id: string;
@@ -18,19 +19,19 @@ export interface AccountOptions {
 }
 
 export async function createAccount(store: Store, options: AccountOptions): Promise<CreatedAccount> {
-  return store.transaction((tx) => insertAccount(tx, options));
+  return store.transaction((tx) => makeAccount(tx, options));
 }
 
-async function insertAccount(tx: Queries, options: AccountOptions): Promise<CreatedAccount> {
+async function makeAccount(tx: Queries, options: AccountOptions): Promise<CreatedAccount> {
   const secretKey = options.secretKey ?? newApiKey('secret');
   const publishableKey = options.publishableKey ?? newApiKey('publishable');
   if (keyKind(secretKey) !== 'secret') throw new Error('a secret key must start with sk_test_');
   if (keyKind(publishableKey) !== 'publishable') throw new Error('a publishable key must start with pk_test_');
   const id = newId('acct');
   const doc = { id, object: 'account', created: options.now, livemode: false };
-  await tx.insertAccount({ id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
+  await insertAccount(tx, { id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
   for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {
-    await tx.insertKey({ hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
+    await insertKey(tx, { hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
   }
   return { id, secret_key: secretKey, publishable_key: publishableKey };
 }
@@ -51,16 +52,16 @@ export async function ensureDefaultAccount(store: Store, options: { secretKey?: 
   // started together on an empty database would otherwise each make a default
   // account (or fail on the duplicate keys they were given).
   const outcome = await store.transaction(async (tx) => {
-    await tx.lockAccounts();
-    const existing = await tx.defaultAccount();
-    if (!existing) return { created: await insertAccount(tx, { ...options, isDefault: true }) };
+    await lockAccounts(tx);
+    const existing = await defaultAccount(tx);
+    if (!existing) return { created: await makeAccount(tx, { ...options, isDefault: true }) };
     for (const key of [options.secretKey, options.publishableKey]) {
       if (!key) continue;
       const kind = keyKind(key);
       if (!kind) throw new Error(`not a test API key: ${maskKey(key)}`);
-      const found = await tx.findKey(hashKey(key));
+      const found = await findKey(tx, hashKey(key));
       if (found && found.accountId !== existing.id) throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
-      if (!found) await tx.insertKey({ hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now });
+      if (!found) await insertKey(tx, { hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now });
     }
     return { existing };
   });
@@ -69,7 +70,7 @@ export async function ensureDefaultAccount(store: Store, options: { secretKey?: 
     return { id: created.id, keys: created, masked: [maskKey(created.secret_key), maskKey(created.publishable_key)] };
   }
   const existing = outcome.existing;
-  const accounts = await store.read.listAccounts();
+  const accounts = await listAccounts(store.read);
   const masked = accounts.find((a) => a.id === existing.id)?.keys.map((k) => k.masked) ?? [];
   const keys =
     options.secretKey && options.publishableKey ? { secret_key: options.secretKey, publishable_key: options.publishableKey } : undefined;

@@ -2,10 +2,12 @@ import { createAccount } from '../accounts/accounts.js';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../server/clock.js';
 import { openStore } from '../store/store.js';
+import { listAccounts } from '../accounts/account-store.js';
+import { MIGRATIONS } from '../schema.js';
 
 export async function runAccounts(sub: string | undefined, options: { json: boolean }): Promise<number> {
   const config = loadConfig();
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, MIGRATIONS);
   try {
     if (sub === 'create') {
       const account = await createAccount(store, { now: systemClock.now() });
@@ -14,7 +16,7 @@ export async function runAccounts(sub: string | undefined, options: { json: bool
       return 0;
     }
     if (sub === 'list') {
-      const accounts = await store.read.listAccounts();
+      const accounts = await listAccounts(store.read);
       if (options.json) {
         console.log(JSON.stringify(accounts.map((a) => ({ id: a.id, created: a.created, default: a.isDefault, keys: a.keys.map((k) => k.masked) }))));
       } else {

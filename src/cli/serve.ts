@@ -6,12 +6,13 @@ import { createKassa, startWorkers } from '../kassa.js';
 import { feeRuleFromEnv } from '../money/fees.js';
 import { systemClock } from '../server/clock.js';
 import { openStore } from '../store/store.js';
+import { MIGRATIONS } from '../schema.js';
 
 export async function runServe(flags: { host?: string; port?: string }): Promise<number> {
   const config = loadConfig(process.env, flags);
   const feeRule = feeRuleFromEnv(process.env);
   const logger = pino({ level: config.logLevel });
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, MIGRATIONS);
   let account: DefaultAccount;
   let address: string;
   const app = createKassa({ store, logger, feeRule, webhookTimeoutMs: config.webhookTimeoutMs, timeouts: config.timeouts });

@@ -5,6 +5,7 @@ import { newId } from '../server/ids.js';
 import type { ApiObject } from '../server/resources.js';
 import { createSignal } from '../server/signal.js';
 import { API_VERSION } from '../server/version.js';
+import { insertEvent } from './event-store.js';
 
 export interface EventRequest {
   id: string | null;
@@ -83,7 +84,7 @@ export const eventsCommitted = createSignal<{ accountId: string }>();
 /** Stores an event in the caller's transaction: the one way events are recorded. */
 export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
   for (const hook of recordedHooks) event.pending_webhooks += await hook(db, accountId, event);
-  await db.insertEvent(accountId, event);
+  await insertEvent(db, accountId, event);
   db.afterCommit(() => eventsCommitted.notify({ accountId }));
 }
 

@@ -3,6 +3,7 @@ import { resourceMissing } from '../server/errors.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import type { Filter } from '../store/store.js';
+import { getEvent } from './event-store.js';
 
 interface EventListParams extends ListParams {
   type?: string;
@@ -15,7 +16,7 @@ export const eventRoutes: Route[] = [
     method: 'GET',
     path: '/v1/events/{id}',
     async handler(ctx) {
-      const row = await ctx.db.getEvent(ctx.accountId, ctx.path.id);
+      const row = await getEvent(ctx.db, ctx.accountId, ctx.path.id);
       if (!row) throw resourceMissing('event', ctx.path.id);
       return new RawJson(row.doc);
     },

@@ -7,6 +7,7 @@ import { newId } from '../server/ids.js';
 import { createSignal } from '../server/signal.js';
 import type { ApiObject } from '../server/resources.js';
 import type { Queries } from '../store/store.js';
+import { insertJob } from './job-store.js';
 
 export interface JobContext<P = unknown> {
   jobId: string;
@@ -66,7 +67,7 @@ export const jobsScheduled = createSignal<{ runAt: number }>();
 /** Adds a job in the caller's transaction, so that it exists exactly when the caller's writes commit. */
 export async function scheduleJob(db: Queries, job: NewJob & { id?: string }): Promise<string> {
   const id = job.id ?? newId('job');
-  await db.insertJob({ id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
+  await insertJob(db, { id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
   db.afterCommit(() => jobsScheduled.notify({ runAt: job.runAt }));
   return id;
 }

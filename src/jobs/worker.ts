@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { buildEvent, recordEvent } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
-import type { JobKinds, JobRow, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { claimDueJobs, completeJob, failJob, hasDueJobs, holdJob, type JobKinds, type JobRow } from './job-store.js';
 import { scheduleJob, type JobContext, type JobHandler } from './jobs.js';
 
 /** How long a claim holds before another worker may take the job over, in seconds. */
@@ -68,8 +69,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   let running = false;
 
   const claim = async (now: number) => {
-    if (!(await store.read.hasDueJobs(now, options.kinds))) return [];
-    return store.transaction((tx) => tx.claimDueJobs(now, now + leaseSeconds, BATCH_SIZE, options.kinds));
+    if (!(await hasDueJobs(store.read, now, options.kinds))) return [];
+    return store.transaction((tx) => claimDueJobs(tx, now, now + leaseSeconds, BATCH_SIZE, options.kinds));
   };
 
   /** True when the job ran and is done; false when the claim was lost. Throws what the handler threw, after recording the failure. */
@@ -79,7 +80,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       const payload = JSON.parse(job.payload);
       const prepared = handler?.prepare ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read, network }) : undefined;
       return await store.transaction(async (tx) => {
-        if (!(await tx.holdJob(job.id, job.attempts))) return false;
+        if (!(await holdJob(tx, job.id, job.attempts))) return false;
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
         const ctx: JobContext = {
           jobId: job.id,
@@ -97,13 +98,13 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
           },
         };
         await handler.run(ctx);
-        await tx.finishJob(job.id, job.attempts);
+        await completeJob(tx, job.id, job.attempts);
         return true;
       });
     } catch (error) {
       const giveUp = job.attempts >= MAX_ATTEMPTS;
       const message = String((error as Error)?.message ?? error).slice(0, 2000);
-      await store.transaction((tx) => tx.failJob(job.id, job.attempts, { runAt: now + retryDelay(job.attempts), error: message, giveUp }));
+      await store.transaction((tx) => failJob(tx, job.id, job.attempts, { runAt: now + retryDelay(job.attempts), error: message, giveUp }));
       log?.warn({ err: error, job: job.id, kind: job.kind, attempts: job.attempts, giveUp }, giveUp ? 'job failed; giving up' : 'job failed; will retry');
       throw error;
     }

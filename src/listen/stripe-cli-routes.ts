@@ -9,6 +9,7 @@ import type { RequestContext, Route } from '../server/route.js';
 import { API_VERSION } from '../server/version.js';
 import { KNOWN_EVENT_TYPES } from '../events/event-types.js';
 import { listenSecret, sessionToken } from './listen-session.js';
+import { fingerprintKey } from '../accounts/account-store.js';
 
 export const STRIPE_CLI_SOCKET_PATH = '/kassa/stripecli/websocket';
 /** The only feature Kassa streams: snapshot events as webhook payloads. */
@@ -51,7 +52,7 @@ export interface StripeCliSession {
 
 /** The account's own secret, made on first use (card fingerprints use it too). */
 export function accountSecret(ctx: Pick<RequestContext, 'db' | 'accountId'>): Promise<string> {
-  return ctx.db.fingerprintKey(ctx.accountId, () => randomString(32));
+  return fingerprintKey(ctx.db, ctx.accountId, () => randomString(32));
 }
 
 export const stripeCliRoutes: Route[] = [

@@ -19,6 +19,7 @@ import { latestEventSeq, tailEvents } from './live-stream.js';
 import { claimedSession, listenSecret, sessionExpired, tokenIsGenuine, type ListenSession } from './listen-session.js';
 import { STRIPE_CLI_SUBPROTOCOL, parseListenerMessage, webhookEventMessage } from './stripe-cli-messages.js';
 import { STRIPE_CLI_SOCKET_PATH } from './stripe-cli-routes.js';
+import { fingerprintKey } from '../accounts/account-store.js';
 
 export interface StripeCliSocketOptions {
   store: Store;
@@ -78,7 +79,7 @@ export function registerStripeCliSocket(app: FastifyInstance, options: StripeCli
     if (!websocketId || !session || sessionExpired(session, clock.now())) return undefined;
     let accountSecret: string;
     try {
-      accountSecret = await store.transaction((tx) => tx.fingerprintKey(session.accountId, () => randomString(32)));
+      accountSecret = await store.transaction((tx) => fingerprintKey(tx, session.accountId, () => randomString(32)));
     } catch {
       return undefined; // no such account
     }

@@ -6,6 +6,7 @@ import { newId, randomString } from '../server/ids.js';
 import type { RequestContext } from '../server/route.js';
 import { cardError } from './card-error.js';
 import { assertReusable, attachPaymentMethod, newCardPaymentMethod, type PaymentMethod, type PaymentMethodParams, type PaymentMethodSecret } from './payment-method.js';
+import { fingerprintKey } from '../accounts/account-store.js';
 
 export interface StoredPaymentMethod {
   pm: PaymentMethod;
@@ -17,7 +18,7 @@ export type CardParams = { number: string; exp_month: number; exp_year: number; 
 const TEST_ID = /^(pm_card_|tok_)/;
 
 async function tokenizeContext(ctx: RequestContext<unknown>) {
-  return { fingerprintKey: await ctx.db.fingerprintKey(ctx.accountId, () => randomString(32)), now: ctx.now };
+  return { fingerprintKey: await fingerprintKey(ctx.db, ctx.accountId, () => randomString(32)), now: ctx.now };
 }
 
 /** A new card PaymentMethod from card data or a test token (`card[token]=tok_visa`). */

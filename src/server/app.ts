@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { buildEvent, recordEvent } from '../events/events.js';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { PaymentNetwork } from '../network/network.js';
-import type { IdempotencyScope, Queries, Store } from '../store/store.js';
+import type { Queries, Store } from '../store/store.js';
+import { insertIdempotencyKey, pruneIdempotencyKeys, type IdempotencyScope } from './idempotency-store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { discardRestOfBody, MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
 import { clientErrorHandler, registerHttpErrors } from './client-errors.js';
@@ -198,7 +199,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         status = error.statusCode;
         json = JSON.stringify(errorResponse(error));
       }
-      if (scope) await tx.insertIdempotencyKey(scope, { fingerprint, requestId: request.id, responseStatus: status, responseBody: json, created: now });
+      if (scope) await insertIdempotencyKey(tx, scope, { fingerprint, requestId: request.id, responseStatus: status, responseBody: json, created: now });
       return { status, body: json, originalRequestId: request.id, replayed: false };
     });
     if (outcome.replayed) reply.header('Idempotent-Replayed', 'true').header('Original-Request', outcome.originalRequestId);
@@ -233,7 +234,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   // Idempotency records older than Stripe's retention are pruned.
   const pruner = setInterval(() => {
-    store.transaction((tx) => tx.pruneIdempotencyKeys(clock.now() - RETENTION_SECONDS)).catch((error) => log?.warn({ err: error }, 'pruning idempotency keys failed'));
+    store.transaction((tx) => pruneIdempotencyKeys(tx, clock.now() - RETENTION_SECONDS)).catch((error) => log?.warn({ err: error }, 'pruning idempotency keys failed'));
   }, 60 * 60 * 1000);
   pruner.unref();
   app.addHook('onClose', async () => clearInterval(pruner));

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { hashKey, keyKind, maskKey, type KeyKind } from '../accounts/keys.js';
 import type { Queries } from '../store/store.js';
 import { authenticationError } from './errors.js';
+import { findKey } from '../accounts/account-store.js';
 
 export interface Auth {
   accountId: string;
@@ -41,7 +42,7 @@ export class KeyResolver {
     if (cached) return cached;
     const hash = hashKey(key);
     const kind = keyKind(key);
-    const row = kind ? await this.db.findKey(hash) : undefined;
+    const row = kind ? await findKey(this.db, hash) : undefined;
     if (!row || !kind) throw authenticationError(`Invalid API Key provided: ${maskKey(key)}`);
     const auth: Auth = { accountId: row.accountId, kind: row.kind, keyId: hash.slice(0, 32) };
     if (this.cache.size > 10_000) this.cache.clear();

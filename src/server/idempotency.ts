@@ -3,7 +3,8 @@
 // parameters), else run the handler and record its response with its writes.
 // A crash before COMMIT leaves nothing behind, so a retry simply runs again.
 import { createHash } from 'node:crypto';
-import type { IdempotencyScope, Queries } from '../store/store.js';
+import type { Queries } from '../store/store.js';
+import { deleteIdempotencyKey, getIdempotencyKey, tryLockIdempotencyKey, type IdempotencyScope } from './idempotency-store.js';
 import { idempotencyError, invalidRequest, StripeError } from './errors.js';
 
 /** Stripe keeps keys for at least 24 hours. */
@@ -55,11 +56,11 @@ export function idempotencyKeyInUse(key: string): StripeError {
  * with the key runs, and idempotency_error for other parameters.
  */
 export async function recordedResponse(tx: Queries, scope: IdempotencyScope, fingerprint: string, now: number): Promise<RecordedResponse | undefined> {
-  if (!(await tx.tryLockIdempotencyKey(scope))) throw idempotencyKeyInUse(scope.key);
-  const existing = await tx.getIdempotencyKey(scope);
+  if (!(await tryLockIdempotencyKey(tx, scope))) throw idempotencyKeyInUse(scope.key);
+  const existing = await getIdempotencyKey(tx, scope);
   if (!existing) return undefined;
   if (existing.created < now - RETENTION_SECONDS) {
-    await tx.deleteIdempotencyKey(scope);
+    await deleteIdempotencyKey(tx, scope);
     return undefined;
   }
   if (existing.fingerprint !== fingerprint) {

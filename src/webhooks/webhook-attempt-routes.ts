@@ -5,9 +5,10 @@ import { invalidParam, resourceMissing } from '../server/errors.js';
 import { pageBySeq, type ListEnvelope, type ListParams } from '../server/list.js';
 import type { ParamSchema } from '../server/params.js';
 import type { RequestContext, Route } from '../server/route.js';
-import type { WebhookAttempt } from '../store/store.js';
 import { scheduleResends } from './webhook-delivery.js';
 import { endpointsReceiving, type WebhookEndpoint } from './webhook-endpoints.js';
+import { getEvent } from '../events/event-store.js';
+import { listWebhookAttempts, webhookAttemptSeq, type WebhookAttempt } from './attempt-store.js';
 
 const ID: ParamSchema = { type: 'string', maxLength: 5000 };
 const MAX_ENDPOINTS = 100;
@@ -65,9 +66,9 @@ export const webhookAttemptRoutes: Route[] = [
       const { params } = ctx;
       const { rows, hasMore } = await pageBySeq(params, {
         kind: 'webhook attempt',
-        seqOf: (id) => ctx.db.webhookAttemptSeq(ctx.accountId, id),
+        seqOf: (id) => webhookAttemptSeq(ctx.db, ctx.accountId, id),
         fetch: (range) =>
-          ctx.db.listWebhookAttempts({ accountId: ctx.accountId, eventId: params.event || undefined, endpointId: params.endpoint || undefined, ...range }),
+          listWebhookAttempts(ctx.db, { accountId: ctx.accountId, eventId: params.event || undefined, endpointId: params.endpoint || undefined, ...range }),
       });
       const envelope: ListEnvelope = { object: 'list', data: rows.map(attemptObject), has_more: hasMore, url: '/v1/kassa/webhook_attempts' };
       return envelope;
@@ -78,7 +79,7 @@ export const webhookAttemptRoutes: Route[] = [
     path: '/v1/kassa/events/{id}/resend',
     params: { type: 'object', properties: { endpoint: ID } },
     async handler(ctx: RequestContext<{ endpoint?: string }>) {
-      const eventRow = await ctx.db.getEvent(ctx.accountId, ctx.path.id);
+      const eventRow = await getEvent(ctx.db, ctx.accountId, ctx.path.id);
       if (!eventRow) throw resourceMissing('event', ctx.path.id);
       const event = JSON.parse(eventRow.doc) as { id: string; type: string; account?: string };
       let targets: string[];

@@ -7,10 +7,13 @@
 // the delivery done or schedules the next attempt.
 import { scheduleJob } from '../jobs/jobs.js';
 import { newId } from '../server/ids.js';
-import type { Queries, WebhookAttempt } from '../store/store.js';
+import type { Queries } from '../store/store.js';
+import { insertWebhookAttempt, lastWebhookSuccessAt, webhookSucceeded, type WebhookAttempt } from './attempt-store.js';
 import { onEventRecorded, type ApiEvent } from '../events/events.js';
 import type { PostOutcome } from './webhook-post.js';
 import { endpointsReceiving, type EndpointSecret, type WebhookEndpoint } from './webhook-endpoints.js';
+import { decrementPendingWebhooks, lockEvent } from '../events/event-store.js';
+import { completeJob, getJob } from '../jobs/job-store.js';
 
 export const WEBHOOK_DELIVERY_JOB = 'webhook.deliver';
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -93,7 +96,7 @@ async function disableIfFailingForDays(db: Queries, accountId: string, endpointI
   if (!row || row.deleted || row.type !== 'webhook_endpoint') return;
   const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
   if (endpoint.status !== 'enabled') return;
-  const lastSuccess = await db.lastWebhookSuccessAt(accountId, endpointId);
+  const lastSuccess = await lastWebhookSuccessAt(db, accountId, endpointId);
   if (now - (lastSuccess ?? endpoint.created) < DISABLE_AFTER_SECONDS) return;
   const days = Math.floor((now - (lastSuccess ?? endpoint.created)) / 86400);
   const reason: DisabledReason = {
@@ -118,7 +121,7 @@ const succeeded = (status: number | null) => status !== null && status >= 200 &&
  * the delivery done in `pending_webhooks` or schedules the next attempt.
  */
 export async function recordDelivery(db: Queries, job: { id: string; attempts: number; accountId: string }, payload: DeliveryPayload, result: DeliveryResult, now: number, jitter: JitterSource): Promise<boolean> {
-  if (!(await db.completeJob(job.id, job.attempts))) return false;
+  if (!(await completeJob(db, job.id, job.attempts))) return false;
   if (result.skipped) return true;
   const { accountId } = job;
   const success = result.posts.some((p) => succeeded(p.status));
@@ -126,14 +129,14 @@ export async function recordDelivery(db: Queries, job: { id: string; attempts: n
   // The event's row lock makes concurrent successes (several processes on PostgreSQL) take turns, so the second sees the first.
   let counts = false;
   if (success) {
-    await db.lockEvent(accountId, payload.event);
-    if (!(await db.webhookSucceeded(accountId, payload.event, payload.endpoint))) {
+    await lockEvent(db, accountId, payload.event);
+    if (!(await webhookSucceeded(db, accountId, payload.event, payload.endpoint))) {
       // A resend completes the endpoint's original delivery, even one not attempted yet; a resend to an endpoint the event was never scheduled to counts nothing.
-      counts = !payload.resend || (await db.getJob(originalDeliveryId(payload.event, payload.endpoint))) !== undefined;
+      counts = !payload.resend || (await getJob(db, originalDeliveryId(payload.event, payload.endpoint))) !== undefined;
     }
   }
   for (const post of result.posts) {
-    await db.insertWebhookAttempt({
+    await insertWebhookAttempt(db, {
       id: newId('wha'),
       accountId,
       eventId: payload.event,
@@ -147,7 +150,7 @@ export async function recordDelivery(db: Queries, job: { id: string; attempts: n
     });
   }
   if (success) {
-    if (counts) await db.decrementPendingWebhooks(accountId, payload.event);
+    if (counts) await decrementPendingWebhooks(db, accountId, payload.event);
     return true;
   }
   const delay = retryDelaySeconds(payload.attempt, jitter);

@@ -15,12 +15,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { jobsScheduled } from '../jobs/jobs.js';
 import type { Clock } from '../server/clock.js';
-import type { JobRow, StoredRow, Store } from '../store/store.js';
+import type { StoredRow, Store } from '../store/store.js';
+import { claimDueJobs, extendClaim, hasDueJobs, releaseJob, type JobRow } from '../jobs/job-store.js';
 import { chaosPlan, chaosShuffle, type ChaosSettings } from './webhook-chaos.js';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, recordDelivery, WEBHOOK_DELIVERY_JOB, type DeliveryPayload, type DeliveryResult, type JitterSource } from './webhook-delivery.js';
 import { createPoster, type PostOutcome } from './webhook-post.js';
 import { signatureHeader } from './signature.js';
 import type { EndpointSecret, WebhookEndpoint } from './webhook-endpoints.js';
+import { eventsByIds } from '../events/event-store.js';
 
 export const DEFAULT_DISPATCH_POLL_MS = 1000;
 /** Deliveries a process holds at once: waiting for a slot at their endpoint, posting, or being recorded. */
@@ -96,8 +98,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const poster = createPoster({ timeoutMs, maxSockets: concurrency });
 
   async function claim(now: number, limit: number): Promise<JobRow[]> {
-    if (!(await store.read.hasDueJobs(now, ONLY_DELIVERIES))) return [];
-    return store.transaction((tx) => tx.claimDueJobs(now, now + lease, limit, ONLY_DELIVERIES));
+    if (!(await hasDueJobs(store.read, now, ONLY_DELIVERIES))) return [];
+    return store.transaction((tx) => claimDueJobs(tx, now, now + lease, limit, ONLY_DELIVERIES));
   }
 
   /** Reads the events (one query) and endpoints (once each) of a batch of claimed jobs. */
@@ -105,7 +107,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const payloads = jobs.map((job) => JSON.parse(job.payload) as DeliveryPayload);
     const accountOf = new Map(payloads.map((p, i) => [p.endpoint, jobs[i]!.accountId]));
     const [events, endpointRows] = await Promise.all([
-      store.read.eventsByIds([...new Set(payloads.map((p) => p.event))]),
+      eventsByIds(store.read, [...new Set(payloads.map((p) => p.event))]),
       Promise.all([...accountOf].map(([id, accountId]) => store.read.getObject(accountId, id))),
     ]);
     const endpoints = new Map<string, StoredRow | undefined>([...accountOf.keys()].map((id, i) => [id, endpointRows[i]]));
@@ -131,7 +133,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const needed = Math.max(now, clock.now()) + Math.ceil(timeoutMs / 1000) + 1 + Math.ceil(plan.reduce((sum, d) => sum + d, 0) / 1000);
     if (job.claimedUntil !== null && job.claimedUntil < needed) {
       const until = needed + LEASE_MARGIN_SECONDS;
-      if (!(await store.transaction((tx) => tx.extendClaim(job.id, job.attempts, until)))) return { skipped: true };
+      if (!(await store.transaction((tx) => extendClaim(tx, job.id, job.attempts, until)))) return { skipped: true };
       job.claimedUntil = until;
     }
     const posts: Array<PostOutcome & { chaos: { delay_ms: number; duplicate: boolean } | null }> = [];
@@ -300,7 +302,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         // A stalled endpoint's deliveries are given back for a second, so that they hold no slots meanwhile.
         if (refused.length) {
           await store.transaction(async (tx) => {
-            for (const { job } of refused) await tx.releaseJob(job.id, job.attempts, now + 1);
+            for (const { job } of refused) await releaseJob(tx, job.id, job.attempts, now + 1);
           });
         }
         deliverAll(start, now, finished);

@@ -22,6 +22,9 @@ import { aboutIntent, countOf, PaymentLedger } from '../support/payment-ledger.j
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
 import { until } from '../support/until.js';
 import { startSink, type Received } from '../support/webhook-sink.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
+import { defaultAccount } from '../../src/accounts/account-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const FLOWS = 200;
 const WORKERS = 4;
@@ -93,11 +96,11 @@ const eventIdOf = (request: Received) => (JSON.parse(request.body) as Stripe.Eve
 
 /** Of the events given, those with no delivery attempt recorded, read from the database while no Kassa process runs. */
 async function unrecorded(config: StoreConfig, eventIds: Iterable<string>): Promise<Set<string>> {
-  const store = await openStore(config);
+  const store = await openStore(config, MIGRATIONS);
   try {
-    const account = await store.read.defaultAccount();
+    const account = await defaultAccount(store.read);
     const found = new Set<string>();
-    for (const id of eventIds) if ((await store.read.webhookAttempts(account!.id, id)).length === 0) found.add(id);
+    for (const id of eventIds) if ((await webhookAttempts(store.read, account!.id, id)).length === 0) found.add(id);
     return found;
   } finally {
     await store.close();

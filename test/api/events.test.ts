@@ -12,6 +12,8 @@ import { openStore, type Queries, type Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
+import { insertEvent } from '../../src/events/event-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const T0 = 1_760_000_000;
 const API_VERSION = '2026-10-28.endive';
@@ -254,7 +256,7 @@ describeEachStore('events through the official SDK', (target) => {
     // Events of capabilities that Kassa does not have yet, written as they would be.
     const types = ['customer.subscription.created', 'customer_cash_balance_transaction.created', 'charge.succeeded', 'customers.odd'];
     await kassa.store.transaction(async (tx) => {
-      for (const type of types) await tx.insertEvent(accountId, buildEvent(type, { id: 'obj_1', object: 'thing' }, { now: clock.now(), request: { id: null, idempotency_key: null } }));
+      for (const type of types) await insertEvent(tx, accountId, buildEvent(type, { id: 'obj_1', object: 'thing' }, { now: clock.now(), request: { id: null, idempotency_key: null } }));
     });
     const typesOf = async (type: string) => (await allEvents(stripe, { type })).map((e) => e.type).sort();
     assert.deepEqual(await typesOf('customer.*'), ['customer.created', 'customer.subscription.created']);
@@ -292,7 +294,7 @@ describeEachStore('events through the official SDK', (target) => {
   });
 
   test('the event and the object commit together: if recording the event fails, neither exists', async () => {
-    const store = await openStore(await target.config());
+    const store = await openStore(await target.config(), MIGRATIONS);
     let failEvents = false;
     // The real store, except that inserting an event fails while `failEvents` is set.
     const failing: Store = {
@@ -372,8 +374,9 @@ describeEachStore('events through the official SDK', (target) => {
 
 function withFailingInsertEvent(tx: Queries): Queries {
   const wrapped = Object.create(tx) as Queries;
-  wrapped.insertEvent = async () => {
-    throw new Error('insertEvent failed (injected by the test)');
+  wrapped.run = async (sql, params) => {
+    if (sql.startsWith('INSERT INTO events ')) throw new Error('insertEvent failed (injected by the test)');
+    return tx.run(sql, params);
   };
   return wrapped;
 }

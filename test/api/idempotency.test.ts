@@ -10,6 +10,8 @@ import type { Queries, Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { postForm, postTogether, type RawResponse } from '../support/http.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
+import { findKey, insertKey } from '../../src/accounts/account-store.js';
+import { tryLockIdempotencyKey } from '../../src/server/idempotency-store.js';
 
 const DAY = 24 * 60 * 60;
 
@@ -55,7 +57,7 @@ describeEachStore('idempotent requests', (target) => {
 
   /** Where the server keeps `key` for the test account (auth.ts: the key's digest, 32 hex digits, names the API key). */
   async function scopeOf(key: string) {
-    const owner = (await kassa.store.read.findKey(hashKey(secretKey)))!;
+    const owner = (await findKey(kassa.store.read, hashKey(secretKey)))!;
     return { accountId: owner.accountId, keyId: hashKey(secretKey).slice(0, 32), key };
   }
 
@@ -173,8 +175,8 @@ describeEachStore('idempotent requests', (target) => {
 
     // A second secret key of the same account has its own key space (Kassa scopes by key).
     const secondKey = newApiKey('secret');
-    const owner = (await kassa.store.read.findKey(hashKey(secretKey)))!.accountId;
-    await kassa.store.transaction((tx) => tx.insertKey({ hash: hashKey(secondKey), accountId: owner, kind: 'secret', masked: maskKey(secondKey), created: clock.now() }));
+    const owner = (await findKey(kassa.store.read, hashKey(secretKey)))!.accountId;
+    await kassa.store.transaction((tx) => insertKey(tx, { hash: hashKey(secondKey), accountId: owner, kind: 'secret', masked: maskKey(secondKey), created: clock.now() }));
     const viaSecondKey = await kassa.clientFor(secondKey).customers.create({ email: 'scope@example.com' }, { idempotencyKey: key });
     assert.notEqual(viaSecondKey.id, mine.id);
     assert.equal((await allCustomers(stripe)).length, 2);
@@ -268,7 +270,7 @@ describeEachStore('idempotent requests', (target) => {
     const released = new Promise<void>((resolve) => (release = resolve));
     // Stands for a request with this key that is still running: its transaction holds the key.
     const holding = kassa.store.transaction(async (tx) => {
-      assert.equal(await tx.tryLockIdempotencyKey(scope), true);
+      assert.equal(await tryLockIdempotencyKey(tx, scope), true);
       started();
       await released;
     });
@@ -301,8 +303,9 @@ describeEachStore('idempotent requests', (target) => {
             if (failures === 0) return fn(tx);
             failures--;
             const wrapped = Object.create(tx) as Queries;
-            wrapped.insertEvent = async () => {
-              throw new Error('insertEvent failed (injected by the test)');
+            wrapped.run = async (sql, params) => {
+              if (sql.startsWith('INSERT INTO events ')) throw new Error('insertEvent failed (injected by the test)');
+              return tx.run(sql, params);
             };
             return fn(wrapped);
           }),

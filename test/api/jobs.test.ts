@@ -15,6 +15,8 @@ import { createSimulatedNetwork } from '../../src/network/network.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { getJob, hasDueJobs } from '../../src/jobs/job-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const T0 = 1_760_000_000;
 const ACCOUNT = 'acct_jobstest';
@@ -53,7 +55,7 @@ describeEachStore('durable jobs', (target) => {
 
   before(async () => {
     config = await target.config();
-    store = await openStore(config);
+    store = await openStore(config, MIGRATIONS);
   });
   after(async () => {
     for (const other of others) await other.close();
@@ -62,7 +64,7 @@ describeEachStore('durable jobs', (target) => {
 
   /** Another process's connection to the same database. */
   async function anotherProcess(): Promise<Store> {
-    const other = await openStore(config);
+    const other = await openStore(config, MIGRATIONS);
     others.push(other);
     return other;
   }
@@ -74,8 +76,8 @@ describeEachStore('durable jobs', (target) => {
     assert.equal((await runsPerJob(store)).get(id), undefined);
     assert.equal(await w.runDueJobs(T0 + 10), 1);
     assert.equal((await runsPerJob(store)).get(id), 1);
-    const job = await store.read.getJob(id);
-    assert.deepEqual([job?.done, job?.attempts, job?.claimedUntil, job?.lastError], [1, 1, null, null]);
+    const job = await getJob(store.read, id);
+    assert.deepEqual([job?.status, job?.attempts, job?.claimedUntil, job?.lastError], ['done', 1, null, null]);
     assert.equal(await w.runDueJobs(T0 + 1000), 0);
     assert.equal((await runsPerJob(store)).get(id), 1);
   });
@@ -92,25 +94,25 @@ describeEachStore('durable jobs', (target) => {
     const id = await schedule(store, flaky.kind, T0);
     const w = worker(store, [flaky]);
     assert.equal(await w.runDueJobs(T0), 0);
-    let job = await store.read.getJob(id);
+    let job = await getJob(store.read, id);
     // Retried after 5 s, then 10 s.
-    assert.deepEqual([job?.done, job?.attempts, job?.runAt, job?.claimedUntil, job?.lastError], [0, 1, T0 + 5, null, 'the bank is closed']);
+    assert.deepEqual([job?.status, job?.attempts, job?.runAt, job?.claimedUntil, job?.lastError], ['pending', 1, T0 + 5, null, 'the bank is closed']);
     assert.equal((await runsPerJob(store)).get(id), undefined, 'the failed run left nothing behind');
 
     assert.equal(await w.runDueJobs(T0 + 4), 0);
-    assert.equal((await store.read.getJob(id))?.attempts, 1, 'not due yet: not claimed');
+    assert.equal((await getJob(store.read, id))?.attempts, 1, 'not due yet: not claimed');
     assert.equal(await w.runDueJobs(T0 + 5), 0);
-    job = await store.read.getJob(id);
+    job = await getJob(store.read, id);
     assert.equal(job?.runAt, T0 + 5 + 10);
     assert.equal(await w.runDueJobs(job!.runAt), 1);
-    job = await store.read.getJob(id);
-    assert.deepEqual([job?.done, job?.attempts], [1, 3]);
+    job = await getJob(store.read, id);
+    assert.deepEqual([job?.status, job?.attempts], ['done', 3]);
     assert.equal((await runsPerJob(store)).get(id), 1);
 
     const orphan = await schedule(store, 'test.nobody', T0);
     assert.equal(await w.runDueJobs(T0), 0);
-    assert.match((await store.read.getJob(orphan))?.lastError ?? '', /no handler for job kind test\.nobody/);
-    assert.equal((await store.read.getJob(orphan))?.done, 0);
+    assert.match((await getJob(store.read, orphan))?.lastError ?? '', /no handler for job kind test\.nobody/);
+    assert.equal((await getJob(store.read, orphan))?.status, 'pending');
   });
 
   test('a claim left by a dead worker is taken over when it runs out, and the job runs exactly once', async () => {
@@ -167,13 +169,13 @@ describeEachStore('durable jobs', (target) => {
       await Promise.all(
         workers.map(async (w, i) => {
           // A lease of 0 s lets each worker take over the other's claims at once: the hardest case.
-          for (let round = 0; round < 200 && (await stores[i].read.hasDueJobs(T0)); round++) ran[i] += await w.runDueJobs(T0);
+          for (let round = 0; round < 200 && (await hasDueJobs(stores[i].read, T0)); round++) ran[i] += await w.runDueJobs(T0);
         }),
       );
       const runs = await runsPerJob(store);
       for (const id of ids) assert.equal(runs.get(id), 1, `job ${id} ran ${runs.get(id) ?? 0} times`);
       assert.equal(ran[0] + ran[1], ids.length);
-      for (const id of ids) assert.equal((await store.read.getJob(id))?.done, 1);
+      for (const id of ids) assert.equal((await getJob(store.read, id))?.status, 'done');
     });
   }
 });

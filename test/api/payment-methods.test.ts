@@ -16,6 +16,7 @@ import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const THIS_YEAR = new Date().getUTCFullYear();
 const EXP_YEAR = THIS_YEAR + 3;
@@ -773,7 +774,7 @@ describeEachStore('payment methods', (target) => {
   test('nothing logged carries a card number or CVC, even at trace level', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
-    const store = await openStore(await target.config());
+    const store = await openStore(await target.config(), MIGRATIONS);
     const app = createKassa({ store, logger });
     try {
       await app.listen({ host: '127.0.0.1', port: 0 });

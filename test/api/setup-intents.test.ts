@@ -15,6 +15,7 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 import { rejectsWith } from '../support/rejects.js';
+import { insertEvent } from '../../src/events/event-store.js';
 
 type StripeError = Stripe.errors.StripeError;
 
@@ -79,7 +80,7 @@ describeEachStore('SetupIntents', (target) => {
         baseUrl: kassa.url,
         db: tx,
         network: createSimulatedNetwork(),
-        emit: (type, object, previous) => tx.insertEvent(accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous)),
+        emit: (type, object, previous) => insertEvent(tx, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous)),
       };
       const row = await tx.getObject(accountId, id, { forUpdate: true });
       assert.ok(row);

@@ -15,6 +15,8 @@ import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { until } from '../support/until.js';
 import { WEBHOOK_RETRY_WAITS } from '../support/webhook-schedule.js';
 import { sinkPool, type Received } from '../support/webhook-sink.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
+import { getJob } from '../../src/jobs/job-store.js';
 
 const eventIdOf = (request: Received) => (JSON.parse(request.body) as Stripe.Event).id;
 const chaosPath = (endpoint: string) => `/v1/kassa/webhook_endpoints/${endpoint}/chaos`;
@@ -107,7 +109,7 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     clock.advance(7 * 86400);
     await everythingDueDone();
     assert.equal(s.received.length, 10, 'given up after the tenth attempt');
-    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
     assert.deepEqual(attempts.map((a) => a.status), Array<number>(10).fill(500));
     assert.deepEqual(attempts.slice(1).map((a, i) => a.attemptedAt - attempts[i]!.attemptedAt), WEBHOOK_RETRY_WAITS);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
@@ -126,7 +128,7 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     for (const event of events) {
       assert.equal(s.received.filter((r) => eventIdOf(r) === event.id).length, 2);
       assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
-      const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+      const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
       assert.deepEqual(attempts.map((a) => [a.status, a.chaos?.duplicate]), [[200, false], [200, true]]);
       delays.push(...attempts.map((a) => a.chaos!.delay_ms));
     }
@@ -170,7 +172,7 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     await until('the retry of the original delivery', async () => s.received.length === 3);
     await everythingDueDone();
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0, 'counted done once');
-    assert.deepEqual((await kassa.store.read.webhookAttempts(accountId, event.id)).map((a) => a.status), [500, 200, 200]);
+    assert.deepEqual((await webhookAttempts(kassa.store.read, accountId, event.id)).map((a) => a.status), [500, 200, 200]);
   });
 
   test('at most 32 posts in flight to one endpoint; once it has stalled, further deliveries are given back; all arrive once it answers', async () => {
@@ -195,10 +197,10 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     await stripe.customers.create({ name: 'Given back' });
     const givenBack = await latestEvent(stripe);
     const job = await until('the delivery given back', async () => {
-      const found = await kassa.store.read.getJob(originalDeliveryId(givenBack.id, endpoint.id));
+      const found = await getJob(kassa.store.read, originalDeliveryId(givenBack.id, endpoint.id));
       return found && found.attempts === 1 && found.claimedUntil === null ? found : undefined;
     });
-    assert.deepEqual([job.done, job.runAt], [0, clock.now() + 1]);
+    assert.deepEqual([job.status, job.runAt], ['pending', clock.now() + 1]);
     assert.equal(hanging.received.length, 32);
 
     hanging.holding = false;
@@ -209,6 +211,6 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     await until('every delivery', async () => hanging.received.length === events.length);
     await everythingDueDone();
     assert.deepEqual(hanging.received.map(eventIdOf).sort(), events.map((e) => e.id).sort(), 'each event once');
-    for (const event of events) assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 1);
+    for (const event of events) assert.equal((await webhookAttempts(kassa.store.read, accountId, event.id)).length, 1);
   });
 });

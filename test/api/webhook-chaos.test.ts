@@ -11,6 +11,7 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { rejectsWith } from '../support/rejects.js';
 import { sinkPool } from '../support/webhook-sink.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
 
 describeEachStore('webhook chaos mode', (target) => {
   const clock = testClock();
@@ -89,7 +90,7 @@ describeEachStore('webhook chaos mode', (target) => {
     for (const event of events) {
       assert.equal(ids.filter((id) => id === event.id).length, 2, `${event.id} arrives twice`);
       assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
-      const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+      const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
       assert.deepEqual(attempts.map((a) => [a.status, a.chaos?.duplicate]), [[200, false], [200, true]]);
     }
     // The delivery log shows it.
@@ -108,7 +109,7 @@ describeEachStore('webhook chaos mode', (target) => {
     assert.equal(s.received.length, 6);
     const delays: number[] = [];
     for (const event of events) {
-      const [attempt] = await kassa.store.read.webhookAttempts(accountId, event.id);
+      const [attempt] = await webhookAttempts(kassa.store.read, accountId, event.id);
       const delay = attempt!.chaos!.delay_ms;
       assert.ok(delay >= 0 && delay <= 400);
       const arrived = s.received.find((r) => (JSON.parse(r.body) as Stripe.Event).id === event.id)!;
@@ -145,7 +146,7 @@ describeEachStore('webhook chaos mode', (target) => {
     const ids = s.received.map((r) => (JSON.parse(r.body) as Stripe.Event).id);
     assert.deepEqual([...ids].sort(), events.map((e) => e.id).sort(), 'each event exactly once');
     for (const event of events) {
-      const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+      const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
       assert.deepEqual(attempts.map((a) => [a.status, a.chaos]), [[200, null]]);
     }
   });

@@ -14,6 +14,9 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';
 import { until } from '../support/until.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
+import { claimDueJobs } from '../../src/jobs/job-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 describeEachStore('webhook dispatcher', (target) => {
   let kassa: TestKassa;
@@ -72,7 +75,7 @@ describeEachStore('webhook dispatcher', (target) => {
       const lease = 7; // 2 s + 5 s
       const now = clock.now();
       // A dispatcher that claims the delivery and dies before posting it.
-      const claimed = await kassa.store.transaction((tx) => tx.claimDueJobs(now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }));
+      const claimed = await kassa.store.transaction((tx) => claimDueJobs(tx, now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }));
       assert.ok(claimed.some((job) => job.id === originalDeliveryId(event!.id, (JSON.parse(job.payload) as DeliveryPayload).endpoint) && job.accountId === accountId));
       const survivor = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs, jitter: () => 0, logger: false });
       await survivor.runDue(now + lease - 1);
@@ -101,7 +104,7 @@ describeEachStore('webhook dispatcher', (target) => {
       assert.equal(s.received.length, 2);
       // The endpoint's delivery is done; the other endpoint's, which failed, is still pending.
       assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1);
-      const attempts = await kassa.store.read.webhookAttempts(accountId, event!.id);
+      const attempts = await webhookAttempts(kassa.store.read, accountId, event!.id);
       assert.deepEqual(attempts.filter((a) => a.endpointId === endpoint.id).map((a) => a.status), [200, 200]);
     } finally {
       kassa.webhooks.start(100);
@@ -113,7 +116,7 @@ describeEachStore('webhook dispatcher', (target) => {
     const s = await sinks.open();
     await kassa.webhooks.stop();
     // PostgreSQL: a store of its own, as another process has; SQLite: the same store (see jobs.test.ts).
-    const other = target.name === 'postgres' ? await openStore(config) : kassa.store;
+    const other = target.name === 'postgres' ? await openStore(config, MIGRATIONS) : kassa.store;
     try {
       await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
       const events = 60;
@@ -135,7 +138,7 @@ describeEachStore('webhook dispatcher', (target) => {
       const { stripe, accountId } = await kassa.freshClient();
       const [a, b] = [await sinks.open(), await sinks.open()];
       await kassa.webhooks.stop();
-      const [one, two] = [await openStore(config), await openStore(config)];
+      const [one, two] = [await openStore(config, MIGRATIONS), await openStore(config, MIGRATIONS)];
       try {
         const endpoint = await stripe.webhookEndpoints.create({ url: a.url, enabled_events: ['*'] });
         await stripe.webhookEndpoints.create({ url: b.url, enabled_events: ['*'] });
@@ -144,7 +147,7 @@ describeEachStore('webhook dispatcher', (target) => {
         assert.equal(event!.pending_webhooks, 2);
         const now = Math.floor(Date.now() / 1000);
         await kassa.store.transaction((tx) => scheduleResends(tx, accountId, event!.id, [endpoint.id], now));
-        const jobs = (await kassa.store.transaction((tx) => tx.claimDueJobs(now, now + 60, 100, { only: WEBHOOK_DELIVERY_JOB })))
+        const jobs = (await kassa.store.transaction((tx) => claimDueJobs(tx, now, now + 60, 100, { only: WEBHOOK_DELIVERY_JOB })))
           .map((job) => ({ job, payload: JSON.parse(job.payload) as DeliveryPayload }))
           .filter(({ payload }) => payload.event === event!.id && payload.endpoint === endpoint.id);
         assert.equal(jobs.length, 2, 'the original delivery and the resend');
@@ -158,7 +161,7 @@ describeEachStore('webhook dispatcher', (target) => {
         });
         assert.equal(await second, true);
         assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1, "only b's delivery is still pending");
-        assert.equal((await kassa.store.read.webhookAttempts(accountId, event!.id)).filter((x) => x.endpointId === endpoint.id).length, 2);
+        assert.equal((await webhookAttempts(kassa.store.read, accountId, event!.id)).filter((x) => x.endpointId === endpoint.id).length, 2);
       } finally {
         await one.close();
         await two.close();

@@ -11,6 +11,7 @@ import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { WEBHOOK_RETRY_WAITS } from '../support/webhook-schedule.js';
 import { sinkPool } from '../support/webhook-sink.js';
 import type { WebhookAttemptObject } from '../../src/webhooks/webhook-attempt-routes.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
 
 
 
@@ -262,7 +263,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     clock.advance(1);
     await worker.runDue();
     assert.equal(s.received.length, 3);
-    const times = (await kassa.store.read.webhookAttempts(accountId, event.id)).map((a) => a.attemptedAt);
+    const times = (await webhookAttempts(kassa.store.read, accountId, event.id)).map((a) => a.attemptedAt);
     assert.deepEqual([times[1]! - times[0]!, times[2]! - times[1]!], [9, 54]);
   });
 });

@@ -10,6 +10,7 @@ import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.j
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';
+import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
 
 
 
@@ -120,7 +121,7 @@ describeEachStore('webhooks', (target) => {
     assert.throws(() => stripe.webhooks.constructEvent(body, headers['stripe-signature'] as string, 'whsec_wrong'), Stripe.errors.StripeSignatureVerificationError);
 
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
-    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
     assert.equal(attempts.length, 1);
     assert.deepEqual([attempts[0]!.endpointId, attempts[0]!.status, attempts[0]!.responseExcerpt, attempts[0]!.error], [endpoint.id, 200, 'ok', null]);
     // Done is done: nothing is sent again.
@@ -189,7 +190,7 @@ describeEachStore('webhooks', (target) => {
     clock.advance(60);
     await kassa.webhooks.runDue();
     assert.equal(s.received.length, 0);
-    assert.deepEqual(await kassa.store.read.webhookAttempts(accountId, event.id), []);
+    assert.deepEqual(await webhookAttempts(kassa.store.read, accountId, event.id), []);
   });
 
   test('a failed delivery is retried after 10 seconds, and every attempt is recorded', async () => {
@@ -216,7 +217,7 @@ describeEachStore('webhooks', (target) => {
     assert.equal(verified.id, event.id);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
 
-    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
     assert.deepEqual(attempts.map((a) => [a.endpointId, a.status, a.responseExcerpt]), [
       [endpoint.id, 500, 'failing with 500'],
       [endpoint.id, 200, 'ok'],
@@ -235,7 +236,7 @@ describeEachStore('webhooks', (target) => {
     await kassa.webhooks.runDue();
     clock.advance(10);
     await kassa.webhooks.runDue();
-    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
     assert.equal(attempts.length, 2);
     for (const attempt of attempts) {
       assert.equal(attempt.status, null);
@@ -255,13 +256,13 @@ describeEachStore('webhooks', (target) => {
     // A worker like the server's, with a short delivery timeout.
     const worker = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs: 200, jitter: () => 0, logger: false });
     assert.equal(await worker.runDue(), 1);
-    const attempts = await kassa.store.read.webhookAttempts(accountId, event.id);
+    const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
     assert.deepEqual(attempts.map((a) => [a.status, a.error]), [[null, 'timed out after 200 ms']]);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
     // The retry is scheduled, 10 seconds later.
     assert.equal(await worker.runDue(), 0);
     clock.advance(10);
     assert.equal(await worker.runDue(), 1);
-    assert.equal((await kassa.store.read.webhookAttempts(accountId, event.id)).length, 2);
+    assert.equal((await webhookAttempts(kassa.store.read, accountId, event.id)).length, 2);
   });
 });

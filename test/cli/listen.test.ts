@@ -15,6 +15,7 @@ import { testClock } from '../support/kassa.js';
 import { kassaListen, stripeListen, type Listener } from '../support/listeners.js';
 import { until } from '../support/until.js';
 import { startSink, type Sink } from '../support/webhook-sink.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const verifier = new Stripe('sk_test_unused_for_verification');
 
@@ -41,7 +42,7 @@ describeEachStore('kassa listen', (target) => {
   }
 
   before(async () => {
-    store = await openStore(await target.config());
+    store = await openStore(await target.config(), MIGRATIONS);
     await serve(0);
     account = await createAccount(store, { now: Math.floor(Date.now() / 1000) });
     stripe = new Stripe(account.secret_key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 describeEachStore('afterCommit', (target) => {
   let store: Store;
   before(async () => {
-    store = await openStore(await target.config());
+    store = await openStore(await target.config(), MIGRATIONS);
   });
   after(() => store.close());
 

@@ -10,6 +10,8 @@ import { latestEventSeq, tailEvents, type StreamedEvent } from '../../src/listen
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { until } from '../support/until.js';
+import { insertEvent } from '../../src/events/event-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 const request = { id: null, idempotency_key: null };
 
@@ -17,7 +19,7 @@ describeEachStore('live event tail', (target) => {
   let store: Store;
   let n = 0;
   before(async () => {
-    store = await openStore(await target.config());
+    store = await openStore(await target.config(), MIGRATIONS);
   });
   after(() => store.close());
 
@@ -38,7 +40,7 @@ describeEachStore('live event tail', (target) => {
     const insertedNow = new Promise<void>((resolve) => (inserted = resolve));
     const e = event(type);
     const committed = store.transaction(async (tx) => {
-      await tx.insertEvent(accountId, e);
+      await insertEvent(tx, accountId, e);
       inserted();
       await held;
     });
@@ -49,7 +51,7 @@ describeEachStore('live event tail', (target) => {
   /** As another process would: stored, but no in-process wake-up. */
   const insertQuietly = (accountId: string, type: string) => {
     const e = event(type);
-    return store.transaction((tx) => tx.insertEvent(accountId, e)).then(() => e.id);
+    return store.transaction((tx) => insertEvent(tx, accountId, e)).then(() => e.id);
   };
 
   test('streams the account\'s events after the starting point, oldest first, of the asked types only', async () => {

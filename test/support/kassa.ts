@@ -9,6 +9,7 @@ import type { FeeRule } from '../../src/money/fees.js';
 import type { Clock } from '../../src/server/clock.js';
 import type { ServerTimeouts } from '../../src/server/timeouts.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 export interface TestKassa {
   url: string;
@@ -47,7 +48,7 @@ export interface StartOptions {
 }
 
 export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
-  const store = await openStore(config);
+  const store = await openStore(config, MIGRATIONS);
   // Webhook retries without jitter, so that tests know when they come.
   const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false, webhookJitter: () => 0, timeouts: options.timeouts });
   await app.listen({ host: '127.0.0.1', port: 0 });

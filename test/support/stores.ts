@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { randomString } from '../../src/server/ids.js';
 import { isRequired } from './required.js';
+import { MIGRATIONS } from '../../src/schema.js';
 
 export const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/test';
 
@@ -91,5 +92,5 @@ export async function storeTargets(): Promise<StoreTarget[]> {
 }
 
 export async function openTestStore(target: StoreTarget): Promise<Store> {
-  return openStore(await target.config());
+  return openStore(await target.config(), MIGRATIONS);
 }

@@ -1,0 +1,77 @@
+// A database made when all migrations were one numbered list (recorded by
+// number in kassa_migrations) is recognised and upgraded, keeping its data;
+// migrations are applied once.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { eventsByIds } from '../../src/events/event-store.js';
+import { getJob } from '../../src/jobs/job-store.js';
+import { MIGRATIONS } from '../../src/schema.js';
+import { tableExists } from '../../src/store/dialect.js';
+import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
+import { describeEachStore } from '../support/each-store.js';
+
+/** What the numbered-list runner made: the same statements in the same order, recorded as 1..6. */
+async function legacyDatabase(config: StoreConfig): Promise<void> {
+  const legacy = MIGRATIONS.filter((m) => m.legacyId !== undefined).sort((a, b) => a.legacyId! - b.legacyId!);
+  const store = await openStore(config, legacy);
+  try {
+    await store.transaction(async (tx) => {
+      await tx.run('DROP TABLE kassa_schema');
+      await tx.run('CREATE TABLE kassa_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)');
+      for (const id of [1, 2, 3, 4, 5, 6]) await tx.run('INSERT INTO kassa_migrations (id, name, applied) VALUES (?, ?, 0)', [id, `migration ${id}`]);
+      await tx.run("INSERT INTO accounts (id, created, is_default, doc) VALUES ('acct_1', 1, 1, '{}')");
+      await tx.run(`INSERT INTO objects (id, account_id, type, created, doc) VALUES ('cus_1', 'acct_1', 'customer', 1, '{"id":"cus_1","object":"customer","email":"a@b.c"}')`);
+      await tx.run(`INSERT INTO events (id, account_id, type, created, doc, dispatched) VALUES ('evt_1', 'acct_1', 'customer.created', 1, '{"id":"evt_1"}', 1)`);
+      for (const [id, done] of [['job_waiting', 0], ['job_ran', 1], ['job_given_up', 2]] as const) {
+        await tx.run("INSERT INTO jobs (id, account_id, kind, run_at, payload, created, done) VALUES (?, 'acct_1', 'test.kind', 1, 'null', 1, ?)", [id, done]);
+      }
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function columns(store: Store, table: string): Promise<string[]> {
+  const sql = store.dialect === 'sqlite' ? `SELECT name FROM pragma_table_info('${table}')` : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = current_schema()`;
+  return (await store.read.all<{ name: string }>(sql)).map((r) => r.name).sort();
+}
+
+describeEachStore('migrations', (target) => {
+  test('a database of the numbered migrations is upgraded once and keeps its data', async () => {
+    const config = await target.config();
+    await legacyDatabase(config);
+
+    for (const round of [1, 2]) {
+      const store = await openStore(config, MIGRATIONS);
+      try {
+        const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
+        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002'], `round ${round}: only the new migrations ran`);
+        assert.equal((await store.read.getObject('acct_1', 'cus_1'))?.doc, '{"id":"cus_1","object":"customer","email":"a@b.c"}');
+        assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
+        assert.ok(!(await columns(store, 'events')).includes('dispatched'));
+        assert.ok(!(await columns(store, 'events')).includes('claimed_until'));
+        assert.ok(!(await columns(store, 'jobs')).includes('done'));
+        const statuses = await Promise.all(['job_waiting', 'job_ran', 'job_given_up'].map(async (id) => (await getJob(store.read, id))?.status));
+        assert.deepEqual(statuses, ['pending', 'done', 'failed']);
+        assert.equal((await getJob(store.read, 'job_waiting'))?.clockId, null);
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
+  test('a new database applies every migration by key and has no numbered record', async () => {
+    const store = await openStore(await target.config(), MIGRATIONS);
+    try {
+      const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema');
+      assert.deepEqual(applied.map((r) => r.key).sort(), MIGRATIONS.map((m) => m.key).sort());
+      assert.equal((await store.read.all(tableExists(store.dialect), ['kassa_migrations'])).length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('two migrations with one key are refused', async () => {
+    await assert.rejects(openStore(await target.config(), [...MIGRATIONS, MIGRATIONS[0]]), /two migrations named objects:001/);
+  });
+});
