@@ -6,24 +6,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES } from '../src/kassa.js';
+import { MODULES } from '../src/modules.js';
 import { OPERATIONS, findOperation, type Operation } from '../src/openapi/operations.js';
 import type { Route } from '../src/server/route.js';
 import { API_VERSION } from '../src/server/version.js';
 
 /**
  * Routes Kassa serves that are not in Stripe's OpenAPI description, keyed
- * `METHOD /path`, with what they are. Every such route must be listed here
- * (test/unit/coverage.test.ts checks it), so that a route whose path template
- * differs from Stripe's by accident is caught rather than counted as Kassa's own.
+ * `METHOD /path`, with what they are: each module lists its own
+ * (`extensions`). Every such route must be listed (test/unit/coverage.test.ts
+ * checks it), so that a route whose path template differs from Stripe's by
+ * accident is caught rather than counted as Kassa's own.
  */
-export const KASSA_EXTENSIONS: Record<string, string> = {
-  'GET /v1/kassa/webhook_attempts': 'The webhook delivery log, newest first (docs/webhooks.md)',
-  'POST /v1/kassa/events/{id}/resend': 'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
-  'GET /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': "An endpoint's chaos mode settings (docs/webhooks.md)",
-  'POST /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns on or changes chaos mode: duplicated, delayed and reordered deliveries (docs/webhooks.md)',
-  'DELETE /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns chaos mode off (docs/webhooks.md)',
-  'POST /v1/stripecli/sessions': 'Starts a listen session for `stripe listen` and `kassa listen`: the websocket that streams events and the listen secret (docs/webhooks.md)',
-};
+export const KASSA_EXTENSIONS: Record<string, string> = Object.assign({}, ...MODULES.map((module) => module.extensions ?? {}));
 
 export const COVERAGE_FILE = fileURLToPath(new URL('../docs/coverage.md', import.meta.url));
 

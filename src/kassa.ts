@@ -1,44 +1,22 @@
-// The composition root: the protocol layer with every capability's routes.
+// The composition root: one Kassa app made of the modules in src/modules.ts.
+// Each app gets its own registries (object types, public views, write hooks,
+// event hooks, jobs), filled from its modules' setup and never shared.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { customerRoutes } from './customers/routes.js';
-import { eventRoutes } from './events/routes.js';
-import { WEBHOOK_DELIVERY_JOB, type JitterSource } from './webhooks/webhook-delivery.js';
-import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
-import { stripeCliRoutes } from './listen/stripe-cli-routes.js';
-import { registerStripeCliSocket } from './listen/stripe-cli-socket.js';
-import { webhookAttemptRoutes } from './webhooks/webhook-attempt-routes.js';
-import { webhookChaosRoutes } from './webhooks/webhook-chaos-routes.js';
-import { webhookEndpointRoutes } from './webhooks/webhook-endpoint-routes.js';
+import { eventRecorder } from './events/events.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
-import { registerKassaJs } from './kassa-js/routes.js';
+import type { KassaModule, ModuleParts } from './module.js';
+import { eventTypesOf, kassaModules, MODULES } from './modules.js';
 import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
 import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
-import { paymentJobs, paymentRoutes, type PaymentSettings } from './payments/index.js';
-import { registerChallengePage } from './payments/challenge-page.js';
-import { paymentIntentFinisher } from './payments/payment-intent-confirm.js';
-import { setupIntentFinisher } from './payments/setup-intent-confirm.js';
-import { registerReceiptPage } from './payments/receipt-page.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
+import { objectTypes, WriteHooks } from './server/resources.js';
 import type { Route } from './server/route.js';
 import type { ServerTimeouts } from './server/timeouts.js';
 import type { Store } from './store/store.js';
-
-const DEFAULT_SETTINGS: PaymentSettings = { feeRule: DEFAULT_FEE_RULE };
-
-export function kassaRoutes(settings: PaymentSettings = DEFAULT_SETTINGS): Route[] {
-  return [...customerRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...webhookAttemptRoutes, ...webhookChaosRoutes, ...stripeCliRoutes, ...paymentRoutes(settings)];
-}
-
-/** Every capability's handlers for scheduled work, by kind (webhook deliveries have their own dispatcher). */
-export function kassaJobs(): JobHandler[] {
-  return [...paymentJobs];
-}
-
-/** The route table (with default settings): what docs/coverage.md is made from. */
-export const ROUTES: Route[] = kassaRoutes();
+import { WEBHOOK_DELIVERY_JOB, type JitterSource } from './webhooks/webhook-delivery.js';
 
 export interface KassaOptions {
   store: Store;
@@ -52,45 +30,99 @@ export interface KassaOptions {
   webhookTimeoutMs?: number;
   /** Jitter on webhook retries, a number in [0, 1); random by default (tests pass `() => 0`). */
   webhookJitter?: JitterSource;
-  /** How long a client may take to send headers, a whole request, and stay idle; DEFAULT_TIMEOUTS by default. */
+  /** How long a client may take to send headers, a whole request, and stay idle. */
   timeouts?: Partial<ServerTimeouts>;
-}
-
-export function createKassa(options: KassaOptions): FastifyInstance {
-  const clock = options.clock ?? systemClock;
-  const network = options.network ?? createSimulatedNetwork();
-  const app = buildApp({ store: options.store, clock, routes: options.feeRule ? kassaRoutes({ feeRule: options.feeRule }) : ROUTES, network, logger: options.logger, timeouts: options.timeouts });
-  // The worker runs only once startWorkers() is called; closing the app stops it.
-  const jobs = createJobWorker({ store: options.store, clock, network, handlers: kassaJobs(), logger: options.logger, kinds: { except: [WEBHOOK_DELIVERY_JOB] } });
-  app.decorate('jobs', jobs);
-  app.addHook('onClose', () => jobs.stop());
-  const webhooks = createWebhookDispatcher({ store: options.store, clock, timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter, logger: options.logger });
-  app.decorate('webhooks', webhooks);
-  app.addHook('onClose', () => webhooks.stop());
-  registerReceiptPage(app, options.store);
-  const settings: PaymentSettings = options.feeRule ? { feeRule: options.feeRule } : DEFAULT_SETTINGS;
-  registerStripeCliSocket(app, { store: options.store, clock, logger: options.logger });
-  registerChallengePage(app, { store: options.store, clock, network, finishers: { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher } });
-  registerKassaJs(app);
-  return app;
+  /** The capabilities; all of Kassa's (src/modules.ts) by default, with the settings above. */
+  modules?: readonly KassaModule[];
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The app's job worker (scheduled work such as refunds settling later). */
     jobs: JobWorker;
-    /** The app's webhook dispatcher. */
-    webhooks: WebhookDispatcher;
   }
 }
 
 /**
- * Starts a Kassa app's background work: the job worker and the webhook
- * dispatcher, polling every `pollMs` milliseconds (1 s by default; the
- * dispatcher also wakes at once on this process's commits). `kassa serve` and
- * the test harness call it; closing the app stops it.
+ * Every module's routes with default settings: what docs/coverage.md is made
+ * from. Setting modules up only wires them (nothing reads the store before a
+ * request), so no store is needed for the list.
+ */
+export const ROUTES: Route[] = setUpModules({ store: undefined as unknown as Store, clock: systemClock, network: createSimulatedNetwork(), logger: false }).routes;
+
+/** Sets up `modules` for one app and gathers their parts. */
+function setUpModules(deps: { store: Store; clock: Clock; network: PaymentNetwork; logger: Logger | false | undefined }, modules: readonly KassaModule[] = MODULES) {
+  const eventHooks: NonNullable<ModuleParts['eventHooks']> = [];
+  const writeHooks = new WriteHooks();
+  const recordEvent = eventRecorder(eventHooks);
+  const eventTypes = eventTypesOf(modules);
+  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, recordEvent }));
+  for (const part of parts) {
+    eventHooks.push(...(part.eventHooks ?? []));
+    writeHooks.add(part.writeHooks ?? []);
+  }
+  return {
+    parts,
+    recordEvent,
+    routes: parts.flatMap((part) => part.routes ?? []),
+    jobs: parts.flatMap((part): JobHandler[] => part.jobs ?? []),
+    objectTypes: objectTypes(parts.flatMap((part) => part.includables ?? [])),
+    publicViews: new Map(parts.flatMap((part) => Object.entries(part.publicViews ?? {}))),
+  };
+}
+
+export function createKassa(options: KassaOptions): FastifyInstance {
+  const clock = options.clock ?? systemClock;
+  const network = options.network ?? createSimulatedNetwork();
+  const modules =
+    options.modules ??
+    kassaModules({
+      payments: { feeRule: options.feeRule ?? DEFAULT_FEE_RULE },
+      webhooks: { timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter },
+    });
+  const composed = setUpModules({ store: options.store, clock, network, logger: options.logger }, modules);
+  const app = buildApp({
+    store: options.store,
+    clock,
+    routes: composed.routes,
+    network,
+    objectTypes: composed.objectTypes,
+    publicViews: composed.publicViews,
+    recordEvent: composed.recordEvent,
+    logger: options.logger,
+    timeouts: options.timeouts,
+  });
+  // Background work runs only once startWorkers() is called; closing the app stops it.
+  const jobs = createJobWorker({
+    store: options.store,
+    clock,
+    network,
+    recordEvent: composed.recordEvent,
+    handlers: composed.jobs,
+    logger: options.logger,
+    kinds: { except: [WEBHOOK_DELIVERY_JOB] },
+  });
+  app.decorate('jobs', jobs);
+  const background = [jobs, ...composed.parts.flatMap((part) => (part.background ? [part.background] : []))];
+  app.decorate('kassaBackground', background);
+  for (const work of background) app.addHook('onClose', () => work.stop());
+  for (const part of composed.parts) part.register?.(app);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What startWorkers starts: the job worker and the modules' background work (the webhook dispatcher). */
+    kassaBackground: Array<{ start(pollMs?: number): void; stop(): Promise<void> }>;
+  }
+}
+
+/**
+ * Starts a Kassa app's background work: the job worker and the modules'
+ * (the webhook dispatcher), polling every `pollMs` milliseconds (1 s by
+ * default; the dispatcher also wakes at once on this process's commits).
+ * `kassa serve` and the test harness call it; closing the app stops it.
  */
 export function startWorkers(app: FastifyInstance, options: { pollMs?: number } = {}): void {
-  app.jobs.start(options.pollMs);
-  app.webhooks.start(options.pollMs);
+  for (const work of app.kassaBackground) work.start(options.pollMs);
 }

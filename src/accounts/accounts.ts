@@ -5,6 +5,9 @@ import { newId } from '../server/ids.js';
 import { hashKey, keyKind, maskKey, newApiKey } from './keys.js';
 import { defaultAccount, findKey, insertAccount, insertKey, listAccounts, lockAccounts } from './account-store.js';
 
+/** Stripe's account ids: `acct_` and 16 characters. */
+const ACCOUNT_ID_LENGTH = 16;
+
 export interface CreatedAccount {
   id: string;
   secret_key: string;
@@ -27,7 +30,7 @@ async function makeAccount(tx: Queries, options: AccountOptions): Promise<Create
   const publishableKey = options.publishableKey ?? newApiKey('publishable');
   if (keyKind(secretKey) !== 'secret') throw new Error('a secret key must start with sk_test_');
   if (keyKind(publishableKey) !== 'publishable') throw new Error('a publishable key must start with pk_test_');
-  const id = newId('acct');
+  const id = newId('acct', ACCOUNT_ID_LENGTH);
   const doc = { id, object: 'account', created: options.now, livemode: false };
   await insertAccount(tx, { id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
   for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {

@@ -1,5 +1,5 @@
 // `kassa trigger EVENT`: causes EVENT on a running Kassa by making the API
-// calls that produce it (the recipes in trigger-recipes.ts), printing each.
+// calls that produce it (its module's recipe, gathered in trigger-recipes.ts), printing each.
 import { parseArgs } from 'node:util';
 import { apiRequest, apiTarget, type ApiTarget } from './api-client.js';
 import { resolveStep, TRIGGER_EVENTS, TRIGGER_RECIPES, type TriggerStep } from './trigger-recipes.js';

@@ -5,7 +5,7 @@ import { saveUpdate } from '../events/events.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
-import { registerIncludable, runWriteHooks, type ApiObject } from '../server/resources.js';
+import type { ApiObject, IncludableField, WriteHooks } from '../server/resources.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
@@ -19,6 +19,9 @@ interface CreateParams extends CustomerParams, ExtrasParams {
   promotion_code?: string;
   tax_id_data?: Array<{ type: string; value: string }>;
 }
+
+/** Stripe's customer ids are shorter than most: `cus_` and 14 characters. */
+const CUSTOMER_ID_LENGTH = 14;
 
 const SEARCH_FIELDS = { created: 'number', email: 'string', metadata: 'metadata', name: 'string', phone: 'string' } as const;
 
@@ -50,37 +53,39 @@ async function emptyList(_db: Queries, _accountId: string, customer: ApiObject, 
   return { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/${field}` };
 }
 
-// Kassa has no sources or subscriptions on customers yet: their lists are empty.
-for (const field of ['sources', 'subscriptions']) {
-  registerIncludable('customer', field, (db, accountId, customer) => emptyList(db, accountId, customer, field));
-}
-
-registerIncludable('customer', 'tax_ids', (db, accountId, customer) =>
-  listPage(db, {
-    table: 'objects',
-    accountId,
-    type: 'tax_id',
-    url: `/v1/customers/${customer.id}/tax_ids`,
-    filters: [{ field: 'doc.customer', op: '=', value: customer.id }],
-    params: { limit: 100 },
-  }),
-);
-
 async function secretOf(db: Queries, accountId: string, id: string): Promise<CustomerSecret> {
   const row = await db.getObject(accountId, id);
   return row?.private ? (JSON.parse(row.private) as CustomerSecret) : {};
 }
 
-registerIncludable('customer', 'tax', async (db, accountId, customer) => customerTax(customer as Customer, await secretOf(db, accountId, customer.id)));
-registerIncludable('customer', 'cash_balance', async (db, accountId, customer) => cashBalance(customer as Customer, await secretOf(db, accountId, customer.id)));
+/** A customer's fields that appear only when expanded. Kassa has no sources or subscriptions yet: their lists are empty. */
+export const customerIncludables: IncludableField[] = [
+  ...['sources', 'subscriptions'].map((field) => ({ type: 'customer', field, build: (db: Queries, accountId: string, customer: ApiObject) => emptyList(db, accountId, customer, field) })),
+  {
+    type: 'customer',
+    field: 'tax_ids',
+    build: (db, accountId, customer) =>
+      listPage(db, {
+        table: 'objects',
+        accountId,
+        type: 'tax_id',
+        url: `/v1/customers/${customer.id}/tax_ids`,
+        filters: [{ field: 'doc.customer', op: '=', value: customer.id }],
+        params: { limit: 100 },
+      }),
+  },
+  { type: 'customer', field: 'tax', build: async (db, accountId, customer) => customerTax(customer as Customer, await secretOf(db, accountId, customer.id)) },
+  { type: 'customer', field: 'cash_balance', build: async (db, accountId, customer) => cashBalance(customer as Customer, await secretOf(db, accountId, customer.id)) },
+];
 
-export const customerRoutes: Route[] = [
+/** The routes; creating, updating and deleting a customer runs the app's `customer.*` write hooks. */
+export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
   {
     method: 'POST',
     path: '/v1/customers',
     async handler(ctx: RequestContext<CreateParams>) {
       await checkReferences(ctx);
-      const { object: customer, afterStore } = await runWriteHooks('customer.create', ctx, newCustomer(newId('cus'), ctx.params, ctx.now), ctx.params);
+      const { object: customer, afterStore } = await writeHooks.run('customer.create', ctx, newCustomer(newId('cus', CUSTOMER_ID_LENGTH), ctx.params, ctx.now), ctx.params);
       await ctx.db.insertObject(ctx.accountId, customer, applyExtras({}, ctx.params));
       await ctx.emit('customer.created', customer);
       for (const data of ctx.params.tax_id_data ?? []) {
@@ -108,7 +113,7 @@ export const customerRoutes: Route[] = [
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
       await checkReferences(ctx);
       const before = JSON.parse(row.doc) as Customer;
-      const { object: after } = await runWriteHooks('customer.update', ctx, applyCustomerParams(before, ctx.params), ctx.params);
+      const { object: after } = await writeHooks.run('customer.update', ctx, applyCustomerParams(before, ctx.params), ctx.params);
       const secret = applyExtras(row.private ? (JSON.parse(row.private) as CustomerSecret) : {}, ctx.params);
       const changed = await saveUpdate(ctx, 'customer.updated', before, after, secret);
       if (!changed && JSON.stringify(secret) !== (row.private ?? '{}')) await ctx.db.updateObject(ctx.accountId, after, secret);
@@ -121,7 +126,7 @@ export const customerRoutes: Route[] = [
     async handler(ctx) {
       const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer, { forUpdate: true });
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
-      const { object: stub, afterStore } = await runWriteHooks('customer.delete', ctx, deletedCustomer(row.id), ctx.params);
+      const { object: stub, afterStore } = await writeHooks.run('customer.delete', ctx, deletedCustomer(row.id), ctx.params);
       await ctx.db.markDeleted(ctx.accountId, stub);
       await ctx.emit('customer.deleted', JSON.parse(row.doc));
       await afterStore();

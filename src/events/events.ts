@@ -68,22 +68,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Called in the recording transaction before the event is stored; returns how
  * many webhook deliveries it scheduled (they count in `pending_webhooks`).
- * Webhooks register one; the protocol layer knows nothing of them.
+ * The webhooks module contributes one; the protocol layer knows nothing of them.
  */
 export type EventRecordedHook = (db: Queries, accountId: string, event: ApiEvent) => Promise<number>;
 
-const recordedHooks: EventRecordedHook[] = [];
-
-export function onEventRecorded(hook: EventRecordedHook): void {
-  if (!recordedHooks.includes(hook)) recordedHooks.push(hook);
-}
+/** Stores an event in the caller's transaction, running one app's event hooks first. */
+export type EventRecorder = (db: Queries, accountId: string, event: ApiEvent) => Promise<void>;
 
 /** Notified, in this process, after a transaction that recorded events of an account commits. */
 export const eventsCommitted = createSignal<{ accountId: string }>();
 
-/** Stores an event in the caller's transaction: the one way events are recorded. */
-export async function recordEvent(db: Queries, accountId: string, event: ApiEvent): Promise<void> {
-  for (const hook of recordedHooks) event.pending_webhooks += await hook(db, accountId, event);
+/** The one way an app records events: with the hooks its modules contribute. */
+export function eventRecorder(hooks: readonly EventRecordedHook[]): EventRecorder {
+  return (db, accountId, event) => recordEvent(hooks, db, accountId, event);
+}
+
+async function recordEvent(hooks: readonly EventRecordedHook[], db: Queries, accountId: string, event: ApiEvent): Promise<void> {
+  for (const hook of hooks) event.pending_webhooks += await hook(db, accountId, event);
   await insertEvent(db, accountId, event);
   db.afterCommit(() => eventsCommitted.notify({ accountId }));
 }

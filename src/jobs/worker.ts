@@ -4,7 +4,7 @@
 // store transaction together with marking it done: a job's effects commit
 // exactly once or not at all. A failed job is retried later, with backoff.
 import type { Logger } from 'pino';
-import { buildEvent, recordEvent } from '../events/events.js';
+import { buildEvent, type EventRecorder } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +26,8 @@ export interface JobWorkerOptions {
   store: Store;
   clock: Clock;
   network: PaymentNetwork;
+  /** Records the events jobs emit, with the app's event hooks. */
+  recordEvent: EventRecorder;
   handlers: JobHandler[];
   logger?: Logger | false;
   leaseSeconds?: number;
@@ -91,7 +93,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
           db: tx,
           network,
           emit: async (type, object, previous) => {
-            await recordEvent(tx, job.accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
+            await options.recordEvent(tx, job.accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
           },
           schedule: async (kind, runAt, payload) => {
             await scheduleJob(tx, { accountId: job.accountId, kind, runAt, payload, now });

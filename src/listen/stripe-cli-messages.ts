@@ -4,7 +4,7 @@
 // `webhook_response` once its local endpoint has answered. `kassa listen`
 // speaks the same protocol.
 import { randomString } from '../server/ids.js';
-import { signatureHeader } from '../webhooks/signature.js';
+import { signatureHeader } from '../events/signature.js';
 
 export const STRIPE_CLI_SUBPROTOCOL = 'stripecli-devproxy-v1';
 

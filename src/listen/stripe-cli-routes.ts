@@ -7,7 +7,6 @@ import type { ParamSchema } from '../server/params.js';
 import { randomString } from '../server/ids.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { API_VERSION } from '../server/version.js';
-import { KNOWN_EVENT_TYPES } from '../events/event-types.js';
 import { listenSecret, sessionToken } from './listen-session.js';
 import { fingerprintKey } from '../accounts/account-store.js';
 
@@ -19,7 +18,7 @@ const RECONNECT_DELAY = 60;
 
 const TEXT: ParamSchema = { type: 'string', maxLength: 5000 };
 
-const SESSION_PARAMS: ParamSchema = {
+const sessionParams = (eventTypes: readonly string[]): ParamSchema => ({
   type: 'object',
   properties: {
     device_name: TEXT,
@@ -29,9 +28,9 @@ const SESSION_PARAMS: ParamSchema = {
     forward_thin_to_url: TEXT,
     forward_thin_connect_to_url: TEXT,
     filters: TEXT,
-    events: { type: 'array', items: { type: 'string', enum: ['*', ...KNOWN_EVENT_TYPES] } },
+    events: { type: 'array', items: { type: 'string', enum: ['*', ...eventTypes] } },
   },
-};
+});
 
 interface SessionParams {
   events?: string[] | '';
@@ -55,11 +54,12 @@ export function accountSecret(ctx: Pick<RequestContext, 'db' | 'accountId'>): Pr
   return fingerprintKey(ctx.db, ctx.accountId, () => randomString(32));
 }
 
-export const stripeCliRoutes: Route[] = [
+/** The routes, with `events[]` limited to the app's event types. */
+export const stripeCliRoutes = (eventTypes: readonly string[]): Route[] => [
   {
     method: 'POST',
     path: '/v1/stripecli/sessions',
-    params: SESSION_PARAMS,
+    params: sessionParams(eventTypes),
     async handler(ctx: RequestContext<SessionParams>): Promise<StripeCliSession> {
       const types = ctx.params.events && !ctx.params.events.includes('*') ? [...new Set(ctx.params.events)] : [];
       const secret = await accountSecret(ctx);

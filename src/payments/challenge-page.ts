@@ -3,7 +3,7 @@
 // the answer runs in one store transaction like an API write, then redirects to
 // the return_url or shows a result page that tells a parent window.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildEvent, recordEvent } from '../events/events.js';
+import { buildEvent, type EventRecorder } from '../events/events.js';
 import { formatAmount } from '../money/currencies.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
@@ -17,6 +17,7 @@ export interface ChallengePageOptions {
   clock: Clock;
   network: PaymentNetwork;
   finishers: ChallengeFinishers;
+  recordEvent: EventRecorder;
 }
 
 const PATH = '/kassa/3ds/:account/:challenge/:token';
@@ -164,7 +165,7 @@ function customerContext(request: FastifyRequest, options: ChallengePageOptions,
     db,
     network: options.network,
     emit: async (type, object, previous) => {
-      await recordEvent(db, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
+      await options.recordEvent(db, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
     },
   };
 }

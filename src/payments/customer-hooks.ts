@@ -5,7 +5,7 @@
 // payment methods.
 import type Stripe from 'stripe';
 import { invalidRequest } from '../server/errors.js';
-import { registerWriteHook, type ApiObject } from '../server/resources.js';
+import type { ApiObject, WriteHookEntry } from '../server/resources.js';
 import type { RequestContext } from '../server/route.js';
 import { detachPaymentMethod } from './payment-method.js';
 import { attachToCustomer, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
@@ -65,8 +65,8 @@ async function onDelete(ctx: RequestContext<unknown>, customer: ApiObject) {
   return { object: customer, afterStore };
 }
 
-export function registerCustomerHooks(): void {
-  registerWriteHook('customer.delete', (ctx, customer) => onDelete(ctx, customer));
-  registerWriteHook('customer.create', (ctx, customer, params) => onCreate(ctx, customer, params as CustomerPaymentParams));
-  registerWriteHook('customer.update', (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams));
-}
+export const customerWriteHooks: WriteHookEntry[] = [
+  { point: 'customer.delete', hook: (ctx, customer) => onDelete(ctx, customer) },
+  { point: 'customer.create', hook: (ctx, customer, params) => onCreate(ctx, customer, params as CustomerPaymentParams) },
+  { point: 'customer.update', hook: (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams) },
+];

@@ -1,26 +1,50 @@
-// Card payments: PaymentMethods, PaymentIntents, charges.
-import type { JobHandler } from '../jobs/jobs.js';
-import type { Route } from '../server/route.js';
+// Card payments: PaymentMethods, PaymentIntents, SetupIntents, charges,
+// refunds, the balance, 3-D Secure challenges and receipts.
+import type { KassaModule } from '../module.js';
+import { DEFAULT_FEE_RULE } from '../money/fees.js';
 import { balanceJobs } from './balance-ledger.js';
 import { balanceRoutes } from './balance-routes.js';
 import { chargeRoutes } from './charges-routes.js';
-import type { PaymentSettings } from './payment-intent-confirm.js';
+import { registerChallengePage } from './challenge-page.js';
+import { paymentIntentFinisher, type PaymentSettings } from './payment-intent-confirm.js';
+import { customerWriteHooks } from './customer-hooks.js';
 import { paymentIntentRoutes } from './payment-intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
-import { registerCustomerHooks } from './customer-hooks.js';
-import { registerPublicViews } from './public-view.js';
+import { paymentPublicViews } from './public-view.js';
+import { registerReceiptPage } from './receipt-page.js';
 import { refundJobs } from './refund-lifecycle.js';
-import { refundRoutes } from './refunds-routes.js';
+import { chargeRefundsField, refundRoutes } from './refunds-routes.js';
+import { setupIntentFinisher } from './setup-intent-confirm.js';
 import { setupIntentRoutes } from './setup-intents-routes.js';
+import { paymentTriggerRecipes } from './trigger-recipes.js';
 
 export type { PaymentSettings } from './payment-intent-confirm.js';
 
-registerCustomerHooks();
-registerPublicViews();
-
-export function paymentRoutes(settings: PaymentSettings): Route[] {
-  return [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes];
+export function paymentsModule(settings: PaymentSettings = { feeRule: DEFAULT_FEE_RULE }): KassaModule {
+  return {
+    name: 'payments',
+    eventTypes: [
+      'charge.captured', 'charge.failed', 'charge.refund.updated', 'charge.refunded', 'charge.succeeded', 'charge.updated',
+      'payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.created', 'payment_intent.payment_failed',
+      'payment_intent.requires_action', 'payment_intent.succeeded',
+      'payment_method.attached', 'payment_method.detached', 'payment_method.updated',
+      'refund.created', 'refund.failed', 'refund.updated',
+      'setup_intent.canceled', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed', 'setup_intent.succeeded',
+    ],
+    idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
+    triggerRecipes: paymentTriggerRecipes,
+    setup: ({ store, clock, network, recordEvent }) => ({
+      routes: [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes],
+      // Work done later: refunds settling or failing at the network, funds becoming available.
+      jobs: [...refundJobs, ...balanceJobs],
+      includables: [chargeRefundsField],
+      publicViews: paymentPublicViews,
+      writeHooks: customerWriteHooks,
+      register(app) {
+        registerReceiptPage(app, store);
+        const finishers = { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher };
+        registerChallengePage(app, { store, clock, network, finishers, recordEvent });
+      },
+    }),
+  };
 }
-
-/** Work done later: refunds settling or failing at the network, funds becoming available. */
-export const paymentJobs: JobHandler[] = [...refundJobs, ...balanceJobs];

@@ -2,7 +2,7 @@
 // payments objects: Stripe's "retrievable with publishable key" fields; no
 // customer, no metadata. The protocol layer shows every object of a
 // publishable answer, at every level, through these (server/publishable.ts).
-import { registerPublicView } from '../server/publishable.js';
+import type { PublicView as ViewOfType } from '../server/publishable.js';
 import type { PaymentIntent } from './payment-intent.js';
 import type { PaymentMethod } from './payment-method.js';
 import type { SetupIntent } from './setup-intent.js';
@@ -48,8 +48,9 @@ export function publicPaymentMethod(pm: PaymentMethod): PublicView<PaymentMethod
   return view;
 }
 
-export function registerPublicViews(): void {
-  registerPublicView('payment_intent', (object) => publicIntent(object as unknown as PaymentIntent));
-  registerPublicView('setup_intent', (object) => publicSetupIntent(object as unknown as SetupIntent));
-  registerPublicView('payment_method', (object) => publicPaymentMethod(object as unknown as PaymentMethod));
-}
+/** What a publishable key sees of the payment objects it may reach. */
+export const paymentPublicViews: Readonly<Record<string, ViewOfType>> = {
+  payment_intent: (object) => publicIntent(object as unknown as PaymentIntent),
+  setup_intent: (object) => publicSetupIntent(object as unknown as SetupIntent),
+  payment_method: (object) => publicPaymentMethod(object as unknown as PaymentMethod),
+};

@@ -6,7 +6,7 @@ import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
-import { registerIncludable } from '../server/resources.js';
+import type { IncludableField } from '../server/resources.js';
 import type { RequestContext, Route } from '../server/route.js';
 import type { Queries } from '../store/store.js';
 import { refundTransaction } from './balance-transaction.js';
@@ -67,8 +67,8 @@ function refundsOfCharge(db: Queries, accountId: string, chargeId: string, param
   });
 }
 
-// Since API 2022-11-15 a charge's refunds are listed only on request.
-registerIncludable('charge', 'refunds', (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id));
+/** Since API 2022-11-15 a charge's refunds are listed only on request. */
+export const chargeRefundsField: IncludableField = { type: 'charge', field: 'refunds', build: (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id) };
 
 export const refundRoutes: Route[] = [
   {

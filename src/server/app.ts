@@ -4,7 +4,7 @@
 // what the routes do.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { buildEvent, recordEvent } from '../events/events.js';
+import { buildEvent, type EventRecorder } from '../events/events.js';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { PaymentNetwork } from '../network/network.js';
 import type { Queries, Store } from '../store/store.js';
@@ -17,11 +17,11 @@ import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
 import { expandResponse } from './expand.js';
 import { checkIdempotencyKey, isRecordable, recordedResponse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
-import { newId } from './ids.js';
+import { newRequestId } from './ids.js';
 import { refuseNulInPath } from './nul.js';
 import { coerceParams, type ParamSchema } from './params.js';
-import { checkPublishableExpand, publicResponse, runAsPublic } from './publishable.js';
-import type { ApiObject } from './resources.js';
+import { checkPublishableExpand, publicResponse, runAsPublic, type PublicViews } from './publishable.js';
+import type { ApiObject, ObjectTypes } from './resources.js';
 import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
 import { resolveTimeouts, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 import { API_VERSION, checkApiVersion } from './version.js';
@@ -31,6 +31,12 @@ export interface AppOptions {
   clock: Clock;
   routes: Route[];
   network: PaymentNetwork;
+  /** Expandable and includable fields of this app's object types. */
+  objectTypes: ObjectTypes;
+  /** What a publishable key may see of each object type. */
+  publicViews: PublicViews;
+  /** Records events with this app's event hooks (webhook deliveries). */
+  recordEvent: EventRecorder;
   /** The server's address as clients reach it; by default taken from each request's Host header. */
   publicUrl?: string;
   logger?: Logger | false;
@@ -62,7 +68,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Node's bare 400 for a missing Host header becomes Stripe's (registerHttpErrors).
     http: { ...serverTimeouts.http, requireHostHeader: false },
     clientErrorHandler: clientErrorHandler(timeouts, log),
-    genReqId: () => newId('req'),
+    genReqId: newRequestId,
     requestIdHeader: false,
     // Paths the router cannot read (bad percent-encoding, a segment over maxParamLength) skip the hooks: Stripe's shape here too.
     frameworkErrors: (error, request, reply) => {
@@ -172,12 +178,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
       emit: async (type, object, previous) => {
         if (!isWrite) throw new Error(`event ${type} emitted by a read`);
         const event = buildEvent(type, object, { now, request: { id: request.id, idempotency_key: idempotencyKey } }, previous);
-        await recordEvent(db, auth.accountId, event);
+        await options.recordEvent(db, auth.accountId, event);
       },
     });
 
-    const runHandler = (db: Queries) => (publishable ? runAsPublic(() => route.handler(context(db))) : route.handler(context(db)));
-    if (!isWrite) return sendJson(reply, 200, await render(store.read, auth.accountId, await runHandler(store.read), expand, publishable));
+    const runHandler = (db: Queries) => (publishable ? runAsPublic(options.publicViews, () => route.handler(context(db))) : route.handler(context(db)));
+    const render = (db: Queries, result: RouteResult) => renderResult(options, db, auth.accountId, result, expand, publishable);
+    if (!isWrite) return sendJson(reply, 200, await render(store.read, await runHandler(store.read)));
 
     const fingerprint = scope ? requestFingerprint(route.method, url, raw) : '';
     const outcome = await store.transaction(async (tx) => {
@@ -190,7 +197,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         // (a 404, a refusal) can be stored without the writes that led to it.
         json = await tx.savepoint(async () => {
           const result = await runHandler(tx);
-          if (!(result instanceof CommittedError)) return render(tx, auth.accountId, result, expand, publishable);
+          if (!(result instanceof CommittedError)) return render(tx, result);
           status = result.error.statusCode;
           return JSON.stringify(errorResponse(result.error));
         });
@@ -262,14 +269,21 @@ function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: Fas
 }
 
 /** The result as JSON, expanded; for a publishable key, every object in it in its public view. */
-async function render(db: Queries, accountId: string, result: RouteResult, expand: string[], publishable: boolean): Promise<string> {
+async function renderResult(
+  app: Pick<AppOptions, 'objectTypes' | 'publicViews'>,
+  db: Queries,
+  accountId: string,
+  result: RouteResult,
+  expand: string[],
+  publishable: boolean,
+): Promise<string> {
   if (result instanceof CommittedError) throw result.error;
   if (result instanceof RawJson) {
     if (expand.length === 0 && !publishable) return result.json;
     result = JSON.parse(result.json) as ApiObject;
   }
-  if (expand.length > 0) await expandResponse(db, accountId, result, expand);
-  return JSON.stringify(publishable ? publicResponse(result) : result);
+  if (expand.length > 0) await expandResponse(app.objectTypes, db, accountId, result, expand);
+  return JSON.stringify(publishable ? publicResponse(app.publicViews, result) : result);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {

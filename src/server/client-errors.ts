@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Logger } from 'pino';
 import { errorResponse, invalidRequest, type StripeError } from './errors.js';
-import { newId } from './ids.js';
+import { newRequestId } from './ids.js';
 import type { ServerTimeouts } from './timeouts.js';
 import { API_VERSION } from './version.js';
 
@@ -58,7 +58,7 @@ function stripeAnswer(error: StripeError): { head: Record<string, string | numbe
   const body = JSON.stringify(errorResponse(error));
   return {
     head: {
-      'Request-Id': newId('req'),
+      'Request-Id': newRequestId(),
       'Stripe-Version': API_VERSION,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),

@@ -25,14 +25,6 @@ export function randomString(length: number): string {
   return out;
 }
 
-/** Ids with Stripe's prefixes and the length of the part after Stripe's prefix. */
-const ID_LENGTHS: Record<string, number> = {
-  acct: 16,
-  cus: 14,
-  evt: 24,
-  req: 14,
-};
-
 const TIME_CHARS = 7;
 let lastMillis = 0;
 
@@ -52,9 +44,13 @@ function timePart(): string {
 /**
  * Like Stripe's, an id starts with a time component and ends with random
  * characters: new rows land at the end of the id indexes (one page written,
- * not a random one per insert) and ids roughly sort by creation.
+ * not a random one per insert) and ids roughly sort by creation. `length`
+ * counts the characters after the prefix: 24, unless the type's owner makes
+ * them as short as Stripe's (a customer's 14).
  */
-export function newId(prefix: string): string {
-  const length = ID_LENGTHS[prefix] ?? 24;
+export function newId(prefix: string, length = 24): string {
   return `${prefix}_${timePart()}${randomString(length - TIME_CHARS)}`;
 }
+
+/** A request id: `req_` and 14 characters, as Stripe's. */
+export const newRequestId = () => newId('req', 14);

@@ -8,7 +8,7 @@
 //   request runs: 400 invalid_request_error, param `expand`.
 // - Every object in the answer, at every level (the result, what expand[]
 //   loaded, what an error or `last_payment_error` embeds), shows only its
-//   type's public view, which its capability registers (registerPublicView).
+//   type's public view, which its capability's module contributes (`publicViews`).
 //   An object whose type has no public view appears as its id alone.
 import { invalidParam, StripeError } from './errors.js';
 import type { ApiObject, Fields } from './resources.js';
@@ -17,11 +17,8 @@ import { CommittedError, type Route, type RouteResult } from './route.js';
 /** An object as a publishable key may see it; nested objects are viewed in turn by `publicResponse`. */
 export type PublicView = (object: ApiObject & Fields) => Fields;
 
-const PUBLIC_VIEWS = new Map<string, PublicView>();
-
-export function registerPublicView(type: string, view: PublicView): void {
-  PUBLIC_VIEWS.set(type, view);
-}
+/** One app's public views, by object type. */
+export type PublicViews = ReadonlyMap<string, PublicView>;
 
 export function checkPublishableExpand(route: Route, expand: string[]): void {
   const allowed = route.publishableExpand ?? [];
@@ -32,35 +29,35 @@ export function checkPublishableExpand(route: Route, expand: string[]): void {
 }
 
 /** A response body with every API object in it replaced by its public view. */
-export function publicResponse<T>(body: T): T {
-  return publicValue(body) as T;
+export function publicResponse<T>(views: PublicViews, body: T): T {
+  return publicValue(views, body) as T;
 }
 
 /** The same error, showing the objects it carries (an intent, a PaymentMethod) in their public views. */
-export function publicError(error: StripeError): StripeError {
-  return new StripeError(error.statusCode, publicResponse(error.body), { beforeExecution: error.beforeExecution });
+export function publicError(views: PublicViews, error: StripeError): StripeError {
+  return new StripeError(error.statusCode, publicResponse(views, error.body), { beforeExecution: error.beforeExecution });
 }
 
-function publicValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(publicValue);
+function publicValue(views: PublicViews, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => publicValue(views, item));
   if (!value || typeof value !== 'object') return value;
   let fields = value as Fields;
   if (typeof fields.object === 'string' && typeof fields.id === 'string') {
-    const view = PUBLIC_VIEWS.get(fields.object);
+    const view = views.get(fields.object);
     if (!view) return fields.id;
     fields = view(fields as ApiObject & Fields);
   }
   const out: Fields = {};
-  for (const [key, item] of Object.entries(fields)) out[key] = publicValue(item);
+  for (const [key, item] of Object.entries(fields)) out[key] = publicValue(views, item);
   return out;
 }
 
 /** Runs a route's handler for a publishable key: an error it throws or returns shows its objects' public views. */
-export async function runAsPublic(handler: () => Promise<RouteResult>): Promise<RouteResult> {
+export async function runAsPublic(views: PublicViews, handler: () => Promise<RouteResult>): Promise<RouteResult> {
   try {
     const result = await handler();
-    return result instanceof CommittedError ? new CommittedError(publicError(result.error)) : result;
+    return result instanceof CommittedError ? new CommittedError(publicError(views, result.error)) : result;
   } catch (error) {
-    throw error instanceof StripeError ? publicError(error) : error;
+    throw error instanceof StripeError ? publicError(views, error) : error;
   }
 }

@@ -1,6 +1,7 @@
 // What the protocol layer knows about object types, without knowing the
-// capabilities behind them: which fields expand[] may name, and fields that
-// only appear when expanded (e.g. a customer's `sources`).
+// capabilities behind them: which fields expand[] may name, fields that only
+// appear when expanded (e.g. a customer's `sources`), and write hooks. Each app
+// has its own, made from its modules (src/kassa.ts); nothing here is global.
 import expandable from '../openapi/expandable.json' with { type: 'json' };
 import type { Queries } from '../store/store.js';
 import type { RequestContext } from './route.js';
@@ -17,20 +18,31 @@ export type Fields = Record<string, unknown>;
 export type Includable = (db: Queries, accountId: string, object: ApiObject) => Promise<unknown>;
 
 const EXPANDABLE = new Map(Object.entries(expandable as Record<string, string[]>).map(([type, paths]) => [type, new Set(paths)]));
-const INCLUDABLE = new Map<string, Map<string, Includable>>();
 
-export function isExpandable(type: string, path: string): boolean {
-  return EXPANDABLE.get(type)?.has(path) === true || INCLUDABLE.get(type)?.has(path) === true;
+/** A field of `type` that is included only on request, contributed by the capability that owns the data. */
+export interface IncludableField {
+  type: string;
+  field: string;
+  build: Includable;
 }
 
-export function includable(type: string, field: string): Includable | undefined {
-  return INCLUDABLE.get(type)?.get(field);
+/** What one app knows about its object types: Stripe's expandable fields and its modules' includable fields. */
+export interface ObjectTypes {
+  isExpandable(type: string, path: string): boolean;
+  includable(type: string, field: string): Includable | undefined;
 }
 
-export function registerIncludable(type: string, field: string, build: Includable): void {
-  let fields = INCLUDABLE.get(type);
-  if (!fields) INCLUDABLE.set(type, (fields = new Map()));
-  fields.set(field, build);
+export function objectTypes(includables: readonly IncludableField[]): ObjectTypes {
+  const byType = new Map<string, Map<string, Includable>>();
+  for (const { type, field, build } of includables) {
+    let fields = byType.get(type);
+    if (!fields) byType.set(type, (fields = new Map()));
+    fields.set(field, build);
+  }
+  return {
+    isExpandable: (type, path) => EXPANDABLE.get(type)?.has(path) === true || byType.get(type)?.has(path) === true,
+    includable: (type, field) => byType.get(type)?.get(field),
+  };
 }
 
 /**
@@ -44,30 +56,34 @@ export type WriteHook = (
   params: Record<string, unknown>,
 ) => Promise<{ object: ApiObject; afterStore?: () => Promise<void> }>;
 
-const WRITE_HOOKS = new Map<string, WriteHook[]>();
-
-export function registerWriteHook(point: string, hook: WriteHook): void {
-  WRITE_HOOKS.set(point, [...(WRITE_HOOKS.get(point) ?? []), hook]);
+/** A write hook and the point it joins (`customer.create`). */
+export interface WriteHookEntry {
+  point: string;
+  hook: WriteHook;
 }
 
-/** Runs the hooks of `point` in order; returns the object as they left it and the work to run after storing it. */
-export async function runWriteHooks<T extends ApiObject>(
-  point: string,
-  ctx: RequestContext<unknown>,
-  object: T,
-  params: object,
-): Promise<{ object: T; afterStore: () => Promise<void> }> {
-  const after: Array<() => Promise<void>> = [];
-  let current: ApiObject = object;
-  for (const hook of WRITE_HOOKS.get(point) ?? []) {
-    const result = await hook(ctx, current, params as Record<string, unknown>);
-    current = result.object;
-    if (result.afterStore) after.push(result.afterStore);
+/** One app's write hooks; filled once its modules are set up, before it serves a request. */
+export class WriteHooks {
+  private readonly byPoint = new Map<string, WriteHook[]>();
+
+  add(entries: readonly WriteHookEntry[]): void {
+    for (const { point, hook } of entries) this.byPoint.set(point, [...(this.byPoint.get(point) ?? []), hook]);
   }
-  return {
-    object: current as T,
-    afterStore: async () => {
-      for (const work of after) await work();
-    },
-  };
+
+  /** Runs the hooks of `point` in order; returns the object as they left it and the work to run after storing it. */
+  async run<T extends ApiObject>(point: string, ctx: RequestContext<unknown>, object: T, params: object): Promise<{ object: T; afterStore: () => Promise<void> }> {
+    const after: Array<() => Promise<void>> = [];
+    let current: ApiObject = object;
+    for (const hook of this.byPoint.get(point) ?? []) {
+      const result = await hook(ctx, current, params as Record<string, unknown>);
+      current = result.object;
+      if (result.afterStore) after.push(result.afterStore);
+    }
+    return {
+      object: current as T,
+      afterStore: async () => {
+        for (const work of after) await work();
+      },
+    };
+  }
 }

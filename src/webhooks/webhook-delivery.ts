@@ -9,11 +9,12 @@ import { scheduleJob } from '../jobs/jobs.js';
 import { newId } from '../server/ids.js';
 import type { Queries } from '../store/store.js';
 import { insertWebhookAttempt, lastWebhookSuccessAt, webhookSucceeded, type WebhookAttempt } from './attempt-store.js';
-import { onEventRecorded, type ApiEvent } from '../events/events.js';
+import type { ApiEvent } from '../events/events.js';
 import type { PostOutcome } from './webhook-post.js';
 import { endpointsReceiving, type EndpointSecret, type WebhookEndpoint } from './webhook-endpoints.js';
 import { decrementPendingWebhooks, lockEvent } from '../events/event-store.js';
 import { completeJob, getJob } from '../jobs/job-store.js';
+import { loadObject, saveObject } from '../store/objects.js';
 
 export const WEBHOOK_DELIVERY_JOB = 'webhook.deliver';
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -66,7 +67,7 @@ export function originalDeliveryId(eventId: string, endpointId: string): string 
 }
 
 /** One indexed read of the account's endpoints; nothing more when it has none. */
-async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEvent): Promise<number> {
+export async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEvent): Promise<number> {
   // Most accounts have no endpoint: a check on the index alone answers that.
   if (!(await db.hasObjects(accountId, 'webhook_endpoint'))) return 0;
   const rows = await db.scanObjects(accountId, 'webhook_endpoint', undefined, MAX_ENDPOINTS);
@@ -79,9 +80,6 @@ async function scheduleDeliveries(db: Queries, accountId: string, event: ApiEven
   return scheduled;
 }
 
-// Every Kassa process that loads the webhook module schedules deliveries.
-onEventRecorded(scheduleDeliveries);
-
 /** Schedules a fresh delivery of a recorded event to each endpoint given; its attempts restart the retry schedule. */
 export async function scheduleResends(db: Queries, accountId: string, eventId: string, endpointIds: string[], now: number): Promise<void> {
   for (const endpoint of endpointIds) {
@@ -92,9 +90,9 @@ export async function scheduleResends(db: Queries, accountId: string, eventId: s
 
 /** Disables an endpoint that has not answered 2xx for DISABLE_AFTER_SECONDS (since its creation if never). */
 async function disableIfFailingForDays(db: Queries, accountId: string, endpointId: string, now: number): Promise<void> {
-  const row = await db.getObject(accountId, endpointId, { forUpdate: true });
-  if (!row || row.deleted || row.type !== 'webhook_endpoint') return;
-  const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
+  const loaded = await loadObject<WebhookEndpoint, EndpointSecret>(db, accountId, 'webhook_endpoint', endpointId, { forUpdate: true });
+  if (!loaded) return;
+  const endpoint = loaded.object;
   if (endpoint.status !== 'enabled') return;
   const lastSuccess = await lastWebhookSuccessAt(db, accountId, endpointId);
   if (now - (lastSuccess ?? endpoint.created) < DISABLE_AFTER_SECONDS) return;
@@ -105,9 +103,8 @@ async function disableIfFailingForDays(db: Queries, accountId: string, endpointI
     disabled_at: now,
     last_success_at: lastSuccess ?? null,
   };
-  const secret = row.private ? (JSON.parse(row.private) as EndpointSecret) : undefined;
   const disabled: WebhookEndpoint = { ...endpoint, status: 'disabled' };
-  await db.updateObject(accountId, disabled, { ...secret, disabled_reason: reason });
+  await saveObject(db, accountId, disabled, { ...loaded.privateData, disabled_reason: reason });
 }
 
 /** One delivery attempt's result: skipped (event, endpoint or secret gone; endpoint disabled), or each post made (two when chaos duplicated it). */

@@ -20,7 +20,7 @@ import { claimDueJobs, extendClaim, hasDueJobs, releaseJob, type JobRow } from '
 import { chaosPlan, chaosShuffle, type ChaosSettings } from './webhook-chaos.js';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, recordDelivery, WEBHOOK_DELIVERY_JOB, type DeliveryPayload, type DeliveryResult, type JitterSource } from './webhook-delivery.js';
 import { createPoster, type PostOutcome } from './webhook-post.js';
-import { signatureHeader } from './signature.js';
+import { signatureHeader } from '../events/signature.js';
 import type { EndpointSecret, WebhookEndpoint } from './webhook-endpoints.js';
 import { eventsByIds } from '../events/event-store.js';
 

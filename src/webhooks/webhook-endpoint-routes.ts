@@ -7,7 +7,6 @@ import type { ParamSchema } from '../server/params.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { checkApiVersion } from '../server/version.js';
 import type { Queries } from '../store/store.js';
-import { KNOWN_EVENT_TYPES } from '../events/event-types.js';
 import {
   applyEndpointParams,
   deletedWebhookEndpoint,
@@ -24,12 +23,12 @@ import {
  * enabled_events[0]: must be one of ...") and `api_version` any version
  * Kassa accepts (checked here).
  */
-function endpointParams(method: string, path: string): ParamSchema {
+function endpointParams(method: string, path: string, eventTypes: readonly string[]): ParamSchema {
   const base = findOperation(method, path)?.params;
   if (!base?.properties) throw new Error(`no OpenAPI operation ${method} ${path}`);
   const schema = structuredClone(base);
   const properties = schema.properties!;
-  properties.enabled_events = { type: 'array', items: { type: 'string', enum: ['*', ...KNOWN_EVENT_TYPES] } };
+  properties.enabled_events = { type: 'array', items: { type: 'string', enum: ['*', ...eventTypes] } };
   if (properties.api_version) properties.api_version = { type: 'string', maxLength: 5000 };
   return schema;
 }
@@ -49,11 +48,12 @@ function checkVersion(version: string | undefined): void {
   }
 }
 
-export const webhookEndpointRoutes: Route[] = [
+/** The routes, with `enabled_events` limited to the app's event types. */
+export const webhookEndpointRoutes = (eventTypes: readonly string[]): Route[] => [
   {
     method: 'POST',
     path: '/v1/webhook_endpoints',
-    params: endpointParams('POST', '/v1/webhook_endpoints'),
+    params: endpointParams('POST', '/v1/webhook_endpoints', eventTypes),
     async handler(ctx: RequestContext<EndpointParams>) {
       checkVersion(ctx.params.api_version);
       const endpoint = newWebhookEndpoint(newId('we'), ctx.params, ctx.now);
@@ -74,7 +74,7 @@ export const webhookEndpointRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/webhook_endpoints/{webhook_endpoint}',
-    params: endpointParams('POST', '/v1/webhook_endpoints/{webhook_endpoint}'),
+    params: endpointParams('POST', '/v1/webhook_endpoints/{webhook_endpoint}', eventTypes),
     async handler(ctx: RequestContext<EndpointParams>) {
       const row = await loadEndpoint(ctx.db, ctx.accountId, ctx.path.webhook_endpoint, { forUpdate: true });
       const before = JSON.parse(row.doc) as WebhookEndpoint;

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
+import { eventRecorder } from '../../src/events/events.js';
 import { scheduleJob, type JobHandler } from '../../src/jobs/jobs.js';
 import { createJobWorker, type JobWorker } from '../../src/jobs/worker.js';
 import { createSimulatedNetwork } from '../../src/network/network.js';
@@ -45,7 +46,7 @@ function schedule(store: Store, kind: string, runAt: number, payload: unknown = 
 }
 
 function worker(store: Store, handlers: JobHandler[], leaseSeconds?: number): JobWorker {
-  return createJobWorker({ store, clock: { now: () => T0 }, network: createSimulatedNetwork(), handlers, logger: false, leaseSeconds });
+  return createJobWorker({ store, clock: { now: () => T0 }, network: createSimulatedNetwork(), recordEvent: eventRecorder([]), handlers, logger: false, leaseSeconds });
 }
 
 describeEachStore('durable jobs', (target) => {

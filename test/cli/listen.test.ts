@@ -113,7 +113,8 @@ describeEachStore('kassa listen', (target) => {
     await app.close();
     await listener.waitFor(/Lost the connection/);
     // Committed while no server runs (as another process sharing the database would).
-    const { recordEvent, buildEvent } = await import('../../src/events/events.js');
+    const { eventRecorder, buildEvent } = await import('../../src/events/events.js');
+    const recordEvent = eventRecorder([]);
     const meanwhile = { id: `cus_meanwhile${Date.now()}`, object: 'customer' };
     await store.transaction((tx) => recordEvent(tx, account.id, buildEvent('customer.updated', meanwhile, { now: Math.floor(Date.now() / 1000), request: { id: null, idempotency_key: null } })));
     await serve(port);

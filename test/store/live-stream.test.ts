@@ -5,7 +5,10 @@
 // whose transaction commits after a later one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { buildEvent, recordEvent } from '../../src/events/events.js';
+import { buildEvent, eventRecorder } from '../../src/events/events.js';
+
+/** Records events as an app with no webhooks module would. */
+const recordEvent = eventRecorder([]);
 import { latestEventSeq, tailEvents, type StreamedEvent } from '../../src/listen/live-stream.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';

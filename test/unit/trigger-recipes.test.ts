@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveStep, TRIGGER_EVENTS, TRIGGER_RECIPES, type TriggerStep } from '../../src/cli/trigger-recipes.js';
-import { KNOWN_EVENT_TYPES } from '../../src/events/event-types.js';
+import { eventTypesOf, MODULES } from '../../src/modules.js';
 
 test('kassa trigger has a recipe for every event type Kassa emits, and for nothing else', () => {
-  assert.deepEqual(TRIGGER_EVENTS, [...KNOWN_EVENT_TYPES].sort());
+  assert.deepEqual(TRIGGER_EVENTS, eventTypesOf(MODULES));
 });
 
 test('every reference in a recipe names an earlier step', () => {

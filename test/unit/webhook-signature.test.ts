@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Stripe from 'stripe';
-import { signatureHeader } from '../../src/webhooks/signature.js';
+import { signatureHeader } from '../../src/events/signature.js';
 
 const stripe = new Stripe('sk_test_unused');
 const secret = 'whsec_0123456789abcdefghijABCDEFGHIJ';
