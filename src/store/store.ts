@@ -4,9 +4,10 @@
 // shape); every other table's queries live with the module that owns it
 // (events/event-store.ts, jobs/job-store.ts, …) as functions over a `Db`.
 import { Db } from './db.js';
-import { docField, docInteger, forUpdate, globMatch, globPattern, sumInteger } from './dialect.js';
+import { docField, docInteger, globMatch, globPattern, sumInteger } from './dialect.js';
 import type { Dialect, Driver } from './driver.js';
 import { migrate, type Migration } from './migrate.js';
+import { getObjectRow, insertObject, saveObject } from './objects.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
@@ -17,7 +18,7 @@ export interface StoredRow {
   deleted: boolean;
   /** The API object as stored JSON text. */
   doc: string;
-  /** JSON of what Kassa keeps about the object outside the API (see insertObject); objects table only. */
+  /** JSON of what Kassa keeps about the object outside the API (see objects.ts); objects table only. */
   private?: string | null;
 }
 
@@ -48,7 +49,10 @@ function typeLiteral(type: string | undefined): string {
 
 const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
 
-/** The handle with the generic objects table's queries and, for now, the balance sums. */
+/**
+ * The handle with the generic objects table's queries (see objects.ts for
+ * typed access) and, for now, the balance sums.
+ */
 export class Queries extends Db {
   private fieldSql(field: string): string {
     if (COLUMNS.has(field)) return field;
@@ -59,36 +63,16 @@ export class Queries extends Db {
 
   // ----- objects
 
-  async getObject(accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
-    const rows = await this.all<StoredRow>(
-      `SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?${options.forUpdate ? forUpdate(this.dialect) : ''}`,
-      [id, accountId],
-    );
-    const row = rows[0];
-    return row && { ...row, deleted: Boolean(row.deleted) };
+  getObject(accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
+    return getObjectRow(this, accountId, id, options);
   }
 
-  /**
-   * `secret` is what Kassa keeps about an object but never shows in the API
-   * (e.g. a card's network profile); it stays as it is when omitted on update.
-   */
-  async insertObject(accountId: string, object: { id: string; object: string; created: number }, secret?: unknown): Promise<void> {
-    await this.run('INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, ?, ?, ?)', [
-      object.id,
-      accountId,
-      object.object,
-      object.created,
-      JSON.stringify(object),
-      secret === undefined ? null : JSON.stringify(secret),
-    ]);
+  insertObject(accountId: string, object: { id: string; object: string; created: number }, privateData?: unknown): Promise<void> {
+    return insertObject(this, accountId, object, privateData);
   }
 
-  async updateObject(accountId: string, object: { id: string }, secret?: unknown): Promise<void> {
-    if (secret === undefined) {
-      await this.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
-    } else {
-      await this.run('UPDATE objects SET doc = ?, private = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), JSON.stringify(secret), object.id, accountId]);
-    }
+  updateObject(accountId: string, object: { id: string }, privateData?: unknown): Promise<void> {
+    return saveObject(this, accountId, object, privateData);
   }
 
   /** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */

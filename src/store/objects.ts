@@ -1,0 +1,63 @@
+// The generic objects table: every API object as its JSON document (`doc`),
+// with what Kassa keeps about it but never shows (`private`). Typed access:
+// loadObject / insertObject / saveObject. (`Queries` in store.ts still offers
+// the same as methods, for callers not yet moved to these functions.)
+import type { Db } from './db.js';
+import { forUpdate } from './dialect.js';
+import type { StoredRow } from './store.js';
+
+/** An object as loaded: its API document, parsed, and its private data. */
+export interface LoadedObject<T, P = unknown> {
+  object: T;
+  /** What Kassa keeps about the object outside the API; undefined when none. */
+  privateData: P | undefined;
+  deleted: boolean;
+  seq: number;
+}
+
+export async function getObjectRow(db: Db, accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
+  const rows = await db.all<StoredRow>(
+    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?${options.forUpdate ? forUpdate(db.dialect) : ''}`,
+    [id, accountId],
+  );
+  const row = rows[0];
+  return row && { ...row, deleted: Boolean(row.deleted) };
+}
+
+/**
+ * The account's object of `type` with this id; undefined when there is none,
+ * it is of another type, or it was deleted (unless `includeDeleted`).
+ * `forUpdate` locks it for a read-modify-write until the transaction ends.
+ */
+export async function loadObject<T, P = unknown>(
+  db: Db,
+  accountId: string,
+  type: string,
+  id: string,
+  options: { forUpdate?: boolean; includeDeleted?: boolean } = {},
+): Promise<LoadedObject<T, P> | undefined> {
+  const row = await getObjectRow(db, accountId, id, options);
+  if (!row || row.type !== type || (row.deleted && !options.includeDeleted)) return undefined;
+  return { object: JSON.parse(row.doc) as T, privateData: row.private ? (JSON.parse(row.private) as P) : undefined, deleted: row.deleted, seq: Number(row.seq) };
+}
+
+/** `privateData` is what Kassa keeps about the object but never shows in the API (e.g. a card's network profile). */
+export async function insertObject(db: Db, accountId: string, object: { id: string; object: string; created: number }, privateData?: unknown): Promise<void> {
+  await db.run('INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, ?, ?, ?)', [
+    object.id,
+    accountId,
+    object.object,
+    object.created,
+    JSON.stringify(object),
+    privateData === undefined ? null : JSON.stringify(privateData),
+  ]);
+}
+
+/** Stores an existing object's new state; its private data stays as it is when `privateData` is omitted. */
+export async function saveObject(db: Db, accountId: string, object: { id: string }, privateData?: unknown): Promise<void> {
+  if (privateData === undefined) {
+    await db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+  } else {
+    await db.run('UPDATE objects SET doc = ?, private = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), JSON.stringify(privateData), object.id, accountId]);
+  }
+}
