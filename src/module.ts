@@ -1,5 +1,6 @@
 // The contract every capability plugs in through. A module says what it is
-// (event types, id prefixes, trigger recipes, Kassa's own routes) as data, and
+// (event types, id prefixes, trigger recipes, its tables' migrations, Kassa's
+// own routes) as data, and
 // `setup` returns its working parts for one app: routes, jobs, hosted pages,
 // includable fields, public views, write hooks and event hooks. The composition
 // root (src/kassa.ts) lists the modules and builds each app from them; nothing
@@ -14,6 +15,7 @@ import type { Clock } from './server/clock.js';
 import type { PublicView } from './server/publishable.js';
 import type { IncludableField, WriteHookEntry, WriteHooks } from './server/resources.js';
 import type { Route } from './server/route.js';
+import type { Migration } from './store/migrate.js';
 import type { Store } from './store/store.js';
 
 export interface KassaModule {
@@ -24,6 +26,8 @@ export interface KassaModule {
   idPrefixes?: readonly string[];
   /** How `kassa trigger` causes each of its event types. */
   triggerRecipes?: Readonly<Record<string, TriggerRecipe>>;
+  /** The tables it owns: their migrations, keyed `name:NNN` (src/store/migrate.ts). */
+  migrations?: readonly Migration[];
   /** Its routes outside Stripe's API (`METHOD /path`), with what each does, for docs/coverage.md. */
   extensions?: Readonly<Record<string, string>>;
   setup(deps: ModuleDeps): ModuleParts;

@@ -1,12 +1,13 @@
-// Every table's migrations, by owner: what openStore is given. The store
-// knows none of its owners; a module that owns tables adds its list here.
+// Every table's migrations: the foundation's (objects, accounts, events,
+// idempotency records, jobs), then each module's own (src/modules.ts). This
+// is what openStore is given; the store knows none of its owners.
 import { accountMigrations } from './accounts/account-migrations.js';
 import { eventMigrations } from './events/event-migrations.js';
 import { jobMigrations } from './jobs/job-migrations.js';
+import { MODULES } from './modules.js';
 import { idempotencyMigrations } from './server/idempotency-migrations.js';
 import type { Migration } from './store/migrate.js';
 import { objectMigrations } from './store/object-migrations.js';
-import { attemptMigrations } from './webhooks/attempt-migrations.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   ...objectMigrations,
@@ -14,5 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...eventMigrations,
   ...idempotencyMigrations,
   ...jobMigrations,
-  ...attemptMigrations,
+  ...MODULES.flatMap((module) => module.migrations ?? []),
 ];

@@ -1,6 +1,7 @@
 // Webhooks: endpoints, signed delivery of every matching event by a
 // dispatcher with retries, the delivery log, resends and chaos mode.
 import type { KassaModule } from '../module.js';
+import { attemptMigrations } from './attempt-migrations.js';
 import { WEBHOOK_DELIVERY_JOB, scheduleDeliveries, type JitterSource } from './webhook-delivery.js';
 import { webhookAttemptRoutes } from './webhook-attempt-routes.js';
 import { webhookChaosRoutes } from './webhook-chaos-routes.js';
@@ -27,6 +28,7 @@ export function webhooksModule(settings: WebhookSettings = {}): KassaModule {
   return {
     name: 'webhooks',
     idPrefixes: ['we', 'wha'],
+    migrations: attemptMigrations,
     extensions: {
       'GET /v1/kassa/webhook_attempts': 'The webhook delivery log, newest first (docs/webhooks.md)',
       'POST /v1/kassa/events/{id}/resend': 'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
