@@ -305,6 +305,17 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
       describe('one unattached PaymentMethod, many intents at once', () => {
         const unattachedCard = () => d.stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } as Stripe.PaymentMethodCreateParams.Card });
         const chargesOf = async (pm: string) => (await d.ledger.charges()).filter((c) => c.payment_method === pm);
+        /** Exactly one response paid with `pm`, the others were refused as its reuse, and one charge exists: the winner's. */
+        const assertOnePaid = async (responses: RawResponse[], pm: string): Promise<RawResponse> => {
+          const winners = responses.filter((r) => r.status === 200);
+          assert.equal(winners.length, 1, summary(responses));
+          assert.equal(winners[0].body.status, 'succeeded');
+          for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, SPENT);
+          const charges = await chargesOf(pm);
+          assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+          assert.equal(charges[0].payment_intent, winners[0].body.id);
+          return winners[0];
+        };
         const newSetupIntent = async (i: number) => {
           const customer = await d.stripe.customers.create({ email: `racer${i}@example.com` });
           return d.stripe.setupIntents.create({ customer: customer.id, automatic_payment_methods: NO_REDIRECTS });
@@ -316,15 +327,9 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
             const intents = await Promise.all(Array.from({ length: 10 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1000 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
             const responses = await postTogether(intents.map((intent, i) => post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id })));
 
-            const winners = responses.filter((r) => r.status === 200);
-            assert.equal(winners.length, 1, summary(responses));
-            assert.equal(winners[0].body.status, 'succeeded');
-            for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, SPENT);
-            const charges = await chargesOf(pm.id);
-            assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
-            assert.equal(charges[0].payment_intent, winners[0].body.id);
+            const winner = await assertOnePaid(responses, pm.id);
             for (const intent of intents) {
-              if (intent.id === winners[0].body.id) continue;
+              if (intent.id === winner.body.id) continue;
               const unpaid = await d.stripe.paymentIntents.retrieve(intent.id);
               assert.deepEqual([unpaid.status, unpaid.latest_charge, unpaid.payment_method], ['requires_payment_method', null, null]);
             }
@@ -344,13 +349,7 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
             });
             const responses = await postTogether(Array.from({ length: 10 }, (_, i) => post(i + round, '/v1/payment_intents', form(i))));
 
-            const winners = responses.filter((r) => r.status === 200);
-            assert.equal(winners.length, 1, summary(responses));
-            assert.equal(winners[0].body.status, 'succeeded');
-            for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, SPENT);
-            const charges = await chargesOf(pm.id);
-            assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
-            assert.equal(charges[0].payment_intent, winners[0].body.id);
+            await assertOnePaid(responses, pm.id);
           }
         });
 

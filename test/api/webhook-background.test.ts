@@ -14,12 +14,24 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { until } from '../support/until.js';
 import { WEBHOOK_RETRY_WAITS } from '../support/webhook-schedule.js';
-import { sinkPool, type Received } from '../support/webhook-sink.js';
+import { sinkPool, type Received, type Sink } from '../support/webhook-sink.js';
 import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
 import { getJob } from '../../src/jobs/job-store.js';
 
 const eventIdOf = (request: Received) => (JSON.parse(request.body) as Stripe.Event).id;
 const chaosPath = (endpoint: string) => `/v1/kassa/webhook_endpoints/${endpoint}/chaos`;
+
+/** A customer.created delivery that fails once (500), then a resend of its event: the sink has both. */
+async function failedThenResent(stripe: Stripe, sink: Sink): Promise<{ sink: Sink; event: Stripe.Event }> {
+  sink.statuses.push(500);
+  const endpoint = await stripe.webhookEndpoints.create({ url: sink.url, enabled_events: ['customer.created'] });
+  await stripe.customers.create({ name: 'Resent' });
+  const event = await latestEvent(stripe);
+  await until('the failed first attempt', async () => sink.received.length === 1);
+  await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: endpoint.id });
+  await until('the resend', async () => sink.received.length === 2);
+  return { sink, event };
+}
 
 async function latestEvent(stripe: Stripe): Promise<Stripe.Event> {
   return (await stripe.events.list({ limit: 1 })).data[0]!;
@@ -51,14 +63,7 @@ describeEachStore('the background webhook dispatcher wakes when deliveries commi
 
   test('a resend goes out when it commits', async () => {
     const { stripe } = await kassa.freshClient();
-    const s = await sinks.open();
-    s.statuses.push(500);
-    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
-    await stripe.customers.create({ name: 'Resent' });
-    const event = await latestEvent(stripe);
-    await until('the failed first attempt', async () => s.received.length === 1);
-    await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: endpoint.id });
-    await until('the resend', async () => s.received.length === 2);
+    const { sink: s, event } = await failedThenResent(stripe, await sinks.open());
     assert.equal(eventIdOf(s.received[1]!), event.id);
     await until('pending_webhooks 0', async () => (await stripe.events.retrieve(event.id)).pending_webhooks === 0);
   });
@@ -158,14 +163,7 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
 
   test('a resend and the original delivery count the delivery done once; the original still retries after its failure', async () => {
     const { stripe, accountId } = await kassa.freshClient();
-    const s = await sinks.open();
-    s.statuses.push(500);
-    const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
-    await stripe.customers.create({ name: 'Resent' });
-    const event = await latestEvent(stripe);
-    await until('the failed first attempt', async () => s.received.length === 1);
-    await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: endpoint.id });
-    await until('the resend', async () => s.received.length === 2);
+    const { sink: s, event } = await failedThenResent(stripe, await sinks.open());
     await everythingDueDone();
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
     clock.advance(10);
