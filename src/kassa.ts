@@ -8,13 +8,14 @@ import type { JobHandler } from './jobs/jobs.js';
 import { createJobWorker, type JobWorker } from './jobs/worker.js';
 import type { KassaModule, ModuleParts } from './module.js';
 import { eventTypesOf, kassaModules, MODULES } from './modules.js';
-import { DEFAULT_FEE_RULE, type FeeRule } from './money/fees.js';
-import { createSimulatedNetwork, type PaymentNetwork } from './network/network.js';
+import type { FeeRule } from './money/fees.js';
+import type { PaymentNetwork } from './network/network.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
 import { objectTypes, WriteHooks } from './server/resources.js';
 import type { Route } from './server/route.js';
 import type { ServerTimeouts } from './server/timeouts.js';
+import { writeContextFactory } from './server/write-context.js';
 import type { Store } from './store/store.js';
 import { WEBHOOK_DELIVERY_JOB, type JitterSource } from './webhooks/webhook-delivery.js';
 
@@ -23,7 +24,7 @@ export interface KassaOptions {
   clock?: Clock;
   /** The processing fee on charges; 2.9% + 30 cents by default. */
   feeRule?: FeeRule;
-  /** The card network; the simulated one by default. */
+  /** The card network payments go through; the simulated one by default. */
   network?: PaymentNetwork;
   logger?: Logger | false;
   /** How long a webhook delivery waits for the endpoint's response; 10 s by default. */
@@ -32,7 +33,7 @@ export interface KassaOptions {
   webhookJitter?: JitterSource;
   /** How long a client may take to send headers, a whole request, and stay idle. */
   timeouts?: Partial<ServerTimeouts>;
-  /** The capabilities; all of Kassa's (src/modules.ts) by default, with the settings above. */
+  /** The capabilities; all of Kassa's (src/modules.ts) by default, with the settings above (which apply only then). */
   modules?: readonly KassaModule[];
 }
 
@@ -48,22 +49,22 @@ declare module 'fastify' {
  * from. Setting modules up only wires them (nothing reads the store before a
  * request), so no store is needed for the list.
  */
-export const ROUTES: Route[] = setUpModules({ store: undefined as unknown as Store, clock: systemClock, network: createSimulatedNetwork(), logger: false }).routes;
+export const ROUTES: Route[] = setUpModules({ store: undefined as unknown as Store, clock: systemClock, logger: false }).routes;
 
 /** Sets up `modules` for one app and gathers their parts. */
-function setUpModules(deps: { store: Store; clock: Clock; network: PaymentNetwork; logger: Logger | false | undefined }, modules: readonly KassaModule[] = MODULES) {
+function setUpModules(deps: { store: Store; clock: Clock; logger: Logger | false | undefined }, modules: readonly KassaModule[] = MODULES) {
   const eventHooks: NonNullable<ModuleParts['eventHooks']> = [];
   const writeHooks = new WriteHooks();
-  const recordEvent = eventRecorder(eventHooks);
+  const writeContext = writeContextFactory(eventRecorder(eventHooks));
   const eventTypes = eventTypesOf(modules);
-  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, recordEvent }));
+  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, writeContext }));
   for (const part of parts) {
     eventHooks.push(...(part.eventHooks ?? []));
     writeHooks.add(part.writeHooks ?? []);
   }
   return {
     parts,
-    recordEvent,
+    writeContext,
     routes: parts.flatMap((part) => part.routes ?? []),
     jobs: parts.flatMap((part): JobHandler[] => part.jobs ?? []),
     objectTypes: objectTypes(parts.flatMap((part) => part.includables ?? [])),
@@ -73,22 +74,20 @@ function setUpModules(deps: { store: Store; clock: Clock; network: PaymentNetwor
 
 export function createKassa(options: KassaOptions): FastifyInstance {
   const clock = options.clock ?? systemClock;
-  const network = options.network ?? createSimulatedNetwork();
   const modules =
     options.modules ??
     kassaModules({
-      payments: { feeRule: options.feeRule ?? DEFAULT_FEE_RULE },
+      payments: { feeRule: options.feeRule, network: options.network },
       webhooks: { timeoutMs: options.webhookTimeoutMs, jitter: options.webhookJitter },
     });
-  const composed = setUpModules({ store: options.store, clock, network, logger: options.logger }, modules);
+  const composed = setUpModules({ store: options.store, clock, logger: options.logger }, modules);
   const app = buildApp({
     store: options.store,
     clock,
     routes: composed.routes,
-    network,
     objectTypes: composed.objectTypes,
     publicViews: composed.publicViews,
-    recordEvent: composed.recordEvent,
+    writeContext: composed.writeContext,
     logger: options.logger,
     timeouts: options.timeouts,
   });
@@ -96,8 +95,7 @@ export function createKassa(options: KassaOptions): FastifyInstance {
   const jobs = createJobWorker({
     store: options.store,
     clock,
-    network,
-    recordEvent: composed.recordEvent,
+    writeContext: composed.writeContext,
     handlers: composed.jobs,
     logger: options.logger,
     kinds: { except: [WEBHOOK_DELIVERY_JOB] },

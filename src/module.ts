@@ -7,14 +7,14 @@
 // registers itself by being imported, so two apps in one process share no state.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { EventRecordedHook, EventRecorder } from './events/events.js';
+import type { EventRecordedHook } from './events/events.js';
 import type { TriggerRecipe } from './events/trigger-recipe.js';
 import type { JobHandler } from './jobs/jobs.js';
-import type { PaymentNetwork } from './network/network.js';
 import type { Clock } from './server/clock.js';
 import type { PublicView } from './server/publishable.js';
 import type { IncludableField, WriteHookEntry, WriteHooks } from './server/resources.js';
 import type { Route } from './server/route.js';
+import type { WriteContextFactory } from './server/write-context.js';
 import type { Migration } from './store/migrate.js';
 import type { Store } from './store/store.js';
 
@@ -37,14 +37,13 @@ export interface KassaModule {
 export interface ModuleDeps {
   store: Store;
   clock: Clock;
-  network: PaymentNetwork;
   logger: Logger | false | undefined;
   /** Every module's event types. */
   eventTypes: readonly string[];
   /** The app's write hooks (every module's), for the writes that run them; complete before the first request. */
   writeHooks: WriteHooks;
-  /** Records an event with the app's event hooks. */
-  recordEvent: EventRecorder;
+  /** Makes the context a write outside the API's pipeline runs in (a hosted page's answer), as requests and jobs get theirs. */
+  writeContext: WriteContextFactory;
 }
 
 /** A module's working parts in one app. */

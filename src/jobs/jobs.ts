@@ -2,26 +2,16 @@
 // refund failing at the bank) is a row in the jobs table, written in the
 // transaction that decided it, and run by a worker (worker.ts) once its time
 // has come. Capabilities register handlers by kind, as they register routes.
-import type { PaymentNetwork } from '../network/network.js';
 import { newId } from '../server/ids.js';
 import { createSignal } from '../server/signal.js';
-import type { ApiObject } from '../server/resources.js';
+import type { WriteContext } from '../server/write-context.js';
 import type { Queries } from '../store/store.js';
 import { insertJob } from './job-store.js';
 
-export interface JobContext<P = unknown> {
+/** A job runs through the one write context (its events carry `request.id` null), with its payload. */
+export interface JobContext<P = unknown> extends WriteContext {
   jobId: string;
-  accountId: string;
   payload: P;
-  /** The worker's clock when it claimed the job (Unix seconds). */
-  now: number;
-  /** The transaction the job runs in: its writes commit together with the job's completion. */
-  db: Queries;
-  network: PaymentNetwork;
-  /** Records an event in the job's transaction, as an automatic change (`request.id` null). */
-  emit(type: string, object: ApiObject, previousAttributes?: Record<string, unknown>): Promise<void>;
-  /** Schedules further work in the same transaction. */
-  schedule(kind: string, runAt: number, payload: unknown): Promise<void>;
   /** What the handler's prepare() returned, when it has one. */
   prepared?: unknown;
 }
@@ -33,7 +23,6 @@ export interface PrepareContext<P = unknown> {
   payload: P;
   now: number;
   read: Queries;
-  network: PaymentNetwork;
 }
 
 export interface JobHandler {

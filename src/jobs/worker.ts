@@ -4,12 +4,11 @@
 // store transaction together with marking it done: a job's effects commit
 // exactly once or not at all. A failed job is retried later, with backoff.
 import type { Logger } from 'pino';
-import { buildEvent, type EventRecorder } from '../events/events.js';
-import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
+import type { WriteContextFactory } from '../server/write-context.js';
 import type { Store } from '../store/store.js';
 import { claimDueJobs, completeJob, failJob, hasDueJobs, holdJob, type JobKinds, type JobRow } from './job-store.js';
-import { scheduleJob, type JobContext, type JobHandler } from './jobs.js';
+import type { JobContext, JobHandler } from './jobs.js';
 
 /** How long a claim holds before another worker may take the job over, in seconds. */
 export const DEFAULT_LEASE_SECONDS = 60;
@@ -25,9 +24,8 @@ const MAX_ATTEMPTS = 20;
 export interface JobWorkerOptions {
   store: Store;
   clock: Clock;
-  network: PaymentNetwork;
-  /** Records the events jobs emit, with the app's event hooks. */
-  recordEvent: EventRecorder;
+  /** Makes the context each job writes through (events recorded with the app's event hooks). */
+  writeContext: WriteContextFactory;
   handlers: JobHandler[];
   logger?: Logger | false;
   leaseSeconds?: number;
@@ -58,7 +56,7 @@ export function retryDelay(attempts: number): number {
 }
 
 export function createJobWorker(options: JobWorkerOptions): JobWorker {
-  const { store, clock, network } = options;
+  const { store, clock } = options;
   const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   const handlers = new Map<string, JobHandler>();
   for (const handler of options.handlers) {
@@ -80,25 +78,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     try {
       const handler = handlers.get(job.kind);
       const payload = JSON.parse(job.payload);
-      const prepared = handler?.prepare ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read, network }) : undefined;
+      const prepared = handler?.prepare ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read }) : undefined;
       return await store.transaction(async (tx) => {
         if (!(await holdJob(tx, job.id, job.attempts))) return false;
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const ctx: JobContext = {
-          jobId: job.id,
-          accountId: job.accountId,
-          payload,
-          prepared,
-          now,
-          db: tx,
-          network,
-          emit: async (type, object, previous) => {
-            await options.recordEvent(tx, job.accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
-          },
-          schedule: async (kind, runAt, payload) => {
-            await scheduleJob(tx, { accountId: job.accountId, kind, runAt, payload, now });
-          },
-        };
+        const ctx: JobContext = { ...options.writeContext({ db: tx, accountId: job.accountId, now }), jobId: job.id, payload, prepared };
         await handler.run(ctx);
         await completeJob(tx, job.id, job.attempts);
         return true;

@@ -2,7 +2,7 @@
 // and pending funds become available on their date (a job), so stored copies
 // catch up with the clock.
 import { scheduleJob, type JobContext, type JobHandler } from '../jobs/jobs.js';
-import type { RequestContext } from '../server/route.js';
+import type { WriteContext } from '../server/write-context.js';
 import { withStatus, type BalanceTransaction } from './balance-transaction.js';
 
 /** Marks a pending balance transaction available once its available_on has come. */
@@ -14,7 +14,7 @@ export const BALANCE_AVAILABLE_JOB = 'balance_transaction.available';
  * in events) catches up with the clock; the balance routes compute the status
  * as of each request anyway.
  */
-export async function recordBalanceTransaction(ctx: Pick<RequestContext<unknown>, 'db' | 'accountId' | 'now'>, txn: BalanceTransaction): Promise<void> {
+export async function recordBalanceTransaction(ctx: Pick<WriteContext, 'db' | 'accountId' | 'now'>, txn: BalanceTransaction): Promise<void> {
   await ctx.db.insertObject(ctx.accountId, txn);
   if (txn.status !== 'pending') return;
   // One job per account and availability date, not per transaction: funds become available a day at a time.

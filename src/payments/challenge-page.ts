@@ -3,21 +3,18 @@
 // the answer runs in one store transaction like an API write, then redirects to
 // the return_url or shows a result page that tells a parent window.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildEvent, type EventRecorder } from '../events/events.js';
 import { formatAmount } from '../money/currencies.js';
-import type { PaymentNetwork } from '../network/network.js';
 import type { Clock } from '../server/clock.js';
-import type { RequestContext } from '../server/route.js';
-import { API_VERSION } from '../server/version.js';
+import type { HttpWriteContext, WriteContextFactory } from '../server/write-context.js';
 import type { Queries, Store } from '../store/store.js';
 import { answerChallenge, returnUrlWith, viewChallenge, type Challenge, type ChallengeAnswer, type ChallengeFinishers, type ChallengeOutcome } from './three-d-secure.js';
 
 export interface ChallengePageOptions {
   store: Store;
   clock: Clock;
-  network: PaymentNetwork;
   finishers: ChallengeFinishers;
-  recordEvent: EventRecorder;
+  /** The app's write contexts: the answer writes as requests and jobs do. */
+  writeContext: WriteContextFactory;
 }
 
 const PATH = '/kassa/3ds/:account/:challenge/:token';
@@ -148,26 +145,9 @@ function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(html);
 }
 
-/** The context the payment rules run in: like an API write's, but caused by the customer, not an API request (events carry request.id null). */
-function customerContext(request: FastifyRequest, options: ChallengePageOptions, accountId: string, db: Queries, now: number): RequestContext<unknown> {
-  return {
-    auth: { accountId, kind: 'secret', keyId: 'kassa-3ds-challenge' },
-    accountId,
-    requestId: request.id,
-    idempotencyKey: null,
-    apiVersion: API_VERSION,
-    now,
-    params: {},
-    expand: [],
-    path: {},
-    url: request.url.split('?')[0]!,
-    baseUrl: `${request.protocol}://${request.host}`,
-    db,
-    network: options.network,
-    emit: async (type, object, previous) => {
-      await options.recordEvent(db, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous));
-    },
-  };
+/** The answer is the customer's, not an API request's: its events carry `request.id` null. */
+function customerContext(request: FastifyRequest, options: ChallengePageOptions, accountId: string, db: Queries, now: number): HttpWriteContext {
+  return { ...options.writeContext({ db, accountId, now }), baseUrl: `${request.protocol}://${request.host}` };
 }
 
 export function registerChallengePage(app: FastifyInstance, options: ChallengePageOptions): void {

@@ -3,6 +3,7 @@ import { saveUpdate } from '../events/events.js';
 import { invalidRequest, resourceMissing } from '../server/errors.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { searchRoute } from '../server/search.js';
 import type { Charge } from './charge.js';
@@ -29,7 +30,7 @@ const SEARCH_FIELDS = {
   status: 'string',
 } as const;
 
-export async function loadChargeDoc(ctx: RequestContext<unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<Charge> {
+export async function loadChargeDoc(ctx: HttpWriteContext, id: string, options: { forUpdate?: boolean } = {}): Promise<Charge> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'charge') throw resourceMissing('charge', id, 'charge');
   return JSON.parse(row.doc) as Charge;

@@ -4,10 +4,12 @@
 // must name a card attached to the customer; deleting a customer detaches its
 // payment methods.
 import type Stripe from 'stripe';
+import type { PaymentNetwork } from '../network/network.js';
 import { invalidRequest } from '../server/errors.js';
 import type { ApiObject, WriteHookEntry } from '../server/resources.js';
-import type { RequestContext } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import { detachPaymentMethod } from './payment-method.js';
+import type { PaymentServices } from './services.js';
 import { attachToCustomer, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 
 interface CustomerPaymentParams {
@@ -28,9 +30,9 @@ function withDefault(customer: ApiObject, paymentMethodId: string | null): ApiOb
   return { ...c, invoice_settings: { ...c.invoice_settings, default_payment_method: paymentMethodId } } as unknown as ApiObject;
 }
 
-async function onCreate(ctx: RequestContext<unknown>, customer: ApiObject, params: CustomerPaymentParams) {
+async function onCreate(ctx: HttpWriteContext, network: PaymentNetwork, customer: ApiObject, params: CustomerPaymentParams) {
   let stored: StoredPaymentMethod | undefined;
-  if (params.payment_method) stored = await paymentMethodToUse(ctx, params.payment_method);
+  if (params.payment_method) stored = await paymentMethodToUse(ctx, network, params.payment_method);
   const wanted = params.invoice_settings?.default_payment_method;
   let object = customer;
   if (wanted) {
@@ -39,10 +41,10 @@ async function onCreate(ctx: RequestContext<unknown>, customer: ApiObject, param
     object = withDefault(customer, stored.pm.id);
   }
   const attach = stored;
-  return { object, afterStore: attach ? async () => void (await attachToCustomer(ctx, attach, customer.id)) : undefined };
+  return { object, afterStore: attach ? async () => void (await attachToCustomer(ctx, network, attach, customer.id)) : undefined };
 }
 
-async function onUpdate(ctx: RequestContext<unknown>, customer: ApiObject, params: CustomerPaymentParams) {
+async function onUpdate(ctx: HttpWriteContext, customer: ApiObject, params: CustomerPaymentParams) {
   const wanted = params.invoice_settings?.default_payment_method;
   if (wanted === undefined) return { object: customer };
   if (wanted === '') return { object: withDefault(customer, null) };
@@ -52,7 +54,7 @@ async function onUpdate(ctx: RequestContext<unknown>, customer: ApiObject, param
 }
 
 /** A deleted customer keeps no cards, as on Stripe: each is detached (and can no longer be used), with its event. */
-async function onDelete(ctx: RequestContext<unknown>, customer: ApiObject) {
+async function onDelete(ctx: HttpWriteContext, customer: ApiObject) {
   const afterStore = async () => {
     const rows = await ctx.db.list({ table: 'objects', accountId: ctx.accountId, type: 'payment_method', filters: [{ field: 'doc.customer', op: '=', value: customer.id }], limit: 10_000 });
     for (const row of rows) {
@@ -65,8 +67,10 @@ async function onDelete(ctx: RequestContext<unknown>, customer: ApiObject) {
   return { object: customer, afterStore };
 }
 
-export const customerWriteHooks: WriteHookEntry[] = [
-  { point: 'customer.delete', hook: (ctx, customer) => onDelete(ctx, customer) },
-  { point: 'customer.create', hook: (ctx, customer, params) => onCreate(ctx, customer, params as CustomerPaymentParams) },
-  { point: 'customer.update', hook: (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams) },
-];
+export function customerWriteHooks({ network }: PaymentServices): WriteHookEntry[] {
+  return [
+    { point: 'customer.delete', hook: (ctx, customer) => onDelete(ctx, customer) },
+    { point: 'customer.create', hook: (ctx, customer, params) => onCreate(ctx, network, customer, params as CustomerPaymentParams) },
+    { point: 'customer.update', hook: (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams) },
+  ];
+}

@@ -1,12 +1,11 @@
 // Card payments: PaymentMethods, PaymentIntents, SetupIntents, charges,
 // refunds, the balance, 3-D Secure challenges and receipts.
 import type { KassaModule } from '../module.js';
-import { DEFAULT_FEE_RULE } from '../money/fees.js';
 import { balanceJobs } from './balance-ledger.js';
 import { balanceRoutes } from './balance-routes.js';
 import { chargeRoutes } from './charges-routes.js';
 import { registerChallengePage } from './challenge-page.js';
-import { paymentIntentFinisher, type PaymentSettings } from './payment-intent-confirm.js';
+import { paymentIntentFinisher } from './payment-intent-confirm.js';
 import { customerWriteHooks } from './customer-hooks.js';
 import { paymentIntentRoutes } from './payment-intents-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
@@ -15,12 +14,14 @@ import { registerReceiptPage } from './receipt-page.js';
 import { refundJobs } from './refund-lifecycle.js';
 import { chargeRefundsField, refundRoutes } from './refunds-routes.js';
 import { setupIntentFinisher } from './setup-intent-confirm.js';
+import { paymentServices, type PaymentSettings } from './services.js';
 import { setupIntentRoutes } from './setup-intents-routes.js';
 import { paymentTriggerRecipes } from './trigger-recipes.js';
 
-export type { PaymentSettings } from './payment-intent-confirm.js';
+export type { PaymentSettings } from './services.js';
 
-export function paymentsModule(settings: PaymentSettings = { feeRule: DEFAULT_FEE_RULE }): KassaModule {
+export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
+  const services = paymentServices(settings);
   return {
     name: 'payments',
     eventTypes: [
@@ -33,17 +34,24 @@ export function paymentsModule(settings: PaymentSettings = { feeRule: DEFAULT_FE
     ],
     idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
     triggerRecipes: paymentTriggerRecipes,
-    setup: ({ store, clock, network, recordEvent }) => ({
-      routes: [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes],
+    setup: ({ store, clock, writeContext }) => ({
+      routes: [
+        ...paymentMethodRoutes(services),
+        ...paymentIntentRoutes(services),
+        ...setupIntentRoutes(services),
+        ...chargeRoutes,
+        ...refundRoutes(services),
+        ...balanceRoutes,
+      ],
       // Work done later: refunds settling or failing at the network, funds becoming available.
       jobs: [...refundJobs, ...balanceJobs],
       includables: [chargeRefundsField],
       publicViews: paymentPublicViews,
-      writeHooks: customerWriteHooks,
+      writeHooks: customerWriteHooks(services),
       register(app) {
         registerReceiptPage(app, store);
-        const finishers = { payment_intent: paymentIntentFinisher(settings), setup_intent: setupIntentFinisher };
-        registerChallengePage(app, { store, clock, network, finishers, recordEvent });
+        const finishers = { payment_intent: paymentIntentFinisher(services), setup_intent: setupIntentFinisher(services.network) };
+        registerChallengePage(app, { store, clock, finishers, writeContext });
       },
     }),
   };

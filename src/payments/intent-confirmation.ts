@@ -4,9 +4,11 @@
 // return_url rule, the update steps, and finding the intent a 3-D Secure
 // challenge waits on. Stripe words its messages by kind ("this SetupIntent"),
 // which each function reads from the intent itself.
+import type { PaymentNetwork } from '../network/network.js';
 import { invalidParam, invalidRequest, resourceMissing, type StripeError } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
 import type { RequestContext } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import { createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, resolvePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
@@ -40,7 +42,7 @@ export function newClientSecret(intentId: string): string {
   return `${intentId}_secret_${randomString(25)}`;
 }
 
-export async function loadIntent<T extends Intent>(ctx: RequestContext<unknown>, kind: IntentKind<T, unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<T> {
+export async function loadIntent<T extends Intent>(ctx: HttpWriteContext, kind: IntentKind<T, unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<T> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== kind.object) throw resourceMissing(kind.object, id, 'intent');
   return JSON.parse(row.doc) as T;
@@ -62,7 +64,7 @@ export async function loadForClient<T extends Intent>(
   return intent;
 }
 
-export async function checkCustomer(ctx: RequestContext<unknown>, id: string | '' | undefined): Promise<void> {
+export async function checkCustomer(ctx: HttpWriteContext, id: string | '' | undefined): Promise<void> {
   if (!id) return;
   const row = await ctx.db.getObject(ctx.accountId, id);
   if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, 'customer');
@@ -76,18 +78,18 @@ export function checkConfirmOnly(params: Record<string, unknown>, names: readonl
 }
 
 /** `payment_method_data`: a new PaymentMethod for the intent (on create and update too, as on Stripe). */
-export async function paymentMethodFromData(ctx: RequestContext<unknown>, data: PaymentMethodData): Promise<StoredPaymentMethod> {
+export async function paymentMethodFromData(ctx: HttpWriteContext, network: PaymentNetwork, data: PaymentMethodData): Promise<StoredPaymentMethod> {
   if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
   const { type: _type, card, ...rest } = data;
-  return createCardPaymentMethod(ctx, card, rest, 'payment_method_data[card]');
+  return createCardPaymentMethod(ctx, network, card, rest, 'payment_method_data[card]');
 }
 
 /** The PaymentMethod that create or update sets without confirming: its id, null to unset (`''`), undefined when not given. */
-export async function paymentMethodToSet(ctx: RequestContext<unknown>, choice: { payment_method?: string | ''; payment_method_data?: PaymentMethodData }): Promise<string | null | undefined> {
-  if (choice.payment_method_data) return (await paymentMethodFromData(ctx, choice.payment_method_data)).pm.id;
+export async function paymentMethodToSet(ctx: HttpWriteContext, network: PaymentNetwork, choice: { payment_method?: string | ''; payment_method_data?: PaymentMethodData }): Promise<string | null | undefined> {
+  if (choice.payment_method_data) return (await paymentMethodFromData(ctx, network, choice.payment_method_data)).pm.id;
   if (choice.payment_method === undefined) return undefined;
   if (choice.payment_method === '') return null;
-  return (await resolvePaymentMethod(ctx, choice.payment_method, 'payment_method')).pm.id;
+  return (await resolvePaymentMethod(ctx, network, choice.payment_method, 'payment_method')).pm.id;
 }
 
 /**
@@ -95,17 +97,17 @@ export async function paymentMethodToSet(ctx: RequestContext<unknown>, choice: {
  * after the intent (see paymentMethodToUse). One attached to another customer
  * is refused.
  */
-export async function paymentMethodToConfirm(ctx: RequestContext<unknown>, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
-  const stored = await paymentMethodGiven(ctx, intent, choice);
+export async function paymentMethodToConfirm(ctx: HttpWriteContext, network: PaymentNetwork, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
+  const stored = await paymentMethodGiven(ctx, network, intent, choice);
   const error = ownershipError(intent, stored);
   if (error) throw error;
   return stored;
 }
 
-async function paymentMethodGiven(ctx: RequestContext<unknown>, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
-  if (choice.payment_method_data) return paymentMethodFromData(ctx, choice.payment_method_data);
-  if (choice.payment_method) return paymentMethodToUse(ctx, choice.payment_method);
-  if (typeof intent.payment_method === 'string') return paymentMethodToUse(ctx, intent.payment_method);
+async function paymentMethodGiven(ctx: HttpWriteContext, network: PaymentNetwork, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
+  if (choice.payment_method_data) return paymentMethodFromData(ctx, network, choice.payment_method_data);
+  if (choice.payment_method) return paymentMethodToUse(ctx, network, choice.payment_method);
+  if (typeof intent.payment_method === 'string') return paymentMethodToUse(ctx, network, intent.payment_method);
   const name = nameOf(intent);
   throw invalidRequest(
     `You cannot confirm this ${name} because it's missing a payment method. You can either update the ${name} with a payment method and then confirm it again, or confirm it again directly with a payment method.`,
@@ -141,13 +143,14 @@ export function checkReturnUrlGiven(ctx: RequestContext<unknown>, intent: Intent
 export async function updateIntent<T extends Intent, P>(
   ctx: RequestContext<P & { payment_method?: string | ''; payment_method_data?: PaymentMethodData }>,
   kind: IntentKind<T, P>,
+  network: PaymentNetwork,
 ): Promise<T> {
   const before = await loadIntent(ctx, kind, ctx.path.intent, { forUpdate: true });
   kind.assertUpdatable(before, Object.keys(ctx.params as object));
   const { payment_method, payment_method_data, ...params } = ctx.params;
   await checkCustomer(ctx, (params as { customer?: string | '' }).customer);
   let intent = kind.applyParams(before, params as P);
-  const paymentMethod = await paymentMethodToSet(ctx, { payment_method, payment_method_data });
+  const paymentMethod = await paymentMethodToSet(ctx, network, { payment_method, payment_method_data });
   if (paymentMethod !== undefined) intent = { ...intent, payment_method: paymentMethod };
   intent = kind.settleUnconfirmedStatus(intent);
   if (JSON.stringify(intent) !== JSON.stringify(before)) await ctx.db.updateObject(ctx.accountId, intent);
@@ -160,7 +163,7 @@ export async function updateIntent<T extends Intent, P>(
  * paid or was saved to another customer meanwhile.
  */
 export async function paymentMethodAfterChallenge(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
   intent: Intent,
   paymentMethodId: string,
 ): Promise<{ stored: StoredPaymentMethod; refused: StripeError | null }> {

@@ -3,13 +3,12 @@
 // inside the request's transaction with the intent's row locked, so two
 // confirms of one intent never both charge.
 import type Stripe from 'stripe';
-import type { AuthenticationRequired, Approved, Declined } from '../network/network.js';
+import type { AuthenticationRequired, Approved, Declined, PaymentNetwork } from '../network/network.js';
 import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
-import type { FeeRule } from '../money/fees.js';
 import { newId, randomString } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
-import type { RequestContext } from '../server/route.js';
-import { CommittedError } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
+import { CommittedError, type RequestContext } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { cardError } from './card-error.js';
@@ -26,6 +25,7 @@ import {
   type PaymentIntent,
 } from './payment-intent.js';
 import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import type { PaymentServices } from './services.js';
 import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
 
 export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = { object: 'payment_intent', assertUpdatable, applyParams: applyIntentParams, settleUnconfirmedStatus };
@@ -38,28 +38,24 @@ export interface ConfirmParams extends PaymentMethodChoice, Pick<IntentParams, '
   client_secret?: string;
 }
 
-export interface PaymentSettings {
-  feeRule: FeeRule;
-}
-
 export async function confirmIntent(
   ctx: RequestContext<unknown>,
   current: PaymentIntent,
   params: ConfirmParams,
-  settings: PaymentSettings,
+  services: PaymentServices,
 ): Promise<PaymentIntent | CommittedError> {
   assertConfirmable(current);
   const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk, client_secret: _secret, ...fields } = params;
   checkReturnUrl(return_url);
   let intent = applyIntentParams(current, fields);
   const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
-  const stored = await paymentMethodToConfirm(ctx, intent, { payment_method, payment_method_data });
+  const stored = await paymentMethodToConfirm(ctx, services.network, intent, { payment_method, payment_method_data });
   checkReturnUrlGiven(ctx, intent, return_url, offSession);
   intent = { ...intent, payment_method: stored.pm.id };
   // A challenge completed for a manually confirmed intent counts for this confirm.
   const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
 
-  const result = await ctx.network.authorize({
+  const result = await services.network.authorize({
     amount: intent.amount,
     currency: intent.currency,
     profile: stored.secret.card,
@@ -70,7 +66,7 @@ export async function confirmIntent(
   });
   switch (result.status) {
     case 'approved':
-      return approve(ctx, intent, stored, result, settings);
+      return approve(ctx, intent, stored, result, services);
     case 'declined':
       return decline(ctx, intent, stored, result);
     case 'authentication_required':
@@ -78,7 +74,7 @@ export async function confirmIntent(
   }
 }
 
-function attempt(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
+function attempt(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
   const id = newId('ch');
   const receiptToken = randomString(32);
   return {
@@ -87,12 +83,12 @@ function attempt(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: St
   };
 }
 
-async function approve(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod, result: Approved, settings: PaymentSettings): Promise<PaymentIntent> {
+async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, result: Approved, services: PaymentServices): Promise<PaymentIntent> {
   const captured = intent.capture_method !== 'manual';
   const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
   let charge = approvedCharge(chargeAttempt, result, captured);
   if (captured) {
-    const txn = chargeTransaction(newId('txn'), charge, charge.amount, settings.feeRule, ctx.now, result.availableImmediately);
+    const txn = chargeTransaction(newId('txn'), charge, charge.amount, services.feeRule, ctx.now, result.availableImmediately);
     await recordBalanceTransaction(ctx, txn);
     charge = { ...charge, balance_transaction: txn.id };
   }
@@ -101,25 +97,25 @@ async function approve(ctx: RequestContext<unknown>, intent: PaymentIntent, stor
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);
   await ctx.emit(captured ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', next);
-  if (!(await saveForFutureUse(ctx, next, stored)) && !stored.pm.customer) {
+  if (!(await saveForFutureUse(ctx, services.network, next, stored)) && !stored.pm.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret: { ...stored.secret, spent: true } });
   }
   return next;
 }
 
 /** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. True when saved. */
-async function saveForFutureUse(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
+async function saveForFutureUse(ctx: HttpWriteContext, network: PaymentNetwork, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
   if (!intent.setup_future_usage || typeof intent.customer !== 'string') return false;
   const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session' };
   if (stored.pm.customer === intent.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret });
     return true;
   }
-  await attachToCustomer(ctx, { pm: stored.pm, secret }, intent.customer);
+  await attachToCustomer(ctx, network, { pm: stored.pm, secret }, intent.customer);
   return true;
 }
 
-async function decline(ctx: RequestContext<unknown>, intent: PaymentIntent, stored: StoredPaymentMethod, result: Declined): Promise<CommittedError> {
+async function decline(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, result: Declined): Promise<CommittedError> {
   const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
   const charge = failedCharge(chargeAttempt, result);
   await ctx.db.insertObject(ctx.accountId, charge, secret);
@@ -142,7 +138,7 @@ async function decline(ctx: RequestContext<unknown>, intent: PaymentIntent, stor
 }
 
 async function requireAction(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
   intent: PaymentIntent,
   stored: StoredPaymentMethod,
   result: AuthenticationRequired,
@@ -203,7 +199,7 @@ export const AUTHENTICATION_FAILURE = {
  * a failed one returns the intent to requires_payment_method, as does a
  * PaymentMethod used elsewhere meanwhile (with the error a confirm would get).
  */
-export async function finishAuthentication(ctx: RequestContext<unknown>, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, settings: PaymentSettings): Promise<PaymentIntent> {
+export async function finishAuthentication(ctx: HttpWriteContext, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, services: PaymentServices): Promise<PaymentIntent> {
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, intent, paymentMethodId);
   if (answer === 'complete' && refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
@@ -213,7 +209,7 @@ export async function finishAuthentication(ctx: RequestContext<unknown>, intent:
     return next;
   }
   if (answer === 'complete') {
-    const result = await ctx.network.authorize({
+    const result = await services.network.authorize({
       amount: intent.amount,
       currency: intent.currency,
       profile: stored.secret.card,
@@ -222,7 +218,7 @@ export async function finishAuthentication(ctx: RequestContext<unknown>, intent:
       authenticated: true,
       setupForOffSession: stored.secret.setupForOffSession,
     });
-    if (result.status === 'approved') return approve(ctx, intent, stored, result, settings);
+    if (result.status === 'approved') return approve(ctx, intent, stored, result, services);
     if (result.status === 'declined') {
       const failed = await decline(ctx, intent, stored, result);
       return failed.error.body.payment_intent as PaymentIntent;
@@ -232,7 +228,7 @@ export async function finishAuthentication(ctx: RequestContext<unknown>, intent:
 }
 
 /** The intent goes back to requires_payment_method with `error`, without a charge. */
-async function paymentFailed(ctx: RequestContext<unknown>, intent: PaymentIntent, error: Stripe.PaymentIntent.LastPaymentError): Promise<PaymentIntent> {
+async function paymentFailed(ctx: HttpWriteContext, intent: PaymentIntent, error: Stripe.PaymentIntent.LastPaymentError): Promise<PaymentIntent> {
   const next = declinedIntent(intent, error, null);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('payment_intent.payment_failed', next);
@@ -240,11 +236,11 @@ async function paymentFailed(ctx: RequestContext<unknown>, intent: PaymentIntent
 }
 
 /** The PaymentIntent side of the challenge page (see three-d-secure.ts). */
-export function paymentIntentFinisher(settings: PaymentSettings): ChallengeFinisher {
+export function paymentIntentFinisher(services: PaymentServices): ChallengeFinisher {
   return {
     load: intentWaitingFor(PAYMENT_INTENT),
     async finish(ctx, value, challenge, answer) {
-      const next = await finishAuthentication(ctx, value as PaymentIntent, challenge.payment_method, answer, settings);
+      const next = await finishAuthentication(ctx, value as PaymentIntent, challenge.payment_method, answer, services);
       const authorized = ['succeeded', 'requires_capture', 'processing', 'requires_confirmation'].includes(next.status);
       return {
         status: next.status,

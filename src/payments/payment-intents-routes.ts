@@ -5,11 +5,13 @@ import { invalidRequest, resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import { searchRoute } from '../server/search.js';
 import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
-import { confirmIntent, PAYMENT_INTENT, type ConfirmParams, type PaymentSettings } from './payment-intent-confirm.js';
+import { confirmIntent, PAYMENT_INTENT, type ConfirmParams } from './payment-intent-confirm.js';
+import type { PaymentServices } from './services.js';
 import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
 import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, newPaymentIntent, settleUnconfirmedStatus, type IntentParams, type PaymentIntent } from './payment-intent.js';
 
@@ -24,13 +26,13 @@ const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string',
 // Stripe documents these as usable only with confirm=true (payment_method_data is not: without confirm it just sets the intent's PaymentMethod).
 const CONFIRM_ONLY = ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
 
-async function loadCharge(ctx: RequestContext<unknown>, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
+async function loadCharge(ctx: HttpWriteContext, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
   if (!row || row.type !== 'charge' || !row.private) throw resourceMissing('charge', id, 'charge');
   return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
 }
 
-export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
+export function paymentIntentRoutes(services: PaymentServices): Route[] {
   return [
     {
       method: 'POST',
@@ -51,13 +53,13 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         if (confirm && payment_method_data) {
           confirmParams.payment_method_data = payment_method_data;
         } else {
-          const paymentMethod = await paymentMethodToSet(ctx, { payment_method, payment_method_data });
+          const paymentMethod = await paymentMethodToSet(ctx, services.network, { payment_method, payment_method_data });
           if (paymentMethod) intent = settleUnconfirmedStatus({ ...intent, payment_method: paymentMethod });
         }
         await ctx.db.insertObject(ctx.accountId, intent);
         await ctx.emit('payment_intent.created', intent);
         if (!confirm) return intent;
-        return confirmIntent(ctx, intent, confirmParams, settings);
+        return confirmIntent(ctx, intent, confirmParams, services);
       },
     },
     {
@@ -73,7 +75,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
       method: 'POST',
       path: '/v1/payment_intents/{intent}',
       async handler(ctx: RequestContext<UpdateParams>) {
-        return updateIntent(ctx, PAYMENT_INTENT);
+        return updateIntent(ctx, PAYMENT_INTENT, services.network);
       },
     },
     {
@@ -89,7 +91,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
             { code: 'payment_intent_unexpected_state' },
           );
         }
-        return confirmIntent(ctx, intent, ctx.params, settings);
+        return confirmIntent(ctx, intent, ctx.params, services);
       },
     },
     {
@@ -99,8 +101,8 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
         const amount = captureAmount(intent, ctx.params.amount_to_capture);
         const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
-        await ctx.network.capture(secret.authorizationId as string, amount);
-        const txn = chargeTransaction(newId('txn'), charge, amount, settings.feeRule, ctx.now, secret.availableImmediately === true);
+        await services.network.capture(secret.authorizationId as string, amount);
+        const txn = chargeTransaction(newId('txn'), charge, amount, services.feeRule, ctx.now, secret.availableImmediately === true);
         await recordBalanceTransaction(ctx, txn);
         const captured = capturedCharge(charge, amount, txn.id);
         await ctx.db.updateObject(ctx.accountId, captured);
@@ -119,7 +121,7 @@ export function paymentIntentRoutes(settings: PaymentSettings): Route[] {
         const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
         if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
           const { charge, secret } = await loadCharge(ctx, intent.latest_charge);
-          if (secret.authorizationId) await ctx.network.void(secret.authorizationId);
+          if (secret.authorizationId) await services.network.void(secret.authorizationId);
           const released = releasedCharge(charge);
           await ctx.db.updateObject(ctx.accountId, released);
           await ctx.emit('charge.refunded', released, { amount_refunded: charge.amount_refunded, refunded: false });

@@ -1,9 +1,9 @@
 // Loading and making PaymentMethods inside a request: card data goes to the
 // network, which returns a profile without the number or CVC; only that is kept.
-import type { CardInput } from '../network/network.js';
+import type { CardInput, PaymentNetwork } from '../network/network.js';
 import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
-import type { RequestContext } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import { cardError } from './card-error.js';
 import { assertReusable, attachPaymentMethod, newCardPaymentMethod, type PaymentMethod, type PaymentMethodParams, type PaymentMethodSecret } from './payment-method.js';
 import { fingerprintKey } from '../accounts/account-store.js';
@@ -17,13 +17,14 @@ export type CardParams = { number: string; exp_month: number; exp_year: number; 
 
 const TEST_ID = /^(pm_card_|tok_)/;
 
-async function tokenizeContext(ctx: RequestContext<unknown>) {
+async function tokenizeContext(ctx: HttpWriteContext) {
   return { fingerprintKey: await fingerprintKey(ctx.db, ctx.accountId, () => randomString(32)), now: ctx.now };
 }
 
 /** A new card PaymentMethod from card data or a test token (`card[token]=tok_visa`). */
 export async function createCardPaymentMethod(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
   card: CardParams | undefined,
   params: PaymentMethodParams,
   paramPrefix = 'card',
@@ -32,7 +33,7 @@ export async function createCardPaymentMethod(
   const context = await tokenizeContext(ctx);
   let profile;
   if ('token' in card) {
-    profile = TEST_ID.test(card.token) ? await ctx.network.profileForTestId(card.token, context) : null;
+    profile = TEST_ID.test(card.token) ? await network.profileForTestId(card.token, context) : null;
     if (!profile) throw resourceMissing('token', card.token, `${paramPrefix}[token]`);
   } else {
     const input: CardInput = {
@@ -40,7 +41,7 @@ export async function createCardPaymentMethod(
       address_line1: params.billing_details?.address ? params.billing_details.address.line1 : undefined,
       address_postal_code: params.billing_details?.address ? params.billing_details.address.postal_code : undefined,
     };
-    const result = await ctx.network.tokenize(input, context);
+    const result = await network.tokenize(input, context);
     if (!result.ok) throw cardError({ code: result.error.code, message: result.error.message, param: `${paramPrefix}[${result.error.param}]` });
     profile = result.profile;
   }
@@ -54,9 +55,9 @@ export async function createCardPaymentMethod(
  * The PaymentMethod a request names. Stripe's test ids (`pm_card_visa`,
  * `tok_visa`) make a new PaymentMethod each time, as Stripe does.
  */
-export async function resolvePaymentMethod(ctx: RequestContext<unknown>, id: string, param: string, options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod & { fresh: boolean }> {
+export async function resolvePaymentMethod(ctx: HttpWriteContext, network: PaymentNetwork, id: string, param: string, options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod & { fresh: boolean }> {
   if (TEST_ID.test(id)) {
-    const profile = await ctx.network.profileForTestId(id, await tokenizeContext(ctx));
+    const profile = await network.profileForTestId(id, await tokenizeContext(ctx));
     if (!profile) throw resourceMissing('PaymentMethod', id, param);
     const pm = newCardPaymentMethod(newId('pm'), profile, {}, ctx.now);
     const secret: PaymentMethodSecret = { card: profile };
@@ -75,26 +76,26 @@ export async function resolvePaymentMethod(ctx: RequestContext<unknown>, id: str
  * A confirm locks its intent first and the PaymentMethod after, so two
  * confirms never wait on each other.
  */
-export function paymentMethodToUse(ctx: RequestContext<unknown>, id: string): Promise<StoredPaymentMethod> {
-  return resolvePaymentMethod(ctx, id, 'payment_method', { forUpdate: true });
+export function paymentMethodToUse(ctx: HttpWriteContext, network: PaymentNetwork, id: string): Promise<StoredPaymentMethod> {
+  return resolvePaymentMethod(ctx, network, id, 'payment_method', { forUpdate: true });
 }
 
-export async function loadPaymentMethod(ctx: RequestContext<unknown>, id: string, param = 'payment_method', options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod> {
+export async function loadPaymentMethod(ctx: HttpWriteContext, id: string, param = 'payment_method', options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'payment_method' || !row.private) throw resourceMissing('PaymentMethod', id, param);
   return { pm: JSON.parse(row.doc) as PaymentMethod, secret: JSON.parse(row.private) as PaymentMethodSecret };
 }
 
-export async function savePaymentMethod(ctx: RequestContext<unknown>, stored: StoredPaymentMethod): Promise<void> {
+export async function savePaymentMethod(ctx: HttpWriteContext, stored: StoredPaymentMethod): Promise<void> {
   await ctx.db.updateObject(ctx.accountId, stored.pm, stored.secret);
 }
 
 /** Attaching runs a zero-amount check with the issuer: cards the issuer declines are not saved. */
-export async function attachToCustomer(ctx: RequestContext<unknown>, stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
+export async function attachToCustomer(ctx: HttpWriteContext, network: PaymentNetwork, stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
   if (stored.pm.customer === customerId) return stored;
   assertReusable(stored.pm, stored.secret);
   const pm = attachPaymentMethod(stored.pm, customerId);
-  const check = await ctx.network.verify({ profile: stored.secret.card });
+  const check = await network.verify({ profile: stored.secret.card });
   if (check.status === 'declined') {
     throw cardError({ code: check.code, decline_code: check.decline_code, message: check.message, advice_code: check.advice_code, param: check.param });
   }

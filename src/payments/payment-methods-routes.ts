@@ -3,8 +3,10 @@ import { saveUpdate } from '../events/events.js';
 import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
 import { listPage, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import type { Filter } from '../store/store.js';
 import { applyPaymentMethodParams, checkExpiryUpdate, detachPaymentMethod, type PaymentMethodParams } from './payment-method.js';
+import type { PaymentServices } from './services.js';
 import { attachToCustomer, createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type CardParams } from './payment-method-store.js';
 
 interface CreateParams extends PaymentMethodParams {
@@ -14,13 +16,14 @@ interface CreateParams extends PaymentMethodParams {
   payment_method?: string;
 }
 
-async function loadLiveCustomer(ctx: RequestContext<unknown>, id: string, param = 'customer') {
+async function loadLiveCustomer(ctx: HttpWriteContext, id: string, param = 'customer') {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
   if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, param);
   return row;
 }
 
-export const paymentMethodRoutes: Route[] = [
+export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
+  return [
   {
     method: 'POST',
     path: '/v1/payment_methods',
@@ -32,7 +35,7 @@ export const paymentMethodRoutes: Route[] = [
       }
       if (type === undefined) throw invalidParam('Missing required param: type.', 'type', 'parameter_missing');
       if (type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${type}.`, 'type');
-      const { pm } = await createCardPaymentMethod(ctx, card, params);
+      const { pm } = await createCardPaymentMethod(ctx, network, card, params);
       return pm;
     },
   },
@@ -64,9 +67,9 @@ export const paymentMethodRoutes: Route[] = [
     method: 'POST',
     path: '/v1/payment_methods/{payment_method}/attach',
     async handler(ctx: RequestContext<{ customer: string }>) {
-      const stored = await paymentMethodToUse(ctx, ctx.path.payment_method);
+      const stored = await paymentMethodToUse(ctx, network, ctx.path.payment_method);
       await loadLiveCustomer(ctx, ctx.params.customer);
-      return (await attachToCustomer(ctx, stored, ctx.params.customer)).pm;
+      return (await attachToCustomer(ctx, network, stored, ctx.params.customer)).pm;
     },
   },
   {
@@ -114,9 +117,10 @@ export const paymentMethodRoutes: Route[] = [
     },
   },
 ];
+}
 
 /** A detached card can no longer be the customer's default. */
-async function clearDefaultPaymentMethod(ctx: RequestContext<unknown>, customerId: string, paymentMethodId: string): Promise<void> {
+async function clearDefaultPaymentMethod(ctx: HttpWriteContext, customerId: string, paymentMethodId: string): Promise<void> {
   const row = await ctx.db.getObject(ctx.accountId, customerId, { forUpdate: true });
   if (!row || row.deleted) return;
   const customer = JSON.parse(row.doc);

@@ -5,7 +5,7 @@ import { previousAttributes } from '../events/events.js';
 import { scheduleJob, type JobContext, type JobHandler } from '../jobs/jobs.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
-import type { RequestContext } from '../server/route.js';
+import type { WriteContext } from '../server/write-context.js';
 import type { Charge, ChargeSecret } from './charge.js';
 import { LATER_OUTCOME_DELAY_SECONDS, refundFailureTransaction, reversedRefund, settledRefund, unrefundedCharge, type Refund, type RefundTarget } from './refund.js';
 
@@ -18,7 +18,7 @@ interface OutcomePayload {
   failure_reason: string | null;
 }
 
-type Db = Pick<RequestContext<unknown>, 'db' | 'accountId'>;
+type Db = Pick<WriteContext, 'db' | 'accountId'>;
 
 export async function loadRefund(ctx: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Refund> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
@@ -39,7 +39,7 @@ export async function scheduleLaterOutcome(ctx: Db & { now: number }, refundId: 
   await scheduleJob(ctx.db, { accountId: ctx.accountId, kind: REFUND_OUTCOME_JOB, runAt, payload, now: ctx.now });
 }
 
-export async function emitRefundUpdate(ctx: Pick<RequestContext<unknown>, 'emit'>, before: Refund, after: Refund, types: string[]): Promise<void> {
+export async function emitRefundUpdate(ctx: Pick<WriteContext, 'emit'>, before: Refund, after: Refund, types: string[]): Promise<void> {
   const previous = previousAttributes(before, after);
   for (const type of types) await ctx.emit(type, after, previous);
 }

@@ -25,6 +25,7 @@ import {
   type RefundTarget,
 } from './refund.js';
 import { emitRefundUpdate, loadChargeForUpdate, loadRefund, reverseRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
+import type { PaymentServices } from './services.js';
 
 interface CreateParams {
   amount?: number;
@@ -70,7 +71,8 @@ function refundsOfCharge(db: Queries, accountId: string, chargeId: string, param
 /** Since API 2022-11-15 a charge's refunds are listed only on request. */
 export const chargeRefundsField: IncludableField = { type: 'charge', field: 'refunds', build: (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id) };
 
-export const refundRoutes: Route[] = [
+export function refundRoutes({ network }: PaymentServices): Route[] {
+  return [
   {
     method: 'POST',
     path: '/v1/refunds',
@@ -82,7 +84,7 @@ export const refundRoutes: Route[] = [
       assertRefundable(charge, param);
       const amount = refundAmount(charge, p.amount);
       if (!secret?.authorizationId) throw noSuccessfulCharge(null, charge.id, param);
-      const outcome = await ctx.network.refund({ authorizationId: secret.authorizationId, amount, profile: secret.card });
+      const outcome = await network.refund({ authorizationId: secret.authorizationId, amount, profile: secret.card });
 
       const id = newId('re');
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
@@ -142,3 +144,4 @@ export const refundRoutes: Route[] = [
     },
   },
 ];
+}

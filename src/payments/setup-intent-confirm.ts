@@ -4,11 +4,12 @@
 // transaction with the SetupIntent's row locked; the challenge page finishes
 // what 3-D Secure interrupted (setupIntentFinisher).
 import type Stripe from 'stripe';
-import type { VerifyResult } from '../network/network.js';
+import type { PaymentNetwork, VerifyResult } from '../network/network.js';
 import type { StripeError } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
 import { CommittedError, type RequestContext } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 import { cardError } from './card-error.js';
 import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
 import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
@@ -41,13 +42,18 @@ export interface SetupConfirmParams extends PaymentMethodChoice {
   client_secret?: string;
 }
 
-export async function confirmSetupIntent(ctx: RequestContext<unknown>, current: SetupIntent, params: SetupConfirmParams): Promise<SetupIntent | CommittedError> {
+export async function confirmSetupIntent(
+  ctx: RequestContext<unknown>,
+  current: SetupIntent,
+  params: SetupConfirmParams,
+  network: PaymentNetwork,
+): Promise<SetupIntent | CommittedError> {
   assertConfirmable(current);
   checkReturnUrl(params.return_url);
   const setupIntent = applySetupIntentParams(current, { payment_method_options: params.payment_method_options });
-  const stored = await paymentMethodToConfirm(ctx, setupIntent, params);
+  const stored = await paymentMethodToConfirm(ctx, network, setupIntent, params);
   checkReturnUrlGiven(ctx, setupIntent, params.return_url);
-  const result = await ctx.network.verify({ profile: stored.secret.card, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
+  const result = await network.verify({ profile: stored.secret.card, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
   if (result.status === 'authentication_required') {
     const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
     await ctx.db.insertObject(ctx.accountId, attempt);
@@ -65,7 +71,7 @@ export async function confirmSetupIntent(ctx: RequestContext<unknown>, current: 
     await ctx.emit('setup_intent.requires_action', next);
     return next;
   }
-  const settled = await settle(ctx, setupIntent, stored, result, null);
+  const settled = await settle(ctx, network, setupIntent, stored, result, null);
   // A decline is answered with a 402 after the failed setup commits.
   return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
 }
@@ -76,7 +82,8 @@ export async function confirmSetupIntent(ctx: RequestContext<unknown>, current: 
  * `attempt` is the SetupAttempt already waiting for the challenge, if any.
  */
 async function settle(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
   setupIntent: SetupIntent,
   stored: StoredPaymentMethod,
   result: Exclude<VerifyResult, { status: 'authentication_required' }>,
@@ -85,7 +92,7 @@ async function settle(
   if (result.status === 'approved') {
     const outcome = { status: 'succeeded', checks: result.checks, threeDSecure: result.threeDSecure } as const;
     const settled = await saveAttempt(ctx, setupIntent, stored, attempt, outcome);
-    await setUpForLater(ctx, setupIntent, stored);
+    await setUpForLater(ctx, network, setupIntent, stored);
     const next = succeededSetupIntent(setupIntent, stored.pm.id, settled.id);
     await ctx.db.updateObject(ctx.accountId, next);
     await ctx.emit('setup_intent.succeeded', next);
@@ -109,7 +116,7 @@ async function settle(
 }
 
 async function saveAttempt(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
   setupIntent: SetupIntent,
   stored: StoredPaymentMethod,
   attempt: SetupAttempt | null,
@@ -126,11 +133,11 @@ async function saveAttempt(
 }
 
 /** The card is saved: attached to the SetupIntent's customer, and ready for off-session payments when set up for them. */
-async function setUpForLater(ctx: RequestContext<unknown>, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
+async function setUpForLater(ctx: HttpWriteContext, network: PaymentNetwork, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
   const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || setupIntent.usage === 'off_session' };
   const customer = typeof setupIntent.customer === 'string' ? setupIntent.customer : null;
   if (customer && stored.pm.customer !== customer) {
-    await attachToCustomer(ctx, { pm: stored.pm, secret }, customer);
+    await attachToCustomer(ctx, network, { pm: stored.pm, secret }, customer);
     return;
   }
   if (secret.setupForOffSession !== stored.secret.setupForOffSession) await savePaymentMethod(ctx, { pm: stored.pm, secret });
@@ -147,9 +154,10 @@ async function setUpForLater(ctx: RequestContext<unknown>, setupIntent: SetupInt
  * SetupIntent as it is now.
  */
 export async function finishSetupAuthentication(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
   setupIntent: SetupIntent,
   outcome: 'complete' | 'fail',
+  network: PaymentNetwork,
 ): Promise<SetupIntent> {
   if (setupIntent.status !== 'requires_action') throw unexpectedState(setupIntent, 'authenticate', ['requires_action']);
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, setupIntent, setupIntent.payment_method as string);
@@ -158,14 +166,14 @@ export async function finishSetupAuthentication(
     return setupFailed(ctx, setupIntent, stored, attempt, { ...refused.body, payment_method: stored.pm, payment_method_type: 'card' } as Stripe.SetupIntent.LastSetupError);
   }
   if (outcome === 'complete') {
-    const result = await ctx.network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
-    if (result.status !== 'authentication_required') return (await settle(ctx, setupIntent, stored, result, attempt)).setupIntent;
+    const result = await network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
+    if (result.status !== 'authentication_required') return (await settle(ctx, network, setupIntent, stored, result, attempt)).setupIntent;
   }
   return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
 }
 
 /** The setup fails with `error` (the attempt too), without a check with the issuer. */
-async function setupFailed(ctx: RequestContext<unknown>, setupIntent: SetupIntent, stored: StoredPaymentMethod, attempt: SetupAttempt | null, error: Stripe.SetupIntent.LastSetupError): Promise<SetupIntent> {
+async function setupFailed(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, attempt: SetupAttempt | null, error: Stripe.SetupIntent.LastSetupError): Promise<SetupIntent> {
   const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', setupError: error });
   const next = failedSetupIntent(setupIntent, error, settled.id);
   await ctx.db.updateObject(ctx.accountId, next);
@@ -173,17 +181,18 @@ async function setupFailed(ctx: RequestContext<unknown>, setupIntent: SetupInten
   return next;
 }
 
-async function loadAttempt(ctx: RequestContext<unknown>, setupIntent: SetupIntent): Promise<SetupAttempt | null> {
+async function loadAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent): Promise<SetupAttempt | null> {
   if (typeof setupIntent.latest_attempt !== 'string') return null;
   const row = await ctx.db.getObject(ctx.accountId, setupIntent.latest_attempt);
   return row && row.type === 'setup_attempt' ? (JSON.parse(row.doc) as SetupAttempt) : null;
 }
 
 /** Finishes a SetupIntent's 3-D Secure challenge when the customer answers it on the challenge page. */
-export const setupIntentFinisher: ChallengeFinisher = {
+export function setupIntentFinisher(network: PaymentNetwork): ChallengeFinisher {
+  return {
   load: intentWaitingFor(SETUP_INTENT),
   async finish(ctx, value, _challenge, answer) {
-    const next = await finishSetupAuthentication(ctx, value as SetupIntent, answer);
+    const next = await finishSetupAuthentication(ctx, value as SetupIntent, answer, network);
     return {
       status: next.status,
       redirectStatus: next.status === 'succeeded' ? 'succeeded' : 'failed',
@@ -191,3 +200,4 @@ export const setupIntentFinisher: ChallengeFinisher = {
     };
   },
 };
+}

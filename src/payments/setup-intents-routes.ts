@@ -7,6 +7,7 @@ import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { CommittedError, RequestContext, Route } from '../server/route.js';
 import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
 import { cancelSetupIntent, newSetupIntent, settleUnconfirmedStatus, type SetupIntent, type SetupIntentParams } from './setup-intent.js';
+import type { PaymentServices } from './services.js';
 import { confirmSetupIntent, SETUP_INTENT, type SetupConfirmParams } from './setup-intent-confirm.js';
 
 interface CreateParams extends SetupIntentParams, Omit<SetupConfirmParams, 'payment_method_options'> {
@@ -17,7 +18,8 @@ type UpdateParams = Omit<SetupIntentParams, 'usage'> & { payment_method?: string
 
 const CONFIRM_ONLY = ['return_url', 'use_stripe_sdk'] as const;
 
-export const setupIntentRoutes: Route[] = [
+export function setupIntentRoutes({ network }: PaymentServices): Route[] {
+  return [
   {
     method: 'POST',
     path: '/v1/setup_intents',
@@ -28,13 +30,13 @@ export const setupIntentRoutes: Route[] = [
       const id = newId('seti');
       let setupIntent = newSetupIntent(id, newClientSecret(id), params, ctx.now);
       if (!confirm) {
-        const paymentMethod = await paymentMethodToSet(ctx, { payment_method, payment_method_data });
+        const paymentMethod = await paymentMethodToSet(ctx, network, { payment_method, payment_method_data });
         if (paymentMethod) setupIntent = settleUnconfirmedStatus({ ...setupIntent, payment_method: paymentMethod });
       }
       await ctx.db.insertObject(ctx.accountId, setupIntent);
       await ctx.emit('setup_intent.created', setupIntent);
       if (!confirm) return setupIntent;
-      return confirmSetupIntent(ctx, setupIntent, { payment_method, payment_method_data, return_url, use_stripe_sdk });
+      return confirmSetupIntent(ctx, setupIntent, { payment_method, payment_method_data, return_url, use_stripe_sdk }, network);
     },
   },
   {
@@ -50,7 +52,7 @@ export const setupIntentRoutes: Route[] = [
     method: 'POST',
     path: '/v1/setup_intents/{intent}',
     async handler(ctx: RequestContext<UpdateParams>) {
-      return updateIntent(ctx, SETUP_INTENT);
+      return updateIntent(ctx, SETUP_INTENT, network);
     },
   },
   {
@@ -60,7 +62,7 @@ export const setupIntentRoutes: Route[] = [
     publishableExpand: ['payment_method'],
     async handler(ctx: RequestContext<SetupConfirmParams>) {
       const setupIntent = await loadForClient(ctx, SETUP_INTENT, { forUpdate: true });
-      return confirmSetupIntent(ctx, setupIntent, ctx.params);
+      return confirmSetupIntent(ctx, setupIntent, ctx.params, network);
     },
   },
   {
@@ -94,4 +96,4 @@ export const setupIntentRoutes: Route[] = [
     },
   },
 ];
-
+}

@@ -5,7 +5,7 @@
 // the URL's random token is kept in the row's private data.
 import { timingSafeEqual } from 'node:crypto';
 import { newId, randomString } from '../server/ids.js';
-import type { RequestContext } from '../server/route.js';
+import type { HttpWriteContext } from '../server/write-context.js';
 
 export const CHALLENGE_OBJECT = 'three_d_secure_challenge';
 /** What Stripe shows as `use_stripe_sdk.source`: the authentication attempt. */
@@ -43,9 +43,9 @@ export interface ChallengeSecret {
 /** How an intent kind finishes a challenge. */
 export interface ChallengeFinisher {
   /** The intent, locked when `forUpdate`; null when it no longer waits for this challenge (answered, restarted, canceled). */
-  load(ctx: RequestContext<unknown>, challenge: Challenge, options: { forUpdate: boolean }): Promise<unknown | null>;
+  load(ctx: HttpWriteContext, challenge: Challenge, options: { forUpdate: boolean }): Promise<unknown | null>;
   /** Moves the intent on after the customer's answer; runs in the answer's transaction with the intent locked. */
-  finish(ctx: RequestContext<unknown>, intent: unknown, challenge: Challenge, answer: ChallengeAnswer): Promise<ChallengeOutcome>;
+  finish(ctx: HttpWriteContext, intent: unknown, challenge: Challenge, answer: ChallengeAnswer): Promise<ChallengeOutcome>;
 }
 
 export interface ChallengeOutcome {
@@ -75,7 +75,7 @@ export function challengeUrl(baseUrl: string, accountId: string, challengeId: st
  * pending for the same intent are superseded: only the newest URL works.
  */
 export async function createChallenge(
-  ctx: RequestContext<unknown>,
+  ctx: HttpWriteContext,
   input: { intent: string; kind: ChallengeIntentKind; returnUrl: string | null; paymentMethod: string; display: Challenge['display']; flow: ChallengeFlow },
 ): Promise<{ challenge: Challenge; url: string }> {
   await supersedePending(ctx, input.intent);
@@ -99,7 +99,7 @@ export async function createChallenge(
 }
 
 /** An intent's challenges in one status (an intent has a handful at most). */
-async function challengesOf(ctx: RequestContext<unknown>, intentId: string, status: ChallengeStatus): Promise<Challenge[]> {
+async function challengesOf(ctx: HttpWriteContext, intentId: string, status: ChallengeStatus): Promise<Challenge[]> {
   const rows = await ctx.db.list({
     table: 'objects',
     accountId: ctx.accountId,
@@ -110,7 +110,7 @@ async function challengesOf(ctx: RequestContext<unknown>, intentId: string, stat
   return rows.map((row) => JSON.parse(row.doc) as Challenge);
 }
 
-async function supersedePending(ctx: RequestContext<unknown>, intentId: string): Promise<void> {
+async function supersedePending(ctx: HttpWriteContext, intentId: string): Promise<void> {
   for (const old of await challengesOf(ctx, intentId, 'pending')) {
     const superseded: Challenge = { ...old, status: 'superseded' };
     await ctx.db.updateObject(ctx.accountId, superseded);
@@ -123,7 +123,7 @@ function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-async function loadChallenge(ctx: RequestContext<unknown>, id: string, token: string, forUpdate: boolean): Promise<Challenge | null> {
+async function loadChallenge(ctx: HttpWriteContext, id: string, token: string, forUpdate: boolean): Promise<Challenge | null> {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate });
   if (!row || row.type !== CHALLENGE_OBJECT || !row.private) return null;
   const secret = JSON.parse(row.private) as ChallengeSecret;
@@ -136,7 +136,7 @@ export type ChallengeView =
   | { kind: 'open'; challenge: Challenge };
 
 /** What the page shows for a URL: nothing for a wrong token; a closed challenge once answered, superseded or its intent moved on. */
-export async function viewChallenge(ctx: RequestContext<unknown>, finishers: ChallengeFinishers, id: string, token: string): Promise<ChallengeView> {
+export async function viewChallenge(ctx: HttpWriteContext, finishers: ChallengeFinishers, id: string, token: string): Promise<ChallengeView> {
   const challenge = await loadChallenge(ctx, id, token, false);
   if (!challenge) return { kind: 'not_found' };
   if (challenge.status !== 'pending') return { kind: 'closed', challenge };
@@ -154,7 +154,7 @@ export type AnswerResult =
  * order confirm uses too), so an answer and a confirm of the same intent
  * serialize; a challenge is answered at most once.
  */
-export async function answerChallenge(ctx: RequestContext<unknown>, finishers: ChallengeFinishers, id: string, token: string, answer: ChallengeAnswer): Promise<AnswerResult> {
+export async function answerChallenge(ctx: HttpWriteContext, finishers: ChallengeFinishers, id: string, token: string, answer: ChallengeAnswer): Promise<AnswerResult> {
   const found = await loadChallenge(ctx, id, token, false);
   if (!found) return { kind: 'not_found' };
   const finisher = finisherFor(finishers, found.intent_kind);
@@ -178,7 +178,7 @@ export async function answerChallenge(ctx: RequestContext<unknown>, finishers: C
  * requires_confirmation; the server's next confirm with the same PaymentMethod
  * goes to the network authenticated. True (once) when there is such an authentication.
  */
-export async function takeAuthentication(ctx: RequestContext<unknown>, intentId: string, paymentMethodId: string): Promise<boolean> {
+export async function takeAuthentication(ctx: HttpWriteContext, intentId: string, paymentMethodId: string): Promise<boolean> {
   for (const challenge of await challengesOf(ctx, intentId, 'succeeded')) {
     if (!challenge.authentication_unused || challenge.payment_method !== paymentMethodId) continue;
     const used: Challenge = { ...challenge, authentication_unused: false };

@@ -4,9 +4,7 @@
 // what the routes do.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { buildEvent, type EventRecorder } from '../events/events.js';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
-import type { PaymentNetwork } from '../network/network.js';
 import type { Queries, Store } from '../store/store.js';
 import { insertIdempotencyKey, pruneIdempotencyKeys, type IdempotencyScope } from './idempotency-store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
@@ -25,18 +23,18 @@ import type { ApiObject, ObjectTypes } from './resources.js';
 import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
 import { resolveTimeouts, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 import { API_VERSION, checkApiVersion } from './version.js';
+import type { WriteContext, WriteContextFactory } from './write-context.js';
 
 export interface AppOptions {
   store: Store;
   clock: Clock;
   routes: Route[];
-  network: PaymentNetwork;
   /** Expandable and includable fields of this app's object types. */
   objectTypes: ObjectTypes;
   /** What a publishable key may see of each object type. */
   publicViews: PublicViews;
-  /** Records events with this app's event hooks (webhook deliveries). */
-  recordEvent: EventRecorder;
+  /** Makes the context each write runs in (events recorded with this app's event hooks). */
+  writeContext: WriteContextFactory;
   /** The server's address as clients reach it; by default taken from each request's Host header. */
   publicUrl?: string;
   logger?: Logger | false;
@@ -161,25 +159,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
       scope = { accountId: auth.accountId, keyId: auth.keyId, key: idempotencyKey };
     }
 
+    const cause = { id: request.id, idempotency_key: idempotencyKey };
     const context = (db: Queries): RequestContext => ({
+      ...(isWrite ? options.writeContext({ db, accountId: auth.accountId, now, request: cause }) : readOnly(db, auth.accountId, now)),
       auth,
-      accountId: auth.accountId,
       requestId: request.id,
       idempotencyKey,
       apiVersion: request.stripeVersion,
-      now,
       params,
       expand,
       path: request.params as Record<string, string>,
       url,
       baseUrl: options.publicUrl ?? `${request.protocol}://${request.host}`,
-      db,
-      network: options.network,
-      emit: async (type, object, previous) => {
-        if (!isWrite) throw new Error(`event ${type} emitted by a read`);
-        const event = buildEvent(type, object, { now, request: { id: request.id, idempotency_key: idempotencyKey } }, previous);
-        await options.recordEvent(db, auth.accountId, event);
-      },
     });
 
     const runHandler = (db: Queries) => (publishable ? runAsPublic(options.publicViews, () => route.handler(context(db))) : route.handler(context(db)));
@@ -247,6 +238,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('onClose', async () => clearInterval(pruner));
 
   return app as unknown as FastifyInstance;
+}
+
+/** A read's context: writing through it is a bug in the route. */
+function readOnly(db: Queries, accountId: string, now: number): WriteContext {
+  const refuse = async (what: string): Promise<never> => {
+    throw new Error(`${what} by a read`);
+  };
+  return { db, accountId, now, emit: (type) => refuse(`event ${type} emitted`), schedule: (kind) => refuse(`job ${kind} scheduled`) };
 }
 
 function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: FastifyReply): void {

@@ -1,10 +1,9 @@
-import type { PaymentNetwork } from '../network/network.js';
-import type { Queries } from '../store/store.js';
 import type { Auth } from './auth.js';
 import type { StripeError } from './errors.js';
 import type { ListEnvelope } from './list.js';
 import type { ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
+import type { HttpWriteContext } from './write-context.js';
 
 /** A stored object's JSON, sent as it is when nothing needs expanding. */
 export class RawJson {
@@ -21,13 +20,12 @@ export class CommittedError {
 
 export type RouteResult = ApiObject | ListEnvelope | RawJson | CommittedError;
 
-export interface RequestContext<P = Record<string, unknown>> {
+/** An API request's context: the write context (db, account, now, emit, schedule) with what the request said. */
+export interface RequestContext<P = Record<string, unknown>> extends HttpWriteContext {
   auth: Auth;
-  accountId: string;
   requestId: string;
   idempotencyKey: string | null;
   apiVersion: string;
-  now: number;
   /** Parameters checked and typed against the operation's schema; `expand` removed. */
   params: P;
   /** The request's expand[] paths; the protocol layer applies them to the result. */
@@ -36,14 +34,6 @@ export interface RequestContext<P = Record<string, unknown>> {
   path: Record<string, string>;
   /** The request path, without the query string. */
   url: string;
-  /** Where this server is reached, for links it hands out (receipts, 3-D Secure pages): `http://host:port`. */
-  baseUrl: string;
-  /** The transaction of a write request; committed data for a read. */
-  db: Queries;
-  /** The card network payments go through. */
-  network: PaymentNetwork;
-  /** Records an event in the request's transaction. */
-  emit(type: string, object: ApiObject, previousAttributes?: Record<string, unknown>): Promise<void>;
 }
 
 export interface Route {

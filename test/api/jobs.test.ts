@@ -12,7 +12,7 @@ import { newApiKey } from '../../src/accounts/keys.js';
 import { eventRecorder } from '../../src/events/events.js';
 import { scheduleJob, type JobHandler } from '../../src/jobs/jobs.js';
 import { createJobWorker, type JobWorker } from '../../src/jobs/worker.js';
-import { createSimulatedNetwork } from '../../src/network/network.js';
+import { writeContextFactory } from '../../src/server/write-context.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
@@ -46,7 +46,7 @@ function schedule(store: Store, kind: string, runAt: number, payload: unknown = 
 }
 
 function worker(store: Store, handlers: JobHandler[], leaseSeconds?: number): JobWorker {
-  return createJobWorker({ store, clock: { now: () => T0 }, network: createSimulatedNetwork(), recordEvent: eventRecorder([]), handlers, logger: false, leaseSeconds });
+  return createJobWorker({ store, clock: { now: () => T0 }, writeContext: writeContextFactory(eventRecorder([])), handlers, logger: false, leaseSeconds });
 }
 
 describeEachStore('durable jobs', (target) => {

@@ -5,17 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
-import { buildEvent } from '../../src/events/events.js';
+import { eventRecorder } from '../../src/events/events.js';
 import { createSimulatedNetwork } from '../../src/network/network.js';
 import type { SetupIntent } from '../../src/payments/setup-intent.js';
 import { finishSetupAuthentication } from '../../src/payments/setup-intent-confirm.js';
-import type { RequestContext } from '../../src/server/route.js';
-import { API_VERSION } from '../../src/server/version.js';
+import { writeContextFactory } from '../../src/server/write-context.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 import { rejectsWith } from '../support/rejects.js';
-import { insertEvent } from '../../src/events/event-store.js';
 
 type StripeError = Stripe.errors.StripeError;
 
@@ -66,25 +64,10 @@ describeEachStore('SetupIntents', (target) => {
     const accountId = kassa.account.id;
     const now = Math.floor(Date.now() / 1000);
     return kassa.store.transaction(async (tx) => {
-      const ctx: RequestContext<unknown> = {
-        auth: { accountId, kind: 'publishable', keyId: 'challenge-page' },
-        accountId,
-        requestId: 'req_challenge',
-        idempotencyKey: null,
-        apiVersion: API_VERSION,
-        now,
-        params: {},
-        expand: [],
-        path: {},
-        url: `/kassa/3ds/${id}`,
-        baseUrl: kassa.url,
-        db: tx,
-        network: createSimulatedNetwork(),
-        emit: (type, object, previous) => insertEvent(tx, accountId, buildEvent(type, object, { now, request: { id: null, idempotency_key: null } }, previous)),
-      };
+      const ctx = { ...writeContextFactory(eventRecorder([]))({ db: tx, accountId, now }), baseUrl: kassa.url };
       const row = await tx.getObject(accountId, id, { forUpdate: true });
       assert.ok(row);
-      return finishSetupAuthentication(ctx, JSON.parse(row.doc) as SetupIntent, outcome);
+      return finishSetupAuthentication(ctx, JSON.parse(row.doc) as SetupIntent, outcome, createSimulatedNetwork());
     });
   }
 
