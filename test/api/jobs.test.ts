@@ -12,7 +12,7 @@ import { newApiKey } from '../../src/accounts/keys.js';
 import { eventRecorder } from '../../src/events/events.js';
 import { scheduleJob, type JobHandler } from '../../src/jobs/jobs.js';
 import { createJobWorker, type JobWorker } from '../../src/jobs/worker.js';
-import { createSimulatedNetwork } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';

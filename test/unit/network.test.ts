@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createSimulatedNetwork,
-  type AuthorizeRequest,
-  type AuthorizeResult,
-  type CardInput,
-  type CardProfile,
-  type Declined,
-} from '../../src/network/network.js';
-import { TEST_CARDS } from '../../src/network/test-cards.js';
+import type { AuthorizeRequest, AuthorizeResult, CardInput, CardProfile, Declined } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
+import { TEST_CARDS } from '../../src/network/simulator/test-cards.js';
 
 const network = createSimulatedNetwork();
 // 15 June 2026, 12:00 UTC

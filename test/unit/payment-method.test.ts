@@ -3,7 +3,8 @@
 // the expiry check on update, attach and detach.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { createSimulatedNetwork, type CardInput, type CardProfile } from '../../src/network/network.js';
+import type { CardInput, CardProfile } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import {
   applyPaymentMethodParams,
   attachPaymentMethod,
