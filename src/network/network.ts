@@ -85,8 +85,8 @@ export interface CardProfile {
   checks: Checks;
   networks: { available: string[]; preferred: string | null };
   three_d_secure_usage: { supported: boolean };
-  /** Id of the test card table entry this card is. */
-  testCard?: string;
+  /** The network's own reference to this card, opaque to the payment rules; the simulator keeps its test-card id there. */
+  networkRef?: string;
 }
 
 export type CardErrorCode = 'incorrect_number' | 'invalid_number' | 'invalid_expiry_month' | 'invalid_expiry_year' | 'invalid_cvc';

@@ -9,6 +9,7 @@ import { registerChallengePage } from './challenge-page.js';
 import { paymentIntentFinisher, type PaymentSettings } from './payment-intent-confirm.js';
 import { customerWriteHooks } from './customer-hooks.js';
 import { paymentIntentRoutes } from './payment-intents-routes.js';
+import { paymentMigrations } from './payment-migrations.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { paymentPublicViews } from './public-view.js';
 import { registerReceiptPage } from './receipt-page.js';
@@ -32,6 +33,7 @@ export function paymentsModule(settings: PaymentSettings = { feeRule: DEFAULT_FE
       'setup_intent.canceled', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed', 'setup_intent.succeeded',
     ],
     idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
+    migrations: paymentMigrations,
     triggerRecipes: paymentTriggerRecipes,
     setup: ({ store, clock, network, recordEvent }) => ({
       routes: [...paymentMethodRoutes, ...paymentIntentRoutes(settings), ...setupIntentRoutes, ...chargeRoutes, ...refundRoutes, ...balanceRoutes],

@@ -52,7 +52,7 @@ test('tokenize keeps what Stripe shows of a card', async () => {
     checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
     networks: { available: ['visa'], preferred: null },
     three_d_secure_usage: { supported: true },
-    testCard: 'visa',
+    networkRef: 'visa',
   });
   assert.match(profile.fingerprint, /^[0-9A-Za-z]{16}$/);
 
@@ -77,7 +77,7 @@ test('any other Luhn-valid number is a US credit card of the brand its digits sa
   ];
   for (const [number, brand, display] of cases) {
     const profile = await profileOf({ number, cvc: brand === 'amex' ? '1234' : '123' });
-    assert.deepEqual([profile.brand, profile.display_brand, profile.funding, profile.country, profile.testCard], [brand, display, 'credit', 'US', undefined], number);
+    assert.deepEqual([profile.brand, profile.display_brand, profile.funding, profile.country, profile.networkRef], [brand, display, 'credit', 'US', undefined], number);
     const result = await authorize(profile);
     assert.equal(result.status, 'approved', number);
   }
@@ -142,17 +142,17 @@ test('a profile never contains the full number or the CVC', async () => {
 
 test('test ids resolve to profiles of their card', async () => {
   const visa = await testProfile('pm_card_visa');
-  assert.deepEqual([visa.last4, visa.brand, visa.testCard, visa.exp_month, visa.exp_year], ['4242', 'visa', 'visa', 6, 2027]);
+  assert.deepEqual([visa.last4, visa.brand, visa.networkRef, visa.exp_month, visa.exp_year], ['4242', 'visa', 'visa', 6, 2027]);
   assert.equal(visa.checks.cvc_check, 'unchecked');
   assert.equal((await testProfile('tok_amex')).last4, '0005');
-  assert.equal((await testProfile('pm_card_chargeDeclined')).testCard, 'charge_declined');
+  assert.equal((await testProfile('pm_card_chargeDeclined')).networkRef, 'charge_declined');
   assert.equal((await testProfile('pm_card_jp')).country, 'JP');
   assert.equal(await network.profileForTestId('pm_card_nope', context), null);
   assert.equal(await network.profileForTestId('card_123', context), null);
   for (const entry of TEST_CARDS) {
     for (const id of [...entry.payment_methods, ...entry.tokens]) {
       const profile = await testProfile(id);
-      assert.deepEqual([profile.testCard, profile.last4, profile.brand, profile.country, profile.funding], [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding], id);
+      assert.deepEqual([profile.networkRef, profile.last4, profile.brand, profile.country, profile.funding], [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding], id);
     }
   }
 });

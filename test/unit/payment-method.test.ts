@@ -78,9 +78,9 @@ describe('newCardPaymentMethod', () => {
 
   test('keeps nothing of the profile that is not in the API: no test card id, no number', () => {
     const pm = newCardPaymentMethod(ID, visa, {}, NOW);
-    assert.equal(visa.testCard, 'visa', 'the profile knows its test card');
+    assert.equal(visa.networkRef, 'visa', 'the profile knows its test card');
     const json = JSON.stringify(pm);
-    assert.ok(!json.includes('testCard'));
+    assert.ok(!json.includes('networkRef'));
     assert.ok(!json.includes('4242424242424242'));
     assert.ok(!json.includes('"987"'));
   });

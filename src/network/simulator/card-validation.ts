@@ -60,7 +60,7 @@ function buildProfile(number: string, expMonth: number, expYear: number, checks:
     networks: { available: [...networks], preferred: null },
     three_d_secure_usage: { supported: (card?.three_d_secure ?? CARD_DEFAULTS.three_d_secure) !== 'not_supported' },
   };
-  if (card) profile.testCard = card.id;
+  if (card) profile.networkRef = card.id;
   return profile;
 }
 

@@ -24,7 +24,7 @@ const THREE_D_SECURE_VERSION = '2.2.0';
 
 /** Behaviour of a profile's card: its table entry, or the defaults for any other valid number. */
 function behaviourOf(profile: CardProfile): TestCard | null {
-  return profile.testCard ? testCardById(profile.testCard) ?? null : null;
+  return profile.networkRef ? testCardById(profile.networkRef) ?? null : null;
 }
 
 /** Check results after the issuer saw the data: only what was given gets a result. */

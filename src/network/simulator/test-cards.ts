@@ -111,7 +111,7 @@ export function testCardByNumber(number: string): TestCard | undefined {
   return byNumber.get(number);
 }
 
-/** The table entry by its own id (`CardProfile.testCard`). */
+/** The table entry by its own id (what the simulator keeps in `CardProfile.networkRef`). */
 export function testCardById(entryId: string): TestCard | undefined {
   return byEntryId.get(entryId);
 }
