@@ -100,6 +100,11 @@ export interface CardError {
 export type TokenizeResult = { ok: true; profile: CardProfile } | { ok: false; error: CardError };
 
 export interface AuthorizeRequest {
+  /**
+   * Names this authorization attempt; unique per attempt, and the same when the
+   * attempt is sent again (after a timeout or a crash). See PaymentNetwork.authorize.
+   */
+  idempotencyKey: string;
   amount: number;
   currency: string;
   profile: CardProfile;
@@ -176,6 +181,8 @@ export type VerifyResult =
   | AuthenticationRequired;
 
 export interface RefundRequest {
+  /** Names this refund; the same when it is sent again. See PaymentNetwork.refund. */
+  idempotencyKey: string;
   authorizationId: string;
   amount: number;
   profile: CardProfile;
@@ -185,11 +192,24 @@ export interface PaymentNetwork {
   tokenize(card: CardInput, context: TokenizeContext): Promise<TokenizeResult>;
   /** Profile for a `pm_card_*` / `tok_*` test id; null when the id names no test card. */
   profileForTestId(id: string, context: TokenizeContext): Promise<CardProfile | null>;
+  /**
+   * Asks the issuer to authorize (and, with captureMethod automatic, capture) a payment.
+   * Idempotent by `request.idempotencyKey`: the same key always gets the same
+   * answer and at most one authorization at the network, so a call repeated
+   * after a crash never charges twice.
+   */
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
-  /** Zero-amount check when a card is attached to a customer or set up for later. */
+  /** Zero-amount check when a card is attached to a customer or set up for later. Moves no money. */
   verify(request: VerifyRequest): Promise<VerifyResult>;
+  /** Captures `amount` of an authorization. Idempotent by the authorization id: capturing it again captures nothing more. */
   capture(authorizationId: string, amount: number): Promise<{ status: 'succeeded'; amount: number }>;
+  /** Releases an uncaptured authorization. Idempotent by the authorization id: voiding it again changes nothing. */
   void(authorizationId: string): Promise<{ status: 'succeeded' }>;
+  /**
+   * Refunds part or all of a captured authorization. Idempotent by
+   * `request.idempotencyKey`: the same key always gets the same answer and at
+   * most one refund at the network.
+   */
   refund(request: RefundRequest): Promise<RefundResult>;
 }
 

@@ -107,9 +107,9 @@ describeEachStore('migrations', (target) => {
 
       // The simulator reads networkRef: the old card still declines, the old charge's refund still fails later.
       const network = createSimulatedNetwork();
-      const result = await network.authorize({ amount: 2000, currency: 'usd', profile: pm.card, captureMethod: 'automatic', offSession: false, authenticated: false });
+      const result = await network.authorize({ idempotencyKey: 'ch_new', amount: 2000, currency: 'usd', profile: pm.card, captureMethod: 'automatic', offSession: false, authenticated: false });
       assert.equal(result.status === 'declined' && result.decline_code, 'generic_decline');
-      const refund = await network.refund({ authorizationId: 'auth_old', amount: 500, profile: charge.card });
+      const refund = await network.refund({ idempotencyKey: 're_new', authorizationId: 'auth_old', amount: 500, profile: charge.card });
       assert.deepEqual(refund, { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
     } finally {
       await store.close();

@@ -30,7 +30,7 @@ async function attemptWith(testId: string, params: IntentParams = {}): Promise<C
 }
 
 async function authorize(attempt: ChargeAttempt, captureMethod: 'automatic' | 'manual' = 'automatic'): Promise<AuthorizeResult> {
-  return network.authorize({ amount: attempt.intent.amount, currency: attempt.intent.currency, profile: attempt.profile, captureMethod, offSession: false, authenticated: false });
+  return network.authorize({ idempotencyKey: attempt.id, amount: attempt.intent.amount, currency: attempt.intent.currency, profile: attempt.profile, captureMethod, offSession: false, authenticated: false });
 }
 
 async function approved(testId: string, params: IntentParams = {}): Promise<{ attempt: ChargeAttempt; result: Approved }> {

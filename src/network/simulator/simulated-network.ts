@@ -2,8 +2,7 @@
 // table (test-cards.json). It answers as an issuer would for each test card
 // (declines, 3-D Secure, risk, checks, refunds, disputes) and approves any
 // other valid number with the table's defaults.
-import { randomInt } from 'node:crypto';
-import { randomString } from '../../server/ids.js';
+import { createHmac } from 'node:crypto';
 import type {
   AuthenticationRequired,
   AuthorizeRequest,
@@ -21,6 +20,30 @@ import { testIdProfile, tokenizeCard } from './card-validation.js';
 import { CARD_DEFAULTS, testCardById, testCardByTestId, type Decline, type TestCard } from './test-cards.js';
 
 const THREE_D_SECURE_VERSION = '2.2.0';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** The simulator's fixed key for deriving an authorization's ids from its idempotency key. */
+const ID_KEY = 'kassa-simulated-network';
+
+/** A number derived from the idempotency key, one per purpose: the same key always gives the same ids. */
+function derived(purpose: string, idempotencyKey: string): bigint {
+  return BigInt(`0x${createHmac('sha256', ID_KEY).update(`${purpose}:${idempotencyKey}`).digest('hex')}`);
+}
+
+/** `auth_` and 24 base62 characters. */
+function authorizationId(idempotencyKey: string): string {
+  let value = derived('authorization', idempotencyKey);
+  let out = 'auth_';
+  for (let i = 0; i < 24; i++) {
+    out += BASE62[Number(value % 62n)];
+    value /= 62n;
+  }
+  return out;
+}
+
+/** 15 digits. */
+function networkTransactionId(idempotencyKey: string): string {
+  return (derived('network_transaction', idempotencyKey) % 10n ** 15n).toString().padStart(15, '0');
+}
 
 /** Behaviour of a profile's card: its table entry, or the defaults for any other valid number. */
 function behaviourOf(profile: CardProfile): TestCard | null {
@@ -88,12 +111,6 @@ function threeDSecureResult(kind: ThreeDSecureKind, authenticated: boolean, requ
   return null;
 }
 
-function networkTransactionId(): string {
-  let id = '';
-  for (let i = 0; i < 15; i++) id += String(randomInt(10));
-  return id;
-}
-
 function authorizeCard(request: AuthorizeRequest): AuthorizeResult {
   const { profile } = request;
   const card = behaviourOf(profile);
@@ -112,8 +129,8 @@ function authorizeCard(request: AuthorizeRequest): AuthorizeResult {
   const { level, score } = risk(card);
   return {
     status: 'approved',
-    authorizationId: `auth_${randomString(24)}`,
-    networkTransactionId: networkTransactionId(),
+    authorizationId: authorizationId(request.idempotencyKey),
+    networkTransactionId: networkTransactionId(request.idempotencyKey),
     outcome: {
       network_status: 'approved_by_network',
       reason: null,
@@ -152,7 +169,13 @@ function verifyCard(request: VerifyRequest): VerifyResult {
   };
 }
 
-/** The built-in network. Stateless: the payment rules keep each authorization's state. */
+/**
+ * The built-in network. Stateless: the payment rules keep each authorization's
+ * state. Its answers follow from the request alone and an authorization's ids
+ * from its idempotency key, so the same request with the same key gets the
+ * same answer, and nothing at the network is done twice. Capture, void and
+ * refund move no simulated money, so repeating them changes nothing.
+ */
 export function createSimulatedNetwork(): PaymentNetwork {
   return {
     async tokenize(card, context) {
