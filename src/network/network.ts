@@ -1,33 +1,58 @@
-// The card network as the payment rules see it: turn raw card details into a
-// non-sensitive profile, then authorize, capture, void and refund. A real
-// processor connector implements PaymentNetwork; createSimulatedNetwork() is
-// the built-in one, driven by Stripe's test card table.
-import { createHmac, randomInt } from 'node:crypto';
-import { randomString } from '../server/ids.js';
-import {
-  cvcLength,
-  detectBrand,
-  displayBrand,
-  luhnValid,
-  normalizeCardNumber,
-  validLength,
-  type CardBrand,
-} from './card-brands.js';
-import {
-  CARD_DEFAULTS,
-  testCardById,
-  testCardByNumber,
-  testCardByTestId,
-  type Checks,
-  type Decline,
-  type DisputeBehaviour,
-  type Funding,
-  type OutcomeType,
-  type RefundBehaviour,
-  type RiskLevel,
-  type TestCard,
-  type ThreeDSecureKind,
-} from './test-cards.js';
+// The card network as the payment rules see it: the PaymentNetwork interface
+// (turn raw card details into a non-sensitive profile, then authorize, verify,
+// capture, void and refund) and the neutral types it speaks, the ones any
+// processor connector produces. A real connector implements PaymentNetwork;
+// the built-in simulator, driven by Stripe's test cards, is in simulator/.
+// Nothing here knows the simulator.
+import { createHmac } from 'node:crypto';
+import type { CardBrand } from './card-brands.js';
+
+export type Funding = 'credit' | 'debit' | 'prepaid' | 'unknown';
+export type CheckResult = 'pass' | 'fail' | 'unavailable' | 'unchecked';
+export type RiskLevel = 'normal' | 'elevated' | 'highest';
+export type OutcomeType = 'authorized' | 'issuer_declined' | 'blocked';
+
+export interface Checks {
+  cvc_check: CheckResult | null;
+  address_line1_check: CheckResult | null;
+  address_postal_code_check: CheckResult | null;
+}
+
+/**
+ * When a card asks for 3-D Secure:
+ * - not_enrolled: supported but never prompts (requests end as attempt_acknowledged)
+ * - not_supported: 3-D Secure cannot run; payments go ahead without it
+ * - optional: prompts only when the merchant requests it
+ * - required: every on-session payment; off-session only works once set up
+ * - required_unless_setup: same rule, for cards described as "authenticate unless set up"
+ * - required_on_session: on-session payments only; off-session always works
+ * - always: every payment, on- or off-session, set up or not
+ * - frictionless: every payment, completed without a challenge
+ */
+export type ThreeDSecureKind =
+  | 'not_enrolled'
+  | 'not_supported'
+  | 'optional'
+  | 'required'
+  | 'required_unless_setup'
+  | 'required_on_session'
+  | 'always'
+  | 'frictionless';
+
+/** The network's answer to a refund: settled now or pending, and the word it will send later, if any. */
+export interface RefundResult {
+  status: 'succeeded' | 'pending';
+  later?: { status: 'succeeded' | 'failed'; failure_reason: string | null };
+}
+
+/** A dispute (or early fraud warning) the network will raise after a charge. */
+export interface DisputeNotice {
+  kind: 'chargeback' | 'inquiry' | 'early_fraud_warning';
+  reason: string | null;
+  count?: number;
+  program?: string;
+  prevention?: string;
+}
 
 export interface CardInput {
   number: string;
@@ -60,8 +85,8 @@ export interface CardProfile {
   checks: Checks;
   networks: { available: string[]; preferred: string | null };
   three_d_secure_usage: { supported: boolean };
-  /** Id of the test card table entry this card is. */
-  testCard?: string;
+  /** The network's own reference to this card, opaque to the payment rules; the simulator keeps its test-card id there. */
+  networkRef?: string;
 }
 
 export type CardErrorCode = 'incorrect_number' | 'invalid_number' | 'invalid_expiry_month' | 'invalid_expiry_year' | 'invalid_cvc';
@@ -75,6 +100,11 @@ export interface CardError {
 export type TokenizeResult = { ok: true; profile: CardProfile } | { ok: false; error: CardError };
 
 export interface AuthorizeRequest {
+  /**
+   * Names this authorization attempt; unique per attempt, and the same when the
+   * attempt is sent again (after a timeout or a crash). See PaymentNetwork.authorize.
+   */
+  idempotencyKey: string;
   amount: number;
   currency: string;
   profile: CardProfile;
@@ -115,7 +145,7 @@ export interface Approved {
   availableImmediately: boolean;
   threeDSecure: ThreeDSecureResult | null;
   /** A dispute (or early fraud warning) the network will raise after the charge. */
-  dispute: DisputeBehaviour | null;
+  dispute: DisputeNotice | null;
 }
 
 export interface Declined {
@@ -151,6 +181,8 @@ export type VerifyResult =
   | AuthenticationRequired;
 
 export interface RefundRequest {
+  /** Names this refund; the same when it is sent again. See PaymentNetwork.refund. */
+  idempotencyKey: string;
   authorizationId: string;
   amount: number;
   profile: CardProfile;
@@ -160,12 +192,25 @@ export interface PaymentNetwork {
   tokenize(card: CardInput, context: TokenizeContext): Promise<TokenizeResult>;
   /** Profile for a `pm_card_*` / `tok_*` test id; null when the id names no test card. */
   profileForTestId(id: string, context: TokenizeContext): Promise<CardProfile | null>;
+  /**
+   * Asks the issuer to authorize (and, with captureMethod automatic, capture) a payment.
+   * Idempotent by `request.idempotencyKey`: the same key always gets the same
+   * answer and at most one authorization at the network, so a call repeated
+   * after a crash never charges twice.
+   */
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
-  /** Zero-amount check when a card is attached to a customer or set up for later. */
+  /** Zero-amount check when a card is attached to a customer or set up for later. Moves no money. */
   verify(request: VerifyRequest): Promise<VerifyResult>;
+  /** Captures `amount` of an authorization. Idempotent by the authorization id: capturing it again captures nothing more. */
   capture(authorizationId: string, amount: number): Promise<{ status: 'succeeded'; amount: number }>;
+  /** Releases an uncaptured authorization. Idempotent by the authorization id: voiding it again changes nothing. */
   void(authorizationId: string): Promise<{ status: 'succeeded' }>;
-  refund(request: RefundRequest): Promise<RefundBehaviour>;
+  /**
+   * Refunds part or all of a captured authorization. Idempotent by
+   * `request.idempotencyKey`: the same key always gets the same answer and at
+   * most one refund at the network.
+   */
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /** The error an off-session payment gets when the card asks for authentication. */
@@ -175,32 +220,9 @@ export const AUTHENTICATION_REQUIRED_ERROR = {
   message: 'Your card was declined. This transaction requires authentication.',
 } as const;
 
-const MESSAGES: Record<CardErrorCode, string> = {
-  incorrect_number: 'Your card number is incorrect.',
-  invalid_number: 'Your card number is invalid.',
-  invalid_expiry_month: "Your card's expiration month is invalid.",
-  invalid_expiry_year: "Your card's expiration year is invalid.",
-  invalid_cvc: "Your card's security code is invalid.",
-};
-
-const PARAMS: Record<CardErrorCode, CardError['param']> = {
-  incorrect_number: 'number',
-  invalid_number: 'number',
-  invalid_expiry_month: 'exp_month',
-  invalid_expiry_year: 'exp_year',
-  invalid_cvc: 'cvc',
-};
-
-/** How far ahead an expiry year may lie. */
-const MAX_YEARS_AHEAD = 50;
-const THREE_D_SECURE_VERSION = '2.2.0';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-function cardError(code: CardErrorCode): TokenizeResult {
-  return { ok: false, error: { code, param: PARAMS[code], message: MESSAGES[code] } };
-}
-
-/** HMAC-SHA256 of the number under the key, as 16 base62 characters. */
+/** A card number's fingerprint: HMAC-SHA256 of the number under the key, as 16 base62 characters. */
 export function fingerprint(number: string, key: string): string {
   let value = BigInt(`0x${createHmac('sha256', key).update(number).digest('hex')}`);
   let out = '';
@@ -209,242 +231,4 @@ export function fingerprint(number: string, key: string): string {
     value /= 62n;
   }
   return out;
-}
-
-function integer(value: number | string): number | null {
-  if (typeof value === 'number') return Number.isInteger(value) ? value : null;
-  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
-}
-
-/** Two-digit years are read as the nearest year within 50 years of today (so 95 is 1995). */
-function fullYear(year: number, currentYear: number): number {
-  if (year >= 100) return year;
-  let full = currentYear - (currentYear % 100) + year;
-  if (full > currentYear + MAX_YEARS_AHEAD) full -= 100;
-  else if (full < currentYear - MAX_YEARS_AHEAD) full += 100;
-  return full;
-}
-
-/** Behaviour of a profile's card: its table entry, or the defaults for any other valid number. */
-function behaviourOf(profile: CardProfile): TestCard | null {
-  return profile.testCard ? testCardById(profile.testCard) ?? null : null;
-}
-
-function buildProfile(number: string, expMonth: number, expYear: number, checks: Checks, context: TokenizeContext): CardProfile {
-  const card = testCardByNumber(number);
-  const brand = card?.brand ?? detectBrand(number);
-  const networks = card?.networks ?? (brand === 'unknown' ? [] : [brand]);
-  const profile: CardProfile = {
-    brand,
-    display_brand: displayBrand(brand),
-    funding: card?.funding ?? CARD_DEFAULTS.funding,
-    country: card?.country ?? CARD_DEFAULTS.country,
-    last4: number.slice(-4),
-    exp_month: expMonth,
-    exp_year: expYear,
-    fingerprint: fingerprint(number, context.fingerprintKey),
-    checks,
-    networks: { available: [...networks], preferred: null },
-    three_d_secure_usage: { supported: (card?.three_d_secure ?? CARD_DEFAULTS.three_d_secure) !== 'not_supported' },
-  };
-  if (card) profile.testCard = card.id;
-  return profile;
-}
-
-function tokenizeCard(card: CardInput, context: TokenizeContext): TokenizeResult {
-  const number = normalizeCardNumber(String(card.number ?? ''));
-  if (!number || !validLength(number)) return cardError('invalid_number');
-  if (!luhnValid(number)) return cardError('incorrect_number');
-
-  const today = new Date(context.now * 1000);
-  const currentYear = today.getUTCFullYear();
-  const currentMonth = today.getUTCMonth() + 1;
-  const month = integer(card.exp_month);
-  if (month === null || month < 1 || month > 12) return cardError('invalid_expiry_month');
-  const rawYear = integer(card.exp_year);
-  if (rawYear === null) return cardError('invalid_expiry_year');
-  const year = fullYear(rawYear, currentYear);
-  if (year < currentYear || year > currentYear + MAX_YEARS_AHEAD) return cardError('invalid_expiry_year');
-  if (year === currentYear && month < currentMonth) return cardError('invalid_expiry_month');
-
-  const cvc = card.cvc ?? '';
-  if (cvc !== '') {
-    const brand = detectBrand(number);
-    const lengths = brand === 'unknown' ? [3, 4] : [cvcLength(brand)];
-    if (!/^\d+$/.test(cvc) || !lengths.includes(cvc.length)) return cardError('invalid_cvc');
-  }
-
-  const given = (value: string | null | undefined) => (value ? 'unchecked' : null);
-  const checks: Checks = {
-    cvc_check: given(cvc),
-    address_line1_check: given(card.address_line1),
-    address_postal_code_check: given(card.address_postal_code),
-  };
-  return { ok: true, profile: buildProfile(number, month, year, checks, context) };
-}
-
-/** A test id comes with a CVC; with a billing address only for the cards whose address checks do something. */
-function testIdProfile(card: TestCard, context: TokenizeContext): CardProfile {
-  const today = new Date(context.now * 1000);
-  const addressMatters = card.checks.address_line1_check !== 'pass' || card.checks.address_postal_code_check !== 'pass';
-  const checks: Checks = {
-    cvc_check: 'unchecked',
-    address_line1_check: addressMatters ? 'unchecked' : null,
-    address_postal_code_check: addressMatters ? 'unchecked' : null,
-  };
-  return buildProfile(card.number, today.getUTCMonth() + 1, today.getUTCFullYear() + 1, checks, context);
-}
-
-/** Check results after the issuer saw the data: only what was given gets a result. */
-function checkResults(profile: CardProfile, card: TestCard | null): Checks {
-  const results = card?.checks ?? CARD_DEFAULTS.checks;
-  return {
-    cvc_check: profile.checks.cvc_check === null ? null : results.cvc_check,
-    address_line1_check: profile.checks.address_line1_check === null ? null : results.address_line1_check,
-    address_postal_code_check: profile.checks.address_postal_code_check === null ? null : results.address_postal_code_check,
-  };
-}
-
-function needsAuthentication(kind: ThreeDSecureKind, request: { offSession: boolean; setupForOffSession?: boolean; requestThreeDSecure?: boolean }): boolean {
-  switch (kind) {
-    case 'not_enrolled':
-    case 'not_supported':
-      return false;
-    case 'optional':
-      return Boolean(request.requestThreeDSecure) && !request.offSession;
-    case 'required':
-    case 'required_unless_setup':
-      return !request.offSession || !request.setupForOffSession;
-    case 'required_on_session':
-      return !request.offSession;
-    case 'always':
-    case 'frictionless':
-      return true;
-  }
-}
-
-function risk(card: TestCard | null) {
-  return card?.risk ?? CARD_DEFAULTS.risk;
-}
-
-function declined(decline: Decline, card: TestCard | null, profile: CardProfile): Declined {
-  const { level, score } = risk(card);
-  const sent = decline.outcome.network_status !== 'not_sent_to_network';
-  return {
-    status: 'declined',
-    code: decline.code,
-    decline_code: decline.decline_code,
-    message: decline.message,
-    advice_code: decline.advice_code,
-    param: decline.param,
-    outcome: { ...decline.outcome, risk_level: level, risk_score: score },
-    checks: sent ? checkResults(profile, card) : { ...profile.checks },
-  };
-}
-
-function authenticationRequired(kind: ThreeDSecureKind, offSession: boolean): AuthenticationRequired {
-  return { status: 'authentication_required', kind, flow: kind === 'frictionless' ? 'frictionless' : 'challenge', offSession };
-}
-
-function threeDSecureResult(kind: ThreeDSecureKind, authenticated: boolean, requested: boolean): ThreeDSecureResult | null {
-  if (authenticated) {
-    return { authentication_flow: kind === 'frictionless' ? 'frictionless' : 'challenge', result: 'authenticated', result_reason: null, version: THREE_D_SECURE_VERSION };
-  }
-  if (requested && kind === 'not_enrolled') {
-    return { authentication_flow: null, result: 'attempt_acknowledged', result_reason: null, version: THREE_D_SECURE_VERSION };
-  }
-  return null;
-}
-
-function networkTransactionId(): string {
-  let id = '';
-  for (let i = 0; i < 15; i++) id += String(randomInt(10));
-  return id;
-}
-
-function authorizeCard(request: AuthorizeRequest): AuthorizeResult {
-  const { profile } = request;
-  const card = behaviourOf(profile);
-  const kind = card?.three_d_secure ?? CARD_DEFAULTS.three_d_secure;
-  const decline = card?.decline ?? null;
-  const when = card?.decline_when;
-  const needs = needsAuthentication(kind, request);
-  const attempted = request.authenticated || (needs && !request.offSession);
-
-  if (decline && when === 'three_d_secure_attempted' && attempted) return declined(decline, card, profile);
-  if (needs && !request.authenticated) return authenticationRequired(kind, request.offSession);
-  if (decline && (when === 'always' || (when === 'cvc_provided' && profile.checks.cvc_check !== null))) {
-    return declined(decline, card, profile);
-  }
-
-  const { level, score } = risk(card);
-  return {
-    status: 'approved',
-    authorizationId: `auth_${randomString(24)}`,
-    networkTransactionId: networkTransactionId(),
-    outcome: {
-      network_status: 'approved_by_network',
-      reason: null,
-      risk_level: level,
-      risk_score: score,
-      seller_message: 'Payment complete.',
-      type: 'authorized',
-    },
-    checks: checkResults(profile, card),
-    captured: request.captureMethod === 'automatic',
-    availableImmediately: card?.available_immediately ?? false,
-    threeDSecure: threeDSecureResult(kind, request.authenticated, Boolean(request.requestThreeDSecure)),
-    dispute: card?.dispute ?? null,
-  };
-}
-
-/** Setting a card up is on-session: cards already set up for off-session use pass without a challenge. */
-function verifyCard(request: VerifyRequest): VerifyResult {
-  const { profile } = request;
-  const card = behaviourOf(profile);
-  const kind = card?.three_d_secure ?? CARD_DEFAULTS.three_d_secure;
-  const authenticated = Boolean(request.authenticated);
-  const needs = kind !== 'required_on_session' && needsAuthentication(kind, { offSession: false, requestThreeDSecure: request.requestThreeDSecure });
-  const decline = card?.decline ?? null;
-  const when = card?.decline_when;
-
-  if (decline && when === 'three_d_secure_attempted' && (authenticated || needs)) return declined(decline, card, profile);
-  if (needs && !authenticated) return authenticationRequired(kind, false);
-  if (decline && (card?.attach_declined || (when === 'cvc_provided' && profile.checks.cvc_check !== null))) {
-    return declined(decline, card, profile);
-  }
-  return {
-    status: 'approved',
-    checks: checkResults(profile, card),
-    threeDSecure: threeDSecureResult(kind, authenticated, Boolean(request.requestThreeDSecure)),
-  };
-}
-
-/** The built-in network. Stateless: the payment rules keep each authorization's state. */
-export function createSimulatedNetwork(): PaymentNetwork {
-  return {
-    async tokenize(card, context) {
-      return tokenizeCard(card, context);
-    },
-    async profileForTestId(id, context) {
-      const card = testCardByTestId(id);
-      return card ? testIdProfile(card, context) : null;
-    },
-    async authorize(request) {
-      return authorizeCard(request);
-    },
-    async verify(request) {
-      return verifyCard(request);
-    },
-    async capture(_authorizationId, amount) {
-      return { status: 'succeeded', amount };
-    },
-    async void() {
-      return { status: 'succeeded' };
-    },
-    async refund({ profile }) {
-      const refund = behaviourOf(profile)?.refund ?? CARD_DEFAULTS.refund;
-      return structuredClone(refund);
-    },
-  };
 }

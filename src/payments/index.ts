@@ -8,6 +8,7 @@ import { registerChallengePage } from './challenge-page.js';
 import { paymentIntentFinisher } from './payment-intent-confirm.js';
 import { customerWriteHooks } from './customer-hooks.js';
 import { paymentIntentRoutes } from './payment-intents-routes.js';
+import { paymentMigrations } from './payment-migrations.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { paymentPublicViews } from './public-view.js';
 import { registerReceiptPage } from './receipt-page.js';
@@ -33,6 +34,7 @@ export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
       'setup_intent.canceled', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed', 'setup_intent.succeeded',
     ],
     idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
+    migrations: paymentMigrations,
     triggerRecipes: paymentTriggerRecipes,
     setup: ({ store, clock, writeContext }) => ({
       routes: [

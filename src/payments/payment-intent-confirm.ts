@@ -3,7 +3,7 @@
 // inside the request's transaction with the intent's row locked, so two
 // confirms of one intent never both charge.
 import type Stripe from 'stripe';
-import type { AuthenticationRequired, Approved, Declined, PaymentNetwork } from '../network/network.js';
+import type { AuthenticationRequired, Approved, AuthorizeResult, Declined, PaymentNetwork } from '../network/network.js';
 import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
 import { newId, randomString } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
@@ -55,27 +55,44 @@ export async function confirmIntent(
   // A challenge completed for a manually confirmed intent counts for this confirm.
   const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
 
-  const result = await services.network.authorize({
-    amount: intent.amount,
-    currency: intent.currency,
-    profile: stored.secret.card,
-    captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
-    offSession,
-    authenticated,
-    setupForOffSession: stored.secret.setupForOffSession,
-  });
+  const { chargeId, result } = await authorizeAttempt(services.network, intent, stored, { offSession, authenticated });
   switch (result.status) {
     case 'approved':
-      return approve(ctx, intent, stored, result, services);
+      return approve(ctx, intent, stored, chargeId, result, services);
     case 'declined':
-      return decline(ctx, intent, stored, result);
+      return decline(ctx, intent, stored, chargeId, result);
     case 'authentication_required':
       return requireAction(ctx, intent, stored, result, { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true });
   }
 }
 
-function attempt(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod): { attempt: ChargeAttempt; secret: ChargeSecret } {
-  const id = newId('ch');
+/**
+ * Asks the network to authorize one attempt at paying the intent. The charge
+ * the attempt records is named first: its id is the request's idempotency key,
+ * so the network authorizes an attempt at most once however often it is asked.
+ */
+async function authorizeAttempt(
+  network: PaymentNetwork,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+  options: { offSession: boolean; authenticated: boolean },
+): Promise<{ chargeId: string; result: AuthorizeResult }> {
+  const chargeId = newId('ch');
+  const result = await network.authorize({
+    idempotencyKey: chargeId,
+    amount: intent.amount,
+    currency: intent.currency,
+    profile: stored.secret.card,
+    captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
+    offSession: options.offSession,
+    authenticated: options.authenticated,
+    setupForOffSession: stored.secret.setupForOffSession,
+  });
+  return { chargeId, result };
+}
+
+/** The charge an attempt records, under the id its authorization was asked with. */
+function attempt(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, id: string): { attempt: ChargeAttempt; secret: ChargeSecret } {
   const receiptToken = randomString(32);
   return {
     attempt: { id, intent, pm: stored.pm, profile: stored.secret.card, receiptUrl: `${ctx.baseUrl}/receipts/${ctx.accountId}/${id}/${receiptToken}`, now: ctx.now },
@@ -83,9 +100,9 @@ function attempt(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPay
   };
 }
 
-async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, result: Approved, services: PaymentServices): Promise<PaymentIntent> {
+async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, chargeId: string, result: Approved, services: PaymentServices): Promise<PaymentIntent> {
   const captured = intent.capture_method !== 'manual';
-  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
+  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored, chargeId);
   let charge = approvedCharge(chargeAttempt, result, captured);
   if (captured) {
     const txn = chargeTransaction(newId('txn'), charge, charge.amount, services.feeRule, ctx.now, result.availableImmediately);
@@ -115,8 +132,8 @@ async function saveForFutureUse(ctx: HttpWriteContext, network: PaymentNetwork, 
   return true;
 }
 
-async function decline(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, result: Declined): Promise<CommittedError> {
-  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored);
+async function decline(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, chargeId: string, result: Declined): Promise<CommittedError> {
+  const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored, chargeId);
   const charge = failedCharge(chargeAttempt, result);
   await ctx.db.insertObject(ctx.accountId, charge, secret);
   const next = declinedIntent(intent, lastPaymentError(result, charge.id, stored.pm), charge.id);
@@ -209,18 +226,10 @@ export async function finishAuthentication(ctx: HttpWriteContext, intent: Paymen
     return next;
   }
   if (answer === 'complete') {
-    const result = await services.network.authorize({
-      amount: intent.amount,
-      currency: intent.currency,
-      profile: stored.secret.card,
-      captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
-      offSession: false,
-      authenticated: true,
-      setupForOffSession: stored.secret.setupForOffSession,
-    });
-    if (result.status === 'approved') return approve(ctx, intent, stored, result, services);
+    const { chargeId, result } = await authorizeAttempt(services.network, intent, stored, { offSession: false, authenticated: true });
+    if (result.status === 'approved') return approve(ctx, intent, stored, chargeId, result, services);
     if (result.status === 'declined') {
-      const failed = await decline(ctx, intent, stored, result);
+      const failed = await decline(ctx, intent, stored, chargeId, result);
       return failed.error.body.payment_intent as PaymentIntent;
     }
   }

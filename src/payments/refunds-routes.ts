@@ -84,9 +84,10 @@ export function refundRoutes({ network }: PaymentServices): Route[] {
       assertRefundable(charge, param);
       const amount = refundAmount(charge, p.amount);
       if (!secret?.authorizationId) throw noSuccessfulCharge(null, charge.id, param);
-      const outcome = await network.refund({ authorizationId: secret.authorizationId, amount, profile: secret.card });
-
+      // The refund's id, made before the network is asked, is the request's idempotency key.
       const id = newId('re');
+      const outcome = await network.refund({ idempotencyKey: id, authorizationId: secret.authorizationId, amount, profile: secret.card });
+
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
       await ctx.db.insertObject(ctx.accountId, txn);
       const refund = newRefund({ id, charge, amount, reason: p.reason, metadata, balanceTransactionId: txn.id, status: outcome.status, now: ctx.now });

@@ -4,7 +4,7 @@
 // request context carries them.
 import { DEFAULT_FEE_RULE, type FeeRule } from '../money/fees.js';
 import type { PaymentNetwork } from '../network/network.js';
-import { createSimulatedNetwork } from '../network/network.js';
+import { createSimulatedNetwork } from '../network/simulator/simulated-network.js';
 
 export interface PaymentServices {
   network: PaymentNetwork;

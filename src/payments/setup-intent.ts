@@ -2,8 +2,7 @@
 // plain functions over plain objects. The network's answers come in as
 // arguments; nothing here does I/O.
 import type Stripe from 'stripe';
-import type { CardProfile, Declined, ThreeDSecureResult } from '../network/network.js';
-import type { Checks } from '../network/test-cards.js';
+import type { CardProfile, Checks, Declined, ThreeDSecureResult } from '../network/network.js';
 import { invalidParam, invalidRequest, StripeError } from '../server/errors.js';
 import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-method-types.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';

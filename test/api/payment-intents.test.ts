@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
-import { TEST_CARDS } from '../../src/network/test-cards.js';
+import { TEST_CARDS } from '../../src/network/simulator/test-cards.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';

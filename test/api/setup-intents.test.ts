@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Stripe from 'stripe';
 import { eventRecorder } from '../../src/events/events.js';
-import { createSimulatedNetwork } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import type { SetupIntent } from '../../src/payments/setup-intent.js';
 import { finishSetupAuthentication } from '../../src/payments/setup-intent-confirm.js';
 import { writeContextFactory } from '../../src/server/write-context.js';

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventsByIds } from '../../src/events/event-store.js';
 import { getJob } from '../../src/jobs/job-store.js';
+import type { CardProfile } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import { MIGRATIONS } from '../../src/schema.js';
 import { tableExists } from '../../src/store/dialect.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
@@ -45,7 +47,7 @@ describeEachStore('migrations', (target) => {
       const store = await openStore(config, MIGRATIONS);
       try {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
-        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002'], `round ${round}: only the new migrations ran`);
+        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002', 'payments:001'], `round ${round}: only the new migrations ran`);
         assert.equal((await store.read.getObject('acct_1', 'cus_1'))?.doc, '{"id":"cus_1","object":"customer","email":"a@b.c"}');
         assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
         assert.ok(!(await columns(store, 'events')).includes('dispatched'));
@@ -66,6 +68,49 @@ describeEachStore('migrations', (target) => {
       const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema');
       assert.deepEqual(applied.map((r) => r.key).sort(), MIGRATIONS.map((m) => m.key).sort());
       assert.equal((await store.read.all(tableExists(store.dialect), ['kassa_migrations'])).length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('payments:001: stored card profiles name their test card in networkRef, and still behave as it', async () => {
+    const config = await target.config();
+    // A card profile as Kassa stored it before: the test card id under `testCard`.
+    const profile = {
+      brand: 'visa', display_brand: 'visa', funding: 'credit', country: 'US', last4: '0002', exp_month: 12, exp_year: 2030,
+      fingerprint: 'fp0000000000000a', checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
+      networks: { available: ['visa'], preferred: null }, three_d_secure_usage: { supported: true }, testCard: 'charge_declined',
+    };
+    const refundFails = { ...profile, last4: '5126', testCard: 'refund_fail' };
+    const before = await openStore(config, MIGRATIONS.filter((m) => m.key !== 'payments:001'));
+    try {
+      await before.transaction(async (tx) => {
+        const insert = 'INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, 1, ?, ?)';
+        await tx.run(insert, ['pm_old', 'acct_1', 'payment_method', '{"id":"pm_old","object":"payment_method"}', JSON.stringify({ card: profile })]);
+        await tx.run(insert, ['ch_old', 'acct_1', 'charge', '{"id":"ch_old","object":"charge"}', JSON.stringify({ card: refundFails, authorizationId: 'auth_old', receiptToken: 't' })]);
+        // Another type's private data is not a card profile and is left alone.
+        await tx.run(insert, ['cus_old', 'acct_1', 'customer', '{"id":"cus_old","object":"customer"}', '{"testCard":"x"}']);
+      });
+    } finally {
+      await before.close();
+    }
+
+    const store = await openStore(config, MIGRATIONS);
+    try {
+      const secret = async (id: string) => JSON.parse((await store.read.getObject('acct_1', id))!.private!) as { card: CardProfile };
+      const pm = await secret('pm_old');
+      const { testCard, ...rest } = profile;
+      assert.deepEqual(pm.card, { ...rest, networkRef: testCard }, 'the same profile, the test card id under networkRef');
+      const charge = await secret('ch_old');
+      assert.equal(charge.card.networkRef, 'refund_fail');
+      assert.equal((await store.read.getObject('acct_1', 'cus_old'))!.private, '{"testCard":"x"}');
+
+      // The simulator reads networkRef: the old card still declines, the old charge's refund still fails later.
+      const network = createSimulatedNetwork();
+      const result = await network.authorize({ idempotencyKey: 'ch_new', amount: 2000, currency: 'usd', profile: pm.card, captureMethod: 'automatic', offSession: false, authenticated: false });
+      assert.equal(result.status === 'declined' && result.decline_code, 'generic_decline');
+      const refund = await network.refund({ idempotencyKey: 're_new', authorizationId: 'auth_old', amount: 500, profile: charge.card });
+      assert.deepEqual(refund, { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
     } finally {
       await store.close();
     }

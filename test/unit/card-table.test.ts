@@ -9,7 +9,7 @@ import {
   testCardByTestId,
   testCardByTokenId,
   type TestCard,
-} from '../../src/network/test-cards.js';
+} from '../../src/network/simulator/test-cards.js';
 
 function card(number: string): TestCard {
   const found = testCardByNumber(number);

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_FEE_RULE } from '../../src/money/fees.js';
-import { createSimulatedNetwork, type Approved, type AuthorizeResult, type CardProfile, type Declined } from '../../src/network/network.js';
+import type { Approved, AuthorizeResult, CardProfile, Declined } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import { availableOn, chargeTransaction, withStatus } from '../../src/payments/balance-transaction.js';
 import { approvedCharge, capturedCharge, failedCharge, lastPaymentError, releasedCharge, type ChargeAttempt } from '../../src/payments/charge.js';
 import { newPaymentIntent, type IntentParams } from '../../src/payments/payment-intent.js';
@@ -29,7 +30,7 @@ async function attemptWith(testId: string, params: IntentParams = {}): Promise<C
 }
 
 async function authorize(attempt: ChargeAttempt, captureMethod: 'automatic' | 'manual' = 'automatic'): Promise<AuthorizeResult> {
-  return network.authorize({ amount: attempt.intent.amount, currency: attempt.intent.currency, profile: attempt.profile, captureMethod, offSession: false, authenticated: false });
+  return network.authorize({ idempotencyKey: attempt.id, amount: attempt.intent.amount, currency: attempt.intent.currency, profile: attempt.profile, captureMethod, offSession: false, authenticated: false });
 }
 
 async function approved(testId: string, params: IntentParams = {}): Promise<{ attempt: ChargeAttempt; result: Approved }> {

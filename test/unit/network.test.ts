@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import {
-  createSimulatedNetwork,
-  type AuthorizeRequest,
-  type AuthorizeResult,
-  type CardInput,
-  type CardProfile,
-  type Declined,
-} from '../../src/network/network.js';
-import { TEST_CARDS } from '../../src/network/test-cards.js';
+import type { AuthorizeRequest, AuthorizeResult, CardInput, CardProfile, Declined } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
+import { TEST_CARDS } from '../../src/network/simulator/test-cards.js';
 
 const network = createSimulatedNetwork();
 // 15 June 2026, 12:00 UTC
@@ -27,8 +23,10 @@ async function testProfile(id: string): Promise<CardProfile> {
   return profile;
 }
 
+/** Each call is a new attempt (a new idempotency key) unless `options` names one. */
 function authorize(profile: CardProfile, options: Partial<AuthorizeRequest> = {}): Promise<AuthorizeResult> {
   return network.authorize({
+    idempotencyKey: randomUUID(),
     amount: 2000,
     currency: 'usd',
     profile,
@@ -58,7 +56,7 @@ test('tokenize keeps what Stripe shows of a card', async () => {
     checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
     networks: { available: ['visa'], preferred: null },
     three_d_secure_usage: { supported: true },
-    testCard: 'visa',
+    networkRef: 'visa',
   });
   assert.match(profile.fingerprint, /^[0-9A-Za-z]{16}$/);
 
@@ -83,7 +81,7 @@ test('any other Luhn-valid number is a US credit card of the brand its digits sa
   ];
   for (const [number, brand, display] of cases) {
     const profile = await profileOf({ number, cvc: brand === 'amex' ? '1234' : '123' });
-    assert.deepEqual([profile.brand, profile.display_brand, profile.funding, profile.country, profile.testCard], [brand, display, 'credit', 'US', undefined], number);
+    assert.deepEqual([profile.brand, profile.display_brand, profile.funding, profile.country, profile.networkRef], [brand, display, 'credit', 'US', undefined], number);
     const result = await authorize(profile);
     assert.equal(result.status, 'approved', number);
   }
@@ -148,17 +146,17 @@ test('a profile never contains the full number or the CVC', async () => {
 
 test('test ids resolve to profiles of their card', async () => {
   const visa = await testProfile('pm_card_visa');
-  assert.deepEqual([visa.last4, visa.brand, visa.testCard, visa.exp_month, visa.exp_year], ['4242', 'visa', 'visa', 6, 2027]);
+  assert.deepEqual([visa.last4, visa.brand, visa.networkRef, visa.exp_month, visa.exp_year], ['4242', 'visa', 'visa', 6, 2027]);
   assert.equal(visa.checks.cvc_check, 'unchecked');
   assert.equal((await testProfile('tok_amex')).last4, '0005');
-  assert.equal((await testProfile('pm_card_chargeDeclined')).testCard, 'charge_declined');
+  assert.equal((await testProfile('pm_card_chargeDeclined')).networkRef, 'charge_declined');
   assert.equal((await testProfile('pm_card_jp')).country, 'JP');
   assert.equal(await network.profileForTestId('pm_card_nope', context), null);
   assert.equal(await network.profileForTestId('card_123', context), null);
   for (const entry of TEST_CARDS) {
     for (const id of [...entry.payment_methods, ...entry.tokens]) {
       const profile = await testProfile(id);
-      assert.deepEqual([profile.testCard, profile.last4, profile.brand, profile.country, profile.funding], [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding], id);
+      assert.deepEqual([profile.networkRef, profile.last4, profile.brand, profile.country, profile.funding], [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding], id);
     }
   }
 });
@@ -354,10 +352,37 @@ test('verify: issuer-decline cards cannot be attached; decline-after-attaching c
 test('capture, void and refunds per the card table', async () => {
   assert.deepEqual(await network.capture('auth_x', 1500), { status: 'succeeded', amount: 1500 });
   assert.deepEqual(await network.void('auth_x'), { status: 'succeeded' });
-  const refund = async (id: string) => network.refund({ authorizationId: 'auth_x', amount: 500, profile: await testProfile(id) });
+  const refund = async (id: string) => network.refund({ idempotencyKey: `re_${id}`, authorizationId: 'auth_x', amount: 500, profile: await testProfile(id) });
   assert.deepEqual(await refund('pm_card_visa'), { status: 'succeeded' });
   assert.deepEqual(await refund('pm_card_pendingRefund'), { status: 'pending', later: { status: 'succeeded', failure_reason: null } });
   assert.deepEqual(await refund('pm_card_refundFail'), { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
-  const unknown = await network.refund({ authorizationId: 'auth_x', amount: 500, profile: await profileOf({ number: '4111111111111111' }) });
+  const unknown = await network.refund({ idempotencyKey: 're_unknown', authorizationId: 'auth_x', amount: 500, profile: await profileOf({ number: '4111111111111111' }) });
   assert.deepEqual(unknown, { status: 'succeeded' });
+  assert.deepEqual(await refund('pm_card_pendingRefund'), await refund('pm_card_pendingRefund'), 'the same refund asked again gets the same answer');
+});
+
+test('authorize is idempotent by its key: the same key, the same answer; another key, another authorization', async () => {
+  for (const id of ['pm_card_visa', 'pm_card_createDispute', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired']) {
+    const profile = await testProfile(id);
+    const first = await authorize(profile, { idempotencyKey: `ch_${id}` });
+    const again = await authorize(structuredClone(profile), { idempotencyKey: `ch_${id}` });
+    assert.deepEqual(again, first, id);
+  }
+  const visa = await testProfile('pm_card_visa');
+  const one = await authorize(visa, { idempotencyKey: 'ch_one' });
+  const other = await authorize(visa, { idempotencyKey: 'ch_other' });
+  assert.ok(one.status === 'approved' && other.status === 'approved');
+  assert.match(one.authorizationId, /^auth_[0-9A-Za-z]{24}$/);
+  assert.match(one.networkTransactionId, /^\d{15}$/);
+  assert.notEqual(one.authorizationId, other.authorizationId);
+  assert.notEqual(one.networkTransactionId, other.networkTransactionId);
+  // Another network instance (another process, after a restart) answers the same.
+  assert.deepEqual(await createSimulatedNetwork().authorize({ idempotencyKey: 'ch_one', amount: 2000, currency: 'usd', profile: visa, captureMethod: 'automatic', offSession: false, authenticated: false }), one);
+});
+
+test('network.ts is the interface alone: it imports nothing of the simulator', () => {
+  const source = readFileSync(new URL('../../src/network/network.ts', import.meta.url), 'utf8');
+  const imports = [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'/gm), ...source.matchAll(/import\('([^']+)'\)/g)].map((m) => m[1]);
+  assert.ok(imports.includes('./card-brands.js'), 'the imports were read');
+  assert.deepEqual(imports.filter((name) => /simulator|test-cards/.test(name)), []);
 });

@@ -3,7 +3,8 @@
 // the expiry check on update, attach and detach.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { createSimulatedNetwork, type CardInput, type CardProfile } from '../../src/network/network.js';
+import type { CardInput, CardProfile } from '../../src/network/network.js';
+import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import {
   applyPaymentMethodParams,
   attachPaymentMethod,
@@ -77,9 +78,9 @@ describe('newCardPaymentMethod', () => {
 
   test('keeps nothing of the profile that is not in the API: no test card id, no number', () => {
     const pm = newCardPaymentMethod(ID, visa, {}, NOW);
-    assert.equal(visa.testCard, 'visa', 'the profile knows its test card');
+    assert.equal(visa.networkRef, 'visa', 'the profile knows its test card');
     const json = JSON.stringify(pm);
-    assert.ok(!json.includes('testCard'));
+    assert.ok(!json.includes('networkRef'));
     assert.ok(!json.includes('4242424242424242'));
     assert.ok(!json.includes('"987"'));
   });

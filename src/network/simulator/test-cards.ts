@@ -1,43 +1,13 @@
-// Stripe's documented test cards, loaded from test-cards.json. Every card
-// behaviour lives in that file; this module only types it, fills in the
-// defaults and indexes it by number and by pm_card_* / tok_* id.
-import type { CardBrand, CardNetwork } from './card-brands.js';
+// Stripe's documented test cards, loaded from test-cards.json: the
+// simulator's knowledge. Every card behaviour lives in that file; this module
+// only types it (in the network's neutral types), fills in the defaults and
+// indexes it by number and by pm_card_* / tok_* id.
+import type { CardBrand, CardNetwork } from '../card-brands.js';
+import type { CheckResult, DisputeNotice, Funding, OutcomeType, RefundResult, RiskLevel, ThreeDSecureKind } from '../network.js';
 import testCardsJson from './test-cards.json' with { type: 'json' };
-
-export type Funding = 'credit' | 'debit' | 'prepaid' | 'unknown';
-export type CheckResult = 'pass' | 'fail' | 'unavailable' | 'unchecked';
-export type RiskLevel = 'normal' | 'elevated' | 'highest';
-export type OutcomeType = 'authorized' | 'issuer_declined' | 'blocked';
-
-/**
- * When a card asks for 3-D Secure:
- * - not_enrolled: supported but never prompts (requests end as attempt_acknowledged)
- * - not_supported: 3-D Secure cannot run; payments go ahead without it
- * - optional: prompts only when the merchant requests it
- * - required: every on-session payment; off-session only works once set up
- * - required_unless_setup: same rule, for cards described as "authenticate unless set up"
- * - required_on_session: on-session payments only; off-session always works
- * - always: every payment, on- or off-session, set up or not
- * - frictionless: every payment, completed without a challenge
- */
-export type ThreeDSecureKind =
-  | 'not_enrolled'
-  | 'not_supported'
-  | 'optional'
-  | 'required'
-  | 'required_unless_setup'
-  | 'required_on_session'
-  | 'always'
-  | 'frictionless';
 
 /** When the card's decline applies: always, only if a CVC was given, or only once 3-D Secure is attempted. */
 export type DeclineWhen = 'always' | 'cvc_provided' | 'three_d_secure_attempted';
-
-export interface Checks {
-  cvc_check: CheckResult | null;
-  address_line1_check: CheckResult | null;
-  address_postal_code_check: CheckResult | null;
-}
 
 export interface Decline {
   code: string;
@@ -51,19 +21,6 @@ export interface Decline {
     type: Exclude<OutcomeType, 'authorized'>;
     seller_message: string;
   };
-}
-
-export interface RefundBehaviour {
-  status: 'succeeded' | 'pending';
-  later?: { status: 'succeeded' | 'failed'; failure_reason: string | null };
-}
-
-export interface DisputeBehaviour {
-  kind: 'chargeback' | 'inquiry' | 'early_fraud_warning';
-  reason: string | null;
-  count?: number;
-  program?: string;
-  prevention?: string;
 }
 
 export interface TestCard {
@@ -86,8 +43,8 @@ export interface TestCard {
   checks: { cvc_check: CheckResult; address_line1_check: CheckResult; address_postal_code_check: CheckResult };
   risk: { level: RiskLevel; score: number };
   three_d_secure: ThreeDSecureKind;
-  refund: RefundBehaviour;
-  dispute: DisputeBehaviour | null;
+  refund: RefundResult;
+  dispute: DisputeNotice | null;
   available_immediately: boolean;
   /** Attaching to a customer works; charging fails with the decline. */
   attach_ok_charge_fails: boolean;
@@ -154,7 +111,7 @@ export function testCardByNumber(number: string): TestCard | undefined {
   return byNumber.get(number);
 }
 
-/** The table entry by its own id (`CardProfile.testCard`). */
+/** The table entry by its own id (what the simulator keeps in `CardProfile.networkRef`). */
 export function testCardById(entryId: string): TestCard | undefined {
   return byEntryId.get(entryId);
 }
