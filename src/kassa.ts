@@ -10,6 +10,7 @@ import type { KassaModule, ModuleParts } from './module.js';
 import { eventTypesOf, kassaModules, MODULES } from './modules.js';
 import type { FeeRule } from './money/fees.js';
 import type { PaymentNetwork } from './network/network.js';
+import { secretResponse, type Renderers, type SecretResponse } from './server/answer.js';
 import { buildApp } from './server/app.js';
 import { systemClock, type Clock } from './server/clock.js';
 import { objectTypes, WriteHooks } from './server/resources.js';
@@ -57,18 +58,24 @@ function setUpModules(deps: { store: Store; clock: Clock; logger: Logger | false
   const writeHooks = new WriteHooks();
   const writeContext = writeContextFactory(eventRecorder(eventHooks));
   const eventTypes = eventTypesOf(modules);
-  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, writeContext }));
+  // Renders with every module's object types, which exist once all are set up.
+  let renderers: Renderers | undefined;
+  const respond: SecretResponse = (...args) => secretResponse(renderers!)(...args);
+  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, writeContext, secretResponse: respond }));
   for (const part of parts) {
     eventHooks.push(...(part.eventHooks ?? []));
     writeHooks.add(part.writeHooks ?? []);
   }
+  renderers = {
+    objectTypes: objectTypes(parts.flatMap((part) => part.includables ?? [])),
+    publicViews: new Map(parts.flatMap((part) => Object.entries(part.publicViews ?? {}))),
+  };
   return {
     parts,
     writeContext,
     routes: parts.flatMap((part) => part.routes ?? []),
     jobs: parts.flatMap((part): JobHandler[] => part.jobs ?? []),
-    objectTypes: objectTypes(parts.flatMap((part) => part.includables ?? [])),
-    publicViews: new Map(parts.flatMap((part) => Object.entries(part.publicViews ?? {}))),
+    ...renderers,
   };
 }
 

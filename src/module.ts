@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { EventRecordedHook } from './events/events.js';
 import type { TriggerRecipe } from './events/trigger-recipe.js';
 import type { JobHandler } from './jobs/jobs.js';
+import type { SecretResponse } from './server/answer.js';
 import type { Clock } from './server/clock.js';
 import type { PublicView } from './server/publishable.js';
 import type { IncludableField, WriteHookEntry, WriteHooks } from './server/resources.js';
@@ -44,6 +45,8 @@ export interface ModuleDeps {
   writeHooks: WriteHooks;
   /** Makes the context a write outside the API's pipeline runs in (a hosted page's answer), as requests and jobs get theirs. */
   writeContext: WriteContextFactory;
+  /** The response a secret-key API request would get for a result (expanded as it asked): for answering its idempotency key from a job. */
+  secretResponse: SecretResponse;
 }
 
 /** A module's working parts in one app. */

@@ -124,6 +124,11 @@ export async function completeJob(db: Db, id: string, attempts: number): Promise
   return (await db.run("UPDATE jobs SET status = 'done', claimed_until = NULL WHERE id = ? AND attempts = ? AND status = 'pending'", [id, attempts])) === 1;
 }
 
+/** Marks a pending job done without running it: the work it stood ready to do was done another way. */
+export async function cancelJob(db: Db, id: string): Promise<void> {
+  await db.run("UPDATE jobs SET status = 'done', claimed_until = NULL WHERE id = ? AND status = 'pending'", [id]);
+}
+
 /** Holds a claim longer (a delivery that chaos mode delays); false when it was lost. */
 export async function extendClaim(db: Db, id: string, attempts: number, claimUntil: number): Promise<boolean> {
   return (await db.run("UPDATE jobs SET claimed_until = ? WHERE id = ? AND attempts = ? AND status = 'pending'", [claimUntil, id, attempts])) === 1;

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatAmount } from '../money/currencies.js';
 import type { Clock } from '../server/clock.js';
+import { waitWhileHeld } from '../server/call-out.js';
 import type { HttpWriteContext, WriteContextFactory } from '../server/write-context.js';
 import type { Queries, Store } from '../store/store.js';
 import { answerChallenge, returnUrlWith, viewChallenge, type Challenge, type ChallengeAnswer, type ChallengeFinishers, type ChallengeOutcome } from './three-d-secure.js';
@@ -167,7 +168,15 @@ export function registerChallengePage(app: FastifyInstance, options: ChallengePa
       return send(reply, 400, errorHtml('Unknown answer', 'Choose "Complete authentication" or "Fail authentication".'));
     }
     const now = options.clock.now();
-    const result = await options.store.transaction((tx) => answerChallenge(customerContext(request, options, account!, tx, now), options.finishers, challenge!, token!, answer as ChallengeAnswer));
+    const write = <T>(fn: (ctx: HttpWriteContext) => Promise<T>) =>
+      waitWhileHeld(() => options.store.transaction((tx) => fn(customerContext(request, options, account!, tx, now))));
+    let result = await write((ctx) => answerChallenge(ctx, options.finishers, challenge!, token!, answer as ChallengeAnswer));
+    if (result.kind === 'calling') {
+      // Answered and held: the card network is asked with no transaction open, then its answer recorded.
+      const { callOut } = result;
+      const networkAnswer = await callOut.call();
+      result = { kind: 'answered', challenge: result.challenge, outcome: await write((ctx) => callOut.record(ctx, networkAnswer)) };
+    }
     if (result.kind === 'not_found') return send(reply, 404, NOT_FOUND());
     if (result.kind === 'closed') return send(reply, 409, CLOSED());
     const returnUrl = result.challenge.return_url;

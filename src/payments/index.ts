@@ -1,6 +1,12 @@
 // Card payments: PaymentMethods, PaymentIntents, SetupIntents, charges,
-// refunds, the balance, 3-D Secure challenges and receipts.
+// refunds, the balance, 3-D Secure challenges and receipts. One naming rule
+// per resource: `<resource>.ts` pure rules, `<resource>-<operation>.ts`
+// orchestration and jobs (payment-intent-confirm.ts, refund-create.ts, ...),
+// `<resources>-routes.ts` routes only. Calls to the card network go through
+// network-attempt.ts (persist, call, record; recovered by attempt-recovery.ts);
+// the network and the fee rule come from services.ts.
 import type { KassaModule } from '../module.js';
+import { attemptRecoveryJob } from './attempt-recovery.js';
 import { balanceJobs } from './balance-ledger.js';
 import { balanceRoutes } from './balance-routes.js';
 import { chargeRoutes } from './charges-routes.js';
@@ -36,7 +42,7 @@ export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
     idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
     migrations: paymentMigrations,
     triggerRecipes: paymentTriggerRecipes,
-    setup: ({ store, clock, writeContext }) => ({
+    setup: ({ store, clock, writeContext, secretResponse }) => ({
       routes: [
         ...paymentMethodRoutes(services),
         ...paymentIntentRoutes(services),
@@ -45,8 +51,9 @@ export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
         ...refundRoutes(services),
         ...balanceRoutes,
       ],
-      // Work done later: refunds settling or failing at the network, funds becoming available.
-      jobs: [...refundJobs, ...balanceJobs],
+      // Work done later: refunds settling or failing at the network, funds becoming available,
+      // and the answers of network calls whose writes did not record them.
+      jobs: [...refundJobs, ...balanceJobs, attemptRecoveryJob(services, secretResponse)],
       includables: [chargeRefundsField],
       publicViews: paymentPublicViews,
       writeHooks: customerWriteHooks(services),

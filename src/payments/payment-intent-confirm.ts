@@ -1,19 +1,24 @@
-// Confirming a PaymentIntent: resolve the card, ask the network, record the
-// attempt (charge, balance transaction, events) and move the intent on. Runs
-// inside the request's transaction with the intent's row locked, so two
-// confirms of one intent never both charge.
+// Confirming a PaymentIntent, in the persist-call-record order of
+// network-attempt.ts: the confirm resolves the card, keeps its parameters and
+// holds the intent and the PaymentMethod; the network is asked with no
+// transaction open; recordAuthorization records the answer (charge, balance
+// transaction, events) and moves the intent on. Two confirms of one intent,
+// or two intents with one single-use card, never both charge: the second
+// waits for the first's hold, then finds the intent or the card used.
 import type Stripe from 'stripe';
-import type { AuthenticationRequired, Approved, AuthorizeResult, Declined, PaymentNetwork } from '../network/network.js';
+import type { AuthenticationRequired, Approved, AuthorizeResult, Declined } from '../network/network.js';
 import { AUTHENTICATION_REQUIRED_ERROR } from '../network/network.js';
 import { newId, randomString } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
-import type { HttpWriteContext } from '../server/write-context.js';
+import { CallOut } from '../server/call-out.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import { CommittedError, type RequestContext } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { cardError } from './card-error.js';
 import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
-import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import { checkReturnUrlGiven, intentWaitingFor, loadIntent, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import { newAttemptId, persistAttempt, recordContext, recordOnce, type AuthorizeAttempt } from './network-attempt.js';
 import {
   applyIntentParams,
   approvedIntent,
@@ -24,9 +29,9 @@ import {
   type IntentParams,
   type PaymentIntent,
 } from './payment-intent.js';
-import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import { attachToCustomer, loadPaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import type { PaymentServices } from './services.js';
-import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher } from './three-d-secure.js';
+import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher, type ChallengeOutcome } from './three-d-secure.js';
 
 export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = { object: 'payment_intent', assertUpdatable, applyParams: applyIntentParams, settleUnconfirmedStatus };
 
@@ -43,7 +48,7 @@ export async function confirmIntent(
   current: PaymentIntent,
   params: ConfirmParams,
   services: PaymentServices,
-): Promise<PaymentIntent | CommittedError> {
+): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
   assertConfirmable(current);
   const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk, client_secret: _secret, ...fields } = params;
   checkReturnUrl(return_url);
@@ -54,41 +59,79 @@ export async function confirmIntent(
   intent = { ...intent, payment_method: stored.pm.id };
   // A challenge completed for a manually confirmed intent counts for this confirm.
   const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
-
-  const { chargeId, result } = await authorizeAttempt(services.network, intent, stored, { offSession, authenticated });
-  switch (result.status) {
-    case 'approved':
-      return approve(ctx, intent, stored, chargeId, result, services);
-    case 'declined':
-      return decline(ctx, intent, stored, chargeId, result);
-    case 'authentication_required':
-      return requireAction(ctx, intent, stored, result, { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true });
-  }
+  // The confirm's parameters are kept whatever the network answers.
+  if (JSON.stringify(intent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, intent);
+  const confirm = { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true };
+  const attempt = authorizationAttempt(ctx, intent, stored, { offSession, authenticated }, confirm);
+  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) => recordAuthorization(recordCtx, services, held, answer as AuthorizeResult));
 }
 
 /**
- * Asks the network to authorize one attempt at paying the intent. The charge
- * the attempt records is named first: its id is the request's idempotency key,
- * so the network authorizes an attempt at most once however often it is asked.
+ * One attempt at paying the intent. The charge it records is named first: its
+ * id is the network's idempotency key, so the network authorizes an attempt
+ * at most once however often it is asked.
  */
-async function authorizeAttempt(
-  network: PaymentNetwork,
+function authorizationAttempt(
+  ctx: HttpWriteContext,
   intent: PaymentIntent,
   stored: StoredPaymentMethod,
   options: { offSession: boolean; authenticated: boolean },
-): Promise<{ chargeId: string; result: AuthorizeResult }> {
-  const chargeId = newId('ch');
-  const result = await network.authorize({
-    idempotencyKey: chargeId,
-    amount: intent.amount,
-    currency: intent.currency,
-    profile: stored.secret.card,
-    captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
-    offSession: options.offSession,
-    authenticated: options.authenticated,
-    setupForOffSession: stored.secret.setupForOffSession,
+  confirm?: AuthorizeAttempt['confirm'],
+): AuthorizeAttempt {
+  const charge = newId('ch');
+  return {
+    id: newAttemptId(),
+    call: 'authorize',
+    holds: [intent.id, stored.pm.id],
+    baseUrl: ctx.baseUrl,
+    intent: intent.id,
+    paymentMethod: stored.pm.id,
+    charge,
+    request: {
+      idempotencyKey: charge,
+      amount: intent.amount,
+      currency: intent.currency,
+      profile: stored.secret.card,
+      captureMethod: intent.capture_method === 'manual' ? 'manual' : 'automatic',
+      offSession: options.offSession,
+      authenticated: options.authenticated,
+      setupForOffSession: stored.secret.setupForOffSession,
+    },
+    confirm,
+  };
+}
+
+/**
+ * The network's answer to an authorization attempt, recorded: by the confirm
+ * or the challenge page that made it, or by its recovery job. A confirm's
+ * decline is answered as an error (kept: the failed charge and the intent's
+ * state commit); after a challenge the intent is simply left failed.
+ */
+export async function recordAuthorization(
+  writeCtx: WriteContext,
+  services: PaymentServices,
+  attempt: AuthorizeAttempt,
+  result: AuthorizeResult,
+): Promise<PaymentIntent | CommittedError> {
+  const ctx = recordContext(writeCtx, attempt);
+  return recordOnce<PaymentIntent | CommittedError>(ctx, attempt, {
+    recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
+    async record() {
+      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
+      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
+      switch (result.status) {
+        case 'approved':
+          return approve(ctx, intent, stored, attempt.charge, result, services);
+        case 'declined': {
+          const failed = await decline(ctx, intent, stored, attempt.charge, result);
+          return attempt.confirm ? failed : (failed.error.body.payment_intent as PaymentIntent);
+        }
+        case 'authentication_required':
+          if (attempt.confirm) return requireAction(ctx, intent, stored, result, attempt.confirm);
+          return paymentFailed(ctx, intent, { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+      }
+    },
   });
-  return { chargeId, result };
 }
 
 /** The charge an attempt records, under the id its authorization was asked with. */
@@ -114,21 +157,22 @@ async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: Sto
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);
   await ctx.emit(captured ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', next);
-  if (!(await saveForFutureUse(ctx, services.network, next, stored)) && !stored.pm.customer) {
+  if (!(await saveForFutureUse(ctx, next, stored)) && !stored.pm.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret: { ...stored.secret, spent: true } });
   }
   return next;
 }
 
 /** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. True when saved. */
-async function saveForFutureUse(ctx: HttpWriteContext, network: PaymentNetwork, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
+async function saveForFutureUse(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
   if (!intent.setup_future_usage || typeof intent.customer !== 'string') return false;
   const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session' };
   if (stored.pm.customer === intent.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret });
     return true;
   }
-  await attachToCustomer(ctx, network, { pm: stored.pm, secret }, intent.customer);
+  // The payment just authorized the card: no second check with the issuer.
+  await attachToCustomer(ctx, 'verified', { pm: stored.pm, secret }, intent.customer);
   return true;
 }
 
@@ -212,11 +256,18 @@ export const AUTHENTICATION_FAILURE = {
 
 /**
  * After the customer answered the challenge: a completed authentication goes
- * to the network as a normal confirm does (approve / decline), now authenticated;
- * a failed one returns the intent to requires_payment_method, as does a
- * PaymentMethod used elsewhere meanwhile (with the error a confirm would get).
+ * to the network as a normal confirm does (recordAuthorization: approve or
+ * decline), now authenticated; a failed one returns the intent to
+ * requires_payment_method, as does a PaymentMethod used elsewhere meanwhile
+ * (with the error a confirm would get).
  */
-export async function finishAuthentication(ctx: HttpWriteContext, intent: PaymentIntent, paymentMethodId: string, answer: ChallengeAnswer, services: PaymentServices): Promise<PaymentIntent> {
+export async function finishAuthentication(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  paymentMethodId: string,
+  answer: ChallengeAnswer,
+  services: PaymentServices,
+): Promise<PaymentIntent | CallOut<WriteContext, PaymentIntent>> {
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, intent, paymentMethodId);
   if (answer === 'complete' && refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
@@ -226,12 +277,9 @@ export async function finishAuthentication(ctx: HttpWriteContext, intent: Paymen
     return next;
   }
   if (answer === 'complete') {
-    const { chargeId, result } = await authorizeAttempt(services.network, intent, stored, { offSession: false, authenticated: true });
-    if (result.status === 'approved') return approve(ctx, intent, stored, chargeId, result, services);
-    if (result.status === 'declined') {
-      const failed = await decline(ctx, intent, stored, chargeId, result);
-      return failed.error.body.payment_intent as PaymentIntent;
-    }
+    const attempt = authorizationAttempt(ctx, intent, stored, { offSession: false, authenticated: true });
+    const callOut = await persistAttempt(ctx, services.network, attempt, (recordCtx, held, result) => recordAuthorization(recordCtx, services, held, result as AuthorizeResult));
+    return callOut.map((next) => (next instanceof CommittedError ? (next.error.body.payment_intent as PaymentIntent) : next));
   }
   return paymentFailed(ctx, intent, { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
 }
@@ -250,12 +298,16 @@ export function paymentIntentFinisher(services: PaymentServices): ChallengeFinis
     load: intentWaitingFor(PAYMENT_INTENT),
     async finish(ctx, value, challenge, answer) {
       const next = await finishAuthentication(ctx, value as PaymentIntent, challenge.payment_method, answer, services);
-      const authorized = ['succeeded', 'requires_capture', 'processing', 'requires_confirmation'].includes(next.status);
-      return {
-        status: next.status,
-        redirectStatus: authorized ? 'succeeded' : 'failed',
-        returnParams: { payment_intent: next.id, payment_intent_client_secret: next.client_secret ?? '' },
-      };
+      return next instanceof CallOut ? next.map(challengeOutcome) : challengeOutcome(next);
     },
+  };
+}
+
+function challengeOutcome(next: PaymentIntent): ChallengeOutcome {
+  const authorized = ['succeeded', 'requires_capture', 'processing', 'requires_confirmation'].includes(next.status);
+  return {
+    status: next.status,
+    redirectStatus: authorized ? 'succeeded' : 'failed',
+    returnParams: { payment_intent: next.id, payment_intent_client_secret: next.client_secret ?? '' },
   };
 }

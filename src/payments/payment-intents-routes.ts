@@ -1,19 +1,15 @@
 // /v1/payment_intents: thin handlers over the rules in payment-intent.ts and the
 // confirm flow in payment-intent-confirm.ts.
-import type Stripe from 'stripe';
-import { invalidRequest, resourceMissing } from '../server/errors.js';
+import { invalidRequest } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
-import type { CommittedError, RequestContext, Route } from '../server/route.js';
-import type { HttpWriteContext } from '../server/write-context.js';
+import type { RequestContext, Route, RouteResult } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
-import { releasedCharge, capturedCharge, type Charge, type ChargeSecret } from './charge.js';
-import { chargeTransaction } from './balance-transaction.js';
-import { recordBalanceTransaction } from './balance-ledger.js';
+import { cancelPaymentIntent, captureIntent, type CancelParams, type CaptureParams } from './payment-intent-capture.js';
 import { confirmIntent, PAYMENT_INTENT, type ConfirmParams } from './payment-intent-confirm.js';
 import type { PaymentServices } from './services.js';
-import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
-import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, newPaymentIntent, settleUnconfirmedStatus, type IntentParams, type PaymentIntent } from './payment-intent.js';
+import { checkConfirmOnly, checkCustomer, loadForClient, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
+import { newPaymentIntent, settleUnconfirmedStatus, type IntentParams } from './payment-intent.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
   confirm?: boolean;
@@ -26,18 +22,12 @@ const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string',
 // Stripe documents these as usable only with confirm=true (payment_method_data is not: without confirm it just sets the intent's PaymentMethod).
 const CONFIRM_ONLY = ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
 
-async function loadCharge(ctx: HttpWriteContext, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
-  if (!row || row.type !== 'charge' || !row.private) throw resourceMissing('charge', id, 'charge');
-  return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
-}
-
 export function paymentIntentRoutes(services: PaymentServices): Route[] {
   return [
     {
       method: 'POST',
       path: '/v1/payment_intents',
-      async handler(ctx: RequestContext<CreateParams>): Promise<PaymentIntent | CommittedError> {
+      async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
         const { confirm, payment_method, payment_method_data, client_secret: _secret, ...rest } = ctx.params;
         checkConfirmOnly(ctx.params as Record<string, unknown>, CONFIRM_ONLY);
         const confirmParams: ConfirmParams = {};
@@ -97,38 +87,15 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_intents/{intent}/capture',
-      async handler(ctx: RequestContext<{ amount_to_capture?: number; metadata?: Stripe.MetadataParam }>) {
-        const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
-        const amount = captureAmount(intent, ctx.params.amount_to_capture);
-        const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
-        await services.network.capture(secret.authorizationId as string, amount);
-        const txn = chargeTransaction(newId('txn'), charge, amount, services.feeRule, ctx.now, secret.availableImmediately === true);
-        await recordBalanceTransaction(ctx, txn);
-        const captured = capturedCharge(charge, amount, txn.id);
-        await ctx.db.updateObject(ctx.accountId, captured);
-        const next = applyIntentParams(capturedIntent(intent, amount), { metadata: ctx.params.metadata as IntentParams['metadata'] });
-        await ctx.db.updateObject(ctx.accountId, next);
-        await ctx.emit('charge.captured', captured, { captured: false, amount_captured: 0, balance_transaction: null });
-        await ctx.emit('payment_intent.succeeded', next);
-        return next;
+      async handler(ctx: RequestContext<CaptureParams>) {
+        return captureIntent(ctx, services);
       },
     },
     {
       method: 'POST',
       path: '/v1/payment_intents/{intent}/cancel',
-      async handler(ctx: RequestContext<{ cancellation_reason?: Stripe.PaymentIntent.CancellationReason }>) {
-        const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
-        const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
-        if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
-          const { charge, secret } = await loadCharge(ctx, intent.latest_charge);
-          if (secret.authorizationId) await services.network.void(secret.authorizationId);
-          const released = releasedCharge(charge);
-          await ctx.db.updateObject(ctx.accountId, released);
-          await ctx.emit('charge.refunded', released, { amount_refunded: charge.amount_refunded, refunded: false });
-        }
-        await ctx.db.updateObject(ctx.accountId, next);
-        await ctx.emit('payment_intent.canceled', next);
-        return next;
+      async handler(ctx: RequestContext<CancelParams>) {
+        return cancelPaymentIntent(ctx, services);
       },
     },
     {

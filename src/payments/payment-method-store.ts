@@ -90,13 +90,17 @@ export async function savePaymentMethod(ctx: HttpWriteContext, stored: StoredPay
   await ctx.db.updateObject(ctx.accountId, stored.pm, stored.secret);
 }
 
-/** Attaching runs a zero-amount check with the issuer: cards the issuer declines are not saved. */
-export async function attachToCustomer(ctx: HttpWriteContext, network: PaymentNetwork, stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
+/**
+ * Attaching runs a zero-amount check with the issuer: cards the issuer
+ * declines are not saved. A card that was just authorized or verified (a
+ * payment or a setup for later use) is attached without a second check.
+ */
+export async function attachToCustomer(ctx: HttpWriteContext, network: PaymentNetwork | 'verified', stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
   if (stored.pm.customer === customerId) return stored;
   assertReusable(stored.pm, stored.secret);
   const pm = attachPaymentMethod(stored.pm, customerId);
-  const check = await network.verify({ profile: stored.secret.card });
-  if (check.status === 'declined') {
+  const check = network === 'verified' ? null : await network.verify({ profile: stored.secret.card });
+  if (check?.status === 'declined') {
     throw cardError({ code: check.code, decline_code: check.decline_code, message: check.message, advice_code: check.advice_code, param: check.param });
   }
   const attached = { pm, secret: stored.secret };

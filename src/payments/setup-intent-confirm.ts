@@ -71,7 +71,7 @@ export async function confirmSetupIntent(
     await ctx.emit('setup_intent.requires_action', next);
     return next;
   }
-  const settled = await settle(ctx, network, setupIntent, stored, result, null);
+  const settled = await settle(ctx, setupIntent, stored, result, null);
   // A decline is answered with a 402 after the failed setup commits.
   return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
 }
@@ -83,7 +83,6 @@ export async function confirmSetupIntent(
  */
 async function settle(
   ctx: HttpWriteContext,
-  network: PaymentNetwork,
   setupIntent: SetupIntent,
   stored: StoredPaymentMethod,
   result: Exclude<VerifyResult, { status: 'authentication_required' }>,
@@ -92,7 +91,7 @@ async function settle(
   if (result.status === 'approved') {
     const outcome = { status: 'succeeded', checks: result.checks, threeDSecure: result.threeDSecure } as const;
     const settled = await saveAttempt(ctx, setupIntent, stored, attempt, outcome);
-    await setUpForLater(ctx, network, setupIntent, stored);
+    await setUpForLater(ctx, setupIntent, stored);
     const next = succeededSetupIntent(setupIntent, stored.pm.id, settled.id);
     await ctx.db.updateObject(ctx.accountId, next);
     await ctx.emit('setup_intent.succeeded', next);
@@ -133,11 +132,12 @@ async function saveAttempt(
 }
 
 /** The card is saved: attached to the SetupIntent's customer, and ready for off-session payments when set up for them. */
-async function setUpForLater(ctx: HttpWriteContext, network: PaymentNetwork, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
+async function setUpForLater(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
   const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || setupIntent.usage === 'off_session' };
   const customer = typeof setupIntent.customer === 'string' ? setupIntent.customer : null;
   if (customer && stored.pm.customer !== customer) {
-    await attachToCustomer(ctx, network, { pm: stored.pm, secret }, customer);
+    // The setup just verified the card: no second check with the issuer.
+    await attachToCustomer(ctx, 'verified', { pm: stored.pm, secret }, customer);
     return;
   }
   if (secret.setupForOffSession !== stored.secret.setupForOffSession) await savePaymentMethod(ctx, { pm: stored.pm, secret });
@@ -167,7 +167,7 @@ export async function finishSetupAuthentication(
   }
   if (outcome === 'complete') {
     const result = await network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
-    if (result.status !== 'authentication_required') return (await settle(ctx, network, setupIntent, stored, result, attempt)).setupIntent;
+    if (result.status !== 'authentication_required') return (await settle(ctx, setupIntent, stored, result, attempt)).setupIntent;
   }
   return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
 }

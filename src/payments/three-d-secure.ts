@@ -5,7 +5,8 @@
 // the URL's random token is kept in the row's private data.
 import { timingSafeEqual } from 'node:crypto';
 import { newId, randomString } from '../server/ids.js';
-import type { HttpWriteContext } from '../server/write-context.js';
+import { CallOut } from '../server/call-out.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 
 export const CHALLENGE_OBJECT = 'three_d_secure_challenge';
 /** What Stripe shows as `use_stripe_sdk.source`: the authentication attempt. */
@@ -45,7 +46,7 @@ export interface ChallengeFinisher {
   /** The intent, locked when `forUpdate`; null when it no longer waits for this challenge (answered, restarted, canceled). */
   load(ctx: HttpWriteContext, challenge: Challenge, options: { forUpdate: boolean }): Promise<unknown | null>;
   /** Moves the intent on after the customer's answer; runs in the answer's transaction with the intent locked. */
-  finish(ctx: HttpWriteContext, intent: unknown, challenge: Challenge, answer: ChallengeAnswer): Promise<ChallengeOutcome>;
+  finish(ctx: HttpWriteContext, intent: unknown, challenge: Challenge, answer: ChallengeAnswer): Promise<ChallengeOutcome | CallOut<WriteContext, ChallengeOutcome>>;
 }
 
 export interface ChallengeOutcome {
@@ -147,7 +148,9 @@ export async function viewChallenge(ctx: HttpWriteContext, finishers: ChallengeF
 export type AnswerResult =
   | { kind: 'not_found' }
   | { kind: 'closed'; challenge: Challenge }
-  | { kind: 'answered'; challenge: Challenge; outcome: ChallengeOutcome };
+  | { kind: 'answered'; challenge: Challenge; outcome: ChallengeOutcome }
+  /** The answer goes to the card network: the caller makes the call, then records it (see network-attempt.ts). */
+  | { kind: 'calling'; challenge: Challenge; callOut: CallOut<WriteContext, ChallengeOutcome> };
 
 /**
  * The customer's answer. Locks the intent first, then the challenge (the
@@ -167,9 +170,10 @@ export async function answerChallenge(ctx: HttpWriteContext, finishers: Challeng
     ...challenge,
     status: answer === 'complete' ? 'succeeded' : 'failed',
     answered_at: ctx.now,
-    authentication_unused: answer === 'complete' && outcome.status === 'requires_confirmation',
+    authentication_unused: answer === 'complete' && !(outcome instanceof CallOut) && outcome.status === 'requires_confirmation',
   };
   await ctx.db.updateObject(ctx.accountId, answered);
+  if (outcome instanceof CallOut) return { kind: 'calling', challenge: answered, callOut: outcome };
   return { kind: 'answered', challenge: answered, outcome };
 }
 

@@ -1,26 +1,31 @@
 // The Stripe wire protocol on Fastify: bodies and queries in bracket
 // notation, keys, versions, idempotency, errors, expand[]. It runs each
-// route's handler in one transaction (for writes) and knows nothing about
-// what the routes do.
+// route's handler in one transaction (for writes), or in two around a call
+// out of Kassa when the handler returns a CallOut (call-out.ts), and knows
+// nothing about what the routes do. The folder's other files: the write
+// context (write-context.ts), parsing (body.ts, params.ts), keys (auth.ts),
+// idempotency, expand and answers (expand.ts, resources.ts, answer.ts),
+// publishable keys, lists and search, errors, ids, clock, version.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { Queries, Store } from '../store/store.js';
-import { insertIdempotencyKey, pruneIdempotencyKeys, type IdempotencyScope } from './idempotency-store.js';
+import { completeIdempotencyKey, insertIdempotencyKey, pruneIdempotencyKeys, type IdempotencyScope } from './idempotency-store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { discardRestOfBody, MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
+import { CallOut, waitWhileHeld } from './call-out.js';
 import { clientErrorHandler, registerHttpErrors } from './client-errors.js';
 import { registerCors } from './cors.js';
 import type { Clock } from './clock.js';
 import { apiError, errorResponse, invalidRequest, permissionError, StripeError } from './errors.js';
-import { expandResponse } from './expand.js';
+import { renderResult, type Answer } from './answer.js';
 import { checkIdempotencyKey, isRecordable, recordedResponse, requestFingerprint, RETENTION_SECONDS } from './idempotency.js';
 import { newRequestId } from './ids.js';
 import { refuseNulInPath } from './nul.js';
 import { coerceParams, type ParamSchema } from './params.js';
-import { checkPublishableExpand, publicResponse, runAsPublic, type PublicViews } from './publishable.js';
-import type { ApiObject, ObjectTypes } from './resources.js';
-import { CommittedError, RawJson, type RequestContext, type Route, type RouteResult } from './route.js';
+import { checkPublishableExpand, runAsPublic, type PublicViews } from './publishable.js';
+import type { ObjectTypes } from './resources.js';
+import { CommittedError, type RequestContext, type Route, type RouteResult } from './route.js';
 import { resolveTimeouts, timeoutOptions, type ServerTimeouts } from './timeouts.js';
 import { API_VERSION, checkApiVersion } from './version.js';
 import type { WriteContext, WriteContextFactory } from './write-context.js';
@@ -43,6 +48,8 @@ export interface AppOptions {
 }
 
 const QUERY_ERROR = Symbol('query error');
+
+type Outcome = { status: number; body: string; originalRequestId: string; replayed: boolean } | { callOut: CallOut<RequestContext, RouteResult> };
 const EXPAND_SCHEMA: ParamSchema = { type: 'array', items: { type: 'string', maxLength: 5000 } };
 const OPEN_PARAMS: ParamSchema = { type: 'object', additionalProperties: true };
 
@@ -173,33 +180,59 @@ export function buildApp(options: AppOptions): FastifyInstance {
       baseUrl: options.publicUrl ?? `${request.protocol}://${request.host}`,
     });
 
-    const runHandler = (db: Queries) => (publishable ? runAsPublic(options.publicViews, () => route.handler(context(db))) : route.handler(context(db)));
-    const render = (db: Queries, result: RouteResult) => renderResult(options, db, auth.accountId, result, expand, publishable);
-    if (!isWrite) return sendJson(reply, 200, await render(store.read, await runHandler(store.read)));
+    const asCaller = (fn: () => Promise<RouteResult>) => (publishable ? runAsPublic(options.publicViews, fn) : fn());
+    const render = (db: Queries, result: Answer) => renderResult(options, db, auth.accountId, result, expand, publishable);
+    if (!isWrite) {
+      const result = await asCaller(() => route.handler(context(store.read)));
+      if (result instanceof CallOut) throw new Error(`${route.method} ${route.path}: a read cannot call out`);
+      return sendJson(reply, 200, await render(store.read, result));
+    }
 
     const fingerprint = scope ? requestFingerprint(route.method, url, raw) : '';
-    const outcome = await store.transaction(async (tx) => {
-      const recorded = scope ? await recordedResponse(tx, scope, fingerprint, now) : undefined;
-      if (recorded) return { ...recorded, replayed: true };
+    /** The handler's result as the response, recorded for the idempotency key; or the call it must make before it has one. */
+    const respond = async (tx: Queries, produce: () => Promise<RouteResult>, afterCall = false): Promise<Outcome> => {
       let status = 200;
       let json: string;
       try {
         // The handler runs in a savepoint so that a failure that Stripe records
         // (a 404, a refusal) can be stored without the writes that led to it.
-        json = await tx.savepoint(async () => {
-          const result = await runHandler(tx);
+        const done = await tx.savepoint(async () => {
+          const result = await asCaller(produce);
+          if (result instanceof CallOut) return result;
           if (!(result instanceof CommittedError)) return render(tx, result);
           status = result.error.statusCode;
           return JSON.stringify(errorResponse(result.error));
         });
+        if (done instanceof CallOut) {
+          // The key is taken until the answer is recorded: a retry meanwhile is told idempotency_key_in_use.
+          if (scope) await insertIdempotencyKey(tx, scope, { fingerprint, requestId: request.id, responseStatus: 0, responseBody: '', created: now });
+          return { callOut: done };
+        }
+        json = done;
       } catch (error) {
         if (!scope || !isRecordable(error)) throw error;
         status = error.statusCode;
         json = JSON.stringify(errorResponse(error));
       }
-      if (scope) await insertIdempotencyKey(tx, scope, { fingerprint, requestId: request.id, responseStatus: status, responseBody: json, created: now });
+      if (scope && afterCall) await completeIdempotencyKey(tx, scope, { responseStatus: status, responseBody: json });
+      else if (scope) await insertIdempotencyKey(tx, scope, { fingerprint, requestId: request.id, responseStatus: status, responseBody: json, created: now });
       return { status, body: json, originalRequestId: request.id, replayed: false };
-    });
+    };
+    // A write that meets an object held by another write's network call waits for it (waitWhileHeld).
+    let outcome = await waitWhileHeld(() =>
+      store.transaction(async (tx) => {
+        const recorded = scope ? await recordedResponse(tx, scope, fingerprint, now) : undefined;
+        if (recorded) return { ...recorded, replayed: true };
+        return respond(tx, () => route.handler(context(tx)));
+      }),
+    );
+    if ('callOut' in outcome) {
+      // Persisted and committed: call out with no transaction open, then record the answer.
+      const { callOut } = outcome;
+      const answer = await callOut.call();
+      outcome = await waitWhileHeld(() => store.transaction((tx) => respond(tx, () => callOut.record(context(tx), answer), true)));
+      if ('callOut' in outcome) throw new Error(`${route.method} ${route.path}: a recorded call asked for another`);
+    }
     if (outcome.replayed) reply.header('Idempotent-Replayed', 'true').header('Original-Request', outcome.originalRequestId);
     return sendJson(reply, outcome.status, outcome.body);
   }
@@ -265,24 +298,6 @@ function authorize(route: Route, auth: Auth, request: FastifyRequest, reply: Fas
     throw permissionError(`The provided key does not have access to account '${asAccount}' (or that account does not exist). Application access may have been revoked.`);
   }
   if (asAccount !== null) reply.header('Stripe-Account', asAccount);
-}
-
-/** The result as JSON, expanded; for a publishable key, every object in it in its public view. */
-async function renderResult(
-  app: Pick<AppOptions, 'objectTypes' | 'publicViews'>,
-  db: Queries,
-  accountId: string,
-  result: RouteResult,
-  expand: string[],
-  publishable: boolean,
-): Promise<string> {
-  if (result instanceof CommittedError) throw result.error;
-  if (result instanceof RawJson) {
-    if (expand.length === 0 && !publishable) return result.json;
-    result = JSON.parse(result.json) as ApiObject;
-  }
-  if (expand.length > 0) await expandResponse(app.objectTypes, db, accountId, result, expand);
-  return JSON.stringify(publishable ? publicResponse(app.publicViews, result) : result);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {

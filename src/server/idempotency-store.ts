@@ -50,6 +50,26 @@ export async function insertIdempotencyKey(db: Db, scope: IdempotencyScope, reco
   );
 }
 
+/**
+ * Fills in the response of a key taken while its request called out (response
+ * status 0); whoever records the call's answer first does, so nothing when
+ * the response is there already.
+ */
+export async function completeIdempotencyKey(db: Db, scope: IdempotencyScope, response: { responseStatus: number; responseBody: string }): Promise<void> {
+  await db.run('UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND response_status = 0', [
+    response.responseStatus,
+    response.responseBody,
+    scope.accountId,
+    scope.keyId,
+    scope.key,
+  ]);
+}
+
+/** Frees a key taken while its request called out, when no one can record its response: a retry then runs again. */
+export async function releasePendingIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<void> {
+  await db.run('DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND response_status = 0', [scope.accountId, scope.keyId, scope.key]);
+}
+
 export async function deleteIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<void> {
   await db.run('DELETE FROM idempotency_keys WHERE account_id = ? AND key_id = ? AND idempotency_key = ?', [scope.accountId, scope.keyId, scope.key]);
 }

@@ -68,6 +68,8 @@ export async function recordedResponse(tx: Queries, scope: IdempotencyScope, fin
       `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${scope.key}' if you meant to execute a different request.`,
     );
   }
+  // Taken by a request still waiting for the card network's answer (see call-out.ts).
+  if (existing.responseStatus === 0) throw idempotencyKeyInUse(scope.key);
   return { status: existing.responseStatus, body: existing.responseBody, originalRequestId: existing.requestId };
 }
 

@@ -1,4 +1,5 @@
 import type { Auth } from './auth.js';
+import type { CallOut } from './call-out.js';
 import type { StripeError } from './errors.js';
 import type { ListEnvelope } from './list.js';
 import type { ParamSchema } from './params.js';
@@ -18,7 +19,9 @@ export class CommittedError {
   constructor(readonly error: StripeError) {}
 }
 
-export type RouteResult = ApiObject | ListEnvelope | RawJson | CommittedError;
+/** What a handler answers; a CallOut when it must call the card network first (see call-out.ts). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RouteResult = ApiObject | ListEnvelope | RawJson | CommittedError | CallOut<RequestContext<any>, RouteResult>;
 
 /** An API request's context: the write context (db, account, now, emit, schedule) with what the request said. */
 export interface RequestContext<P = Record<string, unknown>> extends HttpWriteContext {

@@ -68,4 +68,11 @@ export const objectMigrations: Migration[] = [
             ),
           ].join(';\n'),
   },
+  {
+    key: 'objects:004',
+    name: 'holds: an object held by a write between its transactions (a call to the card network)',
+    sql: () => `
+      ALTER TABLE objects ADD COLUMN held_by TEXT;
+    `,
+  },
 ];

@@ -2,6 +2,11 @@
 // with what Kassa keeps about it but never shows (`private`). Typed access:
 // loadObject / insertObject / saveObject. (`Queries` in store.ts still offers
 // the same as methods, for callers not yet moved to these functions.)
+//
+// A write that must call out between two transactions (the card network)
+// holds the objects it is about to change (`held_by`): until it releases
+// them, loading one for update throws ObjectHeld, and the caller waits and
+// tries again. Plain reads see the object as it is.
 import type { Db } from './db.js';
 import { forUpdate } from './dialect.js';
 import type { StoredRow } from './store.js';
@@ -15,13 +20,38 @@ export interface LoadedObject<T, P = unknown> {
   seq: number;
 }
 
+/** Thrown when a write loads for update an object that another write holds (see holdObjects). */
+export class ObjectHeld extends Error {
+  constructor(readonly objectId: string) {
+    super(`${objectId} is held by a write in progress`);
+  }
+}
+
 export async function getObjectRow(db: Db, accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
-  const rows = await db.all<StoredRow>(
-    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?${options.forUpdate ? forUpdate(db.dialect) : ''}`,
+  if (!options.forUpdate) {
+    const rows = await db.all<StoredRow>('SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?', [id, accountId]);
+    const row = rows[0];
+    return row && { ...row, deleted: Boolean(row.deleted) };
+  }
+  const rows = await db.all<StoredRow & { held_by: string | null }>(
+    `SELECT id, type, seq, deleted, doc, private, held_by FROM objects WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`,
     [id, accountId],
   );
   const row = rows[0];
-  return row && { ...row, deleted: Boolean(row.deleted) };
+  if (!row) return undefined;
+  if (row.held_by !== null) throw new ObjectHeld(id);
+  return { id: row.id, type: row.type, seq: row.seq, deleted: Boolean(row.deleted), doc: row.doc, private: row.private };
+}
+
+/** Holds the account's objects `ids` for `holder` until releaseHolds; they must be loaded for update (and free) in this transaction already. */
+export async function holdObjects(db: Db, accountId: string, ids: readonly string[], holder: string): Promise<void> {
+  await db.run(`UPDATE objects SET held_by = ? WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [holder, accountId, ...ids]);
+}
+
+/** Releases what `holder` holds of `ids`; false when it held none of them (released already: its write was recorded). */
+export async function releaseHolds(db: Db, accountId: string, ids: readonly string[], holder: string): Promise<boolean> {
+  const released = await db.run(`UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [accountId, holder, ...ids]);
+  return released > 0;
 }
 
 /**

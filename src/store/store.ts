@@ -1,5 +1,6 @@
-// The store: opens a database (SQLite or PostgreSQL), migrates it, and hands
-// out handles for reads and transactions. `Queries` is the handle with the
+// The store: opens a database (SQLite or PostgreSQL), migrates it
+// (migrate.ts), and hands out handles for reads and transactions (db.ts;
+// the SQL that differs between the engines is in dialect.ts). `Queries` is the handle with the
 // generic objects table (API objects as JSON documents in Stripe's own
 // shape); every other table's queries live with the module that owns it
 // (events/event-store.ts, jobs/job-store.ts, …) as functions over a `Db`.

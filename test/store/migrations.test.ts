@@ -47,7 +47,7 @@ describeEachStore('migrations', (target) => {
       const store = await openStore(config, MIGRATIONS);
       try {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
-        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002', 'payments:001'], `round ${round}: only the new migrations ran`);
+        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002', 'objects:004', 'payments:001'], `round ${round}: only the new migrations ran`);
         assert.equal((await store.read.getObject('acct_1', 'cus_1'))?.doc, '{"id":"cus_1","object":"customer","email":"a@b.c"}');
         assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
         assert.ok(!(await columns(store, 'events')).includes('dispatched'));

@@ -6,6 +6,7 @@ import type { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js
 import type { JobWorker } from '../../src/jobs/worker.js';
 import { createKassa, startWorkers } from '../../src/kassa.js';
 import type { FeeRule } from '../../src/money/fees.js';
+import type { PaymentNetwork } from '../../src/network/network.js';
 import type { Clock } from '../../src/server/clock.js';
 import type { ServerTimeouts } from '../../src/server/timeouts.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
@@ -45,12 +46,14 @@ export interface StartOptions {
   /** The job worker's and webhook dispatcher's poll interval in milliseconds (as `kassa serve`, they run in the background). */
   jobPollMs?: number;
   timeouts?: Partial<ServerTimeouts>;
+  /** The card network; the simulated one by default. */
+  network?: PaymentNetwork;
 }
 
 export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
   const store = await openStore(config, MIGRATIONS);
   // Webhook retries without jitter, so that tests know when they come.
-  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, logger: false, webhookJitter: () => 0, timeouts: options.timeouts });
+  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, network: options.network, logger: false, webhookJitter: () => 0, timeouts: options.timeouts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   startWorkers(app, { pollMs: options.jobPollMs ?? 100 });
   const port = (app.server.address() as { port: number }).port;

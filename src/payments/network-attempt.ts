@@ -1,0 +1,144 @@
+// Calls to the card network that move money (authorize, capture, void,
+// refund) never run inside a transaction. A write persists the attempt first:
+// it holds the objects the answer will change (intent, PaymentMethod, charge)
+// and schedules the attempt's recovery job, in its transaction. Then the
+// network is called with the attempt's idempotency key, and the answer is
+// recorded in a new transaction that releases the holds and cancels the job.
+// If the process dies between the call and the record, the job calls again
+// (the same key gets the same answer, so nothing is charged twice) and
+// records it. Whichever records first wins; the other finds the holds gone.
+import { cancelJob } from '../jobs/job-store.js';
+import { scheduleJob } from '../jobs/jobs.js';
+import type { AuthorizeRequest, PaymentNetwork, RefundRequest } from '../network/network.js';
+import { CallOut } from '../server/call-out.js';
+import { StripeError } from '../server/errors.js';
+import { newId } from '../server/ids.js';
+import type { Metadata } from '../server/metadata.js';
+import { CommittedError, type RequestContext } from '../server/route.js';
+import type { IdempotencyScope } from '../server/idempotency-store.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
+import { holdObjects, releaseHolds } from '../store/objects.js';
+import type { RefundReason } from './refund.js';
+
+interface AttemptBase {
+  /** Holds the attempt's objects (`held_by`) and names its recovery job. */
+  id: string;
+  /** The objects held until the answer is recorded. */
+  holds: string[];
+  /** Where this server is reached, for the links the record hands out (receipts, 3-D Secure pages). */
+  baseUrl: string;
+  /** The API request's idempotency key and expand[]: the recovery answers the key as the request would have. */
+  replay?: { scope: IdempotencyScope; expand: string[]; publishable: boolean };
+}
+
+/** Paying a PaymentIntent: at confirm, or after the customer completed a 3-D Secure challenge. */
+export interface AuthorizeAttempt extends AttemptBase {
+  call: 'authorize';
+  intent: string;
+  paymentMethod: string;
+  /** The charge the attempt records; its id is the network's idempotency key. */
+  charge: string;
+  request: AuthorizeRequest;
+  /** A confirm's options; absent after a challenge, whose declines fail the intent without an error to answer. */
+  confirm?: { offSession: boolean; returnUrl?: string; errorOnRequiresAction: boolean };
+}
+
+export interface CaptureAttempt extends AttemptBase {
+  call: 'capture';
+  intent: string;
+  charge: string;
+  authorizationId: string;
+  amount: number;
+  metadata?: Metadata | '';
+}
+
+/** Canceling a PaymentIntent whose charge is authorized and not captured: the authorization is released. */
+export interface VoidAttempt extends AttemptBase {
+  call: 'void';
+  intent: string;
+  charge: string;
+  authorizationId: string;
+  cancellationReason?: string;
+}
+
+export interface RefundAttempt extends AttemptBase {
+  call: 'refund';
+  charge: string;
+  refund: { id: string; amount: number; reason?: RefundReason; metadata: Metadata };
+  request: RefundRequest;
+}
+
+export type NetworkAttempt = AuthorizeAttempt | CaptureAttempt | VoidAttempt | RefundAttempt;
+
+export const RECORD_ATTEMPT_JOB = 'payments.record_network_attempt';
+/**
+ * When a write's own record has not come by then (its process died after the
+ * call, or the call is slow), the job asks again and records the answer. Short,
+ * so that a crash holds objects only for seconds; safe, because the same key
+ * gets the same answer and only the first record counts.
+ */
+const RECOVER_AFTER_SECONDS = 5;
+
+/** A new attempt's id. */
+export const newAttemptId = () => newId('job');
+
+/** The network call an attempt makes; repeating it gets the same answer. */
+export function callNetwork(network: PaymentNetwork, attempt: NetworkAttempt): Promise<unknown> {
+  switch (attempt.call) {
+    case 'authorize':
+      return network.authorize(attempt.request);
+    case 'capture':
+      return network.capture(attempt.authorizationId, attempt.amount);
+    case 'void':
+      return network.void(attempt.authorizationId);
+    case 'refund':
+      return network.refund(attempt.request);
+  }
+}
+
+/**
+ * The persist step, in the caller's transaction (which has loaded the held
+ * objects for update): holds them and schedules the recovery. Returns what
+ * the request pipeline (or a hosted page) runs next: the call, then `record`.
+ */
+export async function persistAttempt<A extends NetworkAttempt, R>(
+  ctx: WriteContext,
+  network: PaymentNetwork,
+  attempt: A,
+  record: (ctx: WriteContext, attempt: A, answer: unknown) => Promise<R>,
+): Promise<CallOut<WriteContext, R>> {
+  const request = ctx as Partial<RequestContext<unknown>>;
+  if (request.auth && request.idempotencyKey) {
+    const scope = { accountId: ctx.accountId, keyId: request.auth.keyId, key: request.idempotencyKey };
+    attempt = { ...attempt, replay: { scope, expand: request.expand ?? [], publishable: request.auth.kind === 'publishable' } };
+  }
+  await holdObjects(ctx.db, ctx.accountId, attempt.holds, attempt.id);
+  await scheduleJob(ctx.db, { id: attempt.id, accountId: ctx.accountId, kind: RECORD_ATTEMPT_JOB, runAt: ctx.now + RECOVER_AFTER_SECONDS, payload: attempt, now: ctx.now });
+  return new CallOut(
+    () => callNetwork(network, attempt),
+    (recordCtx: WriteContext, answer: unknown) => record(recordCtx, attempt, answer),
+  );
+}
+
+/**
+ * The record step, whoever runs it (the write that called, or the recovery
+ * job): releases the holds and cancels the job, then runs `record`. When the
+ * attempt was recorded already, runs `recorded` instead (what the caller
+ * answers) and records nothing. A refusal while recording is answered as a
+ * CommittedError: its writes are undone, the release is kept.
+ */
+export async function recordOnce<R>(ctx: WriteContext, attempt: NetworkAttempt, steps: { recorded: () => Promise<R>; record: () => Promise<R> }): Promise<R | CommittedError> {
+  if (!(await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id))) return steps.recorded();
+  await cancelJob(ctx.db, attempt.id);
+  try {
+    return await ctx.db.savepoint(steps.record);
+  } catch (error) {
+    if (error instanceof StripeError) return new CommittedError(error);
+    throw error;
+  }
+}
+
+/** The record's context: a job's has no request, so links use the address the attempt was made at. */
+export function recordContext(ctx: WriteContext, attempt: NetworkAttempt): HttpWriteContext {
+  return { ...ctx, baseUrl: attempt.baseUrl };
+}

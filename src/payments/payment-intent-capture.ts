@@ -1,0 +1,122 @@
+// Capturing a PaymentIntent's authorized charge, and canceling a PaymentIntent
+// (which releases an authorization not yet captured). Both call the network,
+// in the persist-call-record order of network-attempt.ts: hold the intent and
+// its charge, call, then record the answer (recordCapture, recordVoid).
+import type Stripe from 'stripe';
+import { resourceMissing } from '../server/errors.js';
+import { newId } from '../server/ids.js';
+import type { Metadata } from '../server/metadata.js';
+import type { CallOut } from '../server/call-out.js';
+import type { CommittedError, RequestContext } from '../server/route.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
+import { chargeTransaction } from './balance-transaction.js';
+import { recordBalanceTransaction } from './balance-ledger.js';
+import { capturedCharge, releasedCharge, type Charge, type ChargeSecret } from './charge.js';
+import { loadIntent } from './intent-confirmation.js';
+import { newAttemptId, persistAttempt, recordContext, recordOnce, type CaptureAttempt, type VoidAttempt } from './network-attempt.js';
+import { PAYMENT_INTENT } from './payment-intent-confirm.js';
+import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
+import type { PaymentServices } from './services.js';
+
+export interface CaptureParams {
+  amount_to_capture?: number;
+  metadata?: Stripe.MetadataParam;
+}
+
+export interface CancelParams {
+  cancellation_reason?: Stripe.PaymentIntent.CancellationReason;
+}
+
+async function loadCharge(ctx: HttpWriteContext, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
+  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
+  if (!row || row.type !== 'charge' || !row.private) throw resourceMissing('charge', id, 'charge');
+  return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
+}
+
+export async function captureIntent(ctx: RequestContext<CaptureParams>, services: PaymentServices): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
+  const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
+  const amount = captureAmount(intent, ctx.params.amount_to_capture);
+  const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
+  const attempt: CaptureAttempt = {
+    id: newAttemptId(),
+    call: 'capture',
+    holds: [intent.id, charge.id],
+    baseUrl: ctx.baseUrl,
+    intent: intent.id,
+    charge: charge.id,
+    authorizationId: secret.authorizationId as string,
+    amount,
+    metadata: ctx.params.metadata as Metadata | undefined,
+  };
+  return persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordCapture(recordCtx, services, held));
+}
+
+/** The network captured: the charge's funds enter the balance and the intent succeeds. */
+export function recordCapture(writeCtx: WriteContext, services: PaymentServices, attempt: CaptureAttempt): Promise<PaymentIntent | CommittedError> {
+  const ctx = recordContext(writeCtx, attempt);
+  return recordOnce(ctx, attempt, {
+    recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
+    async record() {
+      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
+      const { charge, secret } = await loadCharge(ctx, attempt.charge);
+      const txn = chargeTransaction(newId('txn'), charge, attempt.amount, services.feeRule, ctx.now, secret.availableImmediately === true);
+      await recordBalanceTransaction(ctx, txn);
+      const captured = capturedCharge(charge, attempt.amount, txn.id);
+      await ctx.db.updateObject(ctx.accountId, captured);
+      const next = applyIntentParams(capturedIntent(intent, attempt.amount), { metadata: attempt.metadata as IntentParams['metadata'] });
+      await ctx.db.updateObject(ctx.accountId, next);
+      await ctx.emit('charge.captured', captured, { captured: false, amount_captured: 0, balance_transaction: null });
+      await ctx.emit('payment_intent.succeeded', next);
+      return next;
+    },
+  });
+}
+
+/** Cancels the intent; one with an authorized charge releases it at the network first. */
+export async function cancelPaymentIntent(ctx: RequestContext<CancelParams>, services: PaymentServices): Promise<PaymentIntent | CallOut<WriteContext, PaymentIntent | CommittedError>> {
+  const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
+  const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
+  if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
+    const { charge, secret } = await loadCharge(ctx, intent.latest_charge);
+    if (secret.authorizationId) {
+      const attempt: VoidAttempt = {
+        id: newAttemptId(),
+        call: 'void',
+        holds: [intent.id, charge.id],
+        baseUrl: ctx.baseUrl,
+        intent: intent.id,
+        charge: charge.id,
+        authorizationId: secret.authorizationId,
+        cancellationReason: ctx.params.cancellation_reason,
+      };
+      return persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordVoid(recordCtx, held));
+    }
+    await releaseCharge(ctx, charge);
+  }
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('payment_intent.canceled', next);
+  return next;
+}
+
+/** The network released the authorization: the charge shows as refunded and the intent is canceled. */
+export function recordVoid(writeCtx: WriteContext, attempt: VoidAttempt): Promise<PaymentIntent | CommittedError> {
+  const ctx = recordContext(writeCtx, attempt);
+  return recordOnce(ctx, attempt, {
+    recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
+    async record() {
+      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
+      const { charge } = await loadCharge(ctx, attempt.charge);
+      await releaseCharge(ctx, charge);
+      const next = cancelIntent(intent, attempt.cancellationReason as CancelParams['cancellation_reason'], ctx.now);
+      await ctx.db.updateObject(ctx.accountId, next);
+      await ctx.emit('payment_intent.canceled', next);
+      return next;
+    },
+  });
+}
+
+async function releaseCharge(ctx: WriteContext, charge: Charge): Promise<void> {
+  const released = releasedCharge(charge);
+  await ctx.db.updateObject(ctx.accountId, released);
+  await ctx.emit('charge.refunded', released, { amount_refunded: charge.amount_refunded, refunded: false });
+}
