@@ -7,13 +7,14 @@
 // replays it. (A publishable key's response is not rendered here: its key is
 // freed and the retry runs again, seeing the recorded state.)
 import type { JobContext, JobHandler } from '../jobs/jobs.js';
-import type { AuthorizeResult, RefundResult } from '../network/network.js';
+import type { AuthorizeResult, RefundResult, VerifyResult } from '../network/network.js';
 import type { Answer, SecretResponse } from '../server/answer.js';
 import { completeIdempotencyKey, releasePendingIdempotencyKey } from '../server/idempotency-store.js';
 import { callNetwork, RECORD_ATTEMPT_JOB, type NetworkAttempt } from './network-attempt.js';
 import { recordCapture, recordVoid } from './payment-intent-capture.js';
 import { recordAuthorization } from './payment-intent-confirm.js';
 import { recordRefund } from './refund-create.js';
+import { recordVerification } from './setup-intent-confirm.js';
 import type { PaymentServices } from './services.js';
 
 export function attemptRecoveryJob(services: PaymentServices, respond: SecretResponse): JobHandler {
@@ -35,6 +36,8 @@ function record(ctx: JobContext<NetworkAttempt>, services: PaymentServices, atte
   switch (attempt.call) {
     case 'authorize':
       return recordAuthorization(ctx, services, attempt, answer as AuthorizeResult);
+    case 'verify':
+      return recordVerification(ctx, attempt, answer as VerifyResult);
     case 'capture':
       return recordCapture(ctx, services, attempt);
     case 'void':

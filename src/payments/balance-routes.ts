@@ -6,6 +6,7 @@ import { resourceMissing } from '../server/errors.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { withStatus, type BalanceTransaction } from './balance-transaction.js';
+import { balanceSums } from './balance-sums.js';
 
 /** A new account's balance is shown in its default currency. */
 const DEFAULT_CURRENCY = 'usd';
@@ -69,7 +70,7 @@ export const balanceRoutes: Route[] = [
     method: 'GET',
     path: '/v1/balance',
     async handler(ctx) {
-      return balanceOf(await ctx.db.balanceSums(ctx.accountId, ctx.now)) as unknown as { id: string; object: string };
+      return balanceOf(await balanceSums(ctx.db, ctx.accountId, ctx.now)) as unknown as { id: string; object: string };
     },
   },
   listTransactions('/v1/balance_transactions'),

@@ -1,5 +1,5 @@
-// Calls to the card network that move money (authorize, capture, void,
-// refund) never run inside a transaction. A write persists the attempt first:
+// Calls to the card network that move money or set a card up (authorize,
+// verify, capture, void, refund) never run inside a transaction. A write persists the attempt first:
 // it holds the objects the answer will change (intent, PaymentMethod, charge)
 // and schedules the attempt's recovery job, in its transaction. Then the
 // network is called with the attempt's idempotency key, and the answer is
@@ -9,7 +9,7 @@
 // records it. Whichever records first wins; the other finds the holds gone.
 import { cancelJob } from '../jobs/job-store.js';
 import { scheduleJob } from '../jobs/jobs.js';
-import type { AuthorizeRequest, PaymentNetwork, RefundRequest } from '../network/network.js';
+import type { AuthorizeRequest, PaymentNetwork, RefundRequest, VerifyRequest } from '../network/network.js';
 import { CallOut } from '../server/call-out.js';
 import { StripeError } from '../server/errors.js';
 import { newId } from '../server/ids.js';
@@ -43,6 +43,16 @@ export interface AuthorizeAttempt extends AttemptBase {
   confirm?: { offSession: boolean; returnUrl?: string; errorOnRequiresAction: boolean };
 }
 
+/** Setting a card up for later: a SetupIntent's check with the issuer, at confirm or after a 3-D Secure challenge. */
+export interface VerifyAttempt extends AttemptBase {
+  call: 'verify';
+  setupIntent: string;
+  paymentMethod: string;
+  request: VerifyRequest;
+  /** A confirm's: where the challenge page sends the customer back; absent after a challenge. */
+  confirm?: { returnUrl?: string };
+}
+
 export interface CaptureAttempt extends AttemptBase {
   call: 'capture';
   intent: string;
@@ -68,7 +78,7 @@ export interface RefundAttempt extends AttemptBase {
   request: RefundRequest;
 }
 
-export type NetworkAttempt = AuthorizeAttempt | CaptureAttempt | VoidAttempt | RefundAttempt;
+export type NetworkAttempt = AuthorizeAttempt | VerifyAttempt | CaptureAttempt | VoidAttempt | RefundAttempt;
 
 export const RECORD_ATTEMPT_JOB = 'payments.record_network_attempt';
 /**
@@ -87,6 +97,8 @@ export function callNetwork(network: PaymentNetwork, attempt: NetworkAttempt): P
   switch (attempt.call) {
     case 'authorize':
       return network.authorize(attempt.request);
+    case 'verify':
+      return network.verify(attempt.request);
     case 'capture':
       return network.capture(attempt.authorizationId, attempt.amount);
     case 'void':

@@ -1,18 +1,22 @@
 // Confirming a SetupIntent: the network verifies the card (with 3-D Secure
 // when the issuer or the merchant asks for it), a SetupAttempt records the
-// outcome, and a card set up is saved to the customer. Runs in the request's
-// transaction with the SetupIntent's row locked; the challenge page finishes
-// what 3-D Secure interrupted (setupIntentFinisher).
+// outcome, and a card set up is saved to the customer. The check with the
+// issuer runs in the persist-call-record order of network-attempt.ts (the
+// SetupIntent and its PaymentMethod held meanwhile; recordVerification
+// records); the challenge page finishes what 3-D Secure interrupted
+// (setupIntentFinisher).
 import type Stripe from 'stripe';
 import type { PaymentNetwork, VerifyResult } from '../network/network.js';
 import type { StripeError } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { checkReturnUrl } from '../server/urls.js';
 import { CommittedError, type RequestContext } from '../server/route.js';
-import type { HttpWriteContext } from '../server/write-context.js';
+import { CallOut } from '../server/call-out.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import { cardError } from './card-error.js';
-import { checkReturnUrlGiven, intentWaitingFor, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
-import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import { checkReturnUrlGiven, intentWaitingFor, loadIntent, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import { newAttemptId, persistAttempt, recordContext, recordOnce, type VerifyAttempt } from './network-attempt.js';
+import { attachToCustomer, loadPaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import {
   applySetupIntentParams,
   assertConfirmable,
@@ -31,7 +35,7 @@ import {
   type SetupIntent,
   type SetupIntentParams,
 } from './setup-intent.js';
-import { challengeReturnUrl, createChallenge, type ChallengeFinisher } from './three-d-secure.js';
+import { challengeReturnUrl, createChallenge, type ChallengeFinisher, type ChallengeFlow, type ChallengeOutcome } from './three-d-secure.js';
 
 export const SETUP_INTENT: IntentKind<SetupIntent, SetupIntentParams> = { object: 'setup_intent', assertUpdatable, applyParams: applySetupIntentParams, settleUnconfirmedStatus };
 
@@ -47,33 +51,72 @@ export async function confirmSetupIntent(
   current: SetupIntent,
   params: SetupConfirmParams,
   network: PaymentNetwork,
-): Promise<SetupIntent | CommittedError> {
+): Promise<CallOut<WriteContext, SetupIntent | CommittedError>> {
   assertConfirmable(current);
   checkReturnUrl(params.return_url);
   const setupIntent = applySetupIntentParams(current, { payment_method_options: params.payment_method_options });
   const stored = await paymentMethodToConfirm(ctx, network, setupIntent, params);
   checkReturnUrlGiven(ctx, setupIntent, params.return_url);
-  const result = await network.verify({ profile: stored.secret.card, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
-  if (result.status === 'authentication_required') {
-    const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
-    await ctx.db.insertObject(ctx.accountId, attempt);
-    const returnUrl = challengeReturnUrl(params);
-    const { url } = await createChallenge(ctx, {
-      intent: setupIntent.id,
-      kind: 'setup_intent',
-      returnUrl: returnUrl ?? null,
-      paymentMethod: stored.pm.id,
-      display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
-      flow: result.flow,
-    });
-    const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
-    await ctx.db.updateObject(ctx.accountId, next);
-    await ctx.emit('setup_intent.requires_action', next);
-    return next;
-  }
-  const settled = await settle(ctx, setupIntent, stored, result, null);
-  // A decline is answered with a 402 after the failed setup commits.
-  return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
+  // The confirm's parameters are kept whatever the issuer answers.
+  if (JSON.stringify(setupIntent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, setupIntent);
+  const attempt = verificationAttempt(ctx, setupIntent, stored, false, { returnUrl: challengeReturnUrl(params) });
+  return persistAttempt(ctx, network, attempt, (recordCtx, held, answer) => recordVerification(recordCtx, held, answer as VerifyResult));
+}
+
+function verificationAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, authenticated: boolean, confirm?: VerifyAttempt['confirm']): VerifyAttempt {
+  return {
+    id: newAttemptId(),
+    call: 'verify',
+    holds: [setupIntent.id, stored.pm.id],
+    baseUrl: ctx.baseUrl,
+    setupIntent: setupIntent.id,
+    paymentMethod: stored.pm.id,
+    request: { profile: stored.secret.card, authenticated, requestThreeDSecure: requestsThreeDSecure(setupIntent) },
+    confirm,
+  };
+}
+
+/**
+ * The issuer's answer to a setup, recorded by the confirm or the challenge
+ * page that asked, or by the attempt's recovery job. At confirm a decline is
+ * answered with a 402 after the failed setup commits; after a challenge the
+ * SetupIntent is simply left failed.
+ */
+export async function recordVerification(writeCtx: WriteContext, attempt: VerifyAttempt, result: VerifyResult): Promise<SetupIntent | CommittedError> {
+  const ctx = recordContext(writeCtx, attempt);
+  return recordOnce<SetupIntent | CommittedError>(ctx, attempt, {
+    recorded: () => loadIntent(ctx, SETUP_INTENT, attempt.setupIntent),
+    async record() {
+      const setupIntent = await loadIntent(ctx, SETUP_INTENT, attempt.setupIntent, { forUpdate: true });
+      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
+      if (!attempt.confirm) {
+        const waiting = await loadAttempt(ctx, setupIntent);
+        if (result.status === 'authentication_required') return setupFailed(ctx, setupIntent, stored, waiting, authenticationFailureError(stored.pm));
+        return (await settle(ctx, setupIntent, stored, result, waiting)).setupIntent;
+      }
+      if (result.status === 'authentication_required') return requireAction(ctx, setupIntent, stored, result.flow, attempt.confirm.returnUrl);
+      const settled = await settle(ctx, setupIntent, stored, result, null);
+      return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
+    },
+  });
+}
+
+/** The issuer asks for 3-D Secure: a SetupAttempt waits for the customer on Kassa's challenge page. */
+async function requireAction(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, flow: ChallengeFlow, returnUrl: string | undefined): Promise<SetupIntent> {
+  const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
+  await ctx.db.insertObject(ctx.accountId, attempt);
+  const { url } = await createChallenge(ctx, {
+    intent: setupIntent.id,
+    kind: 'setup_intent',
+    returnUrl: returnUrl ?? null,
+    paymentMethod: stored.pm.id,
+    display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+    flow,
+  });
+  const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
+  await ctx.db.updateObject(ctx.accountId, next);
+  await ctx.emit('setup_intent.requires_action', next);
+  return next;
 }
 
 /**
@@ -158,7 +201,7 @@ export async function finishSetupAuthentication(
   setupIntent: SetupIntent,
   outcome: 'complete' | 'fail',
   network: PaymentNetwork,
-): Promise<SetupIntent> {
+): Promise<SetupIntent | CallOut<WriteContext, SetupIntent>> {
   if (setupIntent.status !== 'requires_action') throw unexpectedState(setupIntent, 'authenticate', ['requires_action']);
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, setupIntent, setupIntent.payment_method as string);
   const attempt = await loadAttempt(ctx, setupIntent);
@@ -166,8 +209,9 @@ export async function finishSetupAuthentication(
     return setupFailed(ctx, setupIntent, stored, attempt, { ...refused.body, payment_method: stored.pm, payment_method_type: 'card' } as Stripe.SetupIntent.LastSetupError);
   }
   if (outcome === 'complete') {
-    const result = await network.verify({ profile: stored.secret.card, authenticated: true, requestThreeDSecure: requestsThreeDSecure(setupIntent) });
-    if (result.status !== 'authentication_required') return (await settle(ctx, setupIntent, stored, result, attempt)).setupIntent;
+    const verification = verificationAttempt(ctx, setupIntent, stored, true);
+    const callOut = await persistAttempt(ctx, network, verification, (recordCtx, held, answer) => recordVerification(recordCtx, held, answer as VerifyResult));
+    return callOut.map((next) => (next instanceof CommittedError ? (next.error.body.setup_intent as SetupIntent) : next));
   }
   return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
 }
@@ -190,14 +234,18 @@ async function loadAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent): Pro
 /** Finishes a SetupIntent's 3-D Secure challenge when the customer answers it on the challenge page. */
 export function setupIntentFinisher(network: PaymentNetwork): ChallengeFinisher {
   return {
-  load: intentWaitingFor(SETUP_INTENT),
-  async finish(ctx, value, _challenge, answer) {
-    const next = await finishSetupAuthentication(ctx, value as SetupIntent, answer, network);
-    return {
-      status: next.status,
-      redirectStatus: next.status === 'succeeded' ? 'succeeded' : 'failed',
-      returnParams: { setup_intent: next.id, setup_intent_client_secret: next.client_secret ?? '' },
-    };
-  },
-};
+    load: intentWaitingFor(SETUP_INTENT),
+    async finish(ctx, value, _challenge, answer) {
+      const next = await finishSetupAuthentication(ctx, value as SetupIntent, answer, network);
+      return next instanceof CallOut ? next.map(challengeOutcome) : challengeOutcome(next);
+    },
+  };
+}
+
+function challengeOutcome(next: SetupIntent): ChallengeOutcome {
+  return {
+    status: next.status,
+    redirectStatus: next.status === 'succeeded' ? 'succeeded' : 'failed',
+    returnParams: { setup_intent: next.id, setup_intent_client_secret: next.client_secret ?? '' },
+  };
 }

@@ -4,9 +4,9 @@
 import type Stripe from 'stripe';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
-import type { CommittedError, RequestContext, Route } from '../server/route.js';
+import type { RequestContext, Route, RouteResult } from '../server/route.js';
 import { checkConfirmOnly, checkCustomer, loadForClient, loadIntent, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
-import { cancelSetupIntent, newSetupIntent, settleUnconfirmedStatus, type SetupIntent, type SetupIntentParams } from './setup-intent.js';
+import { cancelSetupIntent, newSetupIntent, settleUnconfirmedStatus, type SetupIntentParams } from './setup-intent.js';
 import type { PaymentServices } from './services.js';
 import { confirmSetupIntent, SETUP_INTENT, type SetupConfirmParams } from './setup-intent-confirm.js';
 
@@ -23,7 +23,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
   {
     method: 'POST',
     path: '/v1/setup_intents',
-    async handler(ctx: RequestContext<CreateParams>): Promise<SetupIntent | CommittedError> {
+    async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
       const { confirm, payment_method, payment_method_data, client_secret: _secret, return_url, use_stripe_sdk, ...params } = ctx.params;
       checkConfirmOnly(ctx.params as Record<string, unknown>, CONFIRM_ONLY);
       await checkCustomer(ctx, params.customer);

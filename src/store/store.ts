@@ -5,7 +5,7 @@
 // shape); every other table's queries live with the module that owns it
 // (events/event-store.ts, jobs/job-store.ts, …) as functions over a `Db`.
 import { Db } from './db.js';
-import { docField, docInteger, globMatch, globPattern, sumInteger } from './dialect.js';
+import { docField, globMatch, globPattern } from './dialect.js';
 import type { Dialect, Driver } from './driver.js';
 import { migrate, type Migration } from './migrate.js';
 import { getObjectRow, insertObject, saveObject } from './objects.js';
@@ -50,10 +50,7 @@ function typeLiteral(type: string | undefined): string {
 
 const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
 
-/**
- * The handle with the generic objects table's queries (see objects.ts for
- * typed access) and, for now, the balance sums.
- */
+/** The handle with the generic objects table's queries (see objects.ts for typed access). */
 export class Queries extends Db {
   private fieldSql(field: string): string {
     if (COLUMNS.has(field)) return field;
@@ -137,24 +134,6 @@ export class Queries extends Db {
       beforeSeq === undefined ? [accountId, limit] : [accountId, beforeSeq, limit],
     );
     return rows.map((r) => ({ ...r, deleted: false }));
-  }
-
-  // ----- the balance
-
-  /** Net amounts of the account's balance transactions per currency: available (available_on <= now) and pending. */
-  async balanceSums(accountId: string, now: number): Promise<Array<{ currency: string; available: number; pending: number }>> {
-    const field = (name: string) => docField(this.dialect, name);
-    const int = (name: string) => docInteger(this.dialect, name);
-    const sum = (sql: string) => sumInteger(this.dialect, sql);
-    const rows = await this.all<{ currency: string; available: number; pending: number }>(
-      `SELECT ${field('currency')} AS currency,
-              ${sum(`CASE WHEN ${int('available_on')} <= ? THEN ${int('net')} ELSE 0 END`)} AS available,
-              ${sum(`CASE WHEN ${int('available_on')} > ? THEN ${int('net')} ELSE 0 END`)} AS pending
-       FROM objects WHERE account_id = ? AND type = 'balance_transaction' AND deleted = 0
-       GROUP BY ${field('currency')} ORDER BY ${field('currency')}`,
-      [now, now, accountId],
-    );
-    return rows.map((r) => ({ currency: r.currency, available: Number(r.available), pending: Number(r.pending) }));
   }
 }
 

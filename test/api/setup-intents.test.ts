@@ -9,7 +9,9 @@ import { eventRecorder } from '../../src/events/events.js';
 import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import type { SetupIntent } from '../../src/payments/setup-intent.js';
 import { finishSetupAuthentication } from '../../src/payments/setup-intent-confirm.js';
+import { CallOut } from '../../src/server/call-out.js';
 import { writeContextFactory } from '../../src/server/write-context.js';
+import type { Queries } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
@@ -59,16 +61,19 @@ describeEachStore('SetupIntents', (target) => {
       .map((e) => e.type);
   }
 
-  /** What the 3-D Secure challenge page will do when the customer completes or fails it, in one transaction. */
+  /** What the 3-D Secure challenge page will do when the customer completes or fails it: the answer, the issuer's check, its record. */
   async function finish(id: string, outcome: 'complete' | 'fail'): Promise<SetupIntent> {
     const accountId = kassa.account.id;
     const now = Math.floor(Date.now() / 1000);
-    return kassa.store.transaction(async (tx) => {
-      const ctx = { ...writeContextFactory(eventRecorder([]))({ db: tx, accountId, now }), baseUrl: kassa.url };
+    const contextOf = (tx: Queries) => ({ ...writeContextFactory(eventRecorder([]))({ db: tx, accountId, now }), baseUrl: kassa.url });
+    const answered = await kassa.store.transaction(async (tx) => {
       const row = await tx.getObject(accountId, id, { forUpdate: true });
       assert.ok(row);
-      return finishSetupAuthentication(ctx, JSON.parse(row.doc) as SetupIntent, outcome, createSimulatedNetwork());
+      return finishSetupAuthentication(contextOf(tx), JSON.parse(row.doc) as SetupIntent, outcome, createSimulatedNetwork());
     });
+    if (!(answered instanceof CallOut)) return answered;
+    const answer = await answered.call();
+    return kassa.store.transaction((tx) => answered.record(contextOf(tx), answer));
   }
 
   async function offSessionPayment(customer: string, paymentMethod: string): Promise<Stripe.PaymentIntent> {
