@@ -167,18 +167,27 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
 
     const cause = { id: request.id, idempotency_key: idempotencyKey };
-    const context = (db: Queries): RequestContext => ({
-      ...(isWrite ? options.writeContext({ db, accountId: auth.accountId, now, request: cause }) : readOnly(db, auth.accountId, now)),
-      auth,
-      requestId: request.id,
-      idempotencyKey,
-      apiVersion: request.stripeVersion,
-      params,
-      expand,
-      path: request.params as Record<string, string>,
-      url,
-      baseUrl: options.publicUrl ?? `${request.protocol}://${request.host}`,
-    });
+    const baseUrl = options.publicUrl ?? `${request.protocol}://${request.host}`;
+    const context = (db: Queries): RequestContext => {
+      const write = isWrite ? options.writeContext({ db, accountId: auth.accountId, now, request: cause }) : readOnly(db, auth.accountId, now);
+      // Built field by field: an object spread here costs a tenth of a cached read's time.
+      return {
+        accountId: write.accountId,
+        now: write.now,
+        db: write.db,
+        emit: write.emit,
+        schedule: write.schedule,
+        auth,
+        requestId: request.id,
+        idempotencyKey,
+        apiVersion: request.stripeVersion,
+        params,
+        expand,
+        path: request.params as Record<string, string>,
+        url,
+        baseUrl,
+      };
+    };
 
     const asCaller = (fn: () => Promise<RouteResult>) => (publishable ? runAsPublic(options.publicViews, fn) : fn());
     const render = (db: Queries, result: Answer) => renderResult(options, db, auth.accountId, result, expand, publishable);

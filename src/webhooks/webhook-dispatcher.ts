@@ -345,7 +345,9 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     start(pollMs = DEFAULT_DISPATCH_POLL_MS) {
       if (running) return;
       running = true;
-      unsubscribe = jobsScheduled.subscribe(() => kick());
+      unsubscribe = jobsScheduled.subscribe(({ kind }) => {
+        if (kind === WEBHOOK_DELIVERY_JOB) kick();
+      });
       poll(pollMs);
       kick();
     },
