@@ -46,7 +46,7 @@ export function startServer(name: string, args: string[], env: NodeJS.ProcessEnv
       const match = started ? null : ready.exec(line);
       if (!match) {
         // The start banner (account id, keys) is not news; logs and anything else are.
-        if (started && !/^(Default account |  )/.test(line)) console.error(`[${name}] ${line}`);
+        if (started && !/^(Default account | {2})/.test(line)) console.error(`[${name}] ${line}`);
         return;
       }
       started = true;

@@ -17,15 +17,13 @@ function compact(schema: any, depth = 0): any {
   if (schema.$ref) return compact(resolveRef(schema.$ref), depth + 1);
   const out: any = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (!KEEP.has(key)) continue;
+    if (!KEEP.has(key) || (key === 'format' && value !== 'unix-time')) continue;
     if (key === 'properties') {
       out.properties = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, compact(v, depth + 1)]));
     } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
       out[key] = compact(value, depth + 1);
     } else if (key === 'anyOf') {
       out.anyOf = (value as any[]).map((v) => compact(v, depth + 1));
-    } else if (key === 'format' && value !== 'unix-time') {
-      continue;
     } else {
       out[key] = value;
     }

@@ -5,7 +5,7 @@ export function formEncode(params: Record<string, unknown>): string {
   const parts: string[] = [];
   const add = (key: string, value: unknown): void => {
     if (value === undefined || value === null) return;
-    if (Array.isArray(value)) value.forEach((item, i) => add(`${key}[${i}]`, item));
+    if (Array.isArray(value)) for (const [i, item] of value.entries()) add(`${key}[${i}]`, item);
     else if (typeof value === 'object') for (const [k, v] of Object.entries(value as Record<string, unknown>)) add(`${key}[${k}]`, v);
     else parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
   };

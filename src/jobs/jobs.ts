@@ -33,10 +33,10 @@ export interface JobHandler {
    * and commits the bookkeeping. If the claim is lost meanwhile, run() does
    * not happen, so prepare's effects must be safe to repeat.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: handlers type their own payloads
   prepare?(ctx: PrepareContext<any>): Promise<unknown>;
   // Handlers type their own payloads.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: handlers type their own payloads
   run(ctx: JobContext<any>): Promise<void>;
 }
 

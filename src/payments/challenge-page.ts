@@ -21,7 +21,7 @@ export interface ChallengePageOptions {
 const PATH = '/kassa/3ds/:account/:challenge/:token';
 const ANSWERS: readonly ChallengeAnswer[] = ['complete', 'fail'];
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -62,7 +62,7 @@ const BANK_ICON = `<svg width="22" height="22" viewBox="0 0 24 24" fill="none" s
 function page(title: string, body: string, script = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escape(title)}</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>
 <header><span class="bank">${BANK_ICON}Issuer authentication</span><span class="badge">Test mode</span></header>
 ${body}
@@ -89,7 +89,7 @@ function frictionlessHtml(action: string): string {
 <div class="spinner" role="status" aria-label="Authenticating"></div>
 <h1>Checking with your bank</h1>
 <p>Your bank is confirming this payment. This takes a moment and needs nothing from you.</p>
-<form method="post" action="${escape(action)}"><input type="hidden" name="answer" value="complete"><noscript><button type="submit" class="complete">Continue</button></noscript></form>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="answer" value="complete"><noscript><button type="submit" class="complete">Continue</button></noscript></form>
 </div>`;
   return page('Authenticating', body, '<script>document.forms[0].submit()</script>');
 }
@@ -101,14 +101,14 @@ export function challengeHtml(challenge: Challenge, action: string): string {
   const rows: Array<[string, string]> = [['Merchant', display.merchant]];
   if (amount) rows.push(['Amount', amount]);
   rows.push(['Card', `${brandName(display.brand)} •••• ${display.last4}`]);
-  const what = amount ? `a payment of <strong>${escape(amount)}</strong> to <strong>${escape(display.merchant)}</strong>` : `saving your card for <strong>${escape(display.merchant)}</strong>`;
+  const what = amount ? `a payment of <strong>${escapeHtml(amount)}</strong> to <strong>${escapeHtml(display.merchant)}</strong>` : `saving your card for <strong>${escapeHtml(display.merchant)}</strong>`;
   const body = `<div class="content">
 <h1>Confirm it's you</h1>
 <p>Your bank asks you to authenticate ${what}.</p>
-<dl>${rows.map(([k, v]) => `<div><dt>${escape(k)}</dt><dd>${escape(v)}</dd></div>`).join('')}</dl>
+<dl>${rows.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>
 <div class="actions">
-<form method="post" action="${escape(action)}"><input type="hidden" name="answer" value="complete"><button type="submit" class="complete">Complete authentication</button></form>
-<form method="post" action="${escape(action)}"><input type="hidden" name="answer" value="fail"><button type="submit" class="fail">Fail authentication</button></form>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="answer" value="complete"><button type="submit" class="complete">Complete authentication</button></form>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="answer" value="fail"><button type="submit" class="fail">Fail authentication</button></form>
 </div>
 <p class="note">In test mode you choose the outcome. In live mode your customer's bank shows its own page here.</p>
 </div>`;
@@ -135,7 +135,7 @@ function resultHtml(challenge: Challenge, outcome: ChallengeOutcome): string {
 }
 
 function errorHtml(title: string, message: string): string {
-  return page(title, `<div class="content"><div class="result bad"><svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M12 7v6M12 17h.01"/></svg></div><h1>${escape(title)}</h1><p>${escape(message)}</p></div>`);
+  return page(title, `<div class="content"><div class="result bad"><svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M12 7v6M12 17h.01"/></svg></div><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></div>`);
 }
 
 const NOT_FOUND = () => errorHtml('Authentication not found', 'This authentication link is not valid. Return to the merchant and try the payment again.');

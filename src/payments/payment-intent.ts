@@ -2,7 +2,7 @@
 // objects. The network's answers come in as arguments; nothing here does I/O.
 import type Stripe from 'stripe';
 import { checkChargeAmount, checkCurrency } from '../money/currencies.js';
-import { invalidParam, invalidRequest, StripeError } from '../server/errors.js';
+import { invalidParam, invalidRequest, type StripeError } from '../server/errors.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-method-types.js';
 

@@ -1,6 +1,6 @@
 // Loading and making PaymentMethods inside a request: card data goes to the
 // network, which returns a profile without the number or CVC; only that is kept.
-import type { CardInput, PaymentNetwork } from '../network/network.js';
+import type { CardInput, CardProfile, PaymentNetwork } from '../network/network.js';
 import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import type { HttpWriteContext } from '../server/write-context.js';
@@ -31,7 +31,7 @@ export async function createCardPaymentMethod(
 ): Promise<StoredPaymentMethod> {
   if (!card) throw invalidParam(`Missing required param: ${paramPrefix}.`, paramPrefix, 'parameter_missing');
   const context = await tokenizeContext(ctx);
-  let profile;
+  let profile: CardProfile | null;
   if ('token' in card) {
     profile = TEST_ID.test(card.token) ? await network.profileForTestId(card.token, context) : null;
     if (!profile) throw resourceMissing('token', card.token, `${paramPrefix}[token]`);

@@ -6,7 +6,7 @@ import { formatAmount } from '../money/currencies.js';
 import type { Store } from '../store/store.js';
 import type { Charge, ChargeSecret } from './charge.js';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -27,7 +27,7 @@ export function receiptHtml(charge: Charge): string {
   const title = charge.status === 'succeeded' ? 'Receipt' : 'Payment failed';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} ${escape(charge.id)}</title>
+<title>${title} ${escapeHtml(charge.id)}</title>
 <style>
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;background:#f6f8fa;color:#1a1f36;margin:0;padding:48px 16px}
 main{max-width:420px;margin:0 auto;background:#fff;border-radius:8px;box-shadow:0 2px 8px rgba(0,0,0,.08);padding:32px}
@@ -36,8 +36,8 @@ dl{display:grid;grid-template-columns:1fr auto;gap:8px 16px;margin:0}dt{color:#6
 footer{margin-top:24px;color:#8792a2;font-size:12px}
 </style></head>
 <body><main>
-<h1>${title}</h1><p class="sub">Receipt for ${escape(charge.id)}</p>
-<dl>${rows.map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join('')}</dl>
+<h1>${title}</h1><p class="sub">Receipt for ${escapeHtml(charge.id)}</p>
+<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
 <footer>Test mode: no money moved. Served by Kassa.</footer>
 </main></body></html>`;
 }

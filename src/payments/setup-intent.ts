@@ -3,7 +3,7 @@
 // arguments; nothing here does I/O.
 import type Stripe from 'stripe';
 import type { CardProfile, Checks, Declined, ThreeDSecureResult } from '../network/network.js';
-import { invalidParam, invalidRequest, StripeError } from '../server/errors.js';
+import { invalidParam, invalidRequest, type StripeError } from '../server/errors.js';
 import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-method-types.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import type { PaymentMethod } from './payment-method.js';

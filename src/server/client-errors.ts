@@ -83,7 +83,10 @@ export function registerHttpErrors(app: FastifyInstance): void {
 }
 
 function requireHostHeader(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  if (request.raw.httpVersion !== '1.1' || request.headers.host) return done();
+  if (request.raw.httpVersion !== '1.1' || request.headers.host) {
+    done();
+    return;
+  }
   // Closed after the answer, as Node does.
   reply.header('Connection', 'close');
   done(invalidRequest('Invalid request: an HTTP/1.1 request must have a Host header.'));

@@ -35,7 +35,10 @@ export function nulInName(param: string): StripeError {
 export function refuseNulInPath(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const params = request.params as Record<string, string> | undefined;
   for (const [name, value] of Object.entries(params ?? {})) {
-    if (name !== '*' && typeof value === 'string' && hasNul(value)) return done(nulInValue(name));
+    if (name !== '*' && typeof value === 'string' && hasNul(value)) {
+      done(nulInValue(name));
+      return;
+    }
   }
   done();
 }

@@ -50,6 +50,6 @@ export interface Route {
   /** For paths outside Stripe's API (Kassa's own); Stripe's operations take their schema from its OpenAPI description. */
   params?: ParamSchema;
   // Handlers are typed by their own modules; parameters arrive checked against the schema.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: handlers are typed by their own modules
   handler(ctx: RequestContext<any>): Promise<RouteResult>;
 }

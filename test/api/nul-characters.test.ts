@@ -5,7 +5,7 @@
 // (data left by an older version) never breaks a list.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { ApiObject } from '../../src/server/resources.js';
 import { describeEachStore } from '../support/each-store.js';
 import { sendRequest, type RawResponse } from '../support/http.js';

@@ -27,7 +27,7 @@ const SECRET_KEY_REQUIRED = 'secret_key_required';
 
 interface Raw {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   body: any;
 }
 

@@ -27,7 +27,7 @@ interface Sent {
 interface Received {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   body: any;
 }
 

@@ -56,7 +56,10 @@ type Fields = Record<string, unknown>;
 
 /** Calls `visit` with every API object (a hash with `object` and `id`) in a response, at any depth. */
 function eachObject(value: unknown, visit: (object: Fields & { object: string }) => void): void {
-  if (Array.isArray(value)) return value.forEach((item) => eachObject(item, visit));
+  if (Array.isArray(value)) {
+    for (const item of value) eachObject(item, visit);
+    return;
+  }
   if (!value || typeof value !== 'object') return;
   const fields = value as Fields;
   if (typeof fields.object === 'string' && typeof fields.id === 'string') visit(fields as Fields & { object: string });

@@ -169,7 +169,7 @@ describeEachStore('refunds through the official SDK', (target) => {
     assert.equal(expanded.refunds?.url, `/v1/charges/${charge.id}/refunds`);
     assert.equal(expanded.refunds?.has_more, false);
     assert.deepEqual(expanded.refunds?.data.map((r) => r.id), [rest.id, second.id, first.id]);
-    assert.equal((expanded.refunds?.data[0].balance_transaction as Stripe.BalanceTransaction).amount, -500);
+    assert.equal((expanded.refunds!.data[0]!.balance_transaction as Stripe.BalanceTransaction).amount, -500);
     assertShape('charge', expanded);
     const fromRefund = await stripe.refunds.retrieve(first.id, { expand: ['charge', 'payment_intent', 'balance_transaction'] });
     assert.equal((fromRefund.charge as Stripe.Charge).id, charge.id);

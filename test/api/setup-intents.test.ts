@@ -4,7 +4,7 @@
 // events, lists, and the off-session payments a completed setup enables.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { eventRecorder } from '../../src/events/events.js';
 import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import type { SetupIntent } from '../../src/payments/setup-intent.js';
@@ -36,7 +36,7 @@ const CARD_DATA = (number: string): Record<string, string> => ({
 
 interface Answer {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   body: any;
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';

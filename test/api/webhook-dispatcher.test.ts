@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/webhooks/webhook-delivery.js';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { openStore, type StoreConfig } from '../../src/store/store.js';

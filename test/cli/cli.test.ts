@@ -77,7 +77,7 @@ async function createAccountCli(env: NodeJS.ProcessEnv): Promise<Created> {
 }
 
 
-const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?:  secret key: +(\S+).*\n  publishable key: +(\S+).*\n|  keys: .*\n  Set .*\n)/;
+const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?: {2}secret key: +(\S+).*\n {2}publishable key: +(\S+).*\n| {2}keys: .*\n {2}Set .*\n)/;
 
 /** Starts `kassa serve` and resolves once it printed its address and default account. */
 async function serve(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Server> {

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { TRIGGER_EVENTS, TRIGGER_RECIPES } from '../../src/cli/trigger-recipes.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { clientEnv, freePort, kassaCli, type CliResult } from '../support/processes.js';

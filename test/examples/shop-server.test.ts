@@ -29,6 +29,7 @@ describeEachStore('example shop server', (target) => {
     await kassa?.close();
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
     const response = await fetch(`${shop.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
@@ -46,8 +47,9 @@ describeEachStore('example shop server', (target) => {
     return created.body as Created;
   }
 
-  async function attempts(eventId: string): Promise<Array<{ http_status: number | null; response_body: string | null; endpoint: string }>> {
-    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as { data: any[] };
+  type Attempt = { http_status: number | null; response_body: string | null; endpoint: string };
+  async function attempts(eventId: string): Promise<Attempt[]> {
+    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as { data: Attempt[] };
     return list.data.filter((attempt) => attempt.endpoint === shop.endpoint.id);
   }
 

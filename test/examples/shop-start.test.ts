@@ -42,7 +42,7 @@ async function startShopCommand(dataDir: string): Promise<Started> {
 
 test('npm run shop: Kassa and the shop in one command, wired by webhook, restartable', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kassa-shop-'));
-  let first: Started | undefined = await startShopCommand(dataDir);
+  const first = await startShopCommand(dataDir);
   let second: Started | undefined;
   t.after(() => {
     for (const started of [first, second]) if (started && started.child.exitCode === null) started.child.kill('SIGKILL');

@@ -13,7 +13,7 @@ export interface FormPost {
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   body: any;
 }
 

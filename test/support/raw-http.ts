@@ -7,7 +7,7 @@ export interface RawAnswer {
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   body: any;
 }
 

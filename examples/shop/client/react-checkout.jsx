@@ -141,6 +141,7 @@ function Summary({ quantity, setQuantity, disabled }) {
     <aside className="panel summary" aria-label="Order summary">
       <h2>Order summary</h2>
       <div className="line">
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the shop's own product picture, SVG drawn by pages/art.ts */}
         <span dangerouslySetInnerHTML={{ __html: config.art }} />
         <div className="what">
           <strong>{product.name}</strong>
@@ -148,8 +149,8 @@ function Summary({ quantity, setQuantity, disabled }) {
           <div className="qty">
             <label htmlFor="quantity" style={{ margin: 0 }}>Qty</label>
             <select id="quantity" value={quantity} disabled={disabled} onChange={(event) => setQuantity(Number(event.target.value))}>
-              {Array.from({ length: 10 }, (_, i) => (
-                <option key={i + 1} value={i + 1}>{i + 1}</option>
+              {Array.from({ length: 10 }, (_, i) => i + 1).map((n) => (
+                <option key={n} value={n}>{n}</option>
               ))}
             </select>
           </div>

@@ -39,21 +39,21 @@ function formatAmount(amount: number, currency: string): string {
   return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startWalletSheet(params: FrameParams): void {
   const request = params.options as { currency: string; total: { label: string; amount: number }; displayItems?: Array<{ label: string; amount: number }>; requestPayerName?: boolean; requestPayerEmail?: boolean };
   const style = document.createElement('style');
   style.textContent = CSS;
   document.head.appendChild(style);
-  const lines = [...(request.displayItems ?? []).map((item) => `<div class="line"><span>${escape(item.label)}</span><span>${escape(formatAmount(item.amount, request.currency))}</span></div>`), `<div class="line total"><span>${escape(request.total.label)}</span><span>${escape(formatAmount(request.total.amount, request.currency))}</span></div>`];
+  const lines = [...(request.displayItems ?? []).map((item) => `<div class="line"><span>${escapeHtml(item.label)}</span><span>${escapeHtml(formatAmount(item.amount, request.currency))}</span></div>`), `<div class="line total"><span>${escapeHtml(request.total.label)}</span><span>${escapeHtml(formatAmount(request.total.amount, request.currency))}</span></div>`];
   const main = document.createElement('main');
   main.innerHTML = `<h1>Kassa test wallet</h1><p class="sub">Stands in for Apple Pay / Google Pay in test mode.</p>
 <div class="lines">${lines.join('')}</div>
 <label for="card">Pay with</label><select id="card">${TEST_CARDS.map((card, i) => `<option value="${i}">${card.label} (${card.note})</option>`).join('')}</select>
 ${request.requestPayerName ? '<label for="name">Name</label><input id="name" autocomplete="name" value="Jenny Rosen">' : ''}
 ${request.requestPayerEmail ? '<label for="email">Email</label><input id="email" type="email" autocomplete="email" value="jenny.rosen@example.com">' : ''}
-<div class="actions"><button type="button" class="cancel">Cancel</button><button type="button" class="pay">Pay ${escape(formatAmount(request.total.amount, request.currency))}</button></div>
+<div class="actions"><button type="button" class="cancel">Cancel</button><button type="button" class="pay">Pay ${escapeHtml(formatAmount(request.total.amount, request.currency))}</button></div>
 <p class="status" role="status"></p>`;
   document.body.appendChild(main);
   const pay = main.querySelector<HTMLButtonElement>('button.pay')!;
