@@ -28,7 +28,11 @@ export interface LoadOptions {
   amount?: number;
 }
 
-export async function load(server: { url: string; pid: number }, route: Route, options: LoadOptions): Promise<LoadResult> {
+export async function load(
+  server: { url: string; pid: number },
+  route: Route,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const cpuBefore = cpuMs(server.pid);
   const result = await autocannon({
     url: server.url,

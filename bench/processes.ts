@@ -22,7 +22,13 @@ export interface ServerProcess {
  * Starts `node <args>` and waits for a stdout line matching `ready` whose
  * first group is the port. Later output goes to stderr, prefixed.
  */
-export function startServer(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 20_000): Promise<ServerProcess> {
+export function startServer(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 20_000,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stopping = false;
   let crash: string | null = null;

@@ -40,7 +40,14 @@ async function main(): Promise<number> {
     const kassa = await startServer(
       'kassa',
       [...profile, join(ROOT, 'bin/kassa.js'), 'serve', '--port', '0'],
-      { ...process.env, DATABASE_URL: '', KASSA_DATA_DIR: dataDir, KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: publishableKey, KASSA_LOG_LEVEL: 'warn' },
+      {
+        ...process.env,
+        DATABASE_URL: '',
+        KASSA_DATA_DIR: dataDir,
+        KASSA_SECRET_KEY: secretKey,
+        KASSA_PUBLISHABLE_KEY: publishableKey,
+        KASSA_LOG_LEVEL: 'warn',
+      },
       /^Kassa is listening on http:\/\/[^\s]+:(\d+)/,
     );
     servers.push(kassa);
@@ -49,14 +56,29 @@ async function main(): Promise<number> {
     const customer = await seedCustomer(kassa.url, secretKey);
     const bodyFile = join(dataDir, 'customer.json');
     writeFileSync(bodyFile, customer.json);
-    const bare = await startServer('bare', ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), bodyFile], process.env, /^bare server listening on http:\/\/[^\s]+:(\d+)/);
+    const bare = await startServer(
+      'bare',
+      ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), bodyFile],
+      process.env,
+      /^bare server listening on http:\/\/[^\s]+:(\d+)/,
+    );
     servers.push(bare);
-    console.log(`Node ${process.version}, ${availableParallelism()} CPUs. Kassa pid ${kassa.pid} (SQLite in ${dataDir}), bare pid ${bare.pid}.`);
-    console.log(`autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run; latency in whole ms.\n`);
+    console.log(
+      `Node ${process.version}, ${availableParallelism()} CPUs. Kassa pid ${kassa.pid} (SQLite in ${dataDir}), bare pid ${bare.pid}.`,
+    );
+    console.log(
+      `autocannon: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run; latency in whole ms.\n`,
+    );
 
-    const retrieve = await compare(kassa, bare, () => retrieveRoute(secretKey, API_VERSION, customer.id), { target: 0.5 });
+    const retrieve = await compare(kassa, bare, () => retrieveRoute(secretKey, API_VERSION, customer.id), {
+      target: 0.5,
+    });
     const create = await compare(kassa, bare, () => createRoute(secretKey, API_VERSION), { target: 0.3 });
-    const flow = await compare(kassa, bare, () => paymentFlowRoute(secretKey, publishableKey, API_VERSION), { steps: 2, flowsTarget: 1500, p99TargetMs: 15 });
+    const flow = await compare(kassa, bare, () => paymentFlowRoute(secretKey, publishableKey, API_VERSION), {
+      steps: 2,
+      flowsTarget: 1500,
+      p99TargetMs: 15,
+    });
     const targets = printLoadTable([retrieve, create, flow]);
 
     // Counted in the database: a timed run ends with requests still in flight that the server completes.
@@ -66,10 +88,15 @@ async function main(): Promise<number> {
     if (remainder > 0) {
       console.log(`\nCreating the remaining ${remainder} customers (${CONNECTIONS} concurrent requests)...`);
       const started = Date.now();
-      const fill = await load(kassa, createRoute(secretKey, API_VERSION), { connections: CONNECTIONS, amount: remainder });
+      const fill = await load(kassa, createRoute(secretKey, API_VERSION), {
+        connections: CONNECTIONS,
+        amount: remainder,
+      });
       check('fill', fill);
       const seconds = (Date.now() - started) / 1000;
-      console.log(`  ${fill.ok} created in ${seconds.toFixed(1)} s (${(fill.ok / seconds).toFixed(0)} req/s, p99 ${fill.p99} ms); non2xx ${fill.non2xx}, errors ${fill.errors}, timeouts ${fill.timeouts}`);
+      console.log(
+        `  ${fill.ok} created in ${seconds.toFixed(1)} s (${(fill.ok / seconds).toFixed(0)} req/s, p99 ${fill.p99} ms); non2xx ${fill.non2xx}, errors ${fill.errors}, timeouts ${fill.timeouts}`,
+      );
       created += fill.ok;
     }
     checkAlive();
@@ -77,10 +104,25 @@ async function main(): Promise<number> {
     if (stored !== created) failures.push(`expected ${created} customers in the database, found ${stored}`);
     targets.push(printMemory(stored, residentKb(kassa.pid), residentKb(kassa.pid, 'VmHWM'), startKb));
 
-    targets.push(...(await webhookSection({ connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, secretKey, publishableKey, apiVersion: API_VERSION, dataDir: join(dataDir, 'webhooks'), nodeArgs: profile, servers, check })));
+    targets.push(
+      ...(await webhookSection({
+        connections: CONNECTIONS,
+        duration: DURATION,
+        warmup: WARMUP,
+        secretKey,
+        publishableKey,
+        apiVersion: API_VERSION,
+        dataDir: join(dataDir, 'webhooks'),
+        nodeArgs: profile,
+        servers,
+        check,
+      })),
+    );
 
     const missed = targets.filter((t) => !t.met).length;
-    console.log(`\n${targets.length - missed}/${targets.length} targets met${missed ? ' (misses are reported, not failures)' : ''}.`);
+    console.log(
+      `\n${targets.length - missed}/${targets.length} targets met${missed ? ' (misses are reported, not failures)' : ''}.`,
+    );
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   } finally {

@@ -33,14 +33,19 @@ async function timeToHealthy(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   try {
     while (performance.now() - started < TIMEOUT_MS) {
       if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return performance.now() - started;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     throw new Error(`${args.join(' ')} did not answer /healthz within ${TIMEOUT_MS} ms`);
   } finally {
     child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined)));
+    await new Promise((resolve) =>
+      child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined),
+    );
   }
 }
 
@@ -52,7 +57,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < STARTS; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), 'kassa-startup-'));
     try {
-      const env = { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', KASSA_DATA_DIR: dataDir, KASSA_LOG_LEVEL: 'warn' };
+      const env = {
+        ...process.env,
+        DATABASE_URL: '',
+        HOST: '127.0.0.1',
+        KASSA_DATA_DIR: dataDir,
+        KASSA_LOG_LEVEL: 'warn',
+      };
       kassa.push(await timeToHealthy([join(ROOT, 'bin/kassa.js'), 'serve'], env));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -34,32 +34,64 @@ const now = () => performance.timeOrigin + performance.now();
 
 export async function webhookSection(options: WebhookBenchOptions): Promise<Target[]> {
   const { servers, secretKey, apiVersion, dataDir } = options;
-  const sink = await startServer('sink', ['--import', 'tsx', join(ROOT, 'bench/webhook-sink.ts')], process.env, /^webhook sink listening on http:\/\/[^\s]+:(\d+)/);
+  const sink = await startServer(
+    'sink',
+    ['--import', 'tsx', join(ROOT, 'bench/webhook-sink.ts')],
+    process.env,
+    /^webhook sink listening on http:\/\/[^\s]+:(\d+)/,
+  );
   servers.push(sink);
   const kassa = await startServer(
     'kassa-webhooks',
     [...options.nodeArgs, join(ROOT, 'bin/kassa.js'), 'serve', '--port', '0'],
-    { ...process.env, DATABASE_URL: '', KASSA_DATA_DIR: dataDir, KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: options.publishableKey, KASSA_LOG_LEVEL: 'warn' },
+    {
+      ...process.env,
+      DATABASE_URL: '',
+      KASSA_DATA_DIR: dataDir,
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: options.publishableKey,
+      KASSA_LOG_LEVEL: 'warn',
+    },
     /^Kassa is listening on http:\/\/[^\s]+:(\d+)/,
   );
   servers.push(kassa);
-  console.log(`\nWebhooks: Kassa pid ${kassa.pid} (SQLite in ${dataDir}), sink pid ${sink.pid}; one endpoint, ${options.connections} connections writing customers.`);
+  console.log(
+    `\nWebhooks: Kassa pid ${kassa.pid} (SQLite in ${dataDir}), sink pid ${sink.pid}; one endpoint, ${options.connections} connections writing customers.`,
+  );
 
   // The baseline: the sink's capacity for posts like Kassa's (a stored event, signed).
   const sample = await sampleEvent(kassa.url, secretKey, apiVersion, `${sink.url}/webhooks`);
-  const baseline = await load(sink, { name: 'POST event to the bare sink', requests: () => [{ method: 'POST', path: '/webhooks', headers: sample.headers, body: sample.body }] }, { connections: options.connections, duration: options.duration });
+  const baseline = await load(
+    sink,
+    {
+      name: 'POST event to the bare sink',
+      requests: () => [{ method: 'POST', path: '/webhooks', headers: sample.headers, body: sample.body }],
+    },
+    { connections: options.connections, duration: options.duration },
+  );
   options.check('sink baseline', baseline);
   await fetch(`${sink.url}/results`, { method: 'DELETE' });
 
   // Warm-up: its deliveries are let through before the measured run.
   const warmIds: string[] = [];
-  options.check('webhooks warm-up', await load(kassa, createRoute(secretKey, apiVersion, (id) => warmIds.push(id)), { connections: options.connections, duration: options.warmup }));
+  options.check(
+    'webhooks warm-up',
+    await load(
+      kassa,
+      createRoute(secretKey, apiVersion, (id) => warmIds.push(id)),
+      { connections: options.connections, duration: options.warmup },
+    ),
+  );
   await waitForArrivals(sink.url, warmIds.length + 1);
   await fetch(`${sink.url}/results`, { method: 'DELETE' });
 
   const responded = new Map<string, number>();
   const started = now();
-  const writes = await load(kassa, createRoute(secretKey, apiVersion, (id) => responded.set(id, now())), { connections: options.connections, duration: options.duration });
+  const writes = await load(
+    kassa,
+    createRoute(secretKey, apiVersion, (id) => responded.set(id, now())),
+    { connections: options.connections, duration: options.duration },
+  );
   options.check('webhooks writes', writes);
   const arrivals = await waitForArrivals(sink.url, responded.size);
 
@@ -77,15 +109,29 @@ export async function webhookSection(options: WebhookBenchOptions): Promise<Targ
   const seconds = (last - started) / 1000;
   const perSecond = delivered / seconds;
   const p = (q: number) => (delivered ? latencies[Math.min(delivered - 1, Math.floor(q * delivered))]! : NaN);
-  console.log(`  writes: ${writes.ok} customers created (${writes.reqPerSec.toFixed(0)} req/s, p99 ${writes.p99} ms, Kassa cpu ${writes.cpuPerRequest.toFixed(0)} µs per write incl. its delivery)`);
-  console.log(`  delivered: ${delivered} of ${responded.size} events in ${seconds.toFixed(1)} s, from the first write to the last arrival`);
-  console.log(`  commit -> 2xx latency: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1) ?? '-'} ms`);
-  console.log(`  baseline: the bare sink takes ${baseline.reqPerSec.toFixed(0)} posts/s (p99 ${baseline.p99} ms); Kassa delivered ${perSecond.toFixed(0)} events/s = ${(perSecond / baseline.reqPerSec).toFixed(2)} of it`);
+  console.log(
+    `  writes: ${writes.ok} customers created (${writes.reqPerSec.toFixed(0)} req/s, p99 ${writes.p99} ms, Kassa cpu ${writes.cpuPerRequest.toFixed(0)} µs per write incl. its delivery)`,
+  );
+  console.log(
+    `  delivered: ${delivered} of ${responded.size} events in ${seconds.toFixed(1)} s, from the first write to the last arrival`,
+  );
+  console.log(
+    `  commit -> 2xx latency: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1) ?? '-'} ms`,
+  );
+  console.log(
+    `  baseline: the bare sink takes ${baseline.reqPerSec.toFixed(0)} posts/s (p99 ${baseline.p99} ms); Kassa delivered ${perSecond.toFixed(0)} events/s = ${(perSecond / baseline.reqPerSec).toFixed(2)} of it`,
+  );
   const missing = responded.size - delivered;
   if (missing > 0) console.log(`  ${missing} events had not arrived ${DRAIN_MS / 1000} s after the writes stopped`);
   return [
-    report(`webhooks: ${perSecond.toFixed(0)} events/s delivered (target >= ${EVENTS_PER_SECOND_TARGET})`, perSecond >= EVENTS_PER_SECOND_TARGET && missing === 0),
-    report(`webhooks: commit -> 2xx p99 = ${p(0.99).toFixed(1)} ms (target < ${DELIVERY_P99_TARGET_MS} ms)`, p(0.99) < DELIVERY_P99_TARGET_MS),
+    report(
+      `webhooks: ${perSecond.toFixed(0)} events/s delivered (target >= ${EVENTS_PER_SECOND_TARGET})`,
+      perSecond >= EVENTS_PER_SECOND_TARGET && missing === 0,
+    ),
+    report(
+      `webhooks: commit -> 2xx p99 = ${p(0.99).toFixed(1)} ms (target < ${DELIVERY_P99_TARGET_MS} ms)`,
+      p(0.99) < DELIVERY_P99_TARGET_MS,
+    ),
   ];
 }
 
@@ -100,11 +146,29 @@ async function waitForArrivals(sinkUrl: string, count: number): Promise<Record<s
 }
 
 /** Creates the endpoint and one event, and returns a post as Kassa sends it (for the baseline). */
-async function sampleEvent(url: string, secretKey: string, apiVersion: string, sinkUrl: string): Promise<{ body: string; headers: Record<string, string> }> {
-  const headers = { authorization: `Bearer ${secretKey}`, 'stripe-version': apiVersion, 'content-type': 'application/x-www-form-urlencoded' };
-  const endpoint = await fetch(`${url}/v1/webhook_endpoints`, { method: 'POST', headers, body: new URLSearchParams({ url: sinkUrl, 'enabled_events[0]': 'customer.created' }) });
-  if (!endpoint.ok) throw new Error(`creating the webhook endpoint failed: ${endpoint.status} ${await endpoint.text()}`);
-  const customer = await fetch(`${url}/v1/customers`, { method: 'POST', headers, body: 'email=sample%40example.com&name=Sample&metadata[order]=0&metadata[source]=bench' });
+async function sampleEvent(
+  url: string,
+  secretKey: string,
+  apiVersion: string,
+  sinkUrl: string,
+): Promise<{ body: string; headers: Record<string, string> }> {
+  const headers = {
+    authorization: `Bearer ${secretKey}`,
+    'stripe-version': apiVersion,
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  const endpoint = await fetch(`${url}/v1/webhook_endpoints`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams({ url: sinkUrl, 'enabled_events[0]': 'customer.created' }),
+  });
+  if (!endpoint.ok)
+    throw new Error(`creating the webhook endpoint failed: ${endpoint.status} ${await endpoint.text()}`);
+  const customer = await fetch(`${url}/v1/customers`, {
+    method: 'POST',
+    headers,
+    body: 'email=sample%40example.com&name=Sample&metadata[order]=0&metadata[source]=bench',
+  });
   if (!customer.ok) throw new Error(`creating the sample customer failed: ${customer.status}`);
   const events = (await (await fetch(`${url}/v1/events?limit=1`, { headers })).json()) as { data: unknown[] };
   return {

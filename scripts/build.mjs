@@ -61,11 +61,15 @@ async function buildBrowserScript(name, entry) {
 
 async function buildKassaJs() {
   mkdirSync(path('dist/browser'), { recursive: true });
-  const [core, frame] = await Promise.all([buildBrowserScript('kassa', 'src/browser/stripe.ts'), buildBrowserScript('frame', 'src/browser/frame/main.ts')]);
+  const [core, frame] = await Promise.all([
+    buildBrowserScript('kassa', 'src/browser/stripe.ts'),
+    buildBrowserScript('frame', 'src/browser/frame/main.ts'),
+  ]);
   writeAtomically(path('dist/browser/manifest.json'), `${JSON.stringify({ core, frame }, null, 2)}\n`);
   // Earlier builds' scripts go once the manifest no longer names them.
   for (const name of readdirSync(path('dist/browser'))) {
-    if (/^(kassa|frame)\.[0-9a-f]{12}\.js$/.test(name) && name !== core.file && name !== frame.file) rmSync(path(`dist/browser/${name}`), { force: true });
+    if (/^(kassa|frame)\.[0-9a-f]{12}\.js$/.test(name) && name !== core.file && name !== frame.file)
+      rmSync(path(`dist/browser/${name}`), { force: true });
   }
 }
 

@@ -18,11 +18,16 @@ import { API_VERSION } from '../src/server/version.js';
  * checks it), so that a route whose path template differs from Stripe's by
  * accident is caught rather than counted as Kassa's own.
  */
-export const KASSA_EXTENSIONS: Record<string, string> = Object.assign({}, ...MODULES.map((module) => module.extensions ?? {}));
+export const KASSA_EXTENSIONS: Record<string, string> = Object.assign(
+  {},
+  ...MODULES.map((module) => module.extensions ?? {}),
+);
 
 export const COVERAGE_FILE = fileURLToPath(new URL('../docs/coverage.md', import.meta.url));
 
-const SPEC_SOURCE = (JSON.parse(readFileSync(new URL('../src/openapi/operations.json', import.meta.url), 'utf8')) as { source: string }).source;
+const SPEC_SOURCE = (
+  JSON.parse(readFileSync(new URL('../src/openapi/operations.json', import.meta.url), 'utf8')) as { source: string }
+).source;
 const METHOD_ORDER = ['GET', 'POST', 'DELETE'];
 
 export function routeKey(route: { method: string; path: string }): string {
@@ -46,7 +51,10 @@ export function extensionRoutes(routes: readonly Route[] = ROUTES): Route[] {
 
 const code = (text: string) => `\`${text}\``;
 
-export function coverageMarkdown(routes: readonly Route[] = ROUTES, operations: readonly Operation[] = OPERATIONS): string {
+export function coverageMarkdown(
+  routes: readonly Route[] = ROUTES,
+  operations: readonly Operation[] = OPERATIONS,
+): string {
   const served = new Set(routes.map(routeKey));
   const groups = new Map<string, Operation[]>();
   for (const op of [...operations].sort(byPathThenMethod)) {
@@ -86,7 +94,12 @@ export function coverageMarkdown(routes: readonly Route[] = ROUTES, operations: 
     const ops = groups.get(name)!;
     const done = ops.filter(isServed);
     const missing = ops.filter((op) => !isServed(op));
-    out.push(`### ${name} (${done.length} of ${ops.length})`, '', '| Method | Path | Operation |', '| --- | --- | --- |');
+    out.push(
+      `### ${name} (${done.length} of ${ops.length})`,
+      '',
+      '| Method | Path | Operation |',
+      '| --- | --- | --- |',
+    );
     for (const op of done) out.push(`| ${op.method} | ${code(op.path)} | ${op.operationId} |`);
     out.push('');
     if (missing.length > 0) {
@@ -102,7 +115,10 @@ export function coverageMarkdown(routes: readonly Route[] = ROUTES, operations: 
     out.push('None.', '');
   } else {
     out.push('| Method | Path | What it is |', '| --- | --- | --- |');
-    for (const route of extensions) out.push(`| ${route.method} | ${code(route.path)} | ${KASSA_EXTENSIONS[routeKey(route)] ?? '(not listed in KASSA_EXTENSIONS)'} |`);
+    for (const route of extensions)
+      out.push(
+        `| ${route.method} | ${code(route.path)} | ${KASSA_EXTENSIONS[routeKey(route)] ?? '(not listed in KASSA_EXTENSIONS)'} |`,
+      );
     out.push('');
   }
 
@@ -134,8 +150,11 @@ function main(argv: string[]): number {
     writeFileSync(COVERAGE_FILE, generated);
   }
   const served = ROUTES.filter((route) => findOperation(route.method, route.path)).length;
-  console.log(`${COVERAGE_FILE}: ${served} of ${OPERATIONS.length} Stripe operations served${committed === generated ? ' (unchanged)' : ''}`);
+  console.log(
+    `${COVERAGE_FILE}: ${served} of ${OPERATIONS.length} Stripe operations served${committed === generated ? ' (unchanged)' : ''}`,
+  );
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1]))
+  process.exitCode = main(process.argv.slice(2));

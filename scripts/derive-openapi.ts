@@ -10,7 +10,17 @@ import { dirname, resolve } from 'node:path';
 const specPath = resolve(process.argv[2] ?? '../shared/stripe-openapi/spec3.json');
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));
 
-const KEEP = new Set(['type', 'properties', 'additionalProperties', 'items', 'anyOf', 'enum', 'maxLength', 'required', 'format']);
+const KEEP = new Set([
+  'type',
+  'properties',
+  'additionalProperties',
+  'items',
+  'anyOf',
+  'enum',
+  'maxLength',
+  'required',
+  'format',
+]);
 
 function compact(schema: any, depth = 0): any {
   if (schema == null || typeof schema !== 'object') return schema;
@@ -65,11 +75,34 @@ console.log(`wrote ${operations.length} operations to ${out}`);
 
 // Response schemas for run-time shape checks in tests: only the named roots;
 // references to other objects become "any object or id" so the file stays small.
-const ROOTS = ['customer', 'deleted_customer', 'event', 'error', 'address', 'shipping', 'invoice_setting_customer_setting',
-  'invoice_setting_custom_field', 'invoice_setting_customer_rendering_options', 'notification_event_data', 'notification_event_request',
-  'payment_method', 'payment_method_card', 'billing_details', 'payment_intent', 'charge', 'charge_outcome', 'refund',
-  'balance_transaction', 'fee', 'balance', 'balance_amount', 'payment_method_details', 'payment_method_details_card',
-  'setup_intent', 'setup_attempt'];
+const ROOTS = [
+  'customer',
+  'deleted_customer',
+  'event',
+  'error',
+  'address',
+  'shipping',
+  'invoice_setting_customer_setting',
+  'invoice_setting_custom_field',
+  'invoice_setting_customer_rendering_options',
+  'notification_event_data',
+  'notification_event_request',
+  'payment_method',
+  'payment_method_card',
+  'billing_details',
+  'payment_intent',
+  'charge',
+  'charge_outcome',
+  'refund',
+  'balance_transaction',
+  'fee',
+  'balance',
+  'balance_amount',
+  'payment_method_details',
+  'payment_method_details_card',
+  'setup_intent',
+  'setup_attempt',
+];
 const schemas: Record<string, any> = {};
 function responseSchema(schema: any): any {
   if (schema == null || typeof schema !== 'object') return schema;
@@ -88,7 +121,10 @@ function responseSchema(schema: any): any {
 for (const name of ROOTS) schemas[name] = responseSchema(spec.components.schemas[name]);
 const schemaOut = resolve('test/support/stripe-schemas.json');
 mkdirSync(dirname(schemaOut), { recursive: true });
-writeFileSync(schemaOut, JSON.stringify({ source: `stripe/openapi spec3, API ${spec.info.version}`, definitions: schemas }, null, 1) + '\n');
+writeFileSync(
+  schemaOut,
+  JSON.stringify({ source: `stripe/openapi spec3, API ${spec.info.version}`, definitions: schemas }, null, 1) + '\n',
+);
 console.log(`wrote ${ROOTS.length} schemas to ${schemaOut}`);
 
 // Expandable fields of each API object, as dotted paths from the object

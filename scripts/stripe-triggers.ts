@@ -16,14 +16,19 @@ const TIMEOUT_MS = 60_000;
 
 function stripe(args: string[]): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    execFile(stripeCliBinary(), args, { env: stripeCliEnv(), timeout: TIMEOUT_MS }, (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }));
+    execFile(stripeCliBinary(), args, { env: stripeCliEnv(), timeout: TIMEOUT_MS }, (error, stdout, stderr) =>
+      resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    );
   });
 }
 
 async function supportedEvents(): Promise<string[]> {
   const help = (await stripe(['trigger', '--help'])).output;
   const section = help.split('Supported events:')[1]?.split('\n\n')[0] ?? '';
-  return section.split('\n').map((line) => line.trim()).filter(Boolean);
+  return section
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 const kassa = await startKassa({ sqlitePath: join(mkdtempSync(join(tmpdir(), 'kassa-stripe-triggers-')), 'kassa.db') });
@@ -34,7 +39,8 @@ try {
     const account = await kassa.newAccount();
     const run = await stripe(['trigger', event, '--api-base', kassa.url, '--api-key', account.secret_key]);
     let verdict: keyof typeof counts = 'failed';
-    let detail = /Trigger failed: (.*)/.exec(run.output)?.[1]?.slice(0, 200) ?? run.output.trim().split('\n').pop() ?? '';
+    let detail =
+      /Trigger failed: (.*)/.exec(run.output)?.[1]?.slice(0, 200) ?? run.output.trim().split('\n').pop() ?? '';
     if (run.ok) {
       const client = kassa.clientFor(account.secret_key);
       // Events are recorded with the calls' own transactions; allow a moment for ones that follow from jobs.
@@ -49,7 +55,9 @@ try {
     counts[verdict]++;
     console.log(`${verdict.padEnd(8)}  ${event}${detail ? `  ${detail}` : ''}`);
   }
-  console.log(`\n${events.length} fixtures: ${counts.recorded} recorded their event, ${counts.no_event} succeeded without it, ${counts.failed} failed.`);
+  console.log(
+    `\n${events.length} fixtures: ${counts.recorded} recorded their event, ${counts.no_event} succeeded without it, ${counts.failed} failed.`,
+  );
 } finally {
   await kassa.close();
 }

@@ -21,7 +21,9 @@ if (filters.length === 0) {
   const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
   const lint = spawnSync(process.execPath, [biome, 'check', '--error-on-warnings', '.'], { stdio: 'inherit' });
   if (lint.status !== 0) {
-    console.error('biome check failed: `npm run format` fixes the formatting and the safe lint fixes; the rest is by hand');
+    console.error(
+      'biome check failed: `npm run format` fixes the formatting and the safe lint fixes; the rest is by hand',
+    );
     process.exit(lint.status ?? 1);
   }
 }
@@ -29,10 +31,16 @@ if (filters.length === 0) {
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const files = find('test').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const files = find('test')
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

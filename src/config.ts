@@ -22,7 +22,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: { host?:
   // An empty PORT means unset (Number('') would be 0: a random port).
   const given = flags.port ?? (env.PORT || undefined);
   const port = given === undefined ? 4242 : Number(given);
-  if (given?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: '${given}'`);
+  if (given?.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid port: '${given}'`);
   return {
     host: flags.host ?? (env.HOST || '127.0.0.1'),
     port,

@@ -50,10 +50,17 @@ declare module 'fastify' {
  * from. Setting modules up only wires them (nothing reads the store before a
  * request), so no store is needed for the list.
  */
-export const ROUTES: Route[] = setUpModules({ store: undefined as unknown as Store, clock: systemClock, logger: false }).routes;
+export const ROUTES: Route[] = setUpModules({
+  store: undefined as unknown as Store,
+  clock: systemClock,
+  logger: false,
+}).routes;
 
 /** Sets up `modules` for one app and gathers their parts. */
-function setUpModules(deps: { store: Store; clock: Clock; logger: Logger | false | undefined }, modules: readonly KassaModule[] = MODULES) {
+function setUpModules(
+  deps: { store: Store; clock: Clock; logger: Logger | false | undefined },
+  modules: readonly KassaModule[] = MODULES,
+) {
   const eventHooks: NonNullable<ModuleParts['eventHooks']> = [];
   const writeHooks = new WriteHooks();
   const writeContext = writeContextFactory(eventRecorder(eventHooks));
@@ -61,7 +68,9 @@ function setUpModules(deps: { store: Store; clock: Clock; logger: Logger | false
   // Renders with every module's object types, which exist once all are set up.
   let renderers: Renderers | undefined;
   const respond: SecretResponse = (...args) => secretResponse(renderers!)(...args);
-  const parts = modules.map((module) => module.setup({ ...deps, eventTypes, writeHooks, writeContext, secretResponse: respond }));
+  const parts = modules.map((module) =>
+    module.setup({ ...deps, eventTypes, writeHooks, writeContext, secretResponse: respond }),
+  );
   for (const part of parts) {
     eventHooks.push(...(part.eventHooks ?? []));
     writeHooks.add(part.writeHooks ?? []);

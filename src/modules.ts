@@ -15,7 +15,14 @@ export interface ModuleSettings {
 }
 
 export function kassaModules(settings: ModuleSettings = {}): KassaModule[] {
-  return [customersModule(), paymentsModule(settings.payments), eventsModule(), webhooksModule(settings.webhooks), listenModule(), kassaJsModule()];
+  return [
+    customersModule(),
+    paymentsModule(settings.payments),
+    eventsModule(),
+    webhooksModule(settings.webhooks),
+    listenModule(),
+    kassaJsModule(),
+  ];
 }
 
 /** The modules with default settings: what the static lists (event types, trigger recipes, docs/coverage.md) come from. */

@@ -67,7 +67,12 @@ export interface Checkout {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function text(value: unknown, field: string, label: string, options: { max?: number; optional?: boolean } = {}): string {
+function text(
+  value: unknown,
+  field: string,
+  label: string,
+  options: { max?: number; optional?: boolean } = {},
+): string {
   const max = options.max ?? 200;
   if (value === undefined || value === null || value === '') {
     if (options.optional) return '';
@@ -84,24 +89,28 @@ function text(value: unknown, field: string, label: string, options: { max?: num
 export function parseCheckout(body: unknown): Checkout {
   if (!body || typeof body !== 'object') throw new CheckoutError('Expected a JSON object.', 'body');
   const input = body as Record<string, unknown>;
-  if (!Array.isArray(input.items) || input.items.length === 0) throw new CheckoutError('Choose at least one product.', 'items');
+  if (!Array.isArray(input.items) || input.items.length === 0)
+    throw new CheckoutError('Choose at least one product.', 'items');
   if (input.items.length > CATALOG.length) throw new CheckoutError('Too many items.', 'items');
   const items = input.items.map((raw, i) => {
     const item = (raw ?? {}) as Record<string, unknown>;
-    if (!findProduct(item.product)) throw new CheckoutError(`Unknown product: ${String(item.product)}.`, `items[${i}].product`);
+    if (!findProduct(item.product))
+      throw new CheckoutError(`Unknown product: ${String(item.product)}.`, `items[${i}].product`);
     const quantity = item.quantity ?? 1;
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
       throw new CheckoutError(`Quantity must be a whole number from 1 to ${MAX_QUANTITY}.`, `items[${i}].quantity`);
     }
     return { product: item.product as string, quantity };
   });
-  if (new Set(items.map((item) => item.product)).size !== items.length) throw new CheckoutError('Each product may appear once.', 'items');
+  if (new Set(items.map((item) => item.product)).size !== items.length)
+    throw new CheckoutError('Each product may appear once.', 'items');
   const customer = (input.customer ?? {}) as Record<string, unknown>;
   const address = (customer.address ?? {}) as Record<string, unknown>;
   const email = text(customer.email, 'customer.email', 'Email');
   if (!EMAIL.test(email)) throw new CheckoutError('Enter a valid email address.', 'customer.email');
   const country = text(address.country, 'customer.address.country', 'Country', { max: 2 }).toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw new CheckoutError('Country must be a two-letter code.', 'customer.address.country');
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new CheckoutError('Country must be a two-letter code.', 'customer.address.country');
   return {
     items,
     customer: {
@@ -150,14 +159,27 @@ export interface IntentFacts {
   last_payment_error?: { code?: string | null; decline_code?: string | null; message?: string | null } | null;
 }
 
-export type PaymentOutcome = 'fulfilled' | 'already_paid' | 'amount_mismatch' | 'failure_recorded' | 'ignored_after_payment';
+export type PaymentOutcome =
+  | 'fulfilled'
+  | 'already_paid'
+  | 'amount_mismatch'
+  | 'failure_recorded'
+  | 'ignored_after_payment';
 
 /** `payment_intent.succeeded`: the order is paid and gets its shipment, once. */
-export function applyPaymentSucceeded(order: Order, intent: IntentFacts, eventId: string, now: number): { order: Order; outcome: PaymentOutcome } {
+export function applyPaymentSucceeded(
+  order: Order,
+  intent: IntentFacts,
+  eventId: string,
+  now: number,
+): { order: Order; outcome: PaymentOutcome } {
   if (order.status === 'paid') return { order, outcome: 'already_paid' };
   if (intent.amount_received !== order.amount || intent.currency !== order.currency) {
     const note = `Payment ${intent.id} received ${intent.amount_received} ${intent.currency}, expected ${order.amount} ${order.currency}: not fulfilled`;
-    return { order: { ...order, history: [...order.history, { at: now, event: eventId, note }] }, outcome: 'amount_mismatch' };
+    return {
+      order: { ...order, history: [...order.history, { at: now, event: eventId, note }] },
+      outcome: 'amount_mismatch',
+    };
   }
   return {
     order: {
@@ -166,17 +188,30 @@ export function applyPaymentSucceeded(order: Order, intent: IntentFacts, eventId
       payment_intent: intent.id,
       paid_at: now,
       shipment: { tracking_number: trackingNumber(order.id), carrier: 'Kassa Post', created: now },
-      history: [...order.history, { at: now, event: eventId, note: 'Payment received' }, { at: now, event: eventId, note: 'Shipping label created' }],
+      history: [
+        ...order.history,
+        { at: now, event: eventId, note: 'Payment received' },
+        { at: now, event: eventId, note: 'Shipping label created' },
+      ],
     },
     outcome: 'fulfilled',
   };
 }
 
 /** `payment_intent.payment_failed`: remember why, unless the order was paid meanwhile. */
-export function applyPaymentFailed(order: Order, intent: IntentFacts, eventId: string, now: number): { order: Order; outcome: PaymentOutcome } {
+export function applyPaymentFailed(
+  order: Order,
+  intent: IntentFacts,
+  eventId: string,
+  now: number,
+): { order: Order; outcome: PaymentOutcome } {
   if (order.status === 'paid') return { order, outcome: 'ignored_after_payment' };
   const error = intent.last_payment_error ?? {};
-  const failure = { code: error.code ?? null, decline_code: error.decline_code ?? null, message: error.message ?? 'The payment failed.' };
+  const failure = {
+    code: error.code ?? null,
+    decline_code: error.decline_code ?? null,
+    message: error.message ?? 'The payment failed.',
+  };
   return {
     order: {
       ...order,

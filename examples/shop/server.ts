@@ -102,7 +102,10 @@ export async function createShop(options: ShopOptions): Promise<Shop> {
     order = { ...order, payment_intent: intent.id };
     orders.save(order);
     log(`order ${order.id}: ${order.amount} ${order.currency}, PaymentIntent ${intent.id}`);
-    sendJson(res, 201, { order: { id: order.id, amount: order.amount, currency: order.currency, status: order.status }, client_secret: intent.client_secret });
+    sendJson(res, 201, {
+      order: { id: order.id, amount: order.amount, currency: order.currency, status: order.status },
+      client_secret: intent.client_secret,
+    });
   }
 
   async function receiveWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -128,23 +131,36 @@ export async function createShop(options: ShopOptions): Promise<Shop> {
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === '/') return sendHtml(res, 200, productsPage());
     if (method === 'GET' && path === '/checkout') {
-      return sendHtml(res, 200, checkoutPage({ product: productFrom(url), publishableKey: options.publishableKey, stripeJsUrl }));
+      return sendHtml(
+        res,
+        200,
+        checkoutPage({ product: productFrom(url), publishableKey: options.publishableKey, stripeJsUrl }),
+      );
     }
     if (method === 'GET' && path === '/react/checkout') {
-      return sendHtml(res, 200, reactCheckoutPage({ product: productFrom(url), publishableKey: options.publishableKey, stripeJsUrl }));
+      return sendHtml(
+        res,
+        200,
+        reactCheckoutPage({ product: productFrom(url), publishableKey: options.publishableKey, stripeJsUrl }),
+      );
     }
     if (method === 'GET' && path === '/orders') return sendHtml(res, 200, ordersPage(orders.list()));
-    if (method === 'GET' && (match = /^\/orders\/([\w-]+)$/.exec(path))) return sendHtml(res, 200, confirmationPage(await orderJson(loadOrder(match[1]!))));
+    if (method === 'GET' && (match = /^\/orders\/([\w-]+)$/.exec(path)))
+      return sendHtml(res, 200, confirmationPage(await orderJson(loadOrder(match[1]!))));
     if (method === 'GET' && (match = /^\/orders\/([\w-]+)\/label$/.exec(path))) {
       const order = loadOrder(match[1]!);
-      if (!order.shipment) throw new HttpError(404, 'This order has no shipping label yet: it is created when the payment arrives.');
+      if (!order.shipment)
+        throw new HttpError(404, 'This order has no shipping label yet: it is created when the payment arrives.');
       return sendHtml(res, 200, labelPage(order));
     }
     if (method === 'POST' && path === '/api/orders') return createOrder(req, res);
-    if (method === 'GET' && (match = /^\/api\/orders\/([\w-]+)$/.exec(path))) return sendJson(res, 200, await orderJson(loadOrder(match[1]!)));
+    if (method === 'GET' && (match = /^\/api\/orders\/([\w-]+)$/.exec(path)))
+      return sendJson(res, 200, await orderJson(loadOrder(match[1]!)));
     if (method === 'POST' && path === '/webhooks') return receiveWebhook(req, res);
     if (method === 'GET' && (match = /^\/assets\/([\w-]+\.js)$/.exec(path)) && scripts.has(match[1]!)) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(scripts.get(match[1]!));
+      res
+        .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' })
+        .end(scripts.get(match[1]!));
       return;
     }
     if (method === 'GET' && path === '/favicon.ico') return void res.writeHead(204).end();
@@ -155,7 +171,8 @@ export async function createShop(options: ShopOptions): Promise<Shop> {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.end();
       if (error instanceof HttpError) {
-        if (req.url?.startsWith('/api/') || req.url?.startsWith('/webhooks') || error.status !== 404) return sendError(res, error);
+        if (req.url?.startsWith('/api/') || req.url?.startsWith('/webhooks') || error.status !== 404)
+          return sendError(res, error);
         return sendHtml(res, 404, notFoundPage(error.message));
       }
       log(`error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);

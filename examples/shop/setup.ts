@@ -32,7 +32,11 @@ export function kassaClient(secretKey: string, kassaUrl: string): Stripe {
 }
 
 /** The saved keys if the Kassa at `kassaUrl` still accepts them, else a new account (saved). */
-export async function ensureKeys(store: Store, path: string, kassaUrl: string): Promise<{ settings: ShopSettings; created: boolean }> {
+export async function ensureKeys(
+  store: Store,
+  path: string,
+  kassaUrl: string,
+): Promise<{ settings: ShopSettings; created: boolean }> {
   const saved = readSettings(path);
   if (saved) {
     const works = await kassaClient(saved.secret_key, kassaUrl)
@@ -45,7 +49,11 @@ export async function ensureKeys(store: Store, path: string, kassaUrl: string): 
     if (works) return { settings: saved, created: false };
   }
   const account = await createAccount(store, { now: Math.floor(Date.now() / 1000) });
-  const settings: ShopSettings = { account: account.id, secret_key: account.secret_key, publishable_key: account.publishable_key };
+  const settings: ShopSettings = {
+    account: account.id,
+    secret_key: account.secret_key,
+    publishable_key: account.publishable_key,
+  };
   writeSettings(path, settings);
   return { settings, created: true };
 }
@@ -55,12 +63,17 @@ export async function ensureKeys(store: Store, path: string, kassaUrl: string): 
  * handles: the saved one if it still exists with that URL, else a new one
  * (an old endpoint for another URL is deleted).
  */
-export async function ensureWebhookEndpoint(stripe: Stripe, path: string, url: string): Promise<{ secret: string; id: string; created: boolean }> {
+export async function ensureWebhookEndpoint(
+  stripe: Stripe,
+  path: string,
+  url: string,
+): Promise<{ secret: string; id: string; created: boolean }> {
   const settings = readSettings(path)!;
   const saved = settings.webhook;
   if (saved) {
     const existing = await stripe.webhookEndpoints.retrieve(saved.id).catch(() => undefined);
-    if (existing && existing.url === url && existing.status === 'enabled') return { secret: saved.secret, id: saved.id, created: false };
+    if (existing && existing.url === url && existing.status === 'enabled')
+      return { secret: saved.secret, id: saved.id, created: false };
     if (existing) await stripe.webhookEndpoints.del(saved.id);
   }
   const endpoint = await stripe.webhookEndpoints.create({

@@ -53,10 +53,14 @@ async function main(): Promise<void> {
   shop.setWebhookSecret(webhook.secret);
 
   console.log(`Kassa is listening on ${kassaUrl} (SQLite ${join(dataDir, 'kassa.db')})`);
-  console.log(`  account ${settings.account}${created ? ' (new)' : ''}, secret key ${settings.secret_key}, publishable key ${settings.publishable_key}`);
+  console.log(
+    `  account ${settings.account}${created ? ' (new)' : ''}, secret key ${settings.secret_key}, publishable key ${settings.publishable_key}`,
+  );
   console.log(`  webhook endpoint ${webhook.id} -> ${shopUrl}/webhooks${webhook.created ? ' (new)' : ''}`);
   console.log(`The shop is open at ${shopUrl}`);
-  console.log(`  React checkout: ${shopUrl}/react/checkout?product=mug   orders: ${shopUrl}/orders   (Ctrl-C stops both)`);
+  console.log(
+    `  React checkout: ${shopUrl}/react/checkout?product=mug   orders: ${shopUrl}/orders   (Ctrl-C stops both)`,
+  );
 
   let stopping = false;
   const stop = async () => {

@@ -37,31 +37,47 @@ export async function lockAccounts(db: Db): Promise<void> {
 
 /** The account's secret for card fingerprints, made on first use. */
 export async function fingerprintKey(db: Db, accountId: string, fresh: () => string): Promise<string> {
-  const read = async () => (await db.all<{ fingerprint_key: string | null }>('SELECT fingerprint_key FROM accounts WHERE id = ?', [accountId]))[0]?.fingerprint_key;
+  const read = async () =>
+    (
+      await db.all<{ fingerprint_key: string | null }>('SELECT fingerprint_key FROM accounts WHERE id = ?', [accountId])
+    )[0]?.fingerprint_key;
   const existing = await read();
   if (existing) return existing;
-  await db.run('UPDATE accounts SET fingerprint_key = ? WHERE id = ? AND fingerprint_key IS NULL', [fresh(), accountId]);
+  await db.run('UPDATE accounts SET fingerprint_key = ? WHERE id = ? AND fingerprint_key IS NULL', [
+    fresh(),
+    accountId,
+  ]);
   const made = await read();
   if (!made) throw new Error(`no account ${accountId}`);
   return made;
 }
 
 export async function defaultAccount(db: Db): Promise<AccountRow | undefined> {
-  const rows = await db.all<{ id: string; created: number; doc: string }>('SELECT id, created, doc FROM accounts WHERE is_default = 1');
+  const rows = await db.all<{ id: string; created: number; doc: string }>(
+    'SELECT id, created, doc FROM accounts WHERE is_default = 1',
+  );
   return rows[0] && { ...rows[0], isDefault: true };
 }
 
 export async function listAccounts(db: Db): Promise<Array<AccountRow & { keys: KeyRow[] }>> {
-  const accounts = await db.all<{ id: string; created: number; is_default: number; doc: string }>('SELECT id, created, is_default, doc FROM accounts ORDER BY created, id');
-  const keys = await db.all<{ hash: string; account_id: string; kind: KeyRow['kind']; masked: string; created: number }>(
-    'SELECT hash, account_id, kind, masked, created FROM api_keys ORDER BY created',
+  const accounts = await db.all<{ id: string; created: number; is_default: number; doc: string }>(
+    'SELECT id, created, is_default, doc FROM accounts ORDER BY created, id',
   );
+  const keys = await db.all<{
+    hash: string;
+    account_id: string;
+    kind: KeyRow['kind'];
+    masked: string;
+    created: number;
+  }>('SELECT hash, account_id, kind, masked, created FROM api_keys ORDER BY created');
   return accounts.map((a) => ({
     id: a.id,
     created: a.created,
     isDefault: Boolean(a.is_default),
     doc: a.doc,
-    keys: keys.filter((k) => k.account_id === a.id).map((k) => ({ hash: k.hash, accountId: k.account_id, kind: k.kind, masked: k.masked, created: k.created })),
+    keys: keys
+      .filter((k) => k.account_id === a.id)
+      .map((k) => ({ hash: k.hash, accountId: k.account_id, kind: k.kind, masked: k.masked, created: k.created })),
   }));
 }
 
@@ -76,10 +92,13 @@ export async function insertKey(db: Db, key: KeyRow): Promise<void> {
 }
 
 export async function findKey(db: Db, hash: string): Promise<KeyRow | undefined> {
-  const rows = await db.all<{ hash: string; account_id: string; kind: KeyRow['kind']; masked: string; created: number }>(
-    'SELECT hash, account_id, kind, masked, created FROM api_keys WHERE hash = ?',
-    [hash],
-  );
+  const rows = await db.all<{
+    hash: string;
+    account_id: string;
+    kind: KeyRow['kind'];
+    masked: string;
+    created: number;
+  }>('SELECT hash, account_id, kind, masked, created FROM api_keys WHERE hash = ?', [hash]);
   const row = rows[0];
   return row && { hash: row.hash, accountId: row.account_id, kind: row.kind, masked: row.masked, created: row.created };
 }

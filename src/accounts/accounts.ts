@@ -32,8 +32,16 @@ async function makeAccount(tx: Queries, options: AccountOptions): Promise<Create
   if (keyKind(publishableKey) !== 'publishable') throw new Error('a publishable key must start with pk_test_');
   const id = newId('acct', ACCOUNT_ID_LENGTH);
   const doc = { id, object: 'account', created: options.now, livemode: false };
-  await insertAccount(tx, { id, created: options.now, isDefault: options.isDefault ?? false, doc: JSON.stringify(doc) });
-  for (const [kind, key] of [['secret', secretKey], ['publishable', publishableKey]] as const) {
+  await insertAccount(tx, {
+    id,
+    created: options.now,
+    isDefault: options.isDefault ?? false,
+    doc: JSON.stringify(doc),
+  });
+  for (const [kind, key] of [
+    ['secret', secretKey],
+    ['publishable', publishableKey],
+  ] as const) {
     await insertKey(tx, { hash: hashKey(key), accountId: id, kind, masked: maskKey(key), created: options.now });
   }
   return { id, secret_key: secretKey, publishable_key: publishableKey };
@@ -50,7 +58,10 @@ export interface DefaultAccount {
  * The account `kassa serve` creates on first start. Keys given by
  * KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY are added to it if it lacks them.
  */
-export async function ensureDefaultAccount(store: Store, options: { secretKey?: string; publishableKey?: string; now: number }): Promise<DefaultAccount> {
+export async function ensureDefaultAccount(
+  store: Store,
+  options: { secretKey?: string; publishableKey?: string; now: number },
+): Promise<DefaultAccount> {
   // One transaction that excludes other processes' account writes: servers
   // started together on an empty database would otherwise each make a default
   // account (or fail on the duplicate keys they were given).
@@ -63,8 +74,16 @@ export async function ensureDefaultAccount(store: Store, options: { secretKey?: 
       const kind = keyKind(key);
       if (!kind) throw new Error(`not a test API key: ${maskKey(key)}`);
       const found = await findKey(tx, hashKey(key));
-      if (found && found.accountId !== existing.id) throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
-      if (!found) await insertKey(tx, { hash: hashKey(key), accountId: existing.id, kind, masked: maskKey(key), created: options.now });
+      if (found && found.accountId !== existing.id)
+        throw new Error(`${maskKey(key)} belongs to another account (${found.accountId})`);
+      if (!found)
+        await insertKey(tx, {
+          hash: hashKey(key),
+          accountId: existing.id,
+          kind,
+          masked: maskKey(key),
+          created: options.now,
+        });
     }
     return { existing };
   });
@@ -76,6 +95,8 @@ export async function ensureDefaultAccount(store: Store, options: { secretKey?: 
   const accounts = await listAccounts(store.read);
   const masked = accounts.find((a) => a.id === existing.id)?.keys.map((k) => k.masked) ?? [];
   const keys =
-    options.secretKey && options.publishableKey ? { secret_key: options.secretKey, publishable_key: options.publishableKey } : undefined;
+    options.secretKey && options.publishableKey
+      ? { secret_key: options.secretKey, publishable_key: options.publishableKey }
+      : undefined;
   return { id: existing.id, keys, masked };
 }

@@ -14,7 +14,12 @@ export interface ApiSettings {
 
 export type ApiResult<T> = { body: T; error?: undefined } | { error: StripeJsError; body?: undefined };
 
-export async function apiRequest<T = Record<string, unknown>>(settings: ApiSettings, method: 'GET' | 'POST', path: string, params: Record<string, unknown> = {}): Promise<ApiResult<T>> {
+export async function apiRequest<T = Record<string, unknown>>(
+  settings: ApiSettings,
+  method: 'GET' | 'POST',
+  path: string,
+  params: Record<string, unknown> = {},
+): Promise<ApiResult<T>> {
   const query = formEncode({ key: settings.key, ...params });
   const headers: Record<string, string> = {};
   if (settings.stripeAccount) headers['Stripe-Account'] = settings.stripeAccount;
@@ -24,7 +29,12 @@ export async function apiRequest<T = Record<string, unknown>>(settings: ApiSetti
     response =
       method === 'GET'
         ? await fetch(`${settings.origin}${path}?${query}`, { headers, credentials: 'omit' })
-        : await fetch(`${settings.origin}${path}`, { method, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: query, credentials: 'omit' });
+        : await fetch(`${settings.origin}${path}`, {
+            method,
+            headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: query,
+            credentials: 'omit',
+          });
   } catch {
     return { error: connectionError() };
   }
@@ -34,6 +44,7 @@ export async function apiRequest<T = Record<string, unknown>>(settings: ApiSetti
   } catch {
     return { error: { type: 'api_error', message: `Kassa answered ${response.status} without JSON.` } };
   }
-  if (!response.ok || json.error) return { error: json.error ?? { type: 'api_error', message: `Kassa answered ${response.status}.` } };
+  if (!response.ok || json.error)
+    return { error: json.error ?? { type: 'api_error', message: `Kassa answered ${response.status}.` } };
   return { body: json as T };
 }

@@ -26,9 +26,12 @@ const DEFAULT_CLASSES: Record<ClassKey, string> = {
   webkitAutofill: 'StripeElement--webkit-autofill',
 };
 
-const FRAME_STYLE = 'border:none!important;margin:0!important;padding:0!important;width:1px!important;min-width:100%!important;overflow:hidden!important;display:block!important;user-select:none!important;transform:translate(0)!important;color-scheme:light only!important;';
+const FRAME_STYLE =
+  'border:none!important;margin:0!important;padding:0!important;width:1px!important;min-width:100%!important;overflow:hidden!important;display:block!important;user-select:none!important;transform:translate(0)!important;color-scheme:light only!important;';
 
-export type ConfirmCardResult = { paymentMethod: Record<string, unknown>; error?: undefined } | { error: StripeJsError; paymentMethod?: undefined };
+export type ConfirmCardResult =
+  | { paymentMethod: Record<string, unknown>; error?: undefined }
+  | { error: StripeJsError; paymentMethod?: undefined };
 
 export class CardElement extends Emitter {
   private container: HTMLElement | null = null;
@@ -56,16 +59,25 @@ export class CardElement extends Emitter {
 
   mount(target: string | HTMLElement): void {
     if (this.destroyed) throw new IntegrationError('This Element has already been destroyed. Please create a new one.');
-    if (this.container) throw new IntegrationError('This Element is already mounted. Use `unmount()` before mounting it again.');
+    if (this.container)
+      throw new IntegrationError('This Element is already mounted. Use `unmount()` before mounting it again.');
     const container = typeof target === 'string' ? document.querySelector<HTMLElement>(target) : target;
-    if (!container || !(container instanceof HTMLElement)) throw new IntegrationError(`The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.`);
+    if (!container || !(container instanceof HTMLElement))
+      throw new IntegrationError(
+        `The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.`,
+      );
     this.container = container;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     const wrapper = document.createElement('div');
     wrapper.className = '__PrivateKassaElement';
-    wrapper.style.cssText = 'margin:0!important;padding:0!important;border:none!important;display:block!important;background:transparent!important;position:relative!important;opacity:1!important;';
+    wrapper.style.cssText =
+      'margin:0!important;padding:0!important;border:none!important;display:block!important;background:transparent!important;position:relative!important;opacity:1!important;';
     const iframe = document.createElement('iframe');
-    this.channel = new FrameChannel(this.context.api.origin, () => iframe.contentWindow, (type, payload) => this.receive(type, payload));
+    this.channel = new FrameChannel(
+      this.context.api.origin,
+      () => iframe.contentWindow,
+      (type, payload) => this.receive(type, payload),
+    );
     iframe.name = `__privateKassaFrame${this.channel.id}`;
     iframe.title = this.elementType === 'payment' ? 'Secure payment input frame' : 'Secure card payment input frame';
     iframe.setAttribute('frameborder', '0');
@@ -100,7 +112,8 @@ export class CardElement extends Emitter {
     document.removeEventListener('click', this.labelClick);
     this.channel?.close();
     this.wrapper?.remove();
-    for (const name of Object.values(this.classes())) for (const cls of name.split(/\s+/)) if (cls) this.container.classList.remove(cls);
+    for (const name of Object.values(this.classes()))
+      for (const cls of name.split(/\s+/)) if (cls) this.container.classList.remove(cls);
     this.container = this.wrapper = this.iframe = this.channel = null;
     this.state = { focus: false, empty: true, complete: false, invalid: false };
   }
@@ -116,7 +129,8 @@ export class CardElement extends Emitter {
     const classesBefore = this.classes();
     this.options = { ...this.options, ...options, style: options.style ? options.style : this.options.style };
     if (this.container && options.classes) {
-      for (const name of Object.values(classesBefore)) for (const cls of name.split(/\s+/)) if (cls) this.container.classList.remove(cls);
+      for (const name of Object.values(classesBefore))
+        for (const cls of name.split(/\s+/)) if (cls) this.container.classList.remove(cls);
       this.renderClasses();
     }
     void this.command('update', frameOptions(this.options));
@@ -146,7 +160,10 @@ export class CardElement extends Emitter {
 
   /** Creates a card PaymentMethod from the card in the frame(s); the page only ever gets the result. */
   async createPaymentMethod(params: Record<string, unknown>): Promise<ConfirmCardResult> {
-    if (!this.channel) throw new IntegrationError(`We could not retrieve data from the specified Element. Please make sure the Element you are attempting to use is still mounted.`);
+    if (!this.channel)
+      throw new IntegrationError(
+        `We could not retrieve data from the specified Element. Please make sure the Element you are attempting to use is still mounted.`,
+      );
     await this.ready;
     return this.channel.request<ConfirmCardResult>('createPaymentMethod', params);
   }

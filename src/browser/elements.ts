@@ -18,15 +18,30 @@ export class Elements {
   private readonly created = new Map<string, AnyElement>();
   readonly clientSecret: string | undefined;
 
-  constructor(api: ApiSettings & { origin: string }, private options: Record<string, any> = {}) {
+  constructor(
+    api: ApiSettings & { origin: string },
+    private options: Record<string, any> = {},
+  ) {
     this.clientSecret = typeof options.clientSecret === 'string' ? options.clientSecret : undefined;
-    this.context = { api, group: uniqueId('grp'), locale: options.locale, appearance: options.appearance, fonts: options.fonts };
+    this.context = {
+      api,
+      group: uniqueId('grp'),
+      locale: options.locale,
+      appearance: options.appearance,
+      fonts: options.fonts,
+    };
   }
 
   create(type: string, options: Record<string, any> = {}): AnyElement {
-    if (!SUPPORTED.includes(type)) throw new IntegrationError(`Kassa.js does not support Elements of type ${JSON.stringify(type)} yet. Supported: ${SUPPORTED.join(', ')}.`);
+    if (!SUPPORTED.includes(type))
+      throw new IntegrationError(
+        `Kassa.js does not support Elements of type ${JSON.stringify(type)} yet. Supported: ${SUPPORTED.join(', ')}.`,
+      );
     if (this.created.has(type)) throw new IntegrationError(`Can only create one Element of type ${type}.`);
-    if (type === 'card' && ['cardNumber', 'cardExpiry', 'cardCvc'].some((t) => this.created.has(t))) throw new IntegrationError('Do not mix the card Element with split card Elements (cardNumber, cardExpiry, cardCvc) in one Elements group.');
+    if (type === 'card' && ['cardNumber', 'cardExpiry', 'cardCvc'].some((t) => this.created.has(t)))
+      throw new IntegrationError(
+        'Do not mix the card Element with split card Elements (cardNumber, cardExpiry, cardCvc) in one Elements group.',
+      );
     const element: AnyElement =
       type === 'paymentRequestButton'
         ? new PaymentRequestButton(options as { paymentRequest: PaymentRequest }, () => this.created.delete(type))
@@ -45,7 +60,8 @@ export class Elements {
     this.options = { ...this.options, ...options };
     if (options.appearance) {
       this.context.appearance = options.appearance;
-      for (const element of this.created.values()) if (element instanceof CardElement) element.updateAppearance(options.appearance);
+      for (const element of this.created.values())
+        if (element instanceof CardElement) element.updateAppearance(options.appearance);
     }
     if (options.locale) this.context.locale = options.locale;
   }
@@ -57,7 +73,10 @@ export class Elements {
   /** Validates the form before confirming (deferred-intent integrations call it first). */
   async submit(): Promise<{ error?: StripeJsError; selectedPaymentMethod?: string }> {
     const element = this.paymentElement();
-    if (!element) throw new IntegrationError('elements.submit() needs a mounted Payment Element (or card Element) in this Elements group.');
+    if (!element)
+      throw new IntegrationError(
+        'elements.submit() needs a mounted Payment Element (or card Element) in this Elements group.',
+      );
     const { error } = await element.validate();
     return error ? { error } : { selectedPaymentMethod: 'card' };
   }

@@ -19,7 +19,11 @@ export class Emitter {
 
   off(event: string, handler?: Handler): this {
     if (!handler) this.handlers.delete(event);
-    else this.handlers.set(event, (this.handlers.get(event) ?? []).filter((h) => h !== handler));
+    else
+      this.handlers.set(
+        event,
+        (this.handlers.get(event) ?? []).filter((h) => h !== handler),
+      );
     return this;
   }
 

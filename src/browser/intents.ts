@@ -11,8 +11,20 @@ export type IntentResult = { [key: string]: unknown; error?: StripeJsError };
 export type Api = ApiSettings & { origin: string };
 
 const KIND = {
-  payment_intent: { path: '/v1/payment_intents', prefix: 'pi_', result: 'paymentIntent', lastError: 'last_payment_error', name: 'PaymentIntent' },
-  setup_intent: { path: '/v1/setup_intents', prefix: 'seti_', result: 'setupIntent', lastError: 'last_setup_error', name: 'SetupIntent' },
+  payment_intent: {
+    path: '/v1/payment_intents',
+    prefix: 'pi_',
+    result: 'paymentIntent',
+    lastError: 'last_payment_error',
+    name: 'PaymentIntent',
+  },
+  setup_intent: {
+    path: '/v1/setup_intents',
+    prefix: 'seti_',
+    result: 'setupIntent',
+    lastError: 'last_setup_error',
+    name: 'SetupIntent',
+  },
 } as const;
 
 export function kindOfSecret(clientSecret: unknown): IntentKind {
@@ -22,8 +34,12 @@ export function kindOfSecret(clientSecret: unknown): IntentKind {
 
 export function intentId(kind: IntentKind, clientSecret: unknown): string {
   const { prefix, name } = KIND[kind];
-  const match = typeof clientSecret === 'string' ? /^([a-z]+_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/.exec(clientSecret) : null;
-  if (!match || !match[1]!.startsWith(prefix)) throw new IntegrationError(`Invalid value for the ${name} client secret: expected ${prefix}..._secret_..., got ${JSON.stringify(clientSecret)}.`);
+  const match =
+    typeof clientSecret === 'string' ? /^([a-z]+_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/.exec(clientSecret) : null;
+  if (!match || !match[1]!.startsWith(prefix))
+    throw new IntegrationError(
+      `Invalid value for the ${name} client secret: expected ${prefix}..._secret_..., got ${JSON.stringify(clientSecret)}.`,
+    );
   return match[1]!;
 }
 
@@ -40,16 +56,31 @@ export function outcome(kind: IntentKind, intent: Intent): IntentResult {
   return { [KIND[kind].result]: intent };
 }
 
-export async function confirmIntent(api: Api, kind: IntentKind, clientSecret: string, params: Record<string, unknown>, handleActions: boolean): Promise<IntentResult> {
+export async function confirmIntent(
+  api: Api,
+  kind: IntentKind,
+  clientSecret: string,
+  params: Record<string, unknown>,
+  handleActions: boolean,
+): Promise<IntentResult> {
   const id = intentId(kind, clientSecret);
-  const result = await apiRequest<Intent>(api, 'POST', `${KIND[kind].path}/${id}/confirm`, { ...params, client_secret: clientSecret, use_stripe_sdk: handleActions ? true : undefined });
+  const result = await apiRequest<Intent>(api, 'POST', `${KIND[kind].path}/${id}/confirm`, {
+    ...params,
+    client_secret: clientSecret,
+    use_stripe_sdk: handleActions ? true : undefined,
+  });
   if (result.error) return { error: result.error };
   if (!handleActions) return outcome(kind, result.body!);
   return runNextAction(api, kind, clientSecret, result.body!);
 }
 
 /** Shows the challenge of an intent in `requires_action`, then reads the intent back. */
-export async function runNextAction(api: Api, kind: IntentKind, clientSecret: string, intent: Intent): Promise<IntentResult> {
+export async function runNextAction(
+  api: Api,
+  kind: IntentKind,
+  clientSecret: string,
+  intent: Intent,
+): Promise<IntentResult> {
   if (intent.status !== 'requires_action') return outcome(kind, intent);
   const action = intent.next_action ?? {};
   const url: string | undefined = action.use_stripe_sdk?.stripe_js ?? action.redirect_to_url?.url;
@@ -70,7 +101,14 @@ export async function handleAction(api: Api, kind: IntentKind, clientSecret: str
   if (current.error) return current;
   const intent = current[KIND[kind].result] as Intent;
   if (intent.status !== 'requires_action') {
-    return { error: { type: 'invalid_request_error', code: `${kind}_unexpected_state`, message: `The ${KIND[kind].name} has status ${intent.status}; handling an action needs status requires_action.`, [kind]: intent } };
+    return {
+      error: {
+        type: 'invalid_request_error',
+        code: `${kind}_unexpected_state`,
+        message: `The ${KIND[kind].name} has status ${intent.status}; handling an action needs status requires_action.`,
+        [kind]: intent,
+      },
+    };
   }
   return runNextAction(api, kind, clientSecret, intent);
 }
@@ -80,6 +118,11 @@ export function returnUrlWith(returnUrl: string, kind: IntentKind, intent: Inten
   const url = new URL(returnUrl, window.location.href);
   url.searchParams.set(kind, String(intent.id));
   url.searchParams.set(`${kind}_client_secret`, clientSecret);
-  url.searchParams.set('redirect_status', intent.status === 'succeeded' || intent.status === 'processing' || intent.status === 'requires_capture' ? 'succeeded' : 'failed');
+  url.searchParams.set(
+    'redirect_status',
+    intent.status === 'succeeded' || intent.status === 'processing' || intent.status === 'requires_capture'
+      ? 'succeeded'
+      : 'failed',
+  );
   return url.toString();
 }

@@ -10,23 +10,38 @@ const THEMES: Record<string, string> = {
   light: 'background:#fff;color:#000;border:1px solid #fff;',
   'light-outline': 'background:#fff;color:#000;border:1px solid #000;',
 };
-const LABELS: Record<string, string> = { default: 'Pay', buy: 'Buy with', book: 'Book with', donate: 'Donate with', 'check-out': 'Check out with', subscribe: 'Subscribe with', order: 'Order with' };
+const LABELS: Record<string, string> = {
+  default: 'Pay',
+  buy: 'Buy with',
+  book: 'Book with',
+  donate: 'Donate with',
+  'check-out': 'Check out with',
+  subscribe: 'Subscribe with',
+  order: 'Order with',
+};
 
 export class PaymentRequestButton extends Emitter {
   readonly elementType = 'paymentRequestButton';
   private host: HTMLElement | null = null;
 
   constructor(
-    private options: { paymentRequest: PaymentRequest; style?: { paymentRequestButton?: { type?: string; theme?: string; height?: string } } },
+    private options: {
+      paymentRequest: PaymentRequest;
+      style?: { paymentRequestButton?: { type?: string; theme?: string; height?: string } };
+    },
     private readonly onDestroy: () => void,
   ) {
     super();
-    if (!options?.paymentRequest) throw new IntegrationError('Missing value for create(paymentRequestButton): paymentRequest should be specified.');
+    if (!options?.paymentRequest)
+      throw new IntegrationError('Missing value for create(paymentRequestButton): paymentRequest should be specified.');
   }
 
   mount(target: string | HTMLElement): void {
     const container = typeof target === 'string' ? document.querySelector<HTMLElement>(target) : target;
-    if (!container) throw new IntegrationError(`The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.`);
+    if (!container)
+      throw new IntegrationError(
+        `The selector you specified (${String(target)}) applies to no DOM elements that are currently on the page.`,
+      );
     const host = document.createElement('div');
     const shadow = host.attachShadow({ mode: 'open' });
     const style = this.options.style?.paymentRequestButton ?? {};

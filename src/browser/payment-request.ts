@@ -9,7 +9,13 @@ import { FrameChannel } from './messaging.js';
 import { encodeFrameParams } from './protocol.js';
 import { IntegrationError } from './stripe-error.js';
 
-export type CompleteStatus = 'success' | 'fail' | 'invalid_payer_name' | 'invalid_payer_phone' | 'invalid_payer_email' | 'invalid_shipping_address';
+export type CompleteStatus =
+  | 'success'
+  | 'fail'
+  | 'invalid_payer_name'
+  | 'invalid_payer_phone'
+  | 'invalid_payer_email'
+  | 'invalid_shipping_address';
 
 const SHEET_CSS = `
 dialog.__KassaWallet{padding:0;border:0;border-radius:14px;width:min(400px,calc(100vw - 24px));overflow:hidden;box-shadow:0 30px 60px -12px rgba(50,50,93,.3),0 18px 36px -18px rgba(0,0,0,.35)}
@@ -29,9 +35,13 @@ export class PaymentRequest extends Emitter {
   ) {
     super();
     for (const name of ['country', 'currency', 'total'] as const) {
-      if (options[name] === undefined) throw new IntegrationError(`Missing value for paymentRequest(): ${name} should be specified.`);
+      if (options[name] === undefined)
+        throw new IntegrationError(`Missing value for paymentRequest(): ${name} should be specified.`);
     }
-    if (typeof options.total?.amount !== 'number' || !Number.isInteger(options.total.amount)) throw new IntegrationError('Invalid value for paymentRequest(): total.amount should be an integer in the smallest currency unit.');
+    if (typeof options.total?.amount !== 'number' || !Number.isInteger(options.total.amount))
+      throw new IntegrationError(
+        'Invalid value for paymentRequest(): total.amount should be an integer in the smallest currency unit.',
+      );
   }
 
   async canMakePayment(): Promise<Record<string, boolean> | null> {
@@ -52,7 +62,10 @@ export class PaymentRequest extends Emitter {
   }
 
   show(): void {
-    if (!this.testWallet) throw new IntegrationError('No wallet is available in this browser (canMakePayment() resolved null). Enable Kassa\'s test wallet with Stripe(pk, {kassa: {testWallet: true}}).');
+    if (!this.testWallet)
+      throw new IntegrationError(
+        "No wallet is available in this browser (canMakePayment() resolved null). Enable Kassa's test wallet with Stripe(pk, {kassa: {testWallet: true}}).",
+      );
     if (this.showing) throw new IntegrationError('This PaymentRequest is already showing.');
     this.showing = true;
     if (!document.getElementById('__kassa-wallet-style')) {
@@ -66,7 +79,11 @@ export class PaymentRequest extends Emitter {
     dialog.setAttribute('aria-label', 'Kassa test wallet');
     const iframe = document.createElement('iframe');
     iframe.title = 'Kassa test wallet';
-    const channel = new FrameChannel(this.api.origin, () => iframe.contentWindow, (type, payload) => this.receive(type, payload));
+    const channel = new FrameChannel(
+      this.api.origin,
+      () => iframe.contentWindow,
+      (type, payload) => this.receive(type, payload),
+    );
     iframe.src = `${this.api.origin}/v3/elements-inner.html#${encodeFrameParams({
       kind: 'wallet',
       channel: channel.id,
@@ -75,7 +92,13 @@ export class PaymentRequest extends Emitter {
       key: this.api.key,
       stripeAccount: this.api.stripeAccount,
       apiVersion: this.api.apiVersion,
-      options: { currency: this.options.currency, total: this.options.total, displayItems: this.options.displayItems, requestPayerName: this.options.requestPayerName, requestPayerEmail: this.options.requestPayerEmail },
+      options: {
+        currency: this.options.currency,
+        total: this.options.total,
+        displayItems: this.options.displayItems,
+        requestPayerName: this.options.requestPayerName,
+        requestPayerEmail: this.options.requestPayerEmail,
+      },
     })}`;
     dialog.appendChild(iframe);
     dialog.addEventListener('cancel', (event) => {
@@ -90,7 +113,9 @@ export class PaymentRequest extends Emitter {
 
   private receive(type: string, payload: any): void {
     if (type === 'cancel') this.cancel();
-    if (type === 'height' && this.dialog) this.dialog.querySelector('iframe')!.style.height = `${Math.min(Number(payload) || 420, window.innerHeight - 40)}px`;
+    if (type === 'height' && this.dialog)
+      this.dialog.querySelector('iframe')!.style.height =
+        `${Math.min(Number(payload) || 420, window.innerHeight - 40)}px`;
     if (type !== 'paymentmethod') return;
     let completed = false;
     const complete = (status: CompleteStatus) => {

@@ -43,7 +43,11 @@ export function encodeFrameParams(params: FrameParams): string {
 export function decodeFrameParams(hash: string): FrameParams | null {
   try {
     const params = JSON.parse(decodeURIComponent(hash.replace(/^#/, ''))) as FrameParams;
-    return typeof params.kind === 'string' && typeof params.channel === 'string' && typeof params.parentOrigin === 'string' ? params : null;
+    return typeof params.kind === 'string' &&
+      typeof params.channel === 'string' &&
+      typeof params.parentOrigin === 'string'
+      ? params
+      : null;
   } catch {
     return null;
   }

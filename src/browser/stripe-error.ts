@@ -2,7 +2,15 @@
 // throws for integration mistakes (a bad argument, a missing element).
 
 export interface StripeJsError {
-  type: 'api_connection_error' | 'api_error' | 'authentication_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error' | 'validation_error';
+  type:
+    | 'api_connection_error'
+    | 'api_error'
+    | 'authentication_error'
+    | 'card_error'
+    | 'idempotency_error'
+    | 'invalid_request_error'
+    | 'rate_limit_error'
+    | 'validation_error';
   code?: string;
   decline_code?: string;
   message?: string;
@@ -21,5 +29,8 @@ export class IntegrationError extends Error {
 }
 
 export function connectionError(): StripeJsError {
-  return { type: 'api_connection_error', message: 'An error occurred with our connection to Kassa. Request was retried 0 times.' };
+  return {
+    type: 'api_connection_error',
+    message: 'An error occurred with our connection to Kassa. Request was retried 0 times.',
+  };
 }

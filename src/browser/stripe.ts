@@ -28,12 +28,20 @@ export interface StripeOptions {
 function createStripe(key: string, options: StripeOptions = {}) {
   const api: Api = { origin: ORIGIN, key, stripeAccount: options.stripeAccount, apiVersion: options.apiVersion };
   const testWallet = options.kassa?.testWallet ?? TEST_WALLET_BY_URL;
-  const unsupported = (what: string) => async () => ({ error: { type: 'invalid_request_error' as const, message: `Kassa.js does not support ${what}; use createPaymentMethod / confirmCardPayment instead.` } });
+  const unsupported = (what: string) => async () => ({
+    error: {
+      type: 'invalid_request_error' as const,
+      message: `Kassa.js does not support ${what}; use createPaymentMethod / confirmCardPayment instead.`,
+    },
+  });
   return {
-    elements: (elementsOptions?: Record<string, any>) => new Elements(api, { locale: options.locale, ...(elementsOptions ?? {}) }),
+    elements: (elementsOptions?: Record<string, any>) =>
+      new Elements(api, { locale: options.locale, ...(elementsOptions ?? {}) }),
     createPaymentMethod,
-    confirmCardPayment: (clientSecret: string, data?: Record<string, any>, opts?: { handleActions?: boolean }) => confirmCard(api, 'payment_intent', clientSecret, data, opts),
-    confirmCardSetup: (clientSecret: string, data?: Record<string, any>, opts?: { handleActions?: boolean }) => confirmCard(api, 'setup_intent', clientSecret, data, opts),
+    confirmCardPayment: (clientSecret: string, data?: Record<string, any>, opts?: { handleActions?: boolean }) =>
+      confirmCard(api, 'payment_intent', clientSecret, data, opts),
+    confirmCardSetup: (clientSecret: string, data?: Record<string, any>, opts?: { handleActions?: boolean }) =>
+      confirmCard(api, 'setup_intent', clientSecret, data, opts),
     confirmPayment: (args: any) => confirmWithElements(api, 'payment_intent', args),
     confirmSetup: (args: any) => confirmWithElements(api, 'setup_intent', args),
     handleCardAction: (clientSecret: string) => handleAction(api, 'payment_intent', clientSecret),
@@ -51,8 +59,12 @@ function createStripe(key: string, options: StripeOptions = {}) {
 }
 
 function Stripe(key: unknown, options?: StripeOptions) {
-  if (typeof key !== 'string' || key === '') throw new IntegrationError('Please call Stripe() with your publishable key. You used an empty string.');
-  if (/^(sk|rk)_/.test(key)) throw new IntegrationError('You should not use your secret key with Stripe.js. Please pass a publishable key instead.');
+  if (typeof key !== 'string' || key === '')
+    throw new IntegrationError('Please call Stripe() with your publishable key. You used an empty string.');
+  if (/^(sk|rk)_/.test(key))
+    throw new IntegrationError(
+      'You should not use your secret key with Stripe.js. Please pass a publishable key instead.',
+    );
   return createStripe(key, options);
 }
 Stripe.version = VERSION;

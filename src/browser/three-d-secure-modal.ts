@@ -18,8 +18,10 @@ dialog.__KassaChallenge .__k-close:hover{background:#f1f3f6;color:#30313d}
 dialog.__KassaChallenge .__k-close:focus-visible{outline:3px solid rgba(99,91,255,.45);outline-offset:1px}
 dialog.__KassaChallenge iframe{display:block;width:100%;height:min(600px,calc(100vh - 90px));border:0;background:#f6f9fc}
 `;
-const LOCK = '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="#635bff" stroke-width="2.2" aria-hidden="true"><rect x="4" y="10" width="16" height="11" rx="2.5"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/></svg>';
-const CLOSE = '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
+const LOCK =
+  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="#635bff" stroke-width="2.2" aria-hidden="true"><rect x="4" y="10" width="16" height="11" rx="2.5"/><path d="M8 10V7a4 4 0 0 1 8 0v3"/></svg>';
+const CLOSE =
+  '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
 
 function ensureStyle(): void {
   if (document.getElementById(STYLE_ID)) return;
@@ -70,7 +72,13 @@ export function showChallenge(url: string, origin: string): Promise<ChallengeOut
       if (done) return;
       // Closing the challenge is not a success: tell the issuer page the customer failed it.
       try {
-        await fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'omit', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'answer=fail' });
+        await fetch(url, {
+          method: 'POST',
+          mode: 'no-cors',
+          credentials: 'omit',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'answer=fail',
+        });
       } catch {
         // The intent stays in requires_action; the caller reads it back either way.
       }

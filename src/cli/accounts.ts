@@ -12,16 +12,30 @@ export async function runAccounts(sub: string | undefined, options: { json: bool
     if (sub === 'create') {
       const account = await createAccount(store, { now: systemClock.now() });
       if (options.json) console.log(JSON.stringify(account));
-      else console.log(`${account.id}\n  secret key:      ${account.secret_key}\n  publishable key: ${account.publishable_key}`);
+      else
+        console.log(
+          `${account.id}\n  secret key:      ${account.secret_key}\n  publishable key: ${account.publishable_key}`,
+        );
       return 0;
     }
     if (sub === 'list') {
       const accounts = await listAccounts(store.read);
       if (options.json) {
-        console.log(JSON.stringify(accounts.map((a) => ({ id: a.id, created: a.created, default: a.isDefault, keys: a.keys.map((k) => k.masked) }))));
+        console.log(
+          JSON.stringify(
+            accounts.map((a) => ({
+              id: a.id,
+              created: a.created,
+              default: a.isDefault,
+              keys: a.keys.map((k) => k.masked),
+            })),
+          ),
+        );
       } else {
         for (const a of accounts) {
-          console.log(`${a.id}${a.isDefault ? ' (default)' : ''}  created ${new Date(a.created * 1000).toISOString()}  ${a.keys.map((k) => k.masked).join('  ')}`);
+          console.log(
+            `${a.id}${a.isDefault ? ' (default)' : ''}  created ${new Date(a.created * 1000).toISOString()}  ${a.keys.map((k) => k.masked).join('  ')}`,
+          );
         }
       }
       return 0;

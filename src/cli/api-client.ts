@@ -19,7 +19,9 @@ export interface StripeErrorBody {
   [field: string]: unknown;
 }
 
-export type ApiResponse = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; status: number; error: StripeErrorBody };
+export type ApiResponse =
+  | { ok: true; status: number; body: Record<string, unknown> }
+  | { ok: false; status: number; error: StripeErrorBody };
 
 /** A failure to talk to the API at all (not an API error). */
 export class ApiUnreachable extends Error {}
@@ -29,12 +31,18 @@ export function apiTarget(flags: { 'api-base'?: string; 'api-key'?: string }, en
   const key = flags['api-key'] || env.KASSA_SECRET_KEY || env.STRIPE_API_KEY;
   if (!key) throw new Error('no API key: pass --api-key sk_test_..., or set KASSA_SECRET_KEY (or STRIPE_API_KEY)');
   const base = (flags['api-base'] || DEFAULT_API_BASE).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+$/.test(base)) throw new Error(`invalid --api-base '${base}': give a URL such as ${DEFAULT_API_BASE}`);
+  if (!/^https?:\/\/[^/]+$/.test(base))
+    throw new Error(`invalid --api-base '${base}': give a URL such as ${DEFAULT_API_BASE}`);
   return { base, key };
 }
 
 /** One API call. Parameters go in the query for GET and DELETE, in a form body for POST. */
-export async function apiRequest(target: ApiTarget, method: 'get' | 'post' | 'delete', path: string, params: Record<string, unknown> = {}): Promise<ApiResponse> {
+export async function apiRequest(
+  target: ApiTarget,
+  method: 'get' | 'post' | 'delete',
+  path: string,
+  params: Record<string, unknown> = {},
+): Promise<ApiResponse> {
   const encoded = qs.stringify(params, { arrayFormat: 'indices' });
   const inQuery = method !== 'post' && encoded !== '';
   const url = `${target.base}${path}${inQuery ? `?${encoded}` : ''}`;
@@ -42,19 +50,27 @@ export async function apiRequest(target: ApiTarget, method: 'get' | 'post' | 'de
   try {
     response = await fetch(url, {
       method: method.toUpperCase(),
-      headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'kassa-cli' },
+      headers: {
+        authorization: `Bearer ${target.key}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'kassa-cli',
+      },
       body: method === 'post' ? encoded : undefined,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    throw new ApiUnreachable(`cannot reach Kassa at ${target.base} (${reason(error)}); is \`kassa serve\` running there?`);
+    throw new ApiUnreachable(
+      `cannot reach Kassa at ${target.base} (${reason(error)}); is \`kassa serve\` running there?`,
+    );
   }
   const text = await response.text();
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new ApiUnreachable(`${target.base} answered ${method.toUpperCase()} ${path} with HTTP ${response.status} and no JSON; is it Kassa?`);
+    throw new ApiUnreachable(
+      `${target.base} answered ${method.toUpperCase()} ${path} with HTTP ${response.status} and no JSON; is it Kassa?`,
+    );
   }
   if (response.ok) return { ok: true, status: response.status, body };
   const error = (body.error ?? { message: `HTTP ${response.status}` }) as StripeErrorBody;

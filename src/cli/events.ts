@@ -33,7 +33,10 @@ export async function runEvents(argv: string[], env: NodeJS.ProcessEnv = process
     const params = values.endpoint ? { endpoint: values.endpoint } : {};
     const path = `/v1/kassa/events/${encodeURIComponent(eventId)}/resend`;
     const response = await apiRequest(target, 'post', path, params);
-    if (!response.ok) throw new Error(`POST ${path} failed (${response.status}${response.error.code ? ` ${response.error.code}` : ''}): ${response.error.message}`);
+    if (!response.ok)
+      throw new Error(
+        `POST ${path} failed (${response.status}${response.error.code ? ` ${response.error.code}` : ''}): ${response.error.message}`,
+      );
     const to = values.endpoint ?? `every enabled endpoint subscribed to ${response.body.type}`;
     console.log(`Resending ${response.body.id} (${response.body.type}) to ${to}.`);
     console.log(`Follow the attempts with GET /v1/kassa/webhook_attempts?event=${response.body.id}.`);

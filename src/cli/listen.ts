@@ -5,7 +5,13 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { STRIPE_CLI_SUBPROTOCOL, parseWebhookEvent, type EventAckMessage, type WebhookEventMessage, type WebhookResponseMessage } from '../listen/stripe-cli-messages.js';
+import {
+  STRIPE_CLI_SUBPROTOCOL,
+  parseWebhookEvent,
+  type EventAckMessage,
+  type WebhookEventMessage,
+  type WebhookResponseMessage,
+} from '../listen/stripe-cli-messages.js';
 import { ApiUnreachable, apiRequest, apiTarget, type ApiTarget } from './api-client.js';
 import { parseHttpUrl } from '../server/urls.js';
 
@@ -51,7 +57,10 @@ export async function runListen(argv: string[], env: NodeJS.ProcessEnv = process
     console.error(LISTEN_USAGE);
     return 1;
   }
-  const events = (values.events ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const events = (values.events ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   try {
     const target = apiTarget(values, env);
     const forwardTo = values['forward-to'] && checkForwardUrl(values['forward-to']);
@@ -68,12 +77,17 @@ export async function runListen(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 function checkForwardUrl(url: string): string {
-  if (!parseHttpUrl(url)) throw new Error(`invalid --forward-to '${url}': give a URL such as http://127.0.0.1:3000/webhooks`);
+  if (!parseHttpUrl(url))
+    throw new Error(`invalid --forward-to '${url}': give a URL such as http://127.0.0.1:3000/webhooks`);
   return url;
 }
 
 async function createSession(target: ApiTarget, events: string[]): Promise<Session> {
-  const response = await apiRequest(target, 'post', '/v1/stripecli/sessions', { device_name: hostname(), websocket_features: ['webhooks'], events });
+  const response = await apiRequest(target, 'post', '/v1/stripecli/sessions', {
+    device_name: hostname(),
+    websocket_features: ['webhooks'],
+    events,
+  });
   if (!response.ok) throw new Error(response.error.message ?? `HTTP ${response.status}`);
   return response.body as unknown as Session;
 }
@@ -103,7 +117,9 @@ function listen(target: ApiTarget, events: string[], first: Session, forwardTo: 
       if (!lost) console.error(`${timestamp()}   Lost the connection to ${target.base}; reconnecting...`);
       lost = true;
       retry = setTimeout(() => {
-        const renewed = renewSession ? createSession(target, events).then((s) => (session = s)) : Promise.resolve(session);
+        const renewed = renewSession
+          ? createSession(target, events).then((s) => (session = s))
+          : Promise.resolve(session);
         renewed.then(connect, (error: Error) => {
           // Kassa is still away: try again. Kassa refuses a new session (the key was revoked): give up.
           if (error instanceof ApiUnreachable) return reconnectLater(renewSession);
@@ -117,7 +133,11 @@ function listen(target: ApiTarget, events: string[], first: Session, forwardTo: 
       if (stopping) return;
       const headers: Record<string, string> = { 'Websocket-Id': session.websocket_id };
       if (lastEventId) headers['Kassa-Last-Event'] = lastEventId;
-      const ws = new WebSocket(`${session.websocket_url}?websocket_feature=${encodeURIComponent(session.websocket_authorized_feature)}`, STRIPE_CLI_SUBPROTOCOL, { headers });
+      const ws = new WebSocket(
+        `${session.websocket_url}?websocket_feature=${encodeURIComponent(session.websocket_authorized_feature)}`,
+        STRIPE_CLI_SUBPROTOCOL,
+        { headers },
+      );
       socket = ws;
       let renewSession = false;
       ws.on('unexpected-response', (_request, response) => {
@@ -138,7 +158,12 @@ function listen(target: ApiTarget, events: string[], first: Session, forwardTo: 
         if (!message) return;
         const event = JSON.parse(message.event_payload) as { id: string; type: string };
         lastEventId = event.id;
-        const ack: EventAckMessage = { type: 'event_ack', webhook_id: message.webhook_id, webhook_conversation_id: message.webhook_conversation_id, event_id: event.id };
+        const ack: EventAckMessage = {
+          type: 'event_ack',
+          webhook_id: message.webhook_id,
+          webhook_conversation_id: message.webhook_conversation_id,
+          event_id: event.id,
+        };
         ws.send(JSON.stringify(ack));
         console.log(`${timestamp()}   --> ${event.type} [${event.id}]`);
         void forward(forwardTo, message, event.id).then((response) => {
@@ -153,7 +178,11 @@ function listen(target: ApiTarget, events: string[], first: Session, forwardTo: 
 }
 
 /** POSTs the event as the Stripe CLI does (the message's headers, the payload unchanged) and prints the outcome. */
-async function forward(url: string, message: WebhookEventMessage, eventId: string): Promise<WebhookResponseMessage | undefined> {
+async function forward(
+  url: string,
+  message: WebhookEventMessage,
+  eventId: string,
+): Promise<WebhookResponseMessage | undefined> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -175,7 +204,10 @@ async function forward(url: string, message: WebhookEventMessage, eventId: strin
     };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${FORWARD_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${FORWARD_TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
     console.log(`${timestamp()}            [ERROR] Failed to POST: ${url} (${reason}) [${eventId}]`);
     return undefined;
   }

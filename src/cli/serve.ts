@@ -15,9 +15,19 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   const store = await openStore(config.store, MIGRATIONS);
   let account: DefaultAccount;
   let address: string;
-  const app = createKassa({ store, logger, feeRule, webhookTimeoutMs: config.webhookTimeoutMs, timeouts: config.timeouts });
+  const app = createKassa({
+    store,
+    logger,
+    feeRule,
+    webhookTimeoutMs: config.webhookTimeoutMs,
+    timeouts: config.timeouts,
+  });
   try {
-    account = await ensureDefaultAccount(store, { secretKey: config.secretKey, publishableKey: config.publishableKey, now: systemClock.now() });
+    account = await ensureDefaultAccount(store, {
+      secretKey: config.secretKey,
+      publishableKey: config.publishableKey,
+      now: systemClock.now(),
+    });
     address = await app.listen({ host: config.host, port: config.port });
     startWorkers(app);
   } catch (error) {
@@ -31,7 +41,9 @@ export async function runServe(flags: { host?: string; port?: string }): Promise
   console.log(`Default account ${account.id}`);
   if (account.keys) {
     console.log(`  secret key:      ${shown(account.keys.secret_key, config.secretKey, 'KASSA_SECRET_KEY')}`);
-    console.log(`  publishable key: ${shown(account.keys.publishable_key, config.publishableKey, 'KASSA_PUBLISHABLE_KEY')}`);
+    console.log(
+      `  publishable key: ${shown(account.keys.publishable_key, config.publishableKey, 'KASSA_PUBLISHABLE_KEY')}`,
+    );
   } else {
     console.log(`  keys: ${account.masked.join(', ')} (stored hashed; shown in full only when created.`);
     console.log('  Set KASSA_SECRET_KEY / KASSA_PUBLISHABLE_KEY, or run `kassa accounts create`.)');

@@ -6,7 +6,10 @@ import { MODULES } from '../modules.js';
 
 export type { TriggerRecipe, TriggerStep } from '../events/trigger-recipe.js';
 
-export const TRIGGER_RECIPES: Readonly<Record<string, TriggerRecipe>> = Object.assign({}, ...MODULES.map((module) => module.triggerRecipes ?? {}));
+export const TRIGGER_RECIPES: Readonly<Record<string, TriggerRecipe>> = Object.assign(
+  {},
+  ...MODULES.map((module) => module.triggerRecipes ?? {}),
+);
 
 export const TRIGGER_EVENTS: readonly string[] = Object.keys(TRIGGER_RECIPES).sort();
 
@@ -17,7 +20,8 @@ export function resolveStep(step: TriggerStep, responses: Readonly<Record<string
   const resolve = (value: unknown): unknown => {
     if (typeof value === 'string') return resolveString(value, responses);
     if (Array.isArray(value)) return value.map(resolve);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
     return value;
   };
   const path = step.path.replace(/\$\{[^}]*\}/g, (ref) => encodeURIComponent(String(resolveString(ref, responses))));

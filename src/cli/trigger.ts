@@ -17,7 +17,11 @@ export async function runTrigger(argv: string[], env: NodeJS.ProcessEnv = proces
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'api-base': { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      'api-base': { type: 'string' },
+      'api-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     console.log(TRIGGER_USAGE);
@@ -43,7 +47,9 @@ export async function runTrigger(argv: string[], env: NodeJS.ProcessEnv = proces
     return 1;
   }
   if (recipe.note) console.log(recipe.note);
-  console.log(`Trigger succeeded! Check the events: GET /v1/events?type=${event}, your webhook endpoints, or \`kassa listen\`.`);
+  console.log(
+    `Trigger succeeded! Check the events: GET /v1/events?type=${event}, your webhook endpoints, or \`kassa listen\`.`,
+  );
   return 0;
 }
 

@@ -27,7 +27,13 @@ export function customerTax(customer: Stripe.Customer, secret: CustomerSecret): 
   return {
     automatic_tax: country ? 'supported' : 'unrecognized_location',
     ip_address: secret.tax_ip_address ?? null,
-    location: country ? { country, source: customer.address?.country ? 'billing_address' : 'shipping_destination', state: customer.address?.state ?? null } : null,
+    location: country
+      ? {
+          country,
+          source: customer.address?.country ? 'billing_address' : 'shipping_destination',
+          state: customer.address?.state ?? null,
+        }
+      : null,
     provider: 'stripe',
   } as Stripe.Customer.Tax;
 }
@@ -40,16 +46,28 @@ export function cashBalance(customer: Stripe.Customer, secret: CustomerSecret): 
     customer: customer.id,
     customer_account: null,
     livemode: false,
-    settings: { reconciliation_mode: mode === 'merchant_default' ? 'automatic' : mode, using_merchant_default: mode === 'merchant_default' },
+    settings: {
+      reconciliation_mode: mode === 'merchant_default' ? 'automatic' : mode,
+      using_merchant_default: mode === 'merchant_default',
+    },
   } as Stripe.CashBalance;
 }
 
 const EU = new Set(['eu_vat', 'eu_oss_vat']);
 
 /** A tax id from `tax_id_data[]`. The country comes from the type (`gb_vat` -> GB) or, for EU VAT, the number's prefix. */
-export function newTaxId(id: string, customerId: string, data: { type: string; value: string }, now: number): Stripe.TaxId {
+export function newTaxId(
+  id: string,
+  customerId: string,
+  data: { type: string; value: string },
+  now: number,
+): Stripe.TaxId {
   const prefix = data.type.split('_')[0];
-  const country = EU.has(data.type) ? data.value.slice(0, 2).toUpperCase() : prefix.length === 2 ? prefix.toUpperCase() : null;
+  const country = EU.has(data.type)
+    ? data.value.slice(0, 2).toUpperCase()
+    : prefix.length === 2
+      ? prefix.toUpperCase()
+      : null;
   return {
     id,
     object: 'tax_id',

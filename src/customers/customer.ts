@@ -86,26 +86,40 @@ export function applyCustomerParams(customer: Customer, params: CustomerParams):
   if (params.invoice_settings) applyInvoiceSettings(next.invoice_settings, params.invoice_settings);
   next.metadata = applyMetadata(customer.metadata, params.metadata);
   if (params.next_invoice_sequence !== undefined && params.next_invoice_sequence !== '') {
-    if (params.next_invoice_sequence < 1) throw invalidParam('next_invoice_sequence must be at least 1.', 'next_invoice_sequence');
+    if (params.next_invoice_sequence < 1)
+      throw invalidParam('next_invoice_sequence must be at least 1.', 'next_invoice_sequence');
     next.next_invoice_sequence = params.next_invoice_sequence;
   }
   if (params.preferred_locales !== undefined) next.preferred_locales = params.preferred_locales;
   if (params.shipping !== undefined) {
     next.shipping =
-      params.shipping === '' ? null : { address: address(params.shipping.address), name: params.shipping.name, phone: params.shipping.phone || null };
+      params.shipping === ''
+        ? null
+        : {
+            address: address(params.shipping.address),
+            name: params.shipping.name,
+            phone: params.shipping.phone || null,
+          };
   }
   if (params.tax_exempt !== undefined) next.tax_exempt = params.tax_exempt === '' ? 'none' : params.tax_exempt;
   return next;
 }
 
-function applyInvoiceSettings(settings: Stripe.Customer.InvoiceSettings, params: NonNullable<CustomerParams['invoice_settings']>): void {
-  if (params.custom_fields !== undefined) settings.custom_fields = params.custom_fields === '' ? null : params.custom_fields;
+function applyInvoiceSettings(
+  settings: Stripe.Customer.InvoiceSettings,
+  params: NonNullable<CustomerParams['invoice_settings']>,
+): void {
+  if (params.custom_fields !== undefined)
+    settings.custom_fields = params.custom_fields === '' ? null : params.custom_fields;
   if (params.footer !== undefined) settings.footer = params.footer || null;
   if (params.rendering_options !== undefined) {
     settings.rendering_options =
       params.rendering_options === ''
         ? null
-        : { amount_tax_display: params.rendering_options.amount_tax_display || null, template: params.rendering_options.template ?? null };
+        : {
+            amount_tax_display: params.rendering_options.amount_tax_display || null,
+            template: params.rendering_options.template ?? null,
+          };
   }
 }
 

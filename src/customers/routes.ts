@@ -9,7 +9,14 @@ import type { ApiObject, IncludableField, WriteHooks } from '../server/resources
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
-import { applyExtras, cashBalance, customerTax, newTaxId, type CustomerSecret, type ExtrasParams } from './customer-extras.js';
+import {
+  applyExtras,
+  cashBalance,
+  customerTax,
+  newTaxId,
+  type CustomerSecret,
+  type ExtrasParams,
+} from './customer-extras.js';
 
 interface CreateParams extends CustomerParams, ExtrasParams {
   payment_method?: string;
@@ -23,7 +30,13 @@ interface CreateParams extends CustomerParams, ExtrasParams {
 /** Stripe's customer ids are shorter than most: `cus_` and 14 characters. */
 const CUSTOMER_ID_LENGTH = 14;
 
-const SEARCH_FIELDS = { created: 'number', email: 'string', metadata: 'metadata', name: 'string', phone: 'string' } as const;
+const SEARCH_FIELDS = {
+  created: 'number',
+  email: 'string',
+  metadata: 'metadata',
+  name: 'string',
+  phone: 'string',
+} as const;
 
 async function loadCustomer(db: Queries, accountId: string, id: string, options: { forUpdate?: boolean } = {}) {
   const row = await db.getObject(accountId, id, options);
@@ -49,7 +62,12 @@ async function checkReferences(ctx: RequestContext<CreateParams>): Promise<void>
   }
 }
 
-async function emptyList(_db: Queries, _accountId: string, customer: ApiObject, field: string): Promise<Stripe.ApiList<never>> {
+async function emptyList(
+  _db: Queries,
+  _accountId: string,
+  customer: ApiObject,
+  field: string,
+): Promise<Stripe.ApiList<never>> {
   return { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/${field}` };
 }
 
@@ -60,7 +78,11 @@ async function secretOf(db: Queries, accountId: string, id: string): Promise<Cus
 
 /** A customer's fields that appear only when expanded. Kassa has no sources or subscriptions yet: their lists are empty. */
 export const customerIncludables: IncludableField[] = [
-  ...['sources', 'subscriptions'].map((field) => ({ type: 'customer', field, build: (db: Queries, accountId: string, customer: ApiObject) => emptyList(db, accountId, customer, field) })),
+  ...['sources', 'subscriptions'].map((field) => ({
+    type: 'customer',
+    field,
+    build: (db: Queries, accountId: string, customer: ApiObject) => emptyList(db, accountId, customer, field),
+  })),
   {
     type: 'customer',
     field: 'tax_ids',
@@ -74,8 +96,18 @@ export const customerIncludables: IncludableField[] = [
         params: { limit: 100 },
       }),
   },
-  { type: 'customer', field: 'tax', build: async (db, accountId, customer) => customerTax(customer as Customer, await secretOf(db, accountId, customer.id)) },
-  { type: 'customer', field: 'cash_balance', build: async (db, accountId, customer) => cashBalance(customer as Customer, await secretOf(db, accountId, customer.id)) },
+  {
+    type: 'customer',
+    field: 'tax',
+    build: async (db, accountId, customer) =>
+      customerTax(customer as Customer, await secretOf(db, accountId, customer.id)),
+  },
+  {
+    type: 'customer',
+    field: 'cash_balance',
+    build: async (db, accountId, customer) =>
+      cashBalance(customer as Customer, await secretOf(db, accountId, customer.id)),
+  },
 ];
 
 /** The routes; creating, updating and deleting a customer runs the app's `customer.*` write hooks. */
@@ -85,7 +117,12 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
     path: '/v1/customers',
     async handler(ctx: RequestContext<CreateParams>) {
       await checkReferences(ctx);
-      const { object: customer, afterStore } = await writeHooks.run('customer.create', ctx, newCustomer(newId('cus', CUSTOMER_ID_LENGTH), ctx.params, ctx.now), ctx.params);
+      const { object: customer, afterStore } = await writeHooks.run(
+        'customer.create',
+        ctx,
+        newCustomer(newId('cus', CUSTOMER_ID_LENGTH), ctx.params, ctx.now),
+        ctx.params,
+      );
       await ctx.db.insertObject(ctx.accountId, customer, applyExtras({}, ctx.params));
       await ctx.emit('customer.created', customer);
       for (const data of ctx.params.tax_id_data ?? []) {
@@ -113,10 +150,16 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
       await checkReferences(ctx);
       const before = JSON.parse(row.doc) as Customer;
-      const { object: after } = await writeHooks.run('customer.update', ctx, applyCustomerParams(before, ctx.params), ctx.params);
+      const { object: after } = await writeHooks.run(
+        'customer.update',
+        ctx,
+        applyCustomerParams(before, ctx.params),
+        ctx.params,
+      );
       const secret = applyExtras(row.private ? (JSON.parse(row.private) as CustomerSecret) : {}, ctx.params);
       const changed = await saveUpdate(ctx, 'customer.updated', before, after, secret);
-      if (!changed && JSON.stringify(secret) !== (row.private ?? '{}')) await ctx.db.updateObject(ctx.accountId, after, secret);
+      if (!changed && JSON.stringify(secret) !== (row.private ?? '{}'))
+        await ctx.db.updateObject(ctx.accountId, after, secret);
       return after;
     },
   },
@@ -126,7 +169,12 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
     async handler(ctx) {
       const row = await loadCustomer(ctx.db, ctx.accountId, ctx.path.customer, { forUpdate: true });
       if (row.deleted) throw resourceMissing('customer', ctx.path.customer);
-      const { object: stub, afterStore } = await writeHooks.run('customer.delete', ctx, deletedCustomer(row.id), ctx.params);
+      const { object: stub, afterStore } = await writeHooks.run(
+        'customer.delete',
+        ctx,
+        deletedCustomer(row.id),
+        ctx.params,
+      );
       await ctx.db.markDeleted(ctx.accountId, stub);
       await ctx.emit('customer.deleted', JSON.parse(row.doc));
       await afterStore();
@@ -140,7 +188,14 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
       const filters = rangeFilters('created', ctx.params.created);
       if (ctx.params.email) filters.push({ field: 'doc.email', op: '=', value: ctx.params.email });
       if (ctx.params.test_clock) filters.push({ field: 'doc.test_clock', op: '=', value: ctx.params.test_clock });
-      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'customer', url: '/v1/customers', filters, params: ctx.params });
+      return listPage(ctx.db, {
+        table: 'objects',
+        accountId: ctx.accountId,
+        type: 'customer',
+        url: '/v1/customers',
+        filters,
+        params: ctx.params,
+      });
     },
   },
   searchRoute({ resource: 'customers', type: 'customer', fields: SEARCH_FIELDS }),

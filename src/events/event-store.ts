@@ -4,12 +4,25 @@ import type { Db } from '../store/db.js';
 import { forUpdate } from '../store/dialect.js';
 import type { StoredRow } from '../store/store.js';
 
-export async function insertEvent(db: Db, accountId: string, event: { id: string; type: string; created: number }): Promise<void> {
-  await db.run('INSERT INTO events (id, account_id, type, created, doc) VALUES (?, ?, ?, ?, ?)', [event.id, accountId, event.type, event.created, JSON.stringify(event)]);
+export async function insertEvent(
+  db: Db,
+  accountId: string,
+  event: { id: string; type: string; created: number },
+): Promise<void> {
+  await db.run('INSERT INTO events (id, account_id, type, created, doc) VALUES (?, ?, ?, ?, ?)', [
+    event.id,
+    accountId,
+    event.type,
+    event.created,
+    JSON.stringify(event),
+  ]);
 }
 
 export async function getEvent(db: Db, accountId: string, id: string): Promise<StoredRow | undefined> {
-  const rows = await db.all<StoredRow>('SELECT id, type, seq, 0 AS deleted, doc FROM events WHERE id = ? AND account_id = ?', [id, accountId]);
+  const rows = await db.all<StoredRow>(
+    'SELECT id, type, seq, 0 AS deleted, doc FROM events WHERE id = ? AND account_id = ?',
+    [id, accountId],
+  );
   return rows[0] && { ...rows[0], deleted: false };
 }
 
@@ -17,14 +30,26 @@ export async function getEvent(db: Db, accountId: string, id: string): Promise<S
 export async function eventsByIds(db: Db, ids: string[]): Promise<Map<string, StoredRow & { accountId: string }>> {
   const found = new Map<string, StoredRow & { accountId: string }>();
   if (ids.length === 0) return found;
-  const rows = await db.all<StoredRow & { account_id: string }>(`SELECT id, account_id, type, seq, doc FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
-  for (const r of rows) found.set(r.id, { id: r.id, type: r.type, seq: Number(r.seq), doc: r.doc, deleted: false, accountId: r.account_id });
+  const rows = await db.all<StoredRow & { account_id: string }>(
+    `SELECT id, account_id, type, seq, doc FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  );
+  for (const r of rows)
+    found.set(r.id, {
+      id: r.id,
+      type: r.type,
+      seq: Number(r.seq),
+      doc: r.doc,
+      deleted: false,
+      accountId: r.account_id,
+    });
   return found;
 }
 
 /** Locks an event's row until the transaction ends (PostgreSQL; SQLite transactions never overlap), so that concurrent successes of one delivery count once. */
 export async function lockEvent(db: Db, accountId: string, eventId: string): Promise<void> {
-  if (db.dialect === 'postgres') await db.all(`SELECT id FROM events WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`, [eventId, accountId]);
+  if (db.dialect === 'postgres')
+    await db.all(`SELECT id FROM events WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`, [eventId, accountId]);
 }
 
 /** Counts one webhook delivery of the event as done (`pending_webhooks`, never below 0). */
@@ -38,10 +63,17 @@ export async function decrementPendingWebhooks(db: Db, accountId: string, eventI
     );
     return;
   }
-  const rows = await db.all<{ doc: string }>(`SELECT doc FROM events WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`, [eventId, accountId]);
+  const rows = await db.all<{ doc: string }>(
+    `SELECT doc FROM events WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`,
+    [eventId, accountId],
+  );
   if (!rows[0]) return;
   const event = JSON.parse(rows[0].doc) as { pending_webhooks: number };
   if (event.pending_webhooks <= 0) return;
   event.pending_webhooks -= 1;
-  await db.run('UPDATE events SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(event), eventId, accountId]);
+  await db.run('UPDATE events SET doc = ? WHERE id = ? AND account_id = ?', [
+    JSON.stringify(event),
+    eventId,
+    accountId,
+  ]);
 }

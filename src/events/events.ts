@@ -24,7 +24,12 @@ export interface ApiEvent {
   type: string;
 }
 
-export function buildEvent(type: string, object: ApiObject, context: { now: number; request: EventRequest }, previous?: Record<string, unknown>): ApiEvent {
+export function buildEvent(
+  type: string,
+  object: ApiObject,
+  context: { now: number; request: EventRequest },
+  previous?: Record<string, unknown>,
+): ApiEvent {
   const data: ApiEvent['data'] = { object };
   if (previous) data.previous_attributes = previous;
   return {
@@ -83,7 +88,12 @@ export function eventRecorder(hooks: readonly EventRecordedHook[]): EventRecorde
   return (db, accountId, event) => recordEvent(hooks, db, accountId, event);
 }
 
-async function recordEvent(hooks: readonly EventRecordedHook[], db: Queries, accountId: string, event: ApiEvent): Promise<void> {
+async function recordEvent(
+  hooks: readonly EventRecordedHook[],
+  db: Queries,
+  accountId: string,
+  event: ApiEvent,
+): Promise<void> {
   for (const hook of hooks) event.pending_webhooks += await hook(db, accountId, event);
   await insertEvent(db, accountId, event);
   db.afterCommit(() => eventsCommitted.notify({ accountId }));
@@ -95,7 +105,11 @@ async function recordEvent(hooks: readonly EventRecordedHook[], db: Queries, acc
  * event, as on Stripe. Returns whether anything changed.
  */
 export async function saveUpdate(
-  ctx: { db: Queries; accountId: string; emit(type: string, object: ApiObject, previous?: Record<string, unknown>): Promise<void> },
+  ctx: {
+    db: Queries;
+    accountId: string;
+    emit(type: string, object: ApiObject, previous?: Record<string, unknown>): Promise<void>;
+  },
   eventType: string,
   before: ApiObject,
   after: ApiObject,

@@ -32,7 +32,13 @@ export const eventRoutes: Route[] = [
         filters.push({ field: 'type', op: type.includes('*') ? 'glob' : '=', value: type });
       }
       if (types?.length) filters.push({ field: 'type', op: 'in', value: types });
-      return listPage(ctx.db, { table: 'events', accountId: ctx.accountId, url: '/v1/events', filters, params: ctx.params });
+      return listPage(ctx.db, {
+        table: 'events',
+        accountId: ctx.accountId,
+        url: '/v1/events',
+        filters,
+        params: ctx.params,
+      });
     },
   },
 ];

@@ -26,7 +26,8 @@ export interface JobRow {
 /** `failed`: given up after too many failed attempts (`last_error` says why). */
 export type JobStatus = 'pending' | 'done' | 'failed';
 
-const JOB_COLUMNS = 'id, account_id, kind, run_at, payload, attempts, claimed_until, status, clock_id, last_error, created';
+const JOB_COLUMNS =
+  'id, account_id, kind, run_at, payload, attempts, claimed_until, status, clock_id, last_error, created';
 
 /** Pending real-time jobs due at `?` and unclaimed at `?` (the index jobs_due covers it). */
 const DUE = "status = 'pending' AND clock_id IS NULL AND run_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)";
@@ -74,15 +75,14 @@ function jobRow(row: JobSqlRow): JobRow {
 }
 
 /** A job whose id is already scheduled is not added again. */
-export async function insertJob(db: Db, job: { id: string; accountId: string; kind: string; runAt: number; payload: string; created: number }): Promise<void> {
-  await db.run('INSERT INTO jobs (id, account_id, kind, run_at, payload, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
-    job.id,
-    job.accountId,
-    job.kind,
-    job.runAt,
-    job.payload,
-    job.created,
-  ]);
+export async function insertJob(
+  db: Db,
+  job: { id: string; accountId: string; kind: string; runAt: number; payload: string; created: number },
+): Promise<void> {
+  await db.run(
+    'INSERT INTO jobs (id, account_id, kind, run_at, payload, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    [job.id, job.accountId, job.kind, job.runAt, job.payload, job.created],
+  );
 }
 
 /** Whether any job (of the kinds chosen) is due and unclaimed: a cheap read before taking the write lock that claiming needs. */
@@ -98,7 +98,13 @@ export async function hasDueJobs(db: Db, now: number, kinds: JobKinds = {}): Pro
  * `attempts` identifies the claim (see holdJob). PostgreSQL skips rows that
  * another worker has locked; a SQLite write transaction excludes the others.
  */
-export async function claimDueJobs(db: Db, now: number, claimUntil: number, limit: number, kinds: JobKinds = {}): Promise<JobRow[]> {
+export async function claimDueJobs(
+  db: Db,
+  now: number,
+  claimUntil: number,
+  limit: number,
+  kinds: JobKinds = {},
+): Promise<JobRow[]> {
   const lock = forUpdateSkipLocked(db.dialect);
   const [kindSql, kindArgs] = kindFilter(kinds);
   const rows = await db.all<JobSqlRow>(
@@ -115,13 +121,21 @@ export async function claimDueJobs(db: Db, now: number, claimUntil: number, limi
  * is no longer the caller's (another worker took it over, or the job ran).
  */
 export async function holdJob(db: Db, id: string, attempts: number): Promise<boolean> {
-  const rows = await db.all(`SELECT id FROM jobs WHERE id = ? AND attempts = ? AND status = 'pending'${forUpdate(db.dialect)}`, [id, attempts]);
+  const rows = await db.all(
+    `SELECT id FROM jobs WHERE id = ? AND attempts = ? AND status = 'pending'${forUpdate(db.dialect)}`,
+    [id, attempts],
+  );
   return rows.length === 1;
 }
 
 /** Marks a claimed job done if the claim is still the caller's; false when it was lost. (Without a holdJob first, this is the check.) */
 export async function completeJob(db: Db, id: string, attempts: number): Promise<boolean> {
-  return (await db.run("UPDATE jobs SET status = 'done', claimed_until = NULL WHERE id = ? AND attempts = ? AND status = 'pending'", [id, attempts])) === 1;
+  return (
+    (await db.run(
+      "UPDATE jobs SET status = 'done', claimed_until = NULL WHERE id = ? AND attempts = ? AND status = 'pending'",
+      [id, attempts],
+    )) === 1
+  );
 }
 
 /** Marks a pending job done without running it: the work it stood ready to do was done another way. */
@@ -131,23 +145,34 @@ export async function cancelJob(db: Db, id: string): Promise<void> {
 
 /** Holds a claim longer (a delivery that chaos mode delays); false when it was lost. */
 export async function extendClaim(db: Db, id: string, attempts: number, claimUntil: number): Promise<boolean> {
-  return (await db.run("UPDATE jobs SET claimed_until = ? WHERE id = ? AND attempts = ? AND status = 'pending'", [claimUntil, id, attempts])) === 1;
+  return (
+    (await db.run("UPDATE jobs SET claimed_until = ? WHERE id = ? AND attempts = ? AND status = 'pending'", [
+      claimUntil,
+      id,
+      attempts,
+    ])) === 1
+  );
 }
 
 /** Gives a claim back unrun, to be claimed again from `runAt` (a delivery to an endpoint with too many in flight). */
 export async function releaseJob(db: Db, id: string, attempts: number, runAt: number): Promise<void> {
-  await db.run("UPDATE jobs SET claimed_until = NULL, run_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'", [runAt, id, attempts]);
+  await db.run(
+    "UPDATE jobs SET claimed_until = NULL, run_at = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
+    [runAt, id, attempts],
+  );
 }
 
 /** Releases a failed claim: the job runs again at `runAt`, or never again when `giveUp`. */
-export async function failJob(db: Db, id: string, attempts: number, outcome: { runAt: number; error: string; giveUp: boolean }): Promise<void> {
-  await db.run("UPDATE jobs SET claimed_until = NULL, run_at = ?, last_error = ?, status = ? WHERE id = ? AND attempts = ? AND status = 'pending'", [
-    outcome.runAt,
-    outcome.error,
-    outcome.giveUp ? 'failed' : 'pending',
-    id,
-    attempts,
-  ]);
+export async function failJob(
+  db: Db,
+  id: string,
+  attempts: number,
+  outcome: { runAt: number; error: string; giveUp: boolean },
+): Promise<void> {
+  await db.run(
+    "UPDATE jobs SET claimed_until = NULL, run_at = ?, last_error = ?, status = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
+    [outcome.runAt, outcome.error, outcome.giveUp ? 'failed' : 'pending', id, attempts],
+  );
 }
 
 export async function getJob(db: Db, id: string): Promise<JobRow | undefined> {

@@ -56,7 +56,14 @@ export const jobsScheduled = createSignal<{ runAt: number; kind: string }>();
 /** Adds a job in the caller's transaction, so that it exists exactly when the caller's writes commit. */
 export async function scheduleJob(db: Queries, job: NewJob & { id?: string }): Promise<string> {
   const id = job.id ?? newId('job');
-  await insertJob(db, { id, accountId: job.accountId, kind: job.kind, runAt: job.runAt, payload: JSON.stringify(job.payload ?? null), created: job.now });
+  await insertJob(db, {
+    id,
+    accountId: job.accountId,
+    kind: job.kind,
+    runAt: job.runAt,
+    payload: JSON.stringify(job.payload ?? null),
+    created: job.now,
+  });
   db.afterCommit(() => jobsScheduled.notify({ runAt: job.runAt, kind: job.kind }));
   return id;
 }

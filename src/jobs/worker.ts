@@ -78,11 +78,18 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     try {
       const handler = handlers.get(job.kind);
       const payload = JSON.parse(job.payload);
-      const prepared = handler?.prepare ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read }) : undefined;
+      const prepared = handler?.prepare
+        ? await handler.prepare({ jobId: job.id, accountId: job.accountId, payload, now, read: store.read })
+        : undefined;
       return await store.transaction(async (tx) => {
         if (!(await holdJob(tx, job.id, job.attempts))) return false;
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const ctx: JobContext = { ...options.writeContext({ db: tx, accountId: job.accountId, now }), jobId: job.id, payload, prepared };
+        const ctx: JobContext = {
+          ...options.writeContext({ db: tx, accountId: job.accountId, now }),
+          jobId: job.id,
+          payload,
+          prepared,
+        };
         await handler.run(ctx);
         await completeJob(tx, job.id, job.attempts);
         return true;
@@ -90,8 +97,13 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     } catch (error) {
       const giveUp = job.attempts >= MAX_ATTEMPTS;
       const message = String((error as Error)?.message ?? error).slice(0, 2000);
-      await store.transaction((tx) => failJob(tx, job.id, job.attempts, { runAt: now + retryDelay(job.attempts), error: message, giveUp }));
-      log?.warn({ err: error, job: job.id, kind: job.kind, attempts: job.attempts, giveUp }, giveUp ? 'job failed; giving up' : 'job failed; will retry');
+      await store.transaction((tx) =>
+        failJob(tx, job.id, job.attempts, { runAt: now + retryDelay(job.attempts), error: message, giveUp }),
+      );
+      log?.warn(
+        { err: error, job: job.id, kind: job.kind, attempts: job.attempts, giveUp },
+        giveUp ? 'job failed; giving up' : 'job failed; will retry',
+      );
       throw error;
     }
   }

@@ -29,7 +29,10 @@ function load(): KassaJsBundle {
   } catch (error) {
     throw new Error(`Kassa.js is not built (${(error as Error).message}): run npm run build`);
   }
-  const script = ({ file, ...entry }: ManifestEntry): BuiltScript => ({ ...entry, code: readFileSync(new URL(file, DIST_BROWSER), 'utf8') });
+  const script = ({ file, ...entry }: ManifestEntry): BuiltScript => ({
+    ...entry,
+    code: readFileSync(new URL(file, DIST_BROWSER), 'utf8'),
+  });
   return { core: script(manifest.core), frame: script(manifest.frame) };
 }
 

@@ -23,12 +23,14 @@ export function frameHtml(frameScript: string): string {
 }
 
 /** The frame page's policy: its own scripts and API only; styles and fonts the merchant's `fonts` option may name. */
-const FRAME_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https:; font-src 'self' https: data:; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+const FRAME_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline' https:; font-src 'self' https: data:; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 export function registerKassaJs(app: FastifyInstance): void {
   app.get('/v3', async (request, reply) => {
     const { core } = await kassaJsBundle();
-    if (request.headers['if-none-match'] === `"${core.hash}"`) return reply.code(304).header('cache-control', SHORT).send();
+    if (request.headers['if-none-match'] === `"${core.hash}"`)
+      return reply.code(304).header('cache-control', SHORT).send();
     return sendScript(reply, core, SHORT);
   });
 
@@ -46,6 +48,9 @@ export function registerKassaJs(app: FastifyInstance): void {
         .header('x-content-type-options', 'nosniff')
         .send(frameHtml(`/v3/frame.${frame.hash}.js`));
     }
-    return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send(`Kassa.js has no file ${file}. The current bundle is /v3/kassa.${core.hash}.js.`);
+    return reply
+      .code(404)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send(`Kassa.js has no file ${file}. The current bundle is /v3/kassa.${core.hash}.js.`);
   });
 }

@@ -31,7 +31,10 @@ export function listenSecret(accountSecret: string): string {
 
 /** `<payload>.<mac>`, where the payload (base64url JSON) names the account, the types and a nonce. */
 export function sessionToken(session: ListenSession, accountSecret: string): string {
-  const payload = Buffer.from(JSON.stringify({ a: session.accountId, t: session.types, i: session.issuedAt, n: randomString(16) }), 'utf8').toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ a: session.accountId, t: session.types, i: session.issuedAt, n: randomString(16) }),
+    'utf8',
+  ).toString('base64url');
   return `${payload}.${mac(accountSecret, 'kassa listen session', payload).toString('base64url')}`;
 }
 
@@ -40,8 +43,18 @@ export function claimedSession(token: string): ListenSession | undefined {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a?: unknown; t?: unknown; i?: unknown };
-    if (typeof claims.a !== 'string' || typeof claims.i !== 'number' || !Array.isArray(claims.t) || !claims.t.every((t) => typeof t === 'string')) return undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      a?: unknown;
+      t?: unknown;
+      i?: unknown;
+    };
+    if (
+      typeof claims.a !== 'string' ||
+      typeof claims.i !== 'number' ||
+      !Array.isArray(claims.t) ||
+      !claims.t.every((t) => typeof t === 'string')
+    )
+      return undefined;
     return { accountId: claims.a, types: claims.t as string[], issuedAt: claims.i };
   } catch {
     return undefined;

@@ -74,7 +74,11 @@ export function parseWebhookEvent(text: string): WebhookEventMessage | undefined
   try {
     const message = JSON.parse(text) as Partial<WebhookEventMessage> | null;
     if (message?.type !== 'webhook_event' || typeof message.event_payload !== 'string') return undefined;
-    return { ...message, http_headers: message.http_headers ?? {}, endpoint: message.endpoint ?? { api_version: null } } as WebhookEventMessage;
+    return {
+      ...message,
+      http_headers: message.http_headers ?? {},
+      endpoint: message.endpoint ?? { api_version: null },
+    } as WebhookEventMessage;
   } catch {
     return undefined;
   }

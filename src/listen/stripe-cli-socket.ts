@@ -59,7 +59,8 @@ export function registerStripeCliSocket(app: FastifyInstance, options: StripeCli
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://kassa').pathname !== STRIPE_CLI_SOCKET_PATH) {
       // Another upgrade handler may want it; if there is none, answer as the API does.
-      if (app.server.listenerCount('upgrade') === 1) refuse(socket, 404, `Unrecognized request URL (GET: ${request.url?.split('?')[0]}).`);
+      if (app.server.listenerCount('upgrade') === 1)
+        refuse(socket, 404, `Unrecognized request URL (GET: ${request.url?.split('?')[0]}).`);
       return;
     }
     authorize(request)
@@ -85,7 +86,12 @@ export function registerStripeCliSocket(app: FastifyInstance, options: StripeCli
     }
     if (!tokenIsGenuine(websocketId, accountSecret)) return undefined;
     // The starting point is fixed before the handshake completes: whatever commits after the listener is connected reaches it.
-    return { session, secret: listenSecret(accountSecret), websocketId, afterSeq: await startingPoint(websocketId, session.accountId, request) };
+    return {
+      session,
+      secret: listenSecret(accountSecret),
+      websocketId,
+      afterSeq: await startingPoint(websocketId, session.accountId, request),
+    };
   }
 
   async function startingPoint(websocketId: string, accountId: string, request: IncomingMessage): Promise<number> {
@@ -114,7 +120,15 @@ export function registerStripeCliSocket(app: FastifyInstance, options: StripeCli
     ws.on('message', (data) => {
       const message = parseListenerMessage(data.toString());
       if (message?.type === 'webhook_response') {
-        log?.debug({ account: session.accountId, webhookId: message.webhook_id, status: message.status, forwardUrl: message.forward_url }, 'listener forwarded an event');
+        log?.debug(
+          {
+            account: session.accountId,
+            webhookId: message.webhook_id,
+            status: message.status,
+            forwardUrl: message.forward_url,
+          },
+          'listener forwarded an event',
+        );
       }
     });
     ws.on('close', () => {

@@ -222,7 +222,10 @@ export function checkCurrency(code: string, param = 'currency'): Currency {
   const found = typeof code === 'string' ? currency(code) : undefined;
   if (found) return found;
   const shown = typeof code === 'string' ? code.toLowerCase() : String(code);
-  throw invalidParam(`Invalid currency: ${shown}. Stripe currently supports these currencies: ${CURRENCY_CODES.join(', ')}`, param);
+  throw invalidParam(
+    `Invalid currency: ${shown}. Stripe currently supports these currencies: ${CURRENCY_CODES.join(', ')}`,
+    param,
+  );
 }
 
 /**
@@ -238,7 +241,11 @@ export function checkChargeAmount(amount: number, currencyCode: string, param = 
   }
   const c = checkCurrency(currencyCode);
   if (amount < c.minimum) {
-    throw invalidParam(`Amount must be at least ${formatAmount(c.minimum, c.code)} ${c.code}`, param, 'amount_too_small');
+    throw invalidParam(
+      `Amount must be at least ${formatAmount(c.minimum, c.code)} ${c.code}`,
+      param,
+      'amount_too_small',
+    );
   }
   if (amount > c.maximum) {
     throw invalidParam(`Amount must be no more than ${formatAmount(c.maximum, c.code)}`, param, 'amount_too_large');
@@ -267,7 +274,9 @@ export function formatAmount(amount: number, currencyCode: string): string {
   const exponent = c?.exponent ?? 2;
   const decimals = c?.displayDecimals ?? exponent;
   const sign = amount < 0 ? '-' : '';
-  const digits = BigInt(Math.abs(Math.trunc(amount))).toString().padStart(exponent + 1, '0');
+  const digits = BigInt(Math.abs(Math.trunc(amount)))
+    .toString()
+    .padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+$)/g, ',');
   const fraction = digits.slice(digits.length - exponent, digits.length - exponent + decimals);
   const number = fraction ? `${whole}.${fraction}` : whole;

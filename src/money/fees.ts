@@ -44,7 +44,8 @@ function fixedPart(c: Currency, rule: FeeRule): number {
  * plus the fixed part, never negative and never more than the amount.
  */
 export function computeFee(amount: number, currencyCode: string, rule: FeeRule = DEFAULT_FEE_RULE): number {
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`fee amount must be a non-negative integer, got ${amount}`);
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new RangeError(`fee amount must be a non-negative integer, got ${amount}`);
   const c = findCurrency(currencyCode);
   if (!c) throw new RangeError(`unsupported currency for fees: ${currencyCode}`);
   // BigInt: amount × bps can pass 2^53 for 12-digit amounts.
@@ -56,7 +57,15 @@ export function computeFee(amount: number, currencyCode: string, rule: FeeRule =
 export function feeDetails(amount: number, currencyCode: string, rule: FeeRule = DEFAULT_FEE_RULE): FeeDetail[] {
   const fee = computeFee(amount, currencyCode, rule);
   if (fee === 0) return [];
-  return [{ amount: fee, application: null, currency: currencyCode.toLowerCase(), description: 'Stripe processing fees', type: 'stripe_fee' }];
+  return [
+    {
+      amount: fee,
+      application: null,
+      currency: currencyCode.toLowerCase(),
+      description: 'Stripe processing fees',
+      type: 'stripe_fee',
+    },
+  ];
 }
 
 /**
@@ -76,9 +85,11 @@ export function parseFeeRule(json: string): FeeRule {
   } catch (error) {
     throw new Error(`Invalid fee rule: not JSON (${(error as Error).message})`);
   }
-  if (!isPlainObject(value)) throw new Error('Invalid fee rule: expected a JSON object like {"percent_bps":290,"fixed":{"usd":30}}');
+  if (!isPlainObject(value))
+    throw new Error('Invalid fee rule: expected a JSON object like {"percent_bps":290,"fixed":{"usd":30}}');
   const unknown = Object.keys(value).filter((key) => !['percent_bps', 'fixed', 'default_fixed'].includes(key));
-  if (unknown.length > 0) throw new Error(`Invalid fee rule: unknown key ${unknown.join(', ')} (allowed: percent_bps, fixed, default_fixed)`);
+  if (unknown.length > 0)
+    throw new Error(`Invalid fee rule: unknown key ${unknown.join(', ')} (allowed: percent_bps, fixed, default_fixed)`);
 
   const rule: FeeRule = { percentBps: DEFAULT_FEE_RULE.percentBps, fixed: {} };
   if (value.percent_bps !== undefined) {
@@ -88,7 +99,8 @@ export function parseFeeRule(json: string): FeeRule {
     rule.defaultFixed = integerIn(value.default_fixed, 'default_fixed');
   }
   if (value.fixed !== undefined) {
-    if (!isPlainObject(value.fixed)) throw new Error('Invalid fee rule: fixed must be an object of currency code to minor units');
+    if (!isPlainObject(value.fixed))
+      throw new Error('Invalid fee rule: fixed must be an object of currency code to minor units');
     const fixed: Record<string, number> = {};
     for (const [code, amount] of Object.entries(value.fixed)) {
       const c = findCurrency(code);

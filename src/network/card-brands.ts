@@ -9,17 +9,42 @@ export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' |
 /** Networks a card can be processed on (`card.networks.available`); co-badged cards list two. */
 export type CardNetwork = Exclude<CardBrand, 'unknown'> | 'cartes_bancaires' | 'eftpos_au';
 
-export const CARD_BRANDS: readonly CardBrand[] = ['visa', 'mastercard', 'amex', 'discover', 'diners', 'jcb', 'unionpay', 'unknown'];
+export const CARD_BRANDS: readonly CardBrand[] = [
+  'visa',
+  'mastercard',
+  'amex',
+  'discover',
+  'diners',
+  'jcb',
+  'unionpay',
+  'unknown',
+];
 
 /** Leading-digit ranges, inclusive, as equally long digit strings. */
 const RANGES: Record<Exclude<CardBrand, 'unknown'>, ReadonlyArray<readonly [string, string]>> = {
   visa: [['4', '4']],
-  mastercard: [['51', '55'], ['2221', '2720']],
-  amex: [['34', '34'], ['37', '37']],
-  discover: [['60', '60'], ['64', '65']],
-  diners: [['30', '30'], ['36', '36'], ['38', '39']],
+  mastercard: [
+    ['51', '55'],
+    ['2221', '2720'],
+  ],
+  amex: [
+    ['34', '34'],
+    ['37', '37'],
+  ],
+  discover: [
+    ['60', '60'],
+    ['64', '65'],
+  ],
+  diners: [
+    ['30', '30'],
+    ['36', '36'],
+    ['38', '39'],
+  ],
   jcb: [['3528', '3589']],
-  unionpay: [['62', '62'], ['81', '81']],
+  unionpay: [
+    ['62', '62'],
+    ['81', '81'],
+  ],
 };
 
 const LENGTHS: Record<CardBrand, readonly number[]> = {

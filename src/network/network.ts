@@ -89,7 +89,12 @@ export interface CardProfile {
   networkRef?: string;
 }
 
-export type CardErrorCode = 'incorrect_number' | 'invalid_number' | 'invalid_expiry_month' | 'invalid_expiry_year' | 'invalid_cvc';
+export type CardErrorCode =
+  | 'incorrect_number'
+  | 'invalid_number'
+  | 'invalid_expiry_month'
+  | 'invalid_expiry_year'
+  | 'invalid_cvc';
 
 export interface CardError {
   code: CardErrorCode;

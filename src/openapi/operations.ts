@@ -13,7 +13,10 @@ export interface Operation {
 
 const data = operationsJson as unknown as { operations: Operation[] };
 
-export const OPERATIONS: readonly Operation[] = data.operations.map((op) => ({ ...op, params: applyOverlay(op.operationId, op.params) }));
+export const OPERATIONS: readonly Operation[] = data.operations.map((op) => ({
+  ...op,
+  params: applyOverlay(op.operationId, op.params),
+}));
 
 const byKey = new Map(OPERATIONS.map((op) => [`${op.method} ${op.path}`, op]));
 

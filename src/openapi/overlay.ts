@@ -6,7 +6,10 @@ import type { ParamSchema } from '../server/params.js';
 type Patch = (params: ParamSchema) => ParamSchema;
 
 const unsettableString = (maxLength: number): ParamSchema => ({
-  anyOf: [{ type: 'string', maxLength }, { type: 'string', enum: [''] }],
+  anyOf: [
+    { type: 'string', maxLength },
+    { type: 'string', enum: [''] },
+  ],
 });
 
 function addProperties(extra: Record<string, ParamSchema>): Patch {
@@ -37,7 +40,10 @@ const cardPaymentMethodData: Patch = (params) => {
   const type = { ...data.properties.type, enum: [...(data.properties.type.enum ?? []), 'card'] };
   return {
     ...params,
-    properties: { ...params.properties, payment_method_data: { ...data, properties: { ...data.properties, type, card: CARD_DATA } } },
+    properties: {
+      ...params.properties,
+      payment_method_data: { ...data, properties: { ...data.properties, type, card: CARD_DATA } },
+    },
   };
 };
 

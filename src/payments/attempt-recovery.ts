@@ -27,12 +27,22 @@ export function attemptRecoveryJob(services: PaymentServices, respond: SecretRes
       const replay = attempt.replay;
       if (!replay) return;
       if (replay.publishable) await releasePendingIdempotencyKey(ctx.db, replay.scope);
-      else await completeIdempotencyKey(ctx.db, replay.scope, toRecord(await respond(ctx.db, ctx.accountId, result, replay.expand)));
+      else
+        await completeIdempotencyKey(
+          ctx.db,
+          replay.scope,
+          toRecord(await respond(ctx.db, ctx.accountId, result, replay.expand)),
+        );
     },
   };
 }
 
-function record(ctx: JobContext<NetworkAttempt>, services: PaymentServices, attempt: NetworkAttempt, answer: unknown): Promise<Answer> {
+function record(
+  ctx: JobContext<NetworkAttempt>,
+  services: PaymentServices,
+  attempt: NetworkAttempt,
+  answer: unknown,
+): Promise<Answer> {
   switch (attempt.call) {
     case 'authorize':
       return recordAuthorization(ctx, services, attempt, answer as AuthorizeResult);
@@ -47,4 +57,7 @@ function record(ctx: JobContext<NetworkAttempt>, services: PaymentServices, atte
   }
 }
 
-const toRecord = (response: { status: number; body: string }) => ({ responseStatus: response.status, responseBody: response.body });
+const toRecord = (response: { status: number; body: string }) => ({
+  responseStatus: response.status,
+  responseBody: response.body,
+});

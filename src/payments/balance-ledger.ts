@@ -14,12 +14,22 @@ export const BALANCE_AVAILABLE_JOB = 'balance_transaction.available';
  * in events) catches up with the clock; the balance routes compute the status
  * as of each request anyway.
  */
-export async function recordBalanceTransaction(ctx: Pick<WriteContext, 'db' | 'accountId' | 'now'>, txn: BalanceTransaction): Promise<void> {
+export async function recordBalanceTransaction(
+  ctx: Pick<WriteContext, 'db' | 'accountId' | 'now'>,
+  txn: BalanceTransaction,
+): Promise<void> {
   await ctx.db.insertObject(ctx.accountId, txn);
   if (txn.status !== 'pending') return;
   // One job per account and availability date, not per transaction: funds become available a day at a time.
   const id = `job_balance_${ctx.accountId}_${txn.available_on}`;
-  await scheduleJob(ctx.db, { id, accountId: ctx.accountId, kind: BALANCE_AVAILABLE_JOB, runAt: txn.available_on, payload: {}, now: ctx.now });
+  await scheduleJob(ctx.db, {
+    id,
+    accountId: ctx.accountId,
+    kind: BALANCE_AVAILABLE_JOB,
+    runAt: txn.available_on,
+    payload: {},
+    now: ctx.now,
+  });
 }
 
 /** Marks the account's pending balance transactions whose date has come as available. */

@@ -30,7 +30,10 @@ export function balanceOf(sums: Array<{ currency: string; available: number; pen
     issuing: { available: [] },
     livemode: false,
     pending: rows.map((r) => amount(r.currency, r.pending)),
-    refund_and_dispute_prefunding: { available: rows.map((r) => amount(r.currency, 0)), pending: rows.map((r) => amount(r.currency, 0)) },
+    refund_and_dispute_prefunding: {
+      available: rows.map((r) => amount(r.currency, 0)),
+      pending: rows.map((r) => amount(r.currency, 0)),
+    },
   };
 }
 
@@ -57,9 +60,17 @@ function listTransactions(path: string): Route {
       const filters = rangeFilters('created', p.created);
       for (const field of ['type', 'source', 'currency'] as const) {
         const value = p[field];
-        if (value) filters.push({ field: `doc.${field}`, op: '=', value: field === 'currency' ? value.toLowerCase() : value });
+        if (value)
+          filters.push({ field: `doc.${field}`, op: '=', value: field === 'currency' ? value.toLowerCase() : value });
       }
-      const page = await listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'balance_transaction', url: path, filters, params: ctx.params });
+      const page = await listPage(ctx.db, {
+        table: 'objects',
+        accountId: ctx.accountId,
+        type: 'balance_transaction',
+        url: path,
+        filters,
+        params: ctx.params,
+      });
       return { ...page, data: page.data.map((txn) => withStatus(txn as unknown as BalanceTransaction, ctx.now)) };
     },
   };

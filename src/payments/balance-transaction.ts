@@ -53,7 +53,11 @@ export function chargeTransaction(
 }
 
 /** A refund takes the amount back; Stripe keeps the original fee. */
-export function refundTransaction(id: string, refund: { id: string; currency: string; amount: number }, now: number): BalanceTransaction {
+export function refundTransaction(
+  id: string,
+  refund: { id: string; currency: string; amount: number },
+  now: number,
+): BalanceTransaction {
   const fee = refundFee();
   return {
     id,

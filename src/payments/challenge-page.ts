@@ -8,7 +8,15 @@ import type { Clock } from '../server/clock.js';
 import { waitWhileHeld } from '../server/call-out.js';
 import type { HttpWriteContext, WriteContextFactory } from '../server/write-context.js';
 import type { Queries, Store } from '../store/store.js';
-import { answerChallenge, returnUrlWith, viewChallenge, type Challenge, type ChallengeAnswer, type ChallengeFinishers, type ChallengeOutcome } from './three-d-secure.js';
+import {
+  answerChallenge,
+  returnUrlWith,
+  viewChallenge,
+  type Challenge,
+  type ChallengeAnswer,
+  type ChallengeFinishers,
+  type ChallengeOutcome,
+} from './three-d-secure.js';
 
 export interface ChallengePageOptions {
   store: Store;
@@ -77,7 +85,10 @@ function amountText(display: Challenge['display']): string | null {
 
 function brandName(brand: string): string {
   if (!brand || brand === 'unknown') return 'Card';
-  return brand.split('_').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return brand
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
 }
 
 /**
@@ -101,7 +112,9 @@ export function challengeHtml(challenge: Challenge, action: string): string {
   const rows: Array<[string, string]> = [['Merchant', display.merchant]];
   if (amount) rows.push(['Amount', amount]);
   rows.push(['Card', `${brandName(display.brand)} •••• ${display.last4}`]);
-  const what = amount ? `a payment of <strong>${escapeHtml(amount)}</strong> to <strong>${escapeHtml(display.merchant)}</strong>` : `saving your card for <strong>${escapeHtml(display.merchant)}</strong>`;
+  const what = amount
+    ? `a payment of <strong>${escapeHtml(amount)}</strong> to <strong>${escapeHtml(display.merchant)}</strong>`
+    : `saving your card for <strong>${escapeHtml(display.merchant)}</strong>`;
   const body = `<div class="content">
 <h1>Confirm it's you</h1>
 <p>Your bank asks you to authenticate ${what}.</p>
@@ -126,28 +139,56 @@ function resultHtml(challenge: Challenge, outcome: ChallengeOutcome): string {
     : paid
       ? 'Thank you. Your bank confirmed it was you and the payment was approved. You can close this window.'
       : 'Your bank confirmed it was you, but the payment was declined. You can close this window and try another payment method.';
-  const icon = ok && paid ? '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M5 12l5 5 9-10"/></svg>' : '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
+  const icon =
+    ok && paid
+      ? '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M5 12l5 5 9-10"/></svg>'
+      : '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
   const body = `<div class="content"><div class="result ${ok && paid ? 'ok' : 'bad'}">${icon}</div><h1>${title}</h1><p>${message}</p></div>`;
   // Inside an iframe (Kassa's browser library shows the page in a modal) the parent learns the answer.
-  const data = JSON.stringify({ type: 'kassa-3ds-complete', intent: challenge.intent, status: outcome.status }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({ type: 'kassa-3ds-complete', intent: challenge.intent, status: outcome.status }).replace(
+    /</g,
+    '\\u003c',
+  );
   const script = `<script>if (window.parent && window.parent !== window) window.parent.postMessage(${data}, '*');</script>`;
   return page(title, body, script);
 }
 
 function errorHtml(title: string, message: string): string {
-  return page(title, `<div class="content"><div class="result bad"><svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M12 7v6M12 17h.01"/></svg></div><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></div>`);
+  return page(
+    title,
+    `<div class="content"><div class="result bad"><svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true"><path d="M12 7v6M12 17h.01"/></svg></div><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></div>`,
+  );
 }
 
-const NOT_FOUND = () => errorHtml('Authentication not found', 'This authentication link is not valid. Return to the merchant and try the payment again.');
-const CLOSED = () => errorHtml('Authentication no longer available', 'This authentication was already answered or is no longer needed. Return to the merchant to see the state of your payment.');
+const NOT_FOUND = () =>
+  errorHtml(
+    'Authentication not found',
+    'This authentication link is not valid. Return to the merchant and try the payment again.',
+  );
+const CLOSED = () =>
+  errorHtml(
+    'Authentication no longer available',
+    'This authentication was already answered or is no longer needed. Return to the merchant to see the state of your payment.',
+  );
 
 function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   // The URL carries the challenge's token: keep it out of caches and Referer headers.
-  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(html);
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(html);
 }
 
 /** The answer is the customer's, not an API request's: its events carry `request.id` null. */
-function customerContext(request: FastifyRequest, options: ChallengePageOptions, accountId: string, db: Queries, now: number): HttpWriteContext {
+function customerContext(
+  request: FastifyRequest,
+  options: ChallengePageOptions,
+  accountId: string,
+  db: Queries,
+  now: number,
+): HttpWriteContext {
   return { ...options.writeContext({ db, accountId, now }), baseUrl: `${request.protocol}://${request.host}` };
 }
 
@@ -165,24 +206,39 @@ export function registerChallengePage(app: FastifyInstance, options: ChallengePa
     const { account, challenge, token } = request.params as Record<string, string>;
     const answer = (request.body as Record<string, unknown> | undefined)?.answer;
     if (typeof answer !== 'string' || !ANSWERS.includes(answer as ChallengeAnswer)) {
-      return send(reply, 400, errorHtml('Unknown answer', 'Choose "Complete authentication" or "Fail authentication".'));
+      return send(
+        reply,
+        400,
+        errorHtml('Unknown answer', 'Choose "Complete authentication" or "Fail authentication".'),
+      );
     }
     const now = options.clock.now();
     const write = <T>(fn: (ctx: HttpWriteContext) => Promise<T>) =>
       waitWhileHeld(() => options.store.transaction((tx) => fn(customerContext(request, options, account!, tx, now))));
-    let result = await write((ctx) => answerChallenge(ctx, options.finishers, challenge!, token!, answer as ChallengeAnswer));
+    let result = await write((ctx) =>
+      answerChallenge(ctx, options.finishers, challenge!, token!, answer as ChallengeAnswer),
+    );
     if (result.kind === 'calling') {
       // Answered and held: the card network is asked with no transaction open, then its answer recorded.
       const { callOut } = result;
       const networkAnswer = await callOut.call();
-      result = { kind: 'answered', challenge: result.challenge, outcome: await write((ctx) => callOut.record(ctx, networkAnswer)) };
+      result = {
+        kind: 'answered',
+        challenge: result.challenge,
+        outcome: await write((ctx) => callOut.record(ctx, networkAnswer)),
+      };
     }
     if (result.kind === 'not_found') return send(reply, 404, NOT_FOUND());
     if (result.kind === 'closed') return send(reply, 409, CLOSED());
     const returnUrl = result.challenge.return_url;
     if (returnUrl) {
       try {
-        return reply.code(302).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', returnUrlWith(returnUrl, result.outcome)).send();
+        return reply
+          .code(302)
+          .header('cache-control', 'no-store')
+          .header('referrer-policy', 'no-referrer')
+          .header('location', returnUrlWith(returnUrl, result.outcome))
+          .send();
       } catch {
         // A return_url that is not an absolute URL: show the result instead of failing the customer.
       }

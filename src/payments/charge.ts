@@ -102,7 +102,9 @@ function baseCharge(attempt: ChargeAttempt): Charge {
 
 /** The account's descriptor (Kassa has no account settings: `KASSA`), with a card suffix as `PREFIX* SUFFIX`. */
 export function calculatedDescriptor(intent: PaymentIntent): string {
-  const base = intent.statement_descriptor ?? (intent.statement_descriptor_suffix ? `KASSA* ${intent.statement_descriptor_suffix}` : 'KASSA');
+  const base =
+    intent.statement_descriptor ??
+    (intent.statement_descriptor_suffix ? `KASSA* ${intent.statement_descriptor_suffix}` : 'KASSA');
   return base.toUpperCase().slice(0, 22);
 }
 
@@ -113,14 +115,20 @@ export function approvedCharge(attempt: ChargeAttempt, result: Approved, capture
   card.authorization_code = result.authorizationId.slice(-6).toUpperCase();
   card.checks = { ...result.checks } as Stripe.Charge.PaymentMethodDetails.Card.Checks;
   card.network_transaction_id = result.networkTransactionId;
-  if (result.threeDSecure) card.three_d_secure = result.threeDSecure as unknown as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure;
+  if (result.threeDSecure)
+    card.three_d_secure = result.threeDSecure as unknown as Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure;
   return {
     ...charge,
     status: 'succeeded',
     paid: true,
     captured,
     amount_captured: captured ? attempt.intent.amount : 0,
-    outcome: { ...result.outcome, advice_code: null, network_advice_code: null, network_decline_code: null } as Stripe.Charge.Outcome,
+    outcome: {
+      ...result.outcome,
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: null,
+    } as Stripe.Charge.Outcome,
   };
 }
 
@@ -132,13 +140,24 @@ export function failedCharge(attempt: ChargeAttempt, result: Declined): Charge {
     status: 'failed',
     failure_code: result.code,
     failure_message: result.message,
-    outcome: { ...result.outcome, advice_code: result.advice_code, network_advice_code: null, network_decline_code: null } as Stripe.Charge.Outcome,
+    outcome: {
+      ...result.outcome,
+      advice_code: result.advice_code,
+      network_advice_code: null,
+      network_decline_code: null,
+    } as Stripe.Charge.Outcome,
   };
 }
 
 /** A capture of a held charge; an uncaptured remainder is released (shown as refunded, as Stripe does). */
 export function capturedCharge(charge: Charge, amount: number, balanceTransactionId: string): Charge {
-  return { ...charge, captured: true, amount_captured: amount, amount_refunded: charge.amount - amount, balance_transaction: balanceTransactionId };
+  return {
+    ...charge,
+    captured: true,
+    amount_captured: amount,
+    amount_refunded: charge.amount - amount,
+    balance_transaction: balanceTransactionId,
+  };
 }
 
 /** An uncaptured charge whose intent was canceled: the whole hold is released. */
@@ -146,7 +165,11 @@ export function releasedCharge(charge: Charge): Charge {
   return { ...charge, amount_refunded: charge.amount, refunded: true };
 }
 
-export function lastPaymentError(result: Declined, chargeId: string | null, pm: PaymentMethod): Stripe.PaymentIntent.LastPaymentError {
+export function lastPaymentError(
+  result: Declined,
+  chargeId: string | null,
+  pm: PaymentMethod,
+): Stripe.PaymentIntent.LastPaymentError {
   return {
     advice_code: result.advice_code ?? undefined,
     charge: chargeId ?? undefined,

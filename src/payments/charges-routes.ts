@@ -30,7 +30,11 @@ const SEARCH_FIELDS = {
   status: 'string',
 } as const;
 
-export async function loadChargeDoc(ctx: HttpWriteContext, id: string, options: { forUpdate?: boolean } = {}): Promise<Charge> {
+export async function loadChargeDoc(
+  ctx: HttpWriteContext,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Charge> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'charge') throw resourceMissing('charge', id, 'charge');
   return JSON.parse(row.doc) as Charge;
@@ -53,7 +57,8 @@ export const chargeRoutes: Route[] = [
       const after: Charge = { ...before };
       if (p.customer !== undefined && p.customer !== before.customer) {
         // Stripe lets an update name the customer only of a charge that has none.
-        if (before.customer) throw invalidRequest('The customer of a charge cannot be changed once it is set.', { param: 'customer' });
+        if (before.customer)
+          throw invalidRequest('The customer of a charge cannot be changed once it is set.', { param: 'customer' });
         const row = await ctx.db.getObject(ctx.accountId, p.customer);
         if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', p.customer, 'customer');
         after.customer = p.customer;
@@ -63,7 +68,10 @@ export const chargeRoutes: Route[] = [
       if (p.receipt_email !== undefined) after.receipt_email = p.receipt_email || null;
       if (p.transfer_group !== undefined) after.transfer_group = p.transfer_group || null;
       if (p.fraud_details !== undefined) {
-        after.fraud_details = p.fraud_details && p.fraud_details.user_report ? { ...before.fraud_details, user_report: p.fraud_details.user_report } : {};
+        after.fraud_details =
+          p.fraud_details && p.fraud_details.user_report
+            ? { ...before.fraud_details, user_report: p.fraud_details.user_report }
+            : {};
       }
       if (p.shipping !== undefined) after.shipping = p.shipping || null;
       await saveUpdate(ctx, 'charge.updated', before, after);
@@ -73,13 +81,22 @@ export const chargeRoutes: Route[] = [
   {
     method: 'GET',
     path: '/v1/charges',
-    async handler(ctx: RequestContext<ListParams & { customer?: string; payment_intent?: string; transfer_group?: string }>) {
+    async handler(
+      ctx: RequestContext<ListParams & { customer?: string; payment_intent?: string; transfer_group?: string }>,
+    ) {
       const filters = rangeFilters('created', ctx.params.created);
       for (const field of ['customer', 'payment_intent', 'transfer_group'] as const) {
         const value = ctx.params[field];
         if (value) filters.push({ field: `doc.${field}`, op: '=', value });
       }
-      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'charge', url: '/v1/charges', filters, params: ctx.params });
+      return listPage(ctx.db, {
+        table: 'objects',
+        accountId: ctx.accountId,
+        type: 'charge',
+        url: '/v1/charges',
+        filters,
+        params: ctx.params,
+      });
     },
   },
   searchRoute({ resource: 'charges', type: 'charge', fields: SEARCH_FIELDS }),

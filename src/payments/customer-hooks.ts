@@ -10,7 +10,13 @@ import type { ApiObject, WriteHookEntry } from '../server/resources.js';
 import type { HttpWriteContext } from '../server/write-context.js';
 import { detachPaymentMethod } from './payment-method.js';
 import type { PaymentServices } from './services.js';
-import { attachToCustomer, loadPaymentMethod, paymentMethodToUse, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import {
+  attachToCustomer,
+  loadPaymentMethod,
+  paymentMethodToUse,
+  savePaymentMethod,
+  type StoredPaymentMethod,
+} from './payment-method-store.js';
 
 interface CustomerPaymentParams {
   payment_method?: string;
@@ -20,17 +26,28 @@ interface CustomerPaymentParams {
 const DEFAULT_PARAM = 'invoice_settings[default_payment_method]';
 
 function notAttached(id: string) {
-  return invalidRequest(`The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`, {
-    param: DEFAULT_PARAM,
-  });
+  return invalidRequest(
+    `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+    {
+      param: DEFAULT_PARAM,
+    },
+  );
 }
 
 function withDefault(customer: ApiObject, paymentMethodId: string | null): ApiObject {
   const c = customer as unknown as Stripe.Customer;
-  return { ...c, invoice_settings: { ...c.invoice_settings, default_payment_method: paymentMethodId } } as unknown as ApiObject;
+  return {
+    ...c,
+    invoice_settings: { ...c.invoice_settings, default_payment_method: paymentMethodId },
+  } as unknown as ApiObject;
 }
 
-async function onCreate(ctx: HttpWriteContext, network: PaymentNetwork, customer: ApiObject, params: CustomerPaymentParams) {
+async function onCreate(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  customer: ApiObject,
+  params: CustomerPaymentParams,
+) {
   let stored: StoredPaymentMethod | undefined;
   if (params.payment_method) stored = await paymentMethodToUse(ctx, network, params.payment_method);
   const wanted = params.invoice_settings?.default_payment_method;
@@ -41,7 +58,10 @@ async function onCreate(ctx: HttpWriteContext, network: PaymentNetwork, customer
     object = withDefault(customer, stored.pm.id);
   }
   const attach = stored;
-  return { object, afterStore: attach ? async () => void (await attachToCustomer(ctx, network, attach, customer.id)) : undefined };
+  return {
+    object,
+    afterStore: attach ? async () => void (await attachToCustomer(ctx, network, attach, customer.id)) : undefined,
+  };
 }
 
 async function onUpdate(ctx: HttpWriteContext, customer: ApiObject, params: CustomerPaymentParams) {
@@ -56,7 +76,13 @@ async function onUpdate(ctx: HttpWriteContext, customer: ApiObject, params: Cust
 /** A deleted customer keeps no cards, as on Stripe: each is detached (and can no longer be used), with its event. */
 async function onDelete(ctx: HttpWriteContext, customer: ApiObject) {
   const afterStore = async () => {
-    const rows = await ctx.db.list({ table: 'objects', accountId: ctx.accountId, type: 'payment_method', filters: [{ field: 'doc.customer', op: '=', value: customer.id }], limit: 10_000 });
+    const rows = await ctx.db.list({
+      table: 'objects',
+      accountId: ctx.accountId,
+      type: 'payment_method',
+      filters: [{ field: 'doc.customer', op: '=', value: customer.id }],
+      limit: 10_000,
+    });
     for (const row of rows) {
       const stored = await loadPaymentMethod(ctx, row.id, 'payment_method', { forUpdate: true });
       const pm = detachPaymentMethod(stored.pm);
@@ -70,7 +96,13 @@ async function onDelete(ctx: HttpWriteContext, customer: ApiObject) {
 export function customerWriteHooks({ network }: PaymentServices): WriteHookEntry[] {
   return [
     { point: 'customer.delete', hook: (ctx, customer) => onDelete(ctx, customer) },
-    { point: 'customer.create', hook: (ctx, customer, params) => onCreate(ctx, network, customer, params as CustomerPaymentParams) },
-    { point: 'customer.update', hook: (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams) },
+    {
+      point: 'customer.create',
+      hook: (ctx, customer, params) => onCreate(ctx, network, customer, params as CustomerPaymentParams),
+    },
+    {
+      point: 'customer.update',
+      hook: (ctx, customer, params) => onUpdate(ctx, customer, params as CustomerPaymentParams),
+    },
   ];
 }

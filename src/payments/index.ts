@@ -32,12 +32,29 @@ export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
   return {
     name: 'payments',
     eventTypes: [
-      'charge.captured', 'charge.failed', 'charge.refund.updated', 'charge.refunded', 'charge.succeeded', 'charge.updated',
-      'payment_intent.amount_capturable_updated', 'payment_intent.canceled', 'payment_intent.created', 'payment_intent.payment_failed',
-      'payment_intent.requires_action', 'payment_intent.succeeded',
-      'payment_method.attached', 'payment_method.detached', 'payment_method.updated',
-      'refund.created', 'refund.failed', 'refund.updated',
-      'setup_intent.canceled', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed', 'setup_intent.succeeded',
+      'charge.captured',
+      'charge.failed',
+      'charge.refund.updated',
+      'charge.refunded',
+      'charge.succeeded',
+      'charge.updated',
+      'payment_intent.amount_capturable_updated',
+      'payment_intent.canceled',
+      'payment_intent.created',
+      'payment_intent.payment_failed',
+      'payment_intent.requires_action',
+      'payment_intent.succeeded',
+      'payment_method.attached',
+      'payment_method.detached',
+      'payment_method.updated',
+      'refund.created',
+      'refund.failed',
+      'refund.updated',
+      'setup_intent.canceled',
+      'setup_intent.created',
+      'setup_intent.requires_action',
+      'setup_intent.setup_failed',
+      'setup_intent.succeeded',
     ],
     idPrefixes: ['pm', 'pi', 'seti', 'setatt', 'ch', 're', 'txn'],
     migrations: paymentMigrations,
@@ -59,7 +76,10 @@ export function paymentsModule(settings: PaymentSettings = {}): KassaModule {
       writeHooks: customerWriteHooks(services),
       register(app) {
         registerReceiptPage(app, store);
-        const finishers = { payment_intent: paymentIntentFinisher(services), setup_intent: setupIntentFinisher(services.network) };
+        const finishers = {
+          payment_intent: paymentIntentFinisher(services),
+          setup_intent: setupIntentFinisher(services.network),
+        };
         registerChallengePage(app, { store, clock, finishers, writeContext });
       },
     }),

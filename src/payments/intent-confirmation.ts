@@ -11,7 +11,14 @@ import type { RequestContext } from '../server/route.js';
 import type { HttpWriteContext } from '../server/write-context.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
-import { createCardPaymentMethod, loadPaymentMethod, paymentMethodToUse, resolvePaymentMethod, type CardParams, type StoredPaymentMethod } from './payment-method-store.js';
+import {
+  createCardPaymentMethod,
+  loadPaymentMethod,
+  paymentMethodToUse,
+  resolvePaymentMethod,
+  type CardParams,
+  type StoredPaymentMethod,
+} from './payment-method-store.js';
 import type { SetupIntent } from './setup-intent.js';
 import type { ChallengeFinisher } from './three-d-secure.js';
 
@@ -42,7 +49,12 @@ export function newClientSecret(intentId: string): string {
   return `${intentId}_secret_${randomString(25)}`;
 }
 
-export async function loadIntent<T extends Intent>(ctx: HttpWriteContext, kind: IntentKind<T, unknown>, id: string, options: { forUpdate?: boolean } = {}): Promise<T> {
+export async function loadIntent<T extends Intent>(
+  ctx: HttpWriteContext,
+  kind: IntentKind<T, unknown>,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<T> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== kind.object) throw resourceMissing(kind.object, id, 'intent');
   return JSON.parse(row.doc) as T;
@@ -59,7 +71,10 @@ export async function loadForClient<T extends Intent>(
   const given = ctx.params.client_secret;
   if (!given) throw invalidParam('Missing required param: client_secret.', 'client_secret', 'parameter_missing');
   if (given !== intent.client_secret) {
-    throw invalidRequest(`The client_secret provided does not match the client_secret associated with the ${nameOf(intent)}.`, { param: 'client_secret' });
+    throw invalidRequest(
+      `The client_secret provided does not match the client_secret associated with the ${nameOf(intent)}.`,
+      { param: 'client_secret' },
+    );
   }
   return intent;
 }
@@ -78,14 +93,26 @@ export function checkConfirmOnly(params: Record<string, unknown>, names: readonl
 }
 
 /** `payment_method_data`: a new PaymentMethod for the intent (on create and update too, as on Stripe). */
-export async function paymentMethodFromData(ctx: HttpWriteContext, network: PaymentNetwork, data: PaymentMethodData): Promise<StoredPaymentMethod> {
-  if (data.type !== 'card') throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${data.type}.`, 'payment_method_data[type]');
+export async function paymentMethodFromData(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  data: PaymentMethodData,
+): Promise<StoredPaymentMethod> {
+  if (data.type !== 'card')
+    throw invalidParam(
+      `Kassa supports PaymentMethods of type card only; got type ${data.type}.`,
+      'payment_method_data[type]',
+    );
   const { type: _type, card, ...rest } = data;
   return createCardPaymentMethod(ctx, network, card, rest, 'payment_method_data[card]');
 }
 
 /** The PaymentMethod that create or update sets without confirming: its id, null to unset (`''`), undefined when not given. */
-export async function paymentMethodToSet(ctx: HttpWriteContext, network: PaymentNetwork, choice: { payment_method?: string | ''; payment_method_data?: PaymentMethodData }): Promise<string | null | undefined> {
+export async function paymentMethodToSet(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  choice: { payment_method?: string | ''; payment_method_data?: PaymentMethodData },
+): Promise<string | null | undefined> {
   if (choice.payment_method_data) return (await paymentMethodFromData(ctx, network, choice.payment_method_data)).pm.id;
   if (choice.payment_method === undefined) return undefined;
   if (choice.payment_method === '') return null;
@@ -97,14 +124,24 @@ export async function paymentMethodToSet(ctx: HttpWriteContext, network: Payment
  * after the intent (see paymentMethodToUse). One attached to another customer
  * is refused.
  */
-export async function paymentMethodToConfirm(ctx: HttpWriteContext, network: PaymentNetwork, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
+export async function paymentMethodToConfirm(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  intent: Intent,
+  choice: PaymentMethodChoice,
+): Promise<StoredPaymentMethod> {
   const stored = await paymentMethodGiven(ctx, network, intent, choice);
   const error = ownershipError(intent, stored);
   if (error) throw error;
   return stored;
 }
 
-async function paymentMethodGiven(ctx: HttpWriteContext, network: PaymentNetwork, intent: Intent, choice: PaymentMethodChoice): Promise<StoredPaymentMethod> {
+async function paymentMethodGiven(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  intent: Intent,
+  choice: PaymentMethodChoice,
+): Promise<StoredPaymentMethod> {
   if (choice.payment_method_data) return paymentMethodFromData(ctx, network, choice.payment_method_data);
   if (choice.payment_method) return paymentMethodToUse(ctx, network, choice.payment_method);
   if (typeof intent.payment_method === 'string') return paymentMethodToUse(ctx, network, intent.payment_method);
@@ -127,8 +164,19 @@ function ownershipError(intent: Intent, stored: StoredPaymentMethod): StripeErro
 }
 
 /** With redirect-based payment methods allowed (the default), a server-side confirm must say where the customer comes back to. */
-export function checkReturnUrlGiven(ctx: RequestContext<unknown>, intent: Intent, returnUrl: string | undefined, offSession = false): void {
-  if (ctx.auth.kind !== 'secret' || returnUrl || offSession || intent.automatic_payment_methods?.allow_redirects !== 'always') return;
+export function checkReturnUrlGiven(
+  ctx: RequestContext<unknown>,
+  intent: Intent,
+  returnUrl: string | undefined,
+  offSession = false,
+): void {
+  if (
+    ctx.auth.kind !== 'secret' ||
+    returnUrl ||
+    offSession ||
+    intent.automatic_payment_methods?.allow_redirects !== 'always'
+  )
+    return;
   throw invalidRequest(
     `This ${nameOf(intent)} is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a \`return_url\`. If you don't want to accept redirect-based payment methods, set \`automatic_payment_methods[enabled]\` to \`true\` and \`automatic_payment_methods[allow_redirects]\` to \`never\` when creating Setup Intents and Payment Intents.`,
     { param: 'return_url' },

@@ -122,10 +122,20 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
   const request = ctx as Partial<RequestContext<unknown>>;
   if (request.auth && request.idempotencyKey) {
     const scope = { accountId: ctx.accountId, keyId: request.auth.keyId, key: request.idempotencyKey };
-    attempt = { ...attempt, replay: { scope, expand: request.expand ?? [], publishable: request.auth.kind === 'publishable' } };
+    attempt = {
+      ...attempt,
+      replay: { scope, expand: request.expand ?? [], publishable: request.auth.kind === 'publishable' },
+    };
   }
   await holdObjects(ctx.db, ctx.accountId, attempt.holds, attempt.id);
-  await scheduleJob(ctx.db, { id: attempt.id, accountId: ctx.accountId, kind: RECORD_ATTEMPT_JOB, runAt: ctx.now + RECOVER_AFTER_SECONDS, payload: attempt, now: ctx.now });
+  await scheduleJob(ctx.db, {
+    id: attempt.id,
+    accountId: ctx.accountId,
+    kind: RECORD_ATTEMPT_JOB,
+    runAt: ctx.now + RECOVER_AFTER_SECONDS,
+    payload: attempt,
+    now: ctx.now,
+  });
   return new CallOut(
     () => callNetwork(network, attempt),
     (recordCtx: WriteContext, answer: unknown) => record(recordCtx, attempt, answer),
@@ -139,7 +149,11 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
  * answers) and records nothing. A refusal while recording is answered as a
  * CommittedError: its writes are undone, the release is kept.
  */
-export async function recordOnce<R>(ctx: WriteContext, attempt: NetworkAttempt, steps: { recorded: () => Promise<R>; record: () => Promise<R> }): Promise<R | CommittedError> {
+export async function recordOnce<R>(
+  ctx: WriteContext,
+  attempt: NetworkAttempt,
+  steps: { recorded: () => Promise<R>; record: () => Promise<R> },
+): Promise<R | CommittedError> {
   if (!(await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id))) return steps.recorded();
   await cancelJob(ctx.db, attempt.id);
   try {

@@ -13,9 +13,23 @@ import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { capturedCharge, releasedCharge, type Charge, type ChargeSecret } from './charge.js';
 import { loadIntent } from './intent-confirmation.js';
-import { newAttemptId, persistAttempt, recordContext, recordOnce, type CaptureAttempt, type VoidAttempt } from './network-attempt.js';
+import {
+  newAttemptId,
+  persistAttempt,
+  recordContext,
+  recordOnce,
+  type CaptureAttempt,
+  type VoidAttempt,
+} from './network-attempt.js';
 import { PAYMENT_INTENT } from './payment-intent-confirm.js';
-import { applyIntentParams, cancelIntent, captureAmount, capturedIntent, type IntentParams, type PaymentIntent } from './payment-intent.js';
+import {
+  applyIntentParams,
+  cancelIntent,
+  captureAmount,
+  capturedIntent,
+  type IntentParams,
+  type PaymentIntent,
+} from './payment-intent.js';
 import type { PaymentServices } from './services.js';
 
 export interface CaptureParams {
@@ -33,7 +47,10 @@ async function loadCharge(ctx: HttpWriteContext, id: string): Promise<{ charge: 
   return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
 }
 
-export async function captureIntent(ctx: RequestContext<CaptureParams>, services: PaymentServices): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
+export async function captureIntent(
+  ctx: RequestContext<CaptureParams>,
+  services: PaymentServices,
+): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
   const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
   const amount = captureAmount(intent, ctx.params.amount_to_capture);
   const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
@@ -52,18 +69,31 @@ export async function captureIntent(ctx: RequestContext<CaptureParams>, services
 }
 
 /** The network captured: the charge's funds enter the balance and the intent succeeds. */
-export function recordCapture(writeCtx: WriteContext, services: PaymentServices, attempt: CaptureAttempt): Promise<PaymentIntent | CommittedError> {
+export function recordCapture(
+  writeCtx: WriteContext,
+  services: PaymentServices,
+  attempt: CaptureAttempt,
+): Promise<PaymentIntent | CommittedError> {
   const ctx = recordContext(writeCtx, attempt);
   return recordOnce(ctx, attempt, {
     recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
     async record() {
       const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
       const { charge, secret } = await loadCharge(ctx, attempt.charge);
-      const txn = chargeTransaction(newId('txn'), charge, attempt.amount, services.feeRule, ctx.now, secret.availableImmediately === true);
+      const txn = chargeTransaction(
+        newId('txn'),
+        charge,
+        attempt.amount,
+        services.feeRule,
+        ctx.now,
+        secret.availableImmediately === true,
+      );
       await recordBalanceTransaction(ctx, txn);
       const captured = capturedCharge(charge, attempt.amount, txn.id);
       await ctx.db.updateObject(ctx.accountId, captured);
-      const next = applyIntentParams(capturedIntent(intent, attempt.amount), { metadata: attempt.metadata as IntentParams['metadata'] });
+      const next = applyIntentParams(capturedIntent(intent, attempt.amount), {
+        metadata: attempt.metadata as IntentParams['metadata'],
+      });
       await ctx.db.updateObject(ctx.accountId, next);
       await ctx.emit('charge.captured', captured, { captured: false, amount_captured: 0, balance_transaction: null });
       await ctx.emit('payment_intent.succeeded', next);
@@ -73,7 +103,10 @@ export function recordCapture(writeCtx: WriteContext, services: PaymentServices,
 }
 
 /** Cancels the intent; one with an authorized charge releases it at the network first. */
-export async function cancelPaymentIntent(ctx: RequestContext<CancelParams>, services: PaymentServices): Promise<PaymentIntent | CallOut<WriteContext, PaymentIntent | CommittedError>> {
+export async function cancelPaymentIntent(
+  ctx: RequestContext<CancelParams>,
+  services: PaymentServices,
+): Promise<PaymentIntent | CallOut<WriteContext, PaymentIntent | CommittedError>> {
   const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
   const next = cancelIntent(intent, ctx.params.cancellation_reason, ctx.now);
   if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {

@@ -16,8 +16,23 @@ import { CommittedError, type RequestContext } from '../server/route.js';
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { cardError } from './card-error.js';
-import { approvedCharge, calculatedDescriptor, failedCharge, lastPaymentError, type ChargeAttempt, type ChargeSecret } from './charge.js';
-import { checkReturnUrlGiven, intentWaitingFor, loadIntent, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import {
+  approvedCharge,
+  calculatedDescriptor,
+  failedCharge,
+  lastPaymentError,
+  type ChargeAttempt,
+  type ChargeSecret,
+} from './charge.js';
+import {
+  checkReturnUrlGiven,
+  intentWaitingFor,
+  loadIntent,
+  paymentMethodAfterChallenge,
+  paymentMethodToConfirm,
+  type IntentKind,
+  type PaymentMethodChoice,
+} from './intent-confirmation.js';
 import { newAttemptId, persistAttempt, recordContext, recordOnce, type AuthorizeAttempt } from './network-attempt.js';
 import {
   applyIntentParams,
@@ -29,13 +44,35 @@ import {
   type IntentParams,
   type PaymentIntent,
 } from './payment-intent.js';
-import { attachToCustomer, loadPaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import {
+  attachToCustomer,
+  loadPaymentMethod,
+  savePaymentMethod,
+  type StoredPaymentMethod,
+} from './payment-method-store.js';
 import type { PaymentServices } from './services.js';
-import { challengeReturnUrl, createChallenge, takeAuthentication, type ChallengeAnswer, type ChallengeFinisher, type ChallengeOutcome } from './three-d-secure.js';
+import {
+  challengeReturnUrl,
+  createChallenge,
+  takeAuthentication,
+  type ChallengeAnswer,
+  type ChallengeFinisher,
+  type ChallengeOutcome,
+} from './three-d-secure.js';
 
-export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = { object: 'payment_intent', assertUpdatable, applyParams: applyIntentParams, settleUnconfirmedStatus };
+export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = {
+  object: 'payment_intent',
+  assertUpdatable,
+  applyParams: applyIntentParams,
+  settleUnconfirmedStatus,
+};
 
-export interface ConfirmParams extends PaymentMethodChoice, Pick<IntentParams, 'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'> {
+export interface ConfirmParams
+  extends PaymentMethodChoice,
+    Pick<
+      IntentParams,
+      'receipt_email' | 'shipping' | 'setup_future_usage' | 'capture_method' | 'payment_method_types'
+    > {
   return_url?: string;
   off_session?: boolean | 'one_off' | 'recurring';
   error_on_requires_action?: boolean;
@@ -50,7 +87,16 @@ export async function confirmIntent(
   services: PaymentServices,
 ): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
   assertConfirmable(current);
-  const { payment_method, payment_method_data, return_url, off_session, error_on_requires_action, use_stripe_sdk, client_secret: _secret, ...fields } = params;
+  const {
+    payment_method,
+    payment_method_data,
+    return_url,
+    off_session,
+    error_on_requires_action,
+    use_stripe_sdk,
+    client_secret: _secret,
+    ...fields
+  } = params;
   checkReturnUrl(return_url);
   let intent = applyIntentParams(current, fields);
   const offSession = off_session === true || off_session === 'one_off' || off_session === 'recurring';
@@ -58,12 +104,21 @@ export async function confirmIntent(
   checkReturnUrlGiven(ctx, intent, return_url, offSession);
   intent = { ...intent, payment_method: stored.pm.id };
   // A challenge completed for a manually confirmed intent counts for this confirm.
-  const authenticated = current.status === 'requires_confirmation' && current.confirmation_method === 'manual' && (await takeAuthentication(ctx, intent.id, stored.pm.id));
+  const authenticated =
+    current.status === 'requires_confirmation' &&
+    current.confirmation_method === 'manual' &&
+    (await takeAuthentication(ctx, intent.id, stored.pm.id));
   // The confirm's parameters are kept whatever the network answers.
   if (JSON.stringify(intent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, intent);
-  const confirm = { offSession, returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }), errorOnRequiresAction: error_on_requires_action === true };
+  const confirm = {
+    offSession,
+    returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }),
+    errorOnRequiresAction: error_on_requires_action === true,
+  };
   const attempt = authorizationAttempt(ctx, intent, stored, { offSession, authenticated }, confirm);
-  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) => recordAuthorization(recordCtx, services, held, answer as AuthorizeResult));
+  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
+    recordAuthorization(recordCtx, services, held, answer as AuthorizeResult),
+  );
 }
 
 /**
@@ -128,31 +183,64 @@ export async function recordAuthorization(
         }
         case 'authentication_required':
           if (attempt.confirm) return requireAction(ctx, intent, stored, result, attempt.confirm);
-          return paymentFailed(ctx, intent, { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+          return paymentFailed(ctx, intent, {
+            ...AUTHENTICATION_FAILURE,
+            payment_method: stored.pm,
+          } as Stripe.PaymentIntent.LastPaymentError);
       }
     },
   });
 }
 
 /** The charge an attempt records, under the id its authorization was asked with. */
-function attempt(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, id: string): { attempt: ChargeAttempt; secret: ChargeSecret } {
+function attempt(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+  id: string,
+): { attempt: ChargeAttempt; secret: ChargeSecret } {
   const receiptToken = randomString(32);
   return {
-    attempt: { id, intent, pm: stored.pm, profile: stored.secret.card, receiptUrl: `${ctx.baseUrl}/receipts/${ctx.accountId}/${id}/${receiptToken}`, now: ctx.now },
+    attempt: {
+      id,
+      intent,
+      pm: stored.pm,
+      profile: stored.secret.card,
+      receiptUrl: `${ctx.baseUrl}/receipts/${ctx.accountId}/${id}/${receiptToken}`,
+      now: ctx.now,
+    },
     secret: { card: stored.secret.card, authorizationId: null, receiptToken },
   };
 }
 
-async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, chargeId: string, result: Approved, services: PaymentServices): Promise<PaymentIntent> {
+async function approve(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+  chargeId: string,
+  result: Approved,
+  services: PaymentServices,
+): Promise<PaymentIntent> {
   const captured = intent.capture_method !== 'manual';
   const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored, chargeId);
   let charge = approvedCharge(chargeAttempt, result, captured);
   if (captured) {
-    const txn = chargeTransaction(newId('txn'), charge, charge.amount, services.feeRule, ctx.now, result.availableImmediately);
+    const txn = chargeTransaction(
+      newId('txn'),
+      charge,
+      charge.amount,
+      services.feeRule,
+      ctx.now,
+      result.availableImmediately,
+    );
     await recordBalanceTransaction(ctx, txn);
     charge = { ...charge, balance_transaction: txn.id };
   }
-  await ctx.db.insertObject(ctx.accountId, charge, { ...secret, authorizationId: result.authorizationId, availableImmediately: result.availableImmediately });
+  await ctx.db.insertObject(ctx.accountId, charge, {
+    ...secret,
+    authorizationId: result.authorizationId,
+    availableImmediately: result.availableImmediately,
+  });
   const next = approvedIntent(intent, charge.id, stored.pm.id);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);
@@ -164,9 +252,16 @@ async function approve(ctx: HttpWriteContext, intent: PaymentIntent, stored: Sto
 }
 
 /** `setup_future_usage` with a customer: the card is saved to the customer, ready for off-session use. True when saved. */
-async function saveForFutureUse(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod): Promise<boolean> {
+async function saveForFutureUse(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+): Promise<boolean> {
   if (!intent.setup_future_usage || typeof intent.customer !== 'string') return false;
-  const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session' };
+  const secret = {
+    ...stored.secret,
+    setupForOffSession: stored.secret.setupForOffSession || intent.setup_future_usage === 'off_session',
+  };
   if (stored.pm.customer === intent.customer) {
     await savePaymentMethod(ctx, { pm: stored.pm, secret });
     return true;
@@ -176,7 +271,13 @@ async function saveForFutureUse(ctx: HttpWriteContext, intent: PaymentIntent, st
   return true;
 }
 
-async function decline(ctx: HttpWriteContext, intent: PaymentIntent, stored: StoredPaymentMethod, chargeId: string, result: Declined): Promise<CommittedError> {
+async function decline(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+  chargeId: string,
+  result: Declined,
+): Promise<CommittedError> {
   const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored, chargeId);
   const charge = failedCharge(chargeAttempt, result);
   await ctx.db.insertObject(ctx.accountId, charge, secret);
@@ -234,13 +335,28 @@ async function requireAction(
     kind: 'payment_intent',
     returnUrl: options.returnUrl ?? null,
     paymentMethod: stored.pm.id,
-    display: { merchant: calculatedDescriptor(intent), amount: intent.amount, currency: intent.currency, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+    display: {
+      merchant: calculatedDescriptor(intent),
+      amount: intent.amount,
+      currency: intent.currency,
+      brand: stored.secret.card.display_brand,
+      last4: stored.secret.card.last4,
+    },
     flow: result.flow,
   });
   const nextAction: Stripe.PaymentIntent.NextAction = options.returnUrl
     ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: options.returnUrl } }
-    : ({ type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: challenge.id } } as Stripe.PaymentIntent.NextAction);
-  const next: PaymentIntent = { ...intent, status: 'requires_action', next_action: nextAction, payment_method: stored.pm.id, last_payment_error: null };
+    : ({
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: challenge.id },
+      } as Stripe.PaymentIntent.NextAction);
+  const next: PaymentIntent = {
+    ...intent,
+    status: 'requires_action',
+    next_action: nextAction,
+    payment_method: stored.pm.id,
+    last_payment_error: null,
+  };
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('payment_intent.requires_action', next);
   return next;
@@ -250,7 +366,8 @@ async function requireAction(
 export const AUTHENTICATION_FAILURE = {
   code: 'payment_intent_authentication_failure',
   doc_url: 'https://stripe.com/docs/error-codes/payment-intent-authentication-failure',
-  message: 'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
+  message:
+    'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
   type: 'invalid_request_error',
 } as const;
 
@@ -269,7 +386,11 @@ export async function finishAuthentication(
   services: PaymentServices,
 ): Promise<PaymentIntent | CallOut<WriteContext, PaymentIntent>> {
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, intent, paymentMethodId);
-  if (answer === 'complete' && refused) return paymentFailed(ctx, intent, { ...refused.body, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+  if (answer === 'complete' && refused)
+    return paymentFailed(ctx, intent, {
+      ...refused.body,
+      payment_method: stored.pm,
+    } as Stripe.PaymentIntent.LastPaymentError);
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
     // Stripe: the server must confirm again; that confirm goes to the network authenticated (takeAuthentication).
     const next: PaymentIntent = { ...intent, status: 'requires_confirmation', next_action: null };
@@ -278,14 +399,25 @@ export async function finishAuthentication(
   }
   if (answer === 'complete') {
     const attempt = authorizationAttempt(ctx, intent, stored, { offSession: false, authenticated: true });
-    const callOut = await persistAttempt(ctx, services.network, attempt, (recordCtx, held, result) => recordAuthorization(recordCtx, services, held, result as AuthorizeResult));
-    return callOut.map((next) => (next instanceof CommittedError ? (next.error.body.payment_intent as PaymentIntent) : next));
+    const callOut = await persistAttempt(ctx, services.network, attempt, (recordCtx, held, result) =>
+      recordAuthorization(recordCtx, services, held, result as AuthorizeResult),
+    );
+    return callOut.map((next) =>
+      next instanceof CommittedError ? (next.error.body.payment_intent as PaymentIntent) : next,
+    );
   }
-  return paymentFailed(ctx, intent, { ...AUTHENTICATION_FAILURE, payment_method: stored.pm } as Stripe.PaymentIntent.LastPaymentError);
+  return paymentFailed(ctx, intent, {
+    ...AUTHENTICATION_FAILURE,
+    payment_method: stored.pm,
+  } as Stripe.PaymentIntent.LastPaymentError);
 }
 
 /** The intent goes back to requires_payment_method with `error`, without a charge. */
-async function paymentFailed(ctx: HttpWriteContext, intent: PaymentIntent, error: Stripe.PaymentIntent.LastPaymentError): Promise<PaymentIntent> {
+async function paymentFailed(
+  ctx: HttpWriteContext,
+  intent: PaymentIntent,
+  error: Stripe.PaymentIntent.LastPaymentError,
+): Promise<PaymentIntent> {
   const next = declinedIntent(intent, error, null);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('payment_intent.payment_failed', next);

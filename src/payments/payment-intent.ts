@@ -9,7 +9,13 @@ import { applyTypeParams, requestedTypes, SUPPORTED_TYPES } from './payment-meth
 export type PaymentIntent = Stripe.PaymentIntent;
 export type Status = Stripe.PaymentIntent.Status;
 
-type Shipping = { address: Partial<Stripe.Address>; name: string; carrier?: string; phone?: string; tracking_number?: string };
+type Shipping = {
+  address: Partial<Stripe.Address>;
+  name: string;
+  carrier?: string;
+  phone?: string;
+  tracking_number?: string;
+};
 
 /** Create and update parameters, as checked by the protocol layer ('' = unset). */
 export interface IntentParams {
@@ -35,14 +41,22 @@ export interface IntentParams {
 
 export const CONFIRMABLE: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 const UPDATABLE: readonly Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
-const CANCELABLE: readonly Status[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action'];
+const CANCELABLE: readonly Status[] = [
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+];
 
 export function newPaymentIntent(id: string, clientSecret: string, params: IntentParams, now: number): PaymentIntent {
   if (params.amount === undefined) throw invalidParam('Missing required param: amount.', 'amount', 'parameter_missing');
   if (!params.currency) throw invalidParam('Missing required param: currency.', 'currency', 'parameter_missing');
   const explicitTypes = requestedTypes(params) !== undefined;
   if (explicitTypes && params.automatic_payment_methods?.enabled) {
-    throw invalidParam('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', 'automatic_payment_methods');
+    throw invalidParam(
+      'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+      'automatic_payment_methods',
+    );
   }
   // `automatic_payment_methods[enabled]=false` opts out: the intent takes the default types (card).
   const automatic = !explicitTypes && params.automatic_payment_methods?.enabled !== false;
@@ -57,7 +71,9 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
     application: null,
     application_fee_amount: null,
     // Since API 2023-08-16 automatic payment methods are on unless types are given.
-    automatic_payment_methods: automatic ? { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true } : null,
+    automatic_payment_methods: automatic
+      ? { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true }
+      : null,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: params.capture_method ?? 'automatic_async',
@@ -78,7 +94,9 @@ export function newPaymentIntent(id: string, clientSecret: string, params: Inten
     on_behalf_of: null,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
     payment_method_types: [...SUPPORTED_TYPES],
     payment_record: null,
     processing: null,
@@ -107,10 +125,15 @@ export function applyIntentParams(intent: PaymentIntent, params: IntentParams): 
   if (params.receipt_email !== undefined) next.receipt_email = receiptEmail(params.receipt_email);
   if (params.statement_descriptor !== undefined) {
     next.statement_descriptor = descriptor(params.statement_descriptor, 'statement_descriptor', 22);
-    if (next.statement_descriptor !== null && next.payment_method_types.includes('card')) throw cardStatementDescriptor();
+    if (next.statement_descriptor !== null && next.payment_method_types.includes('card'))
+      throw cardStatementDescriptor();
   }
   if (params.statement_descriptor_suffix !== undefined) {
-    next.statement_descriptor_suffix = descriptor(params.statement_descriptor_suffix, 'statement_descriptor_suffix', 22);
+    next.statement_descriptor_suffix = descriptor(
+      params.statement_descriptor_suffix,
+      'statement_descriptor_suffix',
+      22,
+    );
   }
   if (params.shipping !== undefined) next.shipping = params.shipping === '' ? null : shipping(params.shipping);
   if (params.metadata !== undefined) next.metadata = applyMetadata(intent.metadata, params.metadata);
@@ -140,7 +163,8 @@ function cardStatementDescriptor(): StripeError {
 function descriptor(value: string, param: string, max: number): string | null {
   if (value === '') return null;
   if (value.length > max) throw invalidParam(`The ${param} must be at most ${max} characters.`, param);
-  if (/[<>\\'"*]/.test(value)) throw invalidParam(`The ${param} cannot contain any of these characters: < > \\ ' " *`, param);
+  if (/[<>\\'"*]/.test(value))
+    throw invalidParam(`The ${param} cannot contain any of these characters: < > \\ ' " *`, param);
   if (!/[a-zA-Z]/.test(value)) throw invalidParam(`The ${param} must contain at least one letter.`, param);
   return value;
 }
@@ -148,7 +172,14 @@ function descriptor(value: string, param: string, max: number): string | null {
 function shipping(params: Shipping): Stripe.PaymentIntent.Shipping {
   const a = params.address;
   return {
-    address: { city: a.city || null, country: a.country || null, line1: a.line1 || null, line2: a.line2 || null, postal_code: a.postal_code || null, state: a.state || null },
+    address: {
+      city: a.city || null,
+      country: a.country || null,
+      line1: a.line1 || null,
+      line2: a.line2 || null,
+      postal_code: a.postal_code || null,
+      state: a.state || null,
+    },
     carrier: params.carrier || null,
     name: params.name,
     phone: params.phone || null,
@@ -194,9 +225,20 @@ export function settleUnconfirmedStatus(intent: PaymentIntent): PaymentIntent {
   return { ...intent, status: intent.payment_method ? 'requires_confirmation' : 'requires_payment_method' };
 }
 
-export function cancelIntent(intent: PaymentIntent, reason: Stripe.PaymentIntent.CancellationReason | undefined, now: number): PaymentIntent {
+export function cancelIntent(
+  intent: PaymentIntent,
+  reason: Stripe.PaymentIntent.CancellationReason | undefined,
+  now: number,
+): PaymentIntent {
   if (!CANCELABLE.includes(intent.status)) throw unexpectedState(intent, 'cancel', CANCELABLE);
-  return { ...intent, status: 'canceled', canceled_at: now, cancellation_reason: reason ?? null, next_action: null, amount_capturable: 0 };
+  return {
+    ...intent,
+    status: 'canceled',
+    canceled_at: now,
+    cancellation_reason: reason ?? null,
+    next_action: null,
+    amount_capturable: 0,
+  };
 }
 
 /** How much a capture takes: all that is capturable unless `amount_to_capture` says less. */
@@ -233,7 +275,11 @@ export function approvedIntent(intent: PaymentIntent, chargeId: string, paymentM
 }
 
 /** The card was declined: the intent waits for another payment method, the error kept in `last_payment_error`. */
-export function declinedIntent(intent: PaymentIntent, error: Stripe.PaymentIntent.LastPaymentError, chargeId: string | null): PaymentIntent {
+export function declinedIntent(
+  intent: PaymentIntent,
+  error: Stripe.PaymentIntent.LastPaymentError,
+  chargeId: string | null,
+): PaymentIntent {
   return {
     ...intent,
     status: 'requires_payment_method',

@@ -8,7 +8,15 @@ import { searchRoute } from '../server/search.js';
 import { cancelPaymentIntent, captureIntent, type CancelParams, type CaptureParams } from './payment-intent-capture.js';
 import { confirmIntent, PAYMENT_INTENT, type ConfirmParams } from './payment-intent-confirm.js';
 import type { PaymentServices } from './services.js';
-import { checkConfirmOnly, checkCustomer, loadForClient, newClientSecret, paymentMethodToSet, updateIntent, type PaymentMethodChoice } from './intent-confirmation.js';
+import {
+  checkConfirmOnly,
+  checkCustomer,
+  loadForClient,
+  newClientSecret,
+  paymentMethodToSet,
+  updateIntent,
+  type PaymentMethodChoice,
+} from './intent-confirmation.js';
 import { newPaymentIntent, settleUnconfirmedStatus, type IntentParams } from './payment-intent.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
@@ -17,7 +25,14 @@ interface CreateParams extends IntentParams, ConfirmParams {
 
 type UpdateParams = IntentParams & { payment_method?: string | '' } & Pick<PaymentMethodChoice, 'payment_method_data'>;
 
-const SEARCH_FIELDS = { amount: 'number', created: 'number', currency: 'string', customer: 'string', metadata: 'metadata', status: 'string' } as const;
+const SEARCH_FIELDS = {
+  amount: 'number',
+  created: 'number',
+  currency: 'string',
+  customer: 'string',
+  metadata: 'metadata',
+  status: 'string',
+} as const;
 
 // Stripe documents these as usable only with confirm=true (payment_method_data is not: without confirm it just sets the intent's PaymentMethod).
 const CONFIRM_ONLY = ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
@@ -43,7 +58,10 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
         if (confirm && payment_method_data) {
           confirmParams.payment_method_data = payment_method_data;
         } else {
-          const paymentMethod = await paymentMethodToSet(ctx, services.network, { payment_method, payment_method_data });
+          const paymentMethod = await paymentMethodToSet(ctx, services.network, {
+            payment_method,
+            payment_method_data,
+          });
           if (paymentMethod) intent = settleUnconfirmedStatus({ ...intent, payment_method: paymentMethod });
         }
         await ctx.db.insertObject(ctx.accountId, intent);
@@ -104,7 +122,14 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
       async handler(ctx: RequestContext<ListParams & { customer?: string }>) {
         const filters = rangeFilters('created', ctx.params.created);
         if (ctx.params.customer) filters.push({ field: 'doc.customer', op: '=', value: ctx.params.customer });
-        return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'payment_intent', url: '/v1/payment_intents', filters, params: ctx.params });
+        return listPage(ctx.db, {
+          table: 'objects',
+          accountId: ctx.accountId,
+          type: 'payment_intent',
+          url: '/v1/payment_intents',
+          filters,
+          params: ctx.params,
+        });
       },
     },
     searchRoute({ resource: 'payment_intents', type: 'payment_intent', fields: SEARCH_FIELDS }),

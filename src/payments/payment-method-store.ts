@@ -5,7 +5,14 @@ import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import type { HttpWriteContext } from '../server/write-context.js';
 import { cardError } from './card-error.js';
-import { assertReusable, attachPaymentMethod, newCardPaymentMethod, type PaymentMethod, type PaymentMethodParams, type PaymentMethodSecret } from './payment-method.js';
+import {
+  assertReusable,
+  attachPaymentMethod,
+  newCardPaymentMethod,
+  type PaymentMethod,
+  type PaymentMethodParams,
+  type PaymentMethodSecret,
+} from './payment-method.js';
 import { fingerprintKey } from '../accounts/account-store.js';
 
 export interface StoredPaymentMethod {
@@ -42,7 +49,12 @@ export async function createCardPaymentMethod(
       address_postal_code: params.billing_details?.address ? params.billing_details.address.postal_code : undefined,
     };
     const result = await network.tokenize(input, context);
-    if (!result.ok) throw cardError({ code: result.error.code, message: result.error.message, param: `${paramPrefix}[${result.error.param}]` });
+    if (!result.ok)
+      throw cardError({
+        code: result.error.code,
+        message: result.error.message,
+        param: `${paramPrefix}[${result.error.param}]`,
+      });
     profile = result.profile;
   }
   const pm = newCardPaymentMethod(newId('pm'), profile, params, ctx.now);
@@ -55,7 +67,13 @@ export async function createCardPaymentMethod(
  * The PaymentMethod a request names. Stripe's test ids (`pm_card_visa`,
  * `tok_visa`) make a new PaymentMethod each time, as Stripe does.
  */
-export async function resolvePaymentMethod(ctx: HttpWriteContext, network: PaymentNetwork, id: string, param: string, options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod & { fresh: boolean }> {
+export async function resolvePaymentMethod(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  id: string,
+  param: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredPaymentMethod & { fresh: boolean }> {
   if (TEST_ID.test(id)) {
     const profile = await network.profileForTestId(id, await tokenizeContext(ctx));
     if (!profile) throw resourceMissing('PaymentMethod', id, param);
@@ -76,11 +94,20 @@ export async function resolvePaymentMethod(ctx: HttpWriteContext, network: Payme
  * A confirm locks its intent first and the PaymentMethod after, so two
  * confirms never wait on each other.
  */
-export function paymentMethodToUse(ctx: HttpWriteContext, network: PaymentNetwork, id: string): Promise<StoredPaymentMethod> {
+export function paymentMethodToUse(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  id: string,
+): Promise<StoredPaymentMethod> {
   return resolvePaymentMethod(ctx, network, id, 'payment_method', { forUpdate: true });
 }
 
-export async function loadPaymentMethod(ctx: HttpWriteContext, id: string, param = 'payment_method', options: { forUpdate?: boolean } = {}): Promise<StoredPaymentMethod> {
+export async function loadPaymentMethod(
+  ctx: HttpWriteContext,
+  id: string,
+  param = 'payment_method',
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredPaymentMethod> {
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'payment_method' || !row.private) throw resourceMissing('PaymentMethod', id, param);
   return { pm: JSON.parse(row.doc) as PaymentMethod, secret: JSON.parse(row.private) as PaymentMethodSecret };
@@ -95,13 +122,24 @@ export async function savePaymentMethod(ctx: HttpWriteContext, stored: StoredPay
  * declines are not saved. A card that was just authorized or verified (a
  * payment or a setup for later use) is attached without a second check.
  */
-export async function attachToCustomer(ctx: HttpWriteContext, network: PaymentNetwork | 'verified', stored: StoredPaymentMethod, customerId: string): Promise<StoredPaymentMethod> {
+export async function attachToCustomer(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork | 'verified',
+  stored: StoredPaymentMethod,
+  customerId: string,
+): Promise<StoredPaymentMethod> {
   if (stored.pm.customer === customerId) return stored;
   assertReusable(stored.pm, stored.secret);
   const pm = attachPaymentMethod(stored.pm, customerId);
   const check = network === 'verified' ? null : await network.verify({ profile: stored.secret.card });
   if (check?.status === 'declined') {
-    throw cardError({ code: check.code, decline_code: check.decline_code, message: check.message, advice_code: check.advice_code, param: check.param });
+    throw cardError({
+      code: check.code,
+      decline_code: check.decline_code,
+      message: check.message,
+      advice_code: check.advice_code,
+      param: check.param,
+    });
   }
   const attached = { pm, secret: stored.secret };
   await savePaymentMethod(ctx, attached);

@@ -47,9 +47,21 @@ export interface PaymentMethodParams {
   allow_redisplay?: Stripe.PaymentMethod.AllowRedisplay;
 }
 
-const EMPTY_ADDRESS: Stripe.Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+const EMPTY_ADDRESS: Stripe.Address = {
+  city: null,
+  country: null,
+  line1: null,
+  line2: null,
+  postal_code: null,
+  state: null,
+};
 
-export function newCardPaymentMethod(id: string, profile: CardProfile, params: PaymentMethodParams, now: number): PaymentMethod {
+export function newCardPaymentMethod(
+  id: string,
+  profile: CardProfile,
+  params: PaymentMethodParams,
+  now: number,
+): PaymentMethod {
   const pm: PaymentMethod = {
     id,
     object: 'payment_method',
@@ -85,15 +97,20 @@ export function cardDetails(profile: CardProfile): Stripe.PaymentMethod.Card {
   } as Stripe.PaymentMethod.Card;
 }
 
-export function applyPaymentMethodParams(pm: PaymentMethod, params: PaymentMethodParams & { card?: { exp_month?: number; exp_year?: number } }): PaymentMethod {
+export function applyPaymentMethodParams(
+  pm: PaymentMethod,
+  params: PaymentMethodParams & { card?: { exp_month?: number; exp_year?: number } },
+): PaymentMethod {
   const next: PaymentMethod = { ...pm, billing_details: { ...pm.billing_details } };
   const billing = params.billing_details;
   if (billing) {
     if (billing.address !== undefined) {
-      next.billing_details.address = billing.address === '' ? { ...EMPTY_ADDRESS } : { ...EMPTY_ADDRESS, ...blankToNull(billing.address) };
+      next.billing_details.address =
+        billing.address === '' ? { ...EMPTY_ADDRESS } : { ...EMPTY_ADDRESS, ...blankToNull(billing.address) };
     }
     for (const field of ['email', 'name', 'phone', 'tax_id'] as const) {
-      if (billing[field] !== undefined) (next.billing_details as unknown as Record<string, unknown>)[field] = billing[field] || null;
+      if (billing[field] !== undefined)
+        (next.billing_details as unknown as Record<string, unknown>)[field] = billing[field] || null;
     }
   }
   if (params.metadata !== undefined) next.metadata = applyMetadata(pm.metadata ?? {}, params.metadata);
@@ -110,15 +127,28 @@ export function applyPaymentMethodParams(pm: PaymentMethod, params: PaymentMetho
 const MAX_YEARS_AHEAD = 50;
 
 /** An expiry update is checked as the card's data is at creation: a real month, not in the past, not too far ahead. */
-export function checkExpiryUpdate(card: Stripe.PaymentMethod.Card, update: { exp_month?: number | ''; exp_year?: number | '' }, now: number): void {
+export function checkExpiryUpdate(
+  card: Stripe.PaymentMethod.Card,
+  update: { exp_month?: number | ''; exp_year?: number | '' },
+  now: number,
+): void {
   const month = update.exp_month ?? card.exp_month;
   const year = update.exp_year ?? card.exp_year;
   const today = new Date(now * 1000);
   const thisYear = today.getUTCFullYear();
-  const invalidMonth = () => cardError({ code: 'invalid_expiry_month', message: "Your card's expiration month is invalid.", param: 'card[exp_month]' });
+  const invalidMonth = () =>
+    cardError({
+      code: 'invalid_expiry_month',
+      message: "Your card's expiration month is invalid.",
+      param: 'card[exp_month]',
+    });
   if (typeof month !== 'number' || month < 1 || month > 12) throw invalidMonth();
   if (typeof year !== 'number' || year < thisYear || year > thisYear + MAX_YEARS_AHEAD) {
-    throw cardError({ code: 'invalid_expiry_year', message: "Your card's expiration year is invalid.", param: 'card[exp_year]' });
+    throw cardError({
+      code: 'invalid_expiry_year',
+      message: "Your card's expiration year is invalid.",
+      param: 'card[exp_year]',
+    });
   }
   if (year === thisYear && month < today.getUTCMonth() + 1) throw invalidMonth();
 }
@@ -129,14 +159,18 @@ function blankToNull(address: Partial<Stripe.Address>): Partial<Stripe.Address> 
 
 export function attachPaymentMethod(pm: PaymentMethod, customerId: string): PaymentMethod {
   if (pm.customer && pm.customer !== customerId) {
-    throw invalidRequest('The payment method you provided has already been attached to a customer.', { param: 'customer' });
+    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
+      param: 'customer',
+    });
   }
   return { ...pm, customer: customerId };
 }
 
 export function detachPaymentMethod(pm: PaymentMethod): PaymentMethod {
   if (!pm.customer) {
-    throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', { param: 'payment_method' });
+    throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', {
+      param: 'payment_method',
+    });
   }
   return { ...pm, customer: null };
 }

@@ -8,19 +8,61 @@ import type { PaymentMethod } from './payment-method.js';
 import type { SetupIntent } from './setup-intent.js';
 
 const PUBLIC_INTENT_FIELDS = [
-  'id', 'object', 'amount', 'amount_details', 'automatic_payment_methods', 'canceled_at', 'cancellation_reason', 'capture_method',
-  'client_secret', 'confirmation_method', 'created', 'currency', 'description', 'excluded_payment_method_types', 'last_payment_error',
-  'livemode', 'next_action', 'payment_method', 'payment_method_configuration_details', 'payment_method_types', 'processing',
-  'receipt_email', 'setup_future_usage', 'shipping', 'source', 'status',
+  'id',
+  'object',
+  'amount',
+  'amount_details',
+  'automatic_payment_methods',
+  'canceled_at',
+  'cancellation_reason',
+  'capture_method',
+  'client_secret',
+  'confirmation_method',
+  'created',
+  'currency',
+  'description',
+  'excluded_payment_method_types',
+  'last_payment_error',
+  'livemode',
+  'next_action',
+  'payment_method',
+  'payment_method_configuration_details',
+  'payment_method_types',
+  'processing',
+  'receipt_email',
+  'setup_future_usage',
+  'shipping',
+  'source',
+  'status',
 ] as const;
 
 const PUBLIC_SETUP_INTENT_FIELDS = [
-  'id', 'object', 'cancellation_reason', 'client_secret', 'created', 'description', 'last_setup_error', 'livemode', 'next_action',
-  'payment_method', 'payment_method_types', 'status', 'usage',
+  'id',
+  'object',
+  'cancellation_reason',
+  'client_secret',
+  'created',
+  'description',
+  'last_setup_error',
+  'livemode',
+  'next_action',
+  'payment_method',
+  'payment_method_types',
+  'status',
+  'usage',
 ] as const;
 
 // The card and billing details the customer typed: no customer, no metadata.
-const PUBLIC_PAYMENT_METHOD_FIELDS = ['id', 'object', 'allow_redisplay', 'billing_details', 'card', 'created', 'livemode', 'type'] as const;
+const PUBLIC_PAYMENT_METHOD_FIELDS = [
+  'id',
+  'object',
+  'allow_redisplay',
+  'billing_details',
+  'card',
+  'created',
+  'livemode',
+  'type',
+] as const;
 
 type PublicView<T extends { id: string; object: string }> = Partial<T> & Pick<T, 'id' | 'object'>;
 

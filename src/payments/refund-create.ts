@@ -14,7 +14,17 @@ import { refundTransaction } from './balance-transaction.js';
 import type { Charge, ChargeSecret } from './charge.js';
 import { newAttemptId, persistAttempt, recordOnce, type RefundAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
-import { assertRefundable, newRefund, noSuccessfulCharge, refundAmount, refundedCharge, uncapturedCharge, type Refund, type RefundReason, type RefundTarget } from './refund.js';
+import {
+  assertRefundable,
+  newRefund,
+  noSuccessfulCharge,
+  refundAmount,
+  refundedCharge,
+  uncapturedCharge,
+  type Refund,
+  type RefundReason,
+  type RefundTarget,
+} from './refund.js';
 import { loadChargeForUpdate, loadRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
 import type { PaymentServices } from './services.js';
 
@@ -34,11 +44,18 @@ export interface CreateRefundParams {
 }
 
 /** The charge a refund request names, directly or through its PaymentIntent. */
-async function chargeToRefund(ctx: RequestContext<CreateRefundParams>): Promise<{ charge: Charge; secret: ChargeSecret | null; param: RefundTarget }> {
+async function chargeToRefund(
+  ctx: RequestContext<CreateRefundParams>,
+): Promise<{ charge: Charge; secret: ChargeSecret | null; param: RefundTarget }> {
   const { charge: chargeId, payment_intent: intentId } = ctx.params;
-  if (chargeId && intentId) throw invalidParam('You may only specify one of these parameters: charge, payment_intent.', 'charge');
+  if (chargeId && intentId)
+    throw invalidParam('You may only specify one of these parameters: charge, payment_intent.', 'charge');
   if (chargeId) return { ...(await loadChargeForUpdate(ctx, chargeId, 'charge')), param: 'charge' };
-  if (!intentId) throw invalidParam('One of the following params should be provided for this request: payment_intent or charge.', 'payment_intent');
+  if (!intentId)
+    throw invalidParam(
+      'One of the following params should be provided for this request: payment_intent or charge.',
+      'payment_intent',
+    );
   const row = await ctx.db.getObject(ctx.accountId, intentId);
   if (!row || row.type !== 'payment_intent') throw resourceMissing('payment_intent', intentId, 'payment_intent');
   const intent = JSON.parse(row.doc) as PaymentIntent;
@@ -48,9 +65,13 @@ async function chargeToRefund(ctx: RequestContext<CreateRefundParams>): Promise<
   return { ...(await loadChargeForUpdate(ctx, latest, 'payment_intent')), param: 'payment_intent' };
 }
 
-export async function createRefund(ctx: RequestContext<CreateRefundParams>, services: PaymentServices): Promise<CallOut<WriteContext, Refund | CommittedError>> {
+export async function createRefund(
+  ctx: RequestContext<CreateRefundParams>,
+  services: PaymentServices,
+): Promise<CallOut<WriteContext, Refund | CommittedError>> {
   const p = ctx.params;
-  if (p.origin) throw invalidParam('Kassa does not support customer balance refunds (origin=customer_balance).', 'origin');
+  if (p.origin)
+    throw invalidParam('Kassa does not support customer balance refunds (origin=customer_balance).', 'origin');
   const metadata = applyMetadata({}, p.metadata);
   const { charge, secret, param } = await chargeToRefund(ctx);
   assertRefundable(charge, param);
@@ -67,11 +88,17 @@ export async function createRefund(ctx: RequestContext<CreateRefundParams>, serv
     refund: { id, amount, reason: p.reason, metadata },
     request: { idempotencyKey: id, authorizationId: secret.authorizationId, amount, profile: secret.card },
   };
-  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) => recordRefund(recordCtx, held, answer as RefundResult));
+  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
+    recordRefund(recordCtx, held, answer as RefundResult),
+  );
 }
 
 /** The network's answer to a refund, recorded by the request that asked or by the attempt's recovery job. */
-export function recordRefund(ctx: WriteContext, attempt: RefundAttempt, outcome: RefundResult): Promise<Refund | CommittedError> {
+export function recordRefund(
+  ctx: WriteContext,
+  attempt: RefundAttempt,
+  outcome: RefundResult,
+): Promise<Refund | CommittedError> {
   const { id, amount, reason, metadata } = attempt.refund;
   return recordOnce(ctx, attempt, {
     recorded: () => loadRefund(ctx, id),
@@ -79,7 +106,16 @@ export function recordRefund(ctx: WriteContext, attempt: RefundAttempt, outcome:
       const { charge } = await loadChargeForUpdate(ctx, attempt.charge, 'charge');
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
       await ctx.db.insertObject(ctx.accountId, txn);
-      const refund = newRefund({ id, charge, amount, reason, metadata, balanceTransactionId: txn.id, status: outcome.status, now: ctx.now });
+      const refund = newRefund({
+        id,
+        charge,
+        amount,
+        reason,
+        metadata,
+        balanceTransactionId: txn.id,
+        status: outcome.status,
+        now: ctx.now,
+      });
       await ctx.db.insertObject(ctx.accountId, refund);
       const after = refundedCharge(charge, amount);
       await ctx.db.updateObject(ctx.accountId, after);

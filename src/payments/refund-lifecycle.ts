@@ -7,7 +7,15 @@ import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import type { WriteContext } from '../server/write-context.js';
 import type { Charge, ChargeSecret } from './charge.js';
-import { LATER_OUTCOME_DELAY_SECONDS, refundFailureTransaction, reversedRefund, settledRefund, unrefundedCharge, type Refund, type RefundTarget } from './refund.js';
+import {
+  LATER_OUTCOME_DELAY_SECONDS,
+  refundFailureTransaction,
+  reversedRefund,
+  settledRefund,
+  unrefundedCharge,
+  type Refund,
+  type RefundTarget,
+} from './refund.js';
 
 /** The job that applies the network's later outcome of a refund. */
 export const REFUND_OUTCOME_JOB = 'refund.network_outcome';
@@ -26,20 +34,36 @@ export async function loadRefund(ctx: Db, id: string, options: { forUpdate?: boo
   return JSON.parse(row.doc) as Refund;
 }
 
-export async function loadChargeForUpdate(ctx: Db, id: string, param: RefundTarget): Promise<{ charge: Charge; secret: ChargeSecret | null }> {
+export async function loadChargeForUpdate(
+  ctx: Db,
+  id: string,
+  param: RefundTarget,
+): Promise<{ charge: Charge; secret: ChargeSecret | null }> {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
   if (!row || row.type !== 'charge') throw resourceMissing('charge', id, param);
-  return { charge: JSON.parse(row.doc) as Charge, secret: row.private ? (JSON.parse(row.private) as ChargeSecret) : null };
+  return {
+    charge: JSON.parse(row.doc) as Charge,
+    secret: row.private ? (JSON.parse(row.private) as ChargeSecret) : null,
+  };
 }
 
 /** The network will have its later word on the refund: a job applies it after Stripe's usual delay. */
-export async function scheduleLaterOutcome(ctx: Db & { now: number }, refundId: string, later: Omit<OutcomePayload, 'refund'>): Promise<void> {
+export async function scheduleLaterOutcome(
+  ctx: Db & { now: number },
+  refundId: string,
+  later: Omit<OutcomePayload, 'refund'>,
+): Promise<void> {
   const payload: OutcomePayload = { refund: refundId, status: later.status, failure_reason: later.failure_reason };
   const runAt = ctx.now + LATER_OUTCOME_DELAY_SECONDS[later.status];
   await scheduleJob(ctx.db, { accountId: ctx.accountId, kind: REFUND_OUTCOME_JOB, runAt, payload, now: ctx.now });
 }
 
-export async function emitRefundUpdate(ctx: Pick<WriteContext, 'emit'>, before: Refund, after: Refund, types: string[]): Promise<void> {
+export async function emitRefundUpdate(
+  ctx: Pick<WriteContext, 'emit'>,
+  before: Refund,
+  after: Refund,
+  types: string[],
+): Promise<void> {
   const previous = previousAttributes(before, after);
   for (const type of types) await ctx.emit(type, after, previous);
 }
@@ -82,7 +106,13 @@ async function applyLaterOutcome(ctx: JobContext<OutcomePayload>): Promise<void>
     await emitRefundUpdate(ctx, current, after, ['refund.updated', 'charge.refund.updated']);
     return;
   }
-  const reversed = await reverseRefund(ctx, before, 'failed', payload.failure_reason ?? 'unknown', (current) => current.status === 'succeeded' || current.status === 'pending');
+  const reversed = await reverseRefund(
+    ctx,
+    before,
+    'failed',
+    payload.failure_reason ?? 'unknown',
+    (current) => current.status === 'succeeded' || current.status === 'pending',
+  );
   if (!reversed) return;
   await ctx.emit('refund.failed', reversed.after);
   await emitRefundUpdate(ctx, reversed.before, reversed.after, ['charge.refund.updated']);

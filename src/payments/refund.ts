@@ -22,7 +22,10 @@ export type RefundTarget = 'charge' | 'payment_intent';
  * succeeded refund after 5 s. Real Stripe takes "some time"; a few seconds
  * keep a local integration's webhook handling quick to exercise.
  */
-export const LATER_OUTCOME_DELAY_SECONDS: Readonly<Record<'succeeded' | 'failed', number>> = { succeeded: 5, failed: 5 };
+export const LATER_OUTCOME_DELAY_SECONDS: Readonly<Record<'succeeded' | 'failed', number>> = {
+  succeeded: 5,
+  failed: 5,
+};
 
 export function noSuccessfulCharge(intentId: string | null, chargeId: string, param: RefundTarget): StripeError {
   const what = intentId ? `This PaymentIntent (${intentId})` : `Charge ${chargeId}`;
@@ -38,7 +41,8 @@ export function uncapturedCharge(intentId: string | null, param: RefundTarget): 
 
 /** Throws Stripe's error when the charge cannot take a refund at all. */
 export function assertRefundable(charge: Charge, param: RefundTarget): void {
-  const intentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+  const intentId =
+    typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null);
   if (charge.status !== 'succeeded') throw noSuccessfulCharge(intentId, charge.id, param);
   if (!charge.captured) {
     // A released hold (its intent was canceled) shows as refunded: nothing was ever taken.
@@ -59,7 +63,8 @@ export function unrefunded(charge: Charge): number {
 export function refundAmount(charge: Charge, requested: number | undefined): number {
   const remaining = unrefunded(charge);
   if (requested === undefined) return remaining;
-  if (!Number.isSafeInteger(requested) || requested < 1) throw invalidParam('Invalid positive integer', 'amount', 'parameter_invalid_integer');
+  if (!Number.isSafeInteger(requested) || requested < 1)
+    throw invalidParam('Invalid positive integer', 'amount', 'parameter_invalid_integer');
   if (requested > remaining) {
     throw invalidRequest(
       `Refund amount (${formatAmount(requested, charge.currency)}) is greater than unrefunded amount on charge (${formatAmount(remaining, charge.currency)})`,
@@ -80,7 +85,12 @@ function cardDestination(status: 'pending' | 'succeeded'): Stripe.Refund.Destina
   const card: Stripe.Refund.DestinationDetails.Card =
     status === 'pending'
       ? { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'pending' }
-      : { reference: acquirerReferenceNumber(), reference_status: 'available', reference_type: 'acquirer_reference_number', type: 'refund' };
+      : {
+          reference: acquirerReferenceNumber(),
+          reference_status: 'available',
+          reference_type: 'acquirer_reference_number',
+          type: 'refund',
+        };
   return { card, type: 'card' } as Stripe.Refund.DestinationDetails;
 }
 
@@ -98,7 +108,8 @@ export interface NewRefund {
 
 export function newRefund(input: NewRefund): Refund {
   const { charge } = input;
-  const id = (value: string | { id: string } | null) => (value === null || typeof value === 'string' ? value : value.id);
+  const id = (value: string | { id: string } | null) =>
+    value === null || typeof value === 'string' ? value : value.id;
   return {
     id: input.id,
     object: 'refund',
@@ -127,7 +138,12 @@ export function settledRefund(refund: Refund): Refund {
 }
 
 /** A refund the network gave back (or one canceled): the money returns to the balance through `failureTransactionId`. */
-export function reversedRefund(refund: Refund, status: 'failed' | 'canceled', failureReason: string, failureTransactionId: string): Refund {
+export function reversedRefund(
+  refund: Refund,
+  status: 'failed' | 'canceled',
+  failureReason: string,
+  failureTransactionId: string,
+): Refund {
   return { ...refund, status, failure_reason: failureReason, failure_balance_transaction: failureTransactionId };
 }
 

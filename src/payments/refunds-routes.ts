@@ -23,60 +23,77 @@ function refundsOfCharge(db: Queries, accountId: string, chargeId: string, param
 }
 
 /** Since API 2022-11-15 a charge's refunds are listed only on request. */
-export const chargeRefundsField: IncludableField = { type: 'charge', field: 'refunds', build: (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id) };
+export const chargeRefundsField: IncludableField = {
+  type: 'charge',
+  field: 'refunds',
+  build: (db, accountId, charge) => refundsOfCharge(db, accountId, charge.id),
+};
 
 export function refundRoutes(services: PaymentServices): Route[] {
   return [
-  {
-    method: 'POST',
-    path: '/v1/refunds',
-    async handler(ctx: RequestContext<CreateRefundParams>) {
-      return createRefund(ctx, services);
+    {
+      method: 'POST',
+      path: '/v1/refunds',
+      async handler(ctx: RequestContext<CreateRefundParams>) {
+        return createRefund(ctx, services);
+      },
     },
-  },
-  {
-    method: 'GET',
-    path: '/v1/refunds/{refund}',
-    async handler(ctx) {
-      return loadRefund(ctx, ctx.path.refund);
+    {
+      method: 'GET',
+      path: '/v1/refunds/{refund}',
+      async handler(ctx) {
+        return loadRefund(ctx, ctx.path.refund);
+      },
     },
-  },
-  {
-    method: 'POST',
-    path: '/v1/refunds/{refund}',
-    async handler(ctx: RequestContext<{ metadata?: Metadata | '' }>) {
-      const before = await loadRefund(ctx, ctx.path.refund, { forUpdate: true });
-      const after: Refund = { ...before, metadata: applyMetadata(before.metadata ?? {}, ctx.params.metadata) };
-      if (JSON.stringify(after.metadata) !== JSON.stringify(before.metadata)) {
-        await ctx.db.updateObject(ctx.accountId, after);
-        await emitRefundUpdate(ctx, before, after, ['refund.updated', 'charge.refund.updated']);
-      }
-      return after;
+    {
+      method: 'POST',
+      path: '/v1/refunds/{refund}',
+      async handler(ctx: RequestContext<{ metadata?: Metadata | '' }>) {
+        const before = await loadRefund(ctx, ctx.path.refund, { forUpdate: true });
+        const after: Refund = { ...before, metadata: applyMetadata(before.metadata ?? {}, ctx.params.metadata) };
+        if (JSON.stringify(after.metadata) !== JSON.stringify(before.metadata)) {
+          await ctx.db.updateObject(ctx.accountId, after);
+          await emitRefundUpdate(ctx, before, after, ['refund.updated', 'charge.refund.updated']);
+        }
+        return after;
+      },
     },
-  },
-  {
-    method: 'POST',
-    path: '/v1/refunds/{refund}/cancel',
-    async handler(ctx) {
-      const refund = await loadRefund(ctx, ctx.path.refund);
-      assertCancelable(refund);
-      // Checked again under the lock: the refund may have moved on meanwhile.
-      const reversed = (await reverseRefund(ctx, refund, 'canceled', 'merchant_request', (current) => (assertCancelable(current), true)))!;
-      await emitRefundUpdate(ctx, reversed.before, reversed.after, ['refund.updated', 'charge.refund.updated']);
-      return reversed.after;
+    {
+      method: 'POST',
+      path: '/v1/refunds/{refund}/cancel',
+      async handler(ctx) {
+        const refund = await loadRefund(ctx, ctx.path.refund);
+        assertCancelable(refund);
+        // Checked again under the lock: the refund may have moved on meanwhile.
+        const reversed = (await reverseRefund(
+          ctx,
+          refund,
+          'canceled',
+          'merchant_request',
+          (current) => (assertCancelable(current), true),
+        ))!;
+        await emitRefundUpdate(ctx, reversed.before, reversed.after, ['refund.updated', 'charge.refund.updated']);
+        return reversed.after;
+      },
     },
-  },
-  {
-    method: 'GET',
-    path: '/v1/refunds',
-    async handler(ctx: RequestContext<ListParams & { charge?: string; payment_intent?: string }>) {
-      const filters = rangeFilters('created', ctx.params.created);
-      for (const field of ['charge', 'payment_intent'] as const) {
-        const value = ctx.params[field];
-        if (value) filters.push({ field: `doc.${field}`, op: '=', value });
-      }
-      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'refund', url: '/v1/refunds', filters, params: ctx.params });
+    {
+      method: 'GET',
+      path: '/v1/refunds',
+      async handler(ctx: RequestContext<ListParams & { charge?: string; payment_intent?: string }>) {
+        const filters = rangeFilters('created', ctx.params.created);
+        for (const field of ['charge', 'payment_intent'] as const) {
+          const value = ctx.params[field];
+          if (value) filters.push({ field: `doc.${field}`, op: '=', value });
+        }
+        return listPage(ctx.db, {
+          table: 'objects',
+          accountId: ctx.accountId,
+          type: 'refund',
+          url: '/v1/refunds',
+          filters,
+          params: ctx.params,
+        });
+      },
     },
-  },
-];
+  ];
 }

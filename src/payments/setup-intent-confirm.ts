@@ -14,9 +14,22 @@ import { CommittedError, type RequestContext } from '../server/route.js';
 import { CallOut } from '../server/call-out.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import { cardError } from './card-error.js';
-import { checkReturnUrlGiven, intentWaitingFor, loadIntent, paymentMethodAfterChallenge, paymentMethodToConfirm, type IntentKind, type PaymentMethodChoice } from './intent-confirmation.js';
+import {
+  checkReturnUrlGiven,
+  intentWaitingFor,
+  loadIntent,
+  paymentMethodAfterChallenge,
+  paymentMethodToConfirm,
+  type IntentKind,
+  type PaymentMethodChoice,
+} from './intent-confirmation.js';
 import { newAttemptId, persistAttempt, recordContext, recordOnce, type VerifyAttempt } from './network-attempt.js';
-import { attachToCustomer, loadPaymentMethod, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
+import {
+  attachToCustomer,
+  loadPaymentMethod,
+  savePaymentMethod,
+  type StoredPaymentMethod,
+} from './payment-method-store.js';
 import {
   applySetupIntentParams,
   assertConfirmable,
@@ -35,9 +48,20 @@ import {
   type SetupIntent,
   type SetupIntentParams,
 } from './setup-intent.js';
-import { challengeReturnUrl, createChallenge, type ChallengeFinisher, type ChallengeFlow, type ChallengeOutcome } from './three-d-secure.js';
+import {
+  challengeReturnUrl,
+  createChallenge,
+  type ChallengeFinisher,
+  type ChallengeFlow,
+  type ChallengeOutcome,
+} from './three-d-secure.js';
 
-export const SETUP_INTENT: IntentKind<SetupIntent, SetupIntentParams> = { object: 'setup_intent', assertUpdatable, applyParams: applySetupIntentParams, settleUnconfirmedStatus };
+export const SETUP_INTENT: IntentKind<SetupIntent, SetupIntentParams> = {
+  object: 'setup_intent',
+  assertUpdatable,
+  applyParams: applySetupIntentParams,
+  settleUnconfirmedStatus,
+};
 
 export interface SetupConfirmParams extends PaymentMethodChoice {
   payment_method_options?: SetupIntentParams['payment_method_options'];
@@ -60,10 +84,18 @@ export async function confirmSetupIntent(
   // The confirm's parameters are kept whatever the issuer answers.
   if (JSON.stringify(setupIntent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, setupIntent);
   const attempt = verificationAttempt(ctx, setupIntent, stored, false, { returnUrl: challengeReturnUrl(params) });
-  return persistAttempt(ctx, network, attempt, (recordCtx, held, answer) => recordVerification(recordCtx, held, answer as VerifyResult));
+  return persistAttempt(ctx, network, attempt, (recordCtx, held, answer) =>
+    recordVerification(recordCtx, held, answer as VerifyResult),
+  );
 }
 
-function verificationAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, authenticated: boolean, confirm?: VerifyAttempt['confirm']): VerifyAttempt {
+function verificationAttempt(
+  ctx: HttpWriteContext,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+  authenticated: boolean,
+  confirm?: VerifyAttempt['confirm'],
+): VerifyAttempt {
   return {
     id: newAttemptId(),
     call: 'verify',
@@ -82,7 +114,11 @@ function verificationAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent, st
  * answered with a 402 after the failed setup commits; after a challenge the
  * SetupIntent is simply left failed.
  */
-export async function recordVerification(writeCtx: WriteContext, attempt: VerifyAttempt, result: VerifyResult): Promise<SetupIntent | CommittedError> {
+export async function recordVerification(
+  writeCtx: WriteContext,
+  attempt: VerifyAttempt,
+  result: VerifyResult,
+): Promise<SetupIntent | CommittedError> {
   const ctx = recordContext(writeCtx, attempt);
   return recordOnce<SetupIntent | CommittedError>(ctx, attempt, {
     recorded: () => loadIntent(ctx, SETUP_INTENT, attempt.setupIntent),
@@ -91,10 +127,12 @@ export async function recordVerification(writeCtx: WriteContext, attempt: Verify
       const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
       if (!attempt.confirm) {
         const waiting = await loadAttempt(ctx, setupIntent);
-        if (result.status === 'authentication_required') return setupFailed(ctx, setupIntent, stored, waiting, authenticationFailureError(stored.pm));
+        if (result.status === 'authentication_required')
+          return setupFailed(ctx, setupIntent, stored, waiting, authenticationFailureError(stored.pm));
         return (await settle(ctx, setupIntent, stored, result, waiting)).setupIntent;
       }
-      if (result.status === 'authentication_required') return requireAction(ctx, setupIntent, stored, result.flow, attempt.confirm.returnUrl);
+      if (result.status === 'authentication_required')
+        return requireAction(ctx, setupIntent, stored, result.flow, attempt.confirm.returnUrl);
       const settled = await settle(ctx, setupIntent, stored, result, null);
       return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
     },
@@ -102,15 +140,29 @@ export async function recordVerification(writeCtx: WriteContext, attempt: Verify
 }
 
 /** The issuer asks for 3-D Secure: a SetupAttempt waits for the customer on Kassa's challenge page. */
-async function requireAction(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, flow: ChallengeFlow, returnUrl: string | undefined): Promise<SetupIntent> {
-  const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, { status: 'requires_action' });
+async function requireAction(
+  ctx: HttpWriteContext,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+  flow: ChallengeFlow,
+  returnUrl: string | undefined,
+): Promise<SetupIntent> {
+  const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, {
+    status: 'requires_action',
+  });
   await ctx.db.insertObject(ctx.accountId, attempt);
   const { url } = await createChallenge(ctx, {
     intent: setupIntent.id,
     kind: 'setup_intent',
     returnUrl: returnUrl ?? null,
     paymentMethod: stored.pm.id,
-    display: { merchant: 'KASSA', amount: null, currency: null, brand: stored.secret.card.display_brand, last4: stored.secret.card.last4 },
+    display: {
+      merchant: 'KASSA',
+      amount: null,
+      currency: null,
+      brand: stored.secret.card.display_brand,
+      last4: stored.secret.card.last4,
+    },
     flow,
   });
   const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
@@ -141,7 +193,11 @@ async function settle(
     return { setupIntent: next, error: null };
   }
   const lastError = declineError(result, stored.pm);
-  const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', checks: result.checks, setupError: lastError });
+  const settled = await saveAttempt(ctx, setupIntent, stored, attempt, {
+    status: 'failed',
+    checks: result.checks,
+    setupError: lastError,
+  });
   const next = failedSetupIntent(setupIntent, lastError, settled.id);
   await ctx.db.updateObject(ctx.accountId, next);
   await ctx.emit('setup_intent.setup_failed', next);
@@ -175,15 +231,23 @@ async function saveAttempt(
 }
 
 /** The card is saved: attached to the SetupIntent's customer, and ready for off-session payments when set up for them. */
-async function setUpForLater(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod): Promise<void> {
-  const secret = { ...stored.secret, setupForOffSession: stored.secret.setupForOffSession || setupIntent.usage === 'off_session' };
+async function setUpForLater(
+  ctx: HttpWriteContext,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+): Promise<void> {
+  const secret = {
+    ...stored.secret,
+    setupForOffSession: stored.secret.setupForOffSession || setupIntent.usage === 'off_session',
+  };
   const customer = typeof setupIntent.customer === 'string' ? setupIntent.customer : null;
   if (customer && stored.pm.customer !== customer) {
     // The setup just verified the card: no second check with the issuer.
     await attachToCustomer(ctx, 'verified', { pm: stored.pm, secret }, customer);
     return;
   }
-  if (secret.setupForOffSession !== stored.secret.setupForOffSession) await savePaymentMethod(ctx, { pm: stored.pm, secret });
+  if (secret.setupForOffSession !== stored.secret.setupForOffSession)
+    await savePaymentMethod(ctx, { pm: stored.pm, secret });
 }
 
 /**
@@ -206,18 +270,32 @@ export async function finishSetupAuthentication(
   const { stored, refused } = await paymentMethodAfterChallenge(ctx, setupIntent, setupIntent.payment_method as string);
   const attempt = await loadAttempt(ctx, setupIntent);
   if (outcome === 'complete' && refused) {
-    return setupFailed(ctx, setupIntent, stored, attempt, { ...refused.body, payment_method: stored.pm, payment_method_type: 'card' } as Stripe.SetupIntent.LastSetupError);
+    return setupFailed(ctx, setupIntent, stored, attempt, {
+      ...refused.body,
+      payment_method: stored.pm,
+      payment_method_type: 'card',
+    } as Stripe.SetupIntent.LastSetupError);
   }
   if (outcome === 'complete') {
     const verification = verificationAttempt(ctx, setupIntent, stored, true);
-    const callOut = await persistAttempt(ctx, network, verification, (recordCtx, held, answer) => recordVerification(recordCtx, held, answer as VerifyResult));
-    return callOut.map((next) => (next instanceof CommittedError ? (next.error.body.setup_intent as SetupIntent) : next));
+    const callOut = await persistAttempt(ctx, network, verification, (recordCtx, held, answer) =>
+      recordVerification(recordCtx, held, answer as VerifyResult),
+    );
+    return callOut.map((next) =>
+      next instanceof CommittedError ? (next.error.body.setup_intent as SetupIntent) : next,
+    );
   }
   return setupFailed(ctx, setupIntent, stored, attempt, authenticationFailureError(stored.pm));
 }
 
 /** The setup fails with `error` (the attempt too), without a check with the issuer. */
-async function setupFailed(ctx: HttpWriteContext, setupIntent: SetupIntent, stored: StoredPaymentMethod, attempt: SetupAttempt | null, error: Stripe.SetupIntent.LastSetupError): Promise<SetupIntent> {
+async function setupFailed(
+  ctx: HttpWriteContext,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+  attempt: SetupAttempt | null,
+  error: Stripe.SetupIntent.LastSetupError,
+): Promise<SetupIntent> {
   const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', setupError: error });
   const next = failedSetupIntent(setupIntent, error, settled.id);
   await ctx.db.updateObject(ctx.accountId, next);

@@ -34,7 +34,10 @@ const UPDATABLE_IN_ANY_STATE = new Set(['description', 'metadata']);
 export function newSetupIntent(id: string, clientSecret: string, params: SetupIntentParams, now: number): SetupIntent {
   const explicitTypes = requestedTypes(params) !== undefined;
   if (explicitTypes && params.automatic_payment_methods?.enabled) {
-    throw invalidParam('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', 'automatic_payment_methods');
+    throw invalidParam(
+      'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+      'automatic_payment_methods',
+    );
   }
   const automatic = !explicitTypes && params.automatic_payment_methods?.enabled !== false;
   const setupIntent = {
@@ -42,7 +45,9 @@ export function newSetupIntent(id: string, clientSecret: string, params: SetupIn
     object: 'setup_intent',
     allowed_payment_method_types: null,
     application: null,
-    automatic_payment_methods: automatic ? { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true } : null,
+    automatic_payment_methods: automatic
+      ? { allow_redirects: params.automatic_payment_methods?.allow_redirects ?? 'always', enabled: true }
+      : null,
     cancellation_reason: null,
     client_secret: clientSecret,
     created: now,
@@ -79,8 +84,15 @@ export function applySetupIntentParams(setupIntent: SetupIntent, params: SetupIn
   applyTypeParams(next as unknown as Parameters<typeof applyTypeParams>[0], params);
   const threeDSecure = params.payment_method_options?.card?.request_three_d_secure;
   if (threeDSecure) {
-    const card = next.payment_method_options?.card ?? { mandate_options: null, network: null, request_three_d_secure: 'automatic' };
-    next.payment_method_options = { ...next.payment_method_options, card: { ...card, request_three_d_secure: threeDSecure } };
+    const card = next.payment_method_options?.card ?? {
+      mandate_options: null,
+      network: null,
+      request_three_d_secure: 'automatic',
+    };
+    next.payment_method_options = {
+      ...next.payment_method_options,
+      card: { ...card, request_three_d_secure: threeDSecure },
+    };
   }
   return next;
 }
@@ -119,30 +131,65 @@ export function assertUpdatable(setupIntent: SetupIntent, fields: readonly strin
 
 /** After create or update: a PaymentMethod on an unconfirmed SetupIntent makes it wait for confirmation. */
 export function settleUnconfirmedStatus(setupIntent: SetupIntent): SetupIntent {
-  if (setupIntent.status !== 'requires_payment_method' && setupIntent.status !== 'requires_confirmation') return setupIntent;
+  if (setupIntent.status !== 'requires_payment_method' && setupIntent.status !== 'requires_confirmation')
+    return setupIntent;
   return { ...setupIntent, status: setupIntent.payment_method ? 'requires_confirmation' : 'requires_payment_method' };
 }
 
-export function cancelSetupIntent(setupIntent: SetupIntent, reason: Stripe.SetupIntent.CancellationReason | undefined): SetupIntent {
+export function cancelSetupIntent(
+  setupIntent: SetupIntent,
+  reason: Stripe.SetupIntent.CancellationReason | undefined,
+): SetupIntent {
   if (!OPEN.includes(setupIntent.status)) throw unexpectedState(setupIntent, 'cancel', OPEN);
   return { ...setupIntent, status: 'canceled', cancellation_reason: reason ?? null, next_action: null };
 }
 
 /** The card is set up: ready for later payments. */
-export function succeededSetupIntent(setupIntent: SetupIntent, paymentMethodId: string, attemptId: string): SetupIntent {
-  return { ...setupIntent, status: 'succeeded', payment_method: paymentMethodId, latest_attempt: attemptId, last_setup_error: null, next_action: null };
+export function succeededSetupIntent(
+  setupIntent: SetupIntent,
+  paymentMethodId: string,
+  attemptId: string,
+): SetupIntent {
+  return {
+    ...setupIntent,
+    status: 'succeeded',
+    payment_method: paymentMethodId,
+    latest_attempt: attemptId,
+    last_setup_error: null,
+    next_action: null,
+  };
 }
 
 /** The card was declined or failed authentication: the SetupIntent waits for another PaymentMethod. */
-export function failedSetupIntent(setupIntent: SetupIntent, error: Stripe.SetupIntent.LastSetupError, attemptId: string): SetupIntent {
-  return { ...setupIntent, status: 'requires_payment_method', payment_method: null, latest_attempt: attemptId, last_setup_error: error, next_action: null };
+export function failedSetupIntent(
+  setupIntent: SetupIntent,
+  error: Stripe.SetupIntent.LastSetupError,
+  attemptId: string,
+): SetupIntent {
+  return {
+    ...setupIntent,
+    status: 'requires_payment_method',
+    payment_method: null,
+    latest_attempt: attemptId,
+    last_setup_error: error,
+    next_action: null,
+  };
 }
 
 /** The customer must authenticate with the issuer (3-D Secure) at `challengeUrl`; the next action is shaped as a PaymentIntent's. */
-export function requiresActionSetupIntent(setupIntent: SetupIntent, paymentMethodId: string, attemptId: string, challengeUrl: string, returnUrl: string | undefined): SetupIntent {
+export function requiresActionSetupIntent(
+  setupIntent: SetupIntent,
+  paymentMethodId: string,
+  attemptId: string,
+  challengeUrl: string,
+  returnUrl: string | undefined,
+): SetupIntent {
   const nextAction = returnUrl
     ? { type: 'redirect_to_url', redirect_to_url: { url: challengeUrl, return_url: returnUrl } }
-    : { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: challengeUrl, source: setupIntent.id } };
+    : {
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: challengeUrl, source: setupIntent.id },
+      };
   return {
     ...setupIntent,
     status: 'requires_action',
@@ -154,7 +201,10 @@ export function requiresActionSetupIntent(setupIntent: SetupIntent, paymentMetho
 }
 
 /** `last_setup_error` (and a SetupAttempt's `setup_error`) for a declined card. */
-export function declineError(result: Pick<Declined, 'code' | 'decline_code' | 'message' | 'advice_code'>, pm: PaymentMethod): Stripe.SetupIntent.LastSetupError {
+export function declineError(
+  result: Pick<Declined, 'code' | 'decline_code' | 'message' | 'advice_code'>,
+  pm: PaymentMethod,
+): Stripe.SetupIntent.LastSetupError {
   const error: Record<string, unknown> = {
     code: result.code,
     decline_code: result.decline_code,
@@ -173,7 +223,8 @@ export function authenticationFailureError(pm: PaymentMethod): Stripe.SetupInten
   return {
     code: 'setup_intent_authentication_failure',
     doc_url: 'https://stripe.com/docs/error-codes/setup-intent-authentication-failure',
-    message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+    message:
+      'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
     payment_method: pm,
     payment_method_type: 'card',
     type: 'invalid_request_error',
@@ -190,7 +241,14 @@ export interface AttemptOutcome {
 }
 
 /** A SetupAttempt (`setatt_`): one confirmation of a SetupIntent with one PaymentMethod. */
-export function newSetupAttempt(id: string, setupIntent: SetupIntent, pm: PaymentMethod, profile: CardProfile, now: number, outcome: AttemptOutcome): SetupAttempt {
+export function newSetupAttempt(
+  id: string,
+  setupIntent: SetupIntent,
+  pm: PaymentMethod,
+  profile: CardProfile,
+  now: number,
+  outcome: AttemptOutcome,
+): SetupAttempt {
   const attempt = {
     id,
     object: 'setup_attempt',
@@ -230,7 +288,12 @@ export function newSetupAttempt(id: string, setupIntent: SetupIntent, pm: Paymen
 export function settleAttempt(attempt: SetupAttempt, outcome: AttemptOutcome): SetupAttempt {
   const card = attempt.payment_method_details.card!;
   const threeDSecure = outcome.threeDSecure
-    ? { authentication_flow: outcome.threeDSecure.authentication_flow, result: outcome.threeDSecure.result, result_reason: outcome.threeDSecure.result_reason, version: outcome.threeDSecure.version }
+    ? {
+        authentication_flow: outcome.threeDSecure.authentication_flow,
+        result: outcome.threeDSecure.result,
+        result_reason: outcome.threeDSecure.result_reason,
+        version: outcome.threeDSecure.version,
+      }
     : card.three_d_secure;
   return {
     ...attempt,
@@ -238,7 +301,11 @@ export function settleAttempt(attempt: SetupAttempt, outcome: AttemptOutcome): S
     setup_error: (outcome.setupError ?? null) as SetupAttempt['setup_error'],
     payment_method_details: {
       ...attempt.payment_method_details,
-      card: { ...card, checks: outcome.checks ? { ...outcome.checks } : card.checks, three_d_secure: threeDSecure as typeof card.three_d_secure },
+      card: {
+        ...card,
+        checks: outcome.checks ? { ...outcome.checks } : card.checks,
+        three_d_secure: threeDSecure as typeof card.three_d_secure,
+      },
     },
   };
 }

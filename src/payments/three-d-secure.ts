@@ -46,7 +46,12 @@ export interface ChallengeFinisher {
   /** The intent, locked when `forUpdate`; null when it no longer waits for this challenge (answered, restarted, canceled). */
   load(ctx: HttpWriteContext, challenge: Challenge, options: { forUpdate: boolean }): Promise<unknown | null>;
   /** Moves the intent on after the customer's answer; runs in the answer's transaction with the intent locked. */
-  finish(ctx: HttpWriteContext, intent: unknown, challenge: Challenge, answer: ChallengeAnswer): Promise<ChallengeOutcome | CallOut<WriteContext, ChallengeOutcome>>;
+  finish(
+    ctx: HttpWriteContext,
+    intent: unknown,
+    challenge: Challenge,
+    answer: ChallengeAnswer,
+  ): Promise<ChallengeOutcome | CallOut<WriteContext, ChallengeOutcome>>;
 }
 
 export interface ChallengeOutcome {
@@ -77,7 +82,14 @@ export function challengeUrl(baseUrl: string, accountId: string, challengeId: st
  */
 export async function createChallenge(
   ctx: HttpWriteContext,
-  input: { intent: string; kind: ChallengeIntentKind; returnUrl: string | null; paymentMethod: string; display: Challenge['display']; flow: ChallengeFlow },
+  input: {
+    intent: string;
+    kind: ChallengeIntentKind;
+    returnUrl: string | null;
+    paymentMethod: string;
+    display: Challenge['display'];
+    flow: ChallengeFlow;
+  },
 ): Promise<{ challenge: Challenge; url: string }> {
   await supersedePending(ctx, input.intent);
   const challenge: Challenge = {
@@ -105,7 +117,10 @@ async function challengesOf(ctx: HttpWriteContext, intentId: string, status: Cha
     table: 'objects',
     accountId: ctx.accountId,
     type: CHALLENGE_OBJECT,
-    filters: [{ field: 'doc.intent', op: '=', value: intentId }, { field: 'doc.status', op: '=', value: status }],
+    filters: [
+      { field: 'doc.intent', op: '=', value: intentId },
+      { field: 'doc.status', op: '=', value: status },
+    ],
     limit: 100,
   });
   return rows.map((row) => JSON.parse(row.doc) as Challenge);
@@ -124,7 +139,12 @@ function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-async function loadChallenge(ctx: HttpWriteContext, id: string, token: string, forUpdate: boolean): Promise<Challenge | null> {
+async function loadChallenge(
+  ctx: HttpWriteContext,
+  id: string,
+  token: string,
+  forUpdate: boolean,
+): Promise<Challenge | null> {
   const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate });
   if (!row || row.type !== CHALLENGE_OBJECT || !row.private) return null;
   const secret = JSON.parse(row.private) as ChallengeSecret;
@@ -137,7 +157,12 @@ export type ChallengeView =
   | { kind: 'open'; challenge: Challenge };
 
 /** What the page shows for a URL: nothing for a wrong token; a closed challenge once answered, superseded or its intent moved on. */
-export async function viewChallenge(ctx: HttpWriteContext, finishers: ChallengeFinishers, id: string, token: string): Promise<ChallengeView> {
+export async function viewChallenge(
+  ctx: HttpWriteContext,
+  finishers: ChallengeFinishers,
+  id: string,
+  token: string,
+): Promise<ChallengeView> {
   const challenge = await loadChallenge(ctx, id, token, false);
   if (!challenge) return { kind: 'not_found' };
   if (challenge.status !== 'pending') return { kind: 'closed', challenge };
@@ -157,7 +182,13 @@ export type AnswerResult =
  * order confirm uses too), so an answer and a confirm of the same intent
  * serialize; a challenge is answered at most once.
  */
-export async function answerChallenge(ctx: HttpWriteContext, finishers: ChallengeFinishers, id: string, token: string, answer: ChallengeAnswer): Promise<AnswerResult> {
+export async function answerChallenge(
+  ctx: HttpWriteContext,
+  finishers: ChallengeFinishers,
+  id: string,
+  token: string,
+  answer: ChallengeAnswer,
+): Promise<AnswerResult> {
   const found = await loadChallenge(ctx, id, token, false);
   if (!found) return { kind: 'not_found' };
   const finisher = finisherFor(finishers, found.intent_kind);
@@ -170,7 +201,8 @@ export async function answerChallenge(ctx: HttpWriteContext, finishers: Challeng
     ...challenge,
     status: answer === 'complete' ? 'succeeded' : 'failed',
     answered_at: ctx.now,
-    authentication_unused: answer === 'complete' && !(outcome instanceof CallOut) && outcome.status === 'requires_confirmation',
+    authentication_unused:
+      answer === 'complete' && !(outcome instanceof CallOut) && outcome.status === 'requires_confirmation',
   };
   await ctx.db.updateObject(ctx.accountId, answered);
   if (outcome instanceof CallOut) return { kind: 'calling', challenge: answered, callOut: outcome };
@@ -182,7 +214,11 @@ export async function answerChallenge(ctx: HttpWriteContext, finishers: Challeng
  * requires_confirmation; the server's next confirm with the same PaymentMethod
  * goes to the network authenticated. True (once) when there is such an authentication.
  */
-export async function takeAuthentication(ctx: HttpWriteContext, intentId: string, paymentMethodId: string): Promise<boolean> {
+export async function takeAuthentication(
+  ctx: HttpWriteContext,
+  intentId: string,
+  paymentMethodId: string,
+): Promise<boolean> {
   for (const challenge of await challengesOf(ctx, intentId, 'succeeded')) {
     if (!challenge.authentication_unused || challenge.payment_method !== paymentMethodId) continue;
     const used: Challenge = { ...challenge, authentication_unused: false };

@@ -21,7 +21,14 @@ export interface Renderers {
 }
 
 /** The result as JSON, expanded; for a publishable key, every object in it in its public view. A CommittedError is thrown. */
-export async function renderResult(app: Renderers, db: Queries, accountId: string, result: Answer, expand: string[], publishable: boolean): Promise<string> {
+export async function renderResult(
+  app: Renderers,
+  db: Queries,
+  accountId: string,
+  result: Answer,
+  expand: string[],
+  publishable: boolean,
+): Promise<string> {
   if (result instanceof CommittedError) throw result.error;
   if (result instanceof RawJson) {
     if (expand.length === 0 && !publishable) return result.json;
@@ -32,11 +39,17 @@ export async function renderResult(app: Renderers, db: Queries, accountId: strin
 }
 
 /** What a secret-key request asking `expand` would have been answered with `result`. */
-export type SecretResponse = (db: Queries, accountId: string, result: Answer, expand: string[]) => Promise<{ status: number; body: string }>;
+export type SecretResponse = (
+  db: Queries,
+  accountId: string,
+  result: Answer,
+  expand: string[],
+) => Promise<{ status: number; body: string }>;
 
 export function secretResponse(app: Renderers): SecretResponse {
   return async (db, accountId, result, expand) => {
-    if (result instanceof CommittedError) return { status: result.error.statusCode, body: JSON.stringify(errorResponse(result.error)) };
+    if (result instanceof CommittedError)
+      return { status: result.error.statusCode, body: JSON.stringify(errorResponse(result.error)) };
     return { status: 200, body: await renderResult(app, db, accountId, result, expand, false) };
   };
 }

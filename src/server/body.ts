@@ -66,7 +66,8 @@ export function parseForm(text: string): Record<string, unknown> {
     if (error instanceof UndecodableParam) throw undecodable(error.param);
     if (error instanceof RangeError) {
       if (/depth/i.test(error.message)) throw tooDeep();
-      if (/array/i.test(error.message)) throw invalidRequest(`Invalid request: an array parameter may have at most ${MAX_ARRAY_ITEMS} items.`);
+      if (/array/i.test(error.message))
+        throw invalidRequest(`Invalid request: an array parameter may have at most ${MAX_ARRAY_ITEMS} items.`);
       throw tooMany();
     }
     throw error;

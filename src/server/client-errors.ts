@@ -20,7 +20,10 @@ interface ClientError extends Error {
 }
 
 /** Fastify's `clientErrorHandler`: the answer is written straight to the socket, which is then closed. */
-export function clientErrorHandler(timeouts: ServerTimeouts, log?: Logger): (error: ClientError, socket: Socket) => void {
+export function clientErrorHandler(
+  timeouts: ServerTimeouts,
+  log?: Logger,
+): (error: ClientError, socket: Socket) => void {
   return (error, socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     log?.debug({ code: error.code }, 'client error');
@@ -29,7 +32,11 @@ export function clientErrorHandler(timeouts: ServerTimeouts, log?: Logger): (err
     if (socket.writable && !answering?.headersSent) {
       const stripeError = clientErrorFor(error, timeouts);
       const { head, body } = stripeAnswer(stripeError);
-      socket.write(`HTTP/1.1 ${stripeError.statusCode} ${STATUS_CODES[stripeError.statusCode]}\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 ${stripeError.statusCode} ${STATUS_CODES[stripeError.statusCode]}\r\n${Object.entries(head)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}\r\n${body}`,
+      );
     }
     socket.destroy(error);
   };
@@ -43,9 +50,13 @@ function clientErrorFor(error: ClientError, timeouts: ServerTimeouts): StripeErr
         { status: 408 },
       );
     case 'HPE_HEADER_OVERFLOW':
-      return invalidRequest(`Request headers are too large: they may take at most ${maxHeaderSize} bytes.`, { status: 431 });
+      return invalidRequest(`Request headers are too large: they may take at most ${maxHeaderSize} bytes.`, {
+        status: 431,
+      });
     default:
-      return invalidRequest(`Invalid request: the HTTP request is malformed${error.reason ? ` (${error.reason})` : ''}.`);
+      return invalidRequest(
+        `Invalid request: the HTTP request is malformed${error.reason ? ` (${error.reason})` : ''}.`,
+      );
   }
 }
 
@@ -77,7 +88,9 @@ export function registerHttpErrors(app: FastifyInstance): void {
   app.addHook('onRequest', requireHostHeader);
   // Without a listener, Node answers an Expect other than 100-continue with a bare 417.
   app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
-    const { head, body } = stripeAnswer(invalidRequest('Invalid request: the only Expect header Kassa meets is `Expect: 100-continue`.', { status: 417 }));
+    const { head, body } = stripeAnswer(
+      invalidRequest('Invalid request: the only Expect header Kassa meets is `Expect: 100-continue`.', { status: 417 }),
+    );
     response.writeHead(417, head).end(body);
   });
 }

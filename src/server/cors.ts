@@ -9,12 +9,18 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, Stripe-Ac
 
 export function registerCors(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/v1/')) reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', EXPOSED);
+    if (request.url.startsWith('/v1/'))
+      reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', EXPOSED);
     done();
   });
   app.options('/v1/*', (request, reply) => {
     // Only a browser's preflight gets the answer; any other OPTIONS is an unknown request, as before.
     if (!request.headers.origin || !request.headers['access-control-request-method']) return reply.callNotFound();
-    reply.code(204).header('access-control-allow-methods', 'GET, POST, DELETE').header('access-control-allow-headers', ALLOWED_HEADERS).header('access-control-max-age', '300').send();
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, DELETE')
+      .header('access-control-allow-headers', ALLOWED_HEADERS)
+      .header('access-control-max-age', '300')
+      .send();
   });
 }

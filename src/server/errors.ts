@@ -1,11 +1,7 @@
 // The one way to produce an API error: `throw new StripeError(...)` or one of
 // the helpers below. The error handler turns it into Stripe's error JSON.
 
-export type StripeErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error';
+export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -33,7 +29,10 @@ export class StripeError extends Error {
 
 const docUrl = (code: string) => `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`;
 
-export function invalidRequest(message: string, options: { param?: string; code?: string; status?: number } = {}): StripeError {
+export function invalidRequest(
+  message: string,
+  options: { param?: string; code?: string; status?: number } = {},
+): StripeError {
   const body: StripeErrorBody = { type: 'invalid_request_error', message };
   if (options.code) {
     body.code = options.code;

@@ -6,7 +6,13 @@ import type { ApiObject, Fields, ObjectTypes } from './resources.js';
 
 const MAX_DEPTH = 4;
 
-export async function expandResponse<T extends { object: string }>(types: ObjectTypes, db: Queries, accountId: string, body: T, paths: string[]): Promise<T> {
+export async function expandResponse<T extends { object: string }>(
+  types: ObjectTypes,
+  db: Queries,
+  accountId: string,
+  body: T,
+  paths: string[],
+): Promise<T> {
   for (const path of paths) {
     const segments = path.split('.');
     if (segments.length > MAX_DEPTH) {
@@ -17,11 +23,19 @@ export async function expandResponse<T extends { object: string }>(types: Object
   return body;
 }
 
-async function expandAt(types: ObjectTypes, db: Queries, accountId: string, object: ApiObject & Fields, segments: string[], whole: string): Promise<void> {
+async function expandAt(
+  types: ObjectTypes,
+  db: Queries,
+  accountId: string,
+  object: ApiObject & Fields,
+  segments: string[],
+  whole: string,
+): Promise<void> {
   if ((object.object === 'list' || object.object === 'search_result') && Array.isArray(object.data)) {
     if (segments[0] === 'total_count' && segments.length === 1 && object.object === 'search_result') return;
     if (segments[0] !== 'data') throw cannotExpand(whole);
-    for (const item of object.data as Array<ApiObject & Fields>) await expandAt(types, db, accountId, item, segments.slice(1), whole);
+    for (const item of object.data as Array<ApiObject & Fields>)
+      await expandAt(types, db, accountId, item, segments.slice(1), whole);
     return;
   }
   // The longest prefix that the object's type lets expand: `invoice_settings.default_payment_method`.

@@ -4,7 +4,12 @@
 // A crash before COMMIT leaves nothing behind, so a retry simply runs again.
 import { createHash } from 'node:crypto';
 import type { Queries } from '../store/store.js';
-import { deleteIdempotencyKey, getIdempotencyKey, tryLockIdempotencyKey, type IdempotencyScope } from './idempotency-store.js';
+import {
+  deleteIdempotencyKey,
+  getIdempotencyKey,
+  tryLockIdempotencyKey,
+  type IdempotencyScope,
+} from './idempotency-store.js';
 import { idempotencyError, invalidRequest, StripeError } from './errors.js';
 
 /** Stripe keeps keys for at least 24 hours. */
@@ -23,7 +28,9 @@ export interface RecordedResponse {
  * stored digest cannot be brute-forced back into card data.
  */
 export function requestFingerprint(method: string, path: string, params: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(params, redactCardData)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${JSON.stringify(params, redactCardData)}`)
+    .digest('hex');
 }
 
 function redactCardData(key: string, value: unknown): unknown {
@@ -34,7 +41,11 @@ function redactCardData(key: string, value: unknown): unknown {
 
 export function checkIdempotencyKey(key: string): void {
   if (key.length > MAX_KEY_LENGTH) {
-    throw new StripeError(400, invalidRequest(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters long.`).body, { beforeExecution: true });
+    throw new StripeError(
+      400,
+      invalidRequest(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters long.`).body,
+      { beforeExecution: true },
+    );
   }
 }
 
@@ -55,7 +66,12 @@ export function idempotencyKeyInUse(key: string): StripeError {
  * undefined when the request should run. Throws 409 while another request
  * with the key runs, and idempotency_error for other parameters.
  */
-export async function recordedResponse(tx: Queries, scope: IdempotencyScope, fingerprint: string, now: number): Promise<RecordedResponse | undefined> {
+export async function recordedResponse(
+  tx: Queries,
+  scope: IdempotencyScope,
+  fingerprint: string,
+  now: number,
+): Promise<RecordedResponse | undefined> {
   if (!(await tryLockIdempotencyKey(tx, scope))) throw idempotencyKeyInUse(scope.key);
   const existing = await getIdempotencyKey(tx, scope);
   if (!existing) return undefined;

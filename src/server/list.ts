@@ -37,7 +37,9 @@ export function rangeFilters(field: string, value: number | RangeParam | '' | un
   if (value === undefined || value === '') return [];
   if (typeof value === 'number') return [{ field, op: '=', value }];
   const ops = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-  return (Object.keys(ops) as Array<keyof typeof ops>).filter((k) => typeof value[k] === 'number').map((k) => ({ field, op: ops[k], value: value[k] }));
+  return (Object.keys(ops) as Array<keyof typeof ops>)
+    .filter((k) => typeof value[k] === 'number')
+    .map((k) => ({ field, op: ops[k], value: value[k] }));
 }
 
 /** What a page of any table needs: where a cursor id sits, and rows newest first (up to `limit + 1`) around it. */
@@ -49,7 +51,10 @@ export interface SeqSource<Row> {
 }
 
 /** Stripe's cursor pagination over rows ordered by an internal sequence number: the rows of the page, newest first, and `has_more`. */
-export async function pageBySeq<Row>(params: ListParams, source: SeqSource<Row>): Promise<{ rows: Row[]; hasMore: boolean }> {
+export async function pageBySeq<Row>(
+  params: ListParams,
+  source: SeqSource<Row>,
+): Promise<{ rows: Row[]; hasMore: boolean }> {
   if (params.starting_after && params.ending_before) {
     throw invalidParam('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
   }
@@ -60,7 +65,11 @@ export async function pageBySeq<Row>(params: ListParams, source: SeqSource<Row>)
     const cursorId = params[cursorParam] as string;
     cursor = await source.seqOf(cursorId);
     if (cursor === undefined) {
-      throw invalidRequest(`No such ${source.kind}: '${cursorId}'`, { param: cursorParam, code: 'resource_missing', status: 404 });
+      throw invalidRequest(`No such ${source.kind}: '${cursorId}'`, {
+        param: cursorParam,
+        code: 'resource_missing',
+        status: 404,
+      });
     }
   }
   const rows = await source.fetch({
@@ -76,12 +85,31 @@ export async function pageBySeq<Row>(params: ListParams, source: SeqSource<Row>)
 
 export async function listPage(
   db: Queries,
-  options: { table: 'objects' | 'events'; accountId: string; type?: string; url: string; filters: Filter[]; params: ListParams },
+  options: {
+    table: 'objects' | 'events';
+    accountId: string;
+    type?: string;
+    url: string;
+    filters: Filter[];
+    params: ListParams;
+  },
 ): Promise<ListEnvelope> {
   const { rows, hasMore } = await pageBySeq(options.params, {
     kind: options.type ?? 'event',
     seqOf: (id) => db.seqOf(options.table, options.accountId, id, options.type),
-    fetch: (range) => db.list({ table: options.table, accountId: options.accountId, type: options.type, filters: options.filters, ...range }),
+    fetch: (range) =>
+      db.list({
+        table: options.table,
+        accountId: options.accountId,
+        type: options.type,
+        filters: options.filters,
+        ...range,
+      }),
   });
-  return { object: 'list', data: rows.map((row) => JSON.parse(row.doc) as ApiObject), has_more: hasMore, url: options.url };
+  return {
+    object: 'list',
+    data: rows.map((row) => JSON.parse(row.doc) as ApiObject),
+    has_more: hasMore,
+    url: options.url,
+  };
 }

@@ -21,7 +21,10 @@ export function applyMetadata(current: Metadata, update: Metadata | '' | undefin
       );
     }
     if (chars(value) > MAX_VALUE_LENGTH) {
-      throw invalidParam(`Metadata values can have up to ${MAX_VALUE_LENGTH} characters, but you passed in a value that is ${chars(value)} characters.`, `metadata[${key}]`);
+      throw invalidParam(
+        `Metadata values can have up to ${MAX_VALUE_LENGTH} characters, but you passed in a value that is ${chars(value)} characters.`,
+        `metadata[${key}]`,
+      );
     }
     if (value === '') delete next[key];
     else next[key] = value;

@@ -98,7 +98,10 @@ function coerceObject(schema: ParamSchema, value: unknown, path: string): Params
       setOwn(out, key, coerce(property, item, keyPath));
     } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
       setOwn(out, key, coerce(schema.additionalProperties, item, keyPath));
-    } else if (schema.additionalProperties === true || (!schema.properties && schema.type === 'object' && schema.additionalProperties === undefined)) {
+    } else if (
+      schema.additionalProperties === true ||
+      (!schema.properties && schema.type === 'object' && schema.additionalProperties === undefined)
+    ) {
       setOwn(out, key, item);
     } else {
       throw invalidParam(`Received unknown parameter: ${keyPath}`, keyPath, 'parameter_unknown');
@@ -150,14 +153,23 @@ function coerceInteger(value: unknown, path: string): number | '' {
   }
   const number = Number(text.trim());
   if (!Number.isSafeInteger(number) || Math.abs(number) > MAX_INTEGER) {
-    throw invalidParam(`This value must be less than or equal to ${MAX_INTEGER} (it currently is '${describe(value, path)}').`, path, 'parameter_invalid_integer');
+    throw invalidParam(
+      `This value must be less than or equal to ${MAX_INTEGER} (it currently is '${describe(value, path)}').`,
+      path,
+      'parameter_invalid_integer',
+    );
   }
   return number;
 }
 
 function coerceNumber(value: unknown, path: string): number | '' {
   if (value === '') return '';
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(number)) throw invalidParam(`Invalid decimal: ${describe(value, path)}`, path);
   return number;
 }

@@ -25,7 +25,10 @@ export function checkPublishableExpand(route: Route, expand: string[]): void {
   const refused = expand.find((path) => !allowed.includes(path));
   if (refused === undefined) return;
   const may = allowed.length > 0 ? `It may expand only ${allowed.join(', ')}.` : 'It may expand nothing here.';
-  throw invalidParam(`This property cannot be expanded with a publishable key (${refused}). ${may} Expand it on your server, with a secret key.`, 'expand');
+  throw invalidParam(
+    `This property cannot be expanded with a publishable key (${refused}). ${may} Expand it on your server, with a secret key.`,
+    'expand',
+  );
 }
 
 /** A response body with every API object in it replaced by its public view. */
@@ -35,7 +38,9 @@ export function publicResponse<T>(views: PublicViews, body: T): T {
 
 /** The same error, showing the objects it carries (an intent, a PaymentMethod) in their public views. */
 export function publicError(views: PublicViews, error: StripeError): StripeError {
-  return new StripeError(error.statusCode, publicResponse(views, error.body), { beforeExecution: error.beforeExecution });
+  return new StripeError(error.statusCode, publicResponse(views, error.body), {
+    beforeExecution: error.beforeExecution,
+  });
 }
 
 function publicValue(views: PublicViews, value: unknown): unknown {

@@ -17,7 +17,9 @@ export type Fields = Record<string, unknown>;
 /** Builds a field that is included only on request (`expand[]=sources`). */
 export type Includable = (db: Queries, accountId: string, object: ApiObject) => Promise<unknown>;
 
-const EXPANDABLE = new Map(Object.entries(expandable as Record<string, string[]>).map(([type, paths]) => [type, new Set(paths)]));
+const EXPANDABLE = new Map(
+  Object.entries(expandable as Record<string, string[]>).map(([type, paths]) => [type, new Set(paths)]),
+);
 
 /** A field of `type` that is included only on request, contributed by the capability that owns the data. */
 export interface IncludableField {
@@ -71,7 +73,12 @@ export class WriteHooks {
   }
 
   /** Runs the hooks of `point` in order; returns the object as they left it and the work to run after storing it. */
-  async run<T extends ApiObject>(point: string, ctx: RequestContext<unknown>, object: T, params: object): Promise<{ object: T; afterStore: () => Promise<void> }> {
+  async run<T extends ApiObject>(
+    point: string,
+    ctx: RequestContext<unknown>,
+    object: T,
+    params: object,
+  ): Promise<{ object: T; afterStore: () => Promise<void> }> {
     const after: Array<() => Promise<void>> = [];
     let current: ApiObject = object;
     for (const hook of this.byPoint.get(point) ?? []) {

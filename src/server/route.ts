@@ -20,8 +20,13 @@ export class CommittedError {
 }
 
 /** What a handler answers; a CallOut when it must call the card network first (see call-out.ts). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RouteResult = ApiObject | ListEnvelope | RawJson | CommittedError | CallOut<RequestContext<any>, RouteResult>;
+export type RouteResult =
+  | ApiObject
+  | ListEnvelope
+  | RawJson
+  | CommittedError
+  // biome-ignore lint/suspicious/noExplicitAny: the record step gets the request's context whatever its params' type.
+  | CallOut<RequestContext<any>, RouteResult>;
 
 /** An API request's context: the write context (db, account, now, emit, schedule) with what the request said. */
 export interface RequestContext<P = Record<string, unknown>> extends HttpWriteContext {

@@ -21,7 +21,8 @@ interface Clause {
 export type Predicate = (object: ApiObject) => boolean;
 
 const MAX_CLAUSES = 10;
-const TOKEN = /\s*(-?)([a-z_]+(?:\.[a-z_]+)*)(?:\[(['"])((?:(?!\3).)*)\3\])?\s*(>=|<=|:|~|>|<|=)\s*(?:(['"])((?:\\.|(?!\6).)*)\6|(null|NULL)|(-?\d+(?:\.\d+)?))\s*/y;
+const TOKEN =
+  /\s*(-?)([a-z_]+(?:\.[a-z_]+)*)(?:\[(['"])((?:(?!\3).)*)\3\])?\s*(>=|<=|:|~|>|<|=)\s*(?:(['"])((?:\\.|(?!\6).)*)\6|(null|NULL)|(-?\d+(?:\.\d+)?))\s*/y;
 
 export function parseSearchQuery(query: string, resource: string, fields: Record<string, FieldKind>): Predicate {
   const clauses: Clause[] = [];
@@ -32,21 +33,33 @@ export function parseSearchQuery(query: string, resource: string, fields: Record
   while (position < text.length) {
     TOKEN.lastIndex = position;
     const match = TOKEN.exec(text);
-    if (!match) throw queryError(`Search query is invalid at character ${position + 1}: \`${text.slice(position, position + 20)}\`.`);
+    if (!match)
+      throw queryError(
+        `Search query is invalid at character ${position + 1}: \`${text.slice(position, position + 20)}\`.`,
+      );
     const [, minus, field, , metadataKey, comparator, , quoted, isNull, number] = match;
     const kind = fields[field];
     if (!kind) {
-      throw queryError(`Field \`${field}\` is an unsupported search field for resource \`${resource}\`. Supported fields: ${Object.keys(fields).join(', ')}.`);
+      throw queryError(
+        `Field \`${field}\` is an unsupported search field for resource \`${resource}\`. Supported fields: ${Object.keys(fields).join(', ')}.`,
+      );
     }
     if ((kind === 'metadata') !== (metadataKey !== undefined)) {
-      throw queryError(kind === 'metadata' ? `Search on \`${field}\` needs a key: ${field}['key']:'value'.` : `Field \`${field}\` has no keys.`);
+      throw queryError(
+        kind === 'metadata'
+          ? `Search on \`${field}\` needs a key: ${field}['key']:'value'.`
+          : `Field \`${field}\` has no keys.`,
+      );
     }
     let value = isNull ? null : quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : Number(number);
     // Stripe makes quotation marks optional around numbers, not forbidden.
     if (kind === 'number' && typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value)) value = Number(value);
-    if (kind === 'number' && (typeof value !== 'number' || comparator === '~')) throw queryError(`Field \`${field}\` takes a number and the comparators :, =, >, <, >= and <=.`);
-    if (kind !== 'number' && comparator !== ':' && comparator !== '~') throw queryError(`Field \`${field}\` takes the comparators : and ~.`);
-    if (comparator === '~' && (typeof value !== 'string' || value.length < 3)) throw queryError('A substring search (~) needs a quoted value of at least 3 characters.');
+    if (kind === 'number' && (typeof value !== 'number' || comparator === '~'))
+      throw queryError(`Field \`${field}\` takes a number and the comparators :, =, >, <, >= and <=.`);
+    if (kind !== 'number' && comparator !== ':' && comparator !== '~')
+      throw queryError(`Field \`${field}\` takes the comparators : and ~.`);
+    if (comparator === '~' && (typeof value !== 'string' || value.length < 3))
+      throw queryError('A substring search (~) needs a quoted value of at least 3 characters.');
     clauses.push({ field, metadataKey, comparator: comparator as Comparator, value, negated: minus === '-' });
     position = TOKEN.lastIndex;
     if (position >= text.length) break;
@@ -60,7 +73,9 @@ export function parseSearchQuery(query: string, resource: string, fields: Record
     } else if (/\s$/.test(match[0])) {
       joiners.add('AND');
     } else {
-      throw queryError(`Search query is invalid at character ${position + 1}: clauses are joined by AND, OR or a space.`);
+      throw queryError(
+        `Search query is invalid at character ${position + 1}: clauses are joined by AND, OR or a space.`,
+      );
     }
   }
   if (joiners.size > 1) throw queryError('Search queries cannot mix AND and OR.');
@@ -72,13 +87,18 @@ export function parseSearchQuery(query: string, resource: string, fields: Record
 function clauseTest(clause: Clause): Predicate {
   const test = (object: ApiObject): boolean => {
     const fields = object as unknown as Fields;
-    const actual = clause.metadataKey !== undefined ? (fields.metadata as Record<string, string> | undefined)?.[clause.metadataKey] : fields[clause.field];
+    const actual =
+      clause.metadataKey !== undefined
+        ? (fields.metadata as Record<string, string> | undefined)?.[clause.metadataKey]
+        : fields[clause.field];
     if (clause.value === null) return actual === null || actual === undefined || actual === '';
     if (actual === null || actual === undefined) return false;
     switch (clause.comparator) {
       case ':':
       case '=':
-        return typeof clause.value === 'number' ? actual === clause.value : String(actual).toLowerCase() === clause.value.toLowerCase();
+        return typeof clause.value === 'number'
+          ? actual === clause.value
+          : String(actual).toLowerCase() === clause.value.toLowerCase();
       case '~':
         return String(actual).toLowerCase().includes(String(clause.value).toLowerCase());
       case '>':
@@ -113,7 +133,15 @@ const MAX_TOTAL = 10_000;
 
 export async function searchPage(
   db: Queries,
-  options: { accountId: string; type: string; url: string; predicate: Predicate; limit?: number | ''; page?: string; withTotal: boolean },
+  options: {
+    accountId: string;
+    type: string;
+    url: string;
+    predicate: Predicate;
+    limit?: number | '';
+    page?: string;
+    withTotal: boolean;
+  },
 ): Promise<SearchResult> {
   const limit = listLimit(options.limit);
   const matches: Array<{ seq: number; object: ApiObject }> = [];

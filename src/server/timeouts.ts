@@ -23,16 +23,24 @@ export const DEFAULT_TIMEOUTS: ServerTimeouts = {
 /** The timeouts with defaults for those not given; the headers timeout never exceeds the request timeout. */
 export function resolveTimeouts(given: Partial<ServerTimeouts> = {}): ServerTimeouts {
   for (const [name, value] of Object.entries(given)) {
-    if (value !== undefined && (!Number.isInteger(value) || value <= 0)) throw new Error(`invalid ${name} timeout: ${value} (a positive integer of milliseconds)`);
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0))
+      throw new Error(`invalid ${name} timeout: ${value} (a positive integer of milliseconds)`);
   }
   const requestMs = given.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
   const headersMs = given.headersMs ?? Math.min(DEFAULT_TIMEOUTS.headersMs, requestMs);
-  if (headersMs > requestMs) throw new Error(`the headers timeout (${headersMs} ms) cannot be longer than the request timeout (${requestMs} ms)`);
+  if (headersMs > requestMs)
+    throw new Error(
+      `the headers timeout (${headersMs} ms) cannot be longer than the request timeout (${requestMs} ms)`,
+    );
   return { headersMs, requestMs, keepAliveMs: given.keepAliveMs ?? DEFAULT_TIMEOUTS.keepAliveMs };
 }
 
 /** Fastify's options for them, and Node's (`http`), which take effect only when the server is created. */
-export function timeoutOptions(timeouts: ServerTimeouts): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+export function timeoutOptions(timeouts: ServerTimeouts): {
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  http: ServerOptions;
+} {
   return {
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -19,7 +19,9 @@ export type { Dialect };
  */
 export function docField(dialect: Dialect, field: string): string {
   if (!/^[a-z_]+$/.test(field)) throw new Error(`not a document field: ${field}`);
-  return dialect === 'sqlite' ? `json_extract(doc, '$.${field}')` : `((replace(doc, '\\u0000', '\\ufffd')::jsonb) ->> '${field}')`;
+  return dialect === 'sqlite'
+    ? `json_extract(doc, '$.${field}')`
+    : `((replace(doc, '\\u0000', '\\ufffd')::jsonb) ->> '${field}')`;
 }
 
 /** A document field read as an integer (PostgreSQL's `->>` gives text). */
@@ -63,5 +65,7 @@ export function serialPrimaryKey(dialect: Dialect): string {
 
 /** A query with one row (`found`) when the table exists. */
 export function tableExists(dialect: Dialect): string {
-  return dialect === 'sqlite' ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?" : 'SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL';
+  return dialect === 'sqlite'
+    ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?"
+    : 'SELECT 1 AS found WHERE to_regclass(?) IS NOT NULL';
 }

@@ -27,15 +27,25 @@ export async function migrate(driver: Driver, migrations: readonly Migration[]):
     keys.add(key);
   }
   await driver.exclusive(async (db) => {
-    await db.run('CREATE TABLE IF NOT EXISTS kassa_schema (key TEXT PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)');
+    await db.run(
+      'CREATE TABLE IF NOT EXISTS kassa_schema (key TEXT PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)',
+    );
     const applied = new Set((await db.all<{ key: string }>('SELECT key FROM kassa_schema')).map((r) => r.key));
     const legacy = await legacyIds(db);
     for (const migration of migrations) {
       if (applied.has(migration.key) || (migration.legacyId !== undefined && legacy.has(migration.legacyId))) continue;
-      for (const statement of migration.sql(driver.dialect).split(';').map((s) => s.trim()).filter(Boolean)) {
+      for (const statement of migration
+        .sql(driver.dialect)
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         await db.run(statement);
       }
-      await db.run('INSERT INTO kassa_schema (key, name, applied) VALUES (?, ?, ?)', [migration.key, migration.name, Math.floor(Date.now() / 1000)]);
+      await db.run('INSERT INTO kassa_schema (key, name, applied) VALUES (?, ?, ?)', [
+        migration.key,
+        migration.name,
+        Math.floor(Date.now() / 1000),
+      ]);
     }
   });
 }

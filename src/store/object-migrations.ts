@@ -6,7 +6,8 @@ import type { Dialect } from './driver.js';
 import type { Migration } from './migrate.js';
 
 // As released (migrations 1 and 2); later migrations use docField.
-const json = (d: Dialect, field: string) => (d === 'sqlite' ? `json_extract(doc, '$.${field}')` : `((doc::jsonb) ->> '${field}')`);
+const json = (d: Dialect, field: string) =>
+  d === 'sqlite' ? `json_extract(doc, '$.${field}')` : `((doc::jsonb) ->> '${field}')`;
 
 /**
  * The links lists filter on, one partial index each: an insert pays only for
@@ -64,7 +65,8 @@ export const objectMigrations: Migration[] = [
         : [
             `DROP INDEX customers_by_email; CREATE INDEX customers_by_email ON objects (account_id, ${docField(d, 'email')}) WHERE type = 'customer'`,
             ...LINK_INDEXES.map(
-              ([type, field]) => `DROP INDEX ${type}s_by_${field}; CREATE INDEX ${type}s_by_${field} ON objects (account_id, ${docField(d, field)}, seq) WHERE type = '${type}'`,
+              ([type, field]) =>
+                `DROP INDEX ${type}s_by_${field}; CREATE INDEX ${type}s_by_${field} ON objects (account_id, ${docField(d, field)}, seq) WHERE type = '${type}'`,
             ),
           ].join(';\n'),
   },

@@ -27,9 +27,17 @@ export class ObjectHeld extends Error {
   }
 }
 
-export async function getObjectRow(db: Db, accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
+export async function getObjectRow(
+  db: Db,
+  accountId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredRow | undefined> {
   if (!options.forUpdate) {
-    const rows = await db.all<StoredRow>('SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?', [id, accountId]);
+    const rows = await db.all<StoredRow>(
+      'SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?',
+      [id, accountId],
+    );
     const row = rows[0];
     return row && { ...row, deleted: Boolean(row.deleted) };
   }
@@ -40,17 +48,36 @@ export async function getObjectRow(db: Db, accountId: string, id: string, option
   const row = rows[0];
   if (!row) return undefined;
   if (row.held_by !== null) throw new ObjectHeld(id);
-  return { id: row.id, type: row.type, seq: row.seq, deleted: Boolean(row.deleted), doc: row.doc, private: row.private };
+  return {
+    id: row.id,
+    type: row.type,
+    seq: row.seq,
+    deleted: Boolean(row.deleted),
+    doc: row.doc,
+    private: row.private,
+  };
 }
 
 /** Holds the account's objects `ids` for `holder` until releaseHolds; they must be loaded for update (and free) in this transaction already. */
 export async function holdObjects(db: Db, accountId: string, ids: readonly string[], holder: string): Promise<void> {
-  await db.run(`UPDATE objects SET held_by = ? WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [holder, accountId, ...ids]);
+  await db.run(`UPDATE objects SET held_by = ? WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+    holder,
+    accountId,
+    ...ids,
+  ]);
 }
 
 /** Releases what `holder` holds of `ids`; false when it held none of them (released already: its write was recorded). */
-export async function releaseHolds(db: Db, accountId: string, ids: readonly string[], holder: string): Promise<boolean> {
-  const released = await db.run(`UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')})`, [accountId, holder, ...ids]);
+export async function releaseHolds(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+  holder: string,
+): Promise<boolean> {
+  const released = await db.run(
+    `UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+    [accountId, holder, ...ids],
+  );
   return released > 0;
 }
 
@@ -68,11 +95,21 @@ export async function loadObject<T, P = unknown>(
 ): Promise<LoadedObject<T, P> | undefined> {
   const row = await getObjectRow(db, accountId, id, options);
   if (!row || row.type !== type || (row.deleted && !options.includeDeleted)) return undefined;
-  return { object: JSON.parse(row.doc) as T, privateData: row.private ? (JSON.parse(row.private) as P) : undefined, deleted: row.deleted, seq: Number(row.seq) };
+  return {
+    object: JSON.parse(row.doc) as T,
+    privateData: row.private ? (JSON.parse(row.private) as P) : undefined,
+    deleted: row.deleted,
+    seq: Number(row.seq),
+  };
 }
 
 /** `privateData` is what Kassa keeps about the object but never shows in the API (e.g. a card's network profile). */
-export async function insertObject(db: Db, accountId: string, object: { id: string; object: string; created: number }, privateData?: unknown): Promise<void> {
+export async function insertObject(
+  db: Db,
+  accountId: string,
+  object: { id: string; object: string; created: number },
+  privateData?: unknown,
+): Promise<void> {
   await db.run('INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, ?, ?, ?)', [
     object.id,
     accountId,
@@ -84,10 +121,24 @@ export async function insertObject(db: Db, accountId: string, object: { id: stri
 }
 
 /** Stores an existing object's new state; its private data stays as it is when `privateData` is omitted. */
-export async function saveObject(db: Db, accountId: string, object: { id: string }, privateData?: unknown): Promise<void> {
+export async function saveObject(
+  db: Db,
+  accountId: string,
+  object: { id: string },
+  privateData?: unknown,
+): Promise<void> {
   if (privateData === undefined) {
-    await db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+    await db.run('UPDATE objects SET doc = ? WHERE id = ? AND account_id = ?', [
+      JSON.stringify(object),
+      object.id,
+      accountId,
+    ]);
   } else {
-    await db.run('UPDATE objects SET doc = ?, private = ? WHERE id = ? AND account_id = ?', [JSON.stringify(object), JSON.stringify(privateData), object.id, accountId]);
+    await db.run('UPDATE objects SET doc = ?, private = ? WHERE id = ? AND account_id = ?', [
+      JSON.stringify(object),
+      JSON.stringify(privateData),
+      object.id,
+      accountId,
+    ]);
   }
 }

@@ -65,7 +65,11 @@ export class Queries extends Db {
     return getObjectRow(this, accountId, id, options);
   }
 
-  insertObject(accountId: string, object: { id: string; object: string; created: number }, privateData?: unknown): Promise<void> {
+  insertObject(
+    accountId: string,
+    object: { id: string; object: string; created: number },
+    privateData?: unknown,
+  ): Promise<void> {
     return insertObject(this, accountId, object, privateData);
   }
 
@@ -75,13 +79,20 @@ export class Queries extends Db {
 
   /** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */
   async markDeleted(accountId: string, object: { id: string }): Promise<void> {
-    await this.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [JSON.stringify(object), object.id, accountId]);
+    await this.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [
+      JSON.stringify(object),
+      object.id,
+      accountId,
+    ]);
   }
 
   /** Where an object of the type (or any event) sits in its table: a list's cursor. */
   async seqOf(table: 'objects' | 'events', accountId: string, id: string, type?: string): Promise<number | undefined> {
     const ofType = table === 'objects' && type !== undefined ? ` AND type = ${typeLiteral(type)}` : '';
-    const rows = await this.all<{ seq: number }>(`SELECT seq FROM ${table} WHERE id = ? AND account_id = ?${ofType}`, [id, accountId]);
+    const rows = await this.all<{ seq: number }>(`SELECT seq FROM ${table} WHERE id = ? AND account_id = ?${ofType}`, [
+      id,
+      accountId,
+    ]);
     return rows[0]?.seq;
   }
 
@@ -121,12 +132,20 @@ export class Queries extends Db {
 
   /** Whether the account has any live object of the type (answered from the index alone). */
   async hasObjects(accountId: string, type: string): Promise<boolean> {
-    const rows = await this.all(`SELECT 1 AS found FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0 LIMIT 1`, [accountId]);
+    const rows = await this.all(
+      `SELECT 1 AS found FROM objects WHERE account_id = ? AND type = ${typeLiteral(type)} AND deleted = 0 LIMIT 1`,
+      [accountId],
+    );
     return rows.length > 0;
   }
 
   /** Live objects of one type (with their private data), newest first, older than `beforeSeq`: for search. */
-  async scanObjects(accountId: string, type: string, beforeSeq: number | undefined, limit: number): Promise<StoredRow[]> {
+  async scanObjects(
+    accountId: string,
+    type: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<StoredRow[]> {
     // No `seq < ?` bound for the first page: comparing with a huge sentinel makes SQLite's index search several times slower.
     const bound = beforeSeq === undefined ? '' : ' AND seq < ?';
     const rows = await this.all<StoredRow>(
@@ -155,8 +174,11 @@ export interface StoreConfig {
 /** Opens the database and applies what it lacks of `migrations` (every owner's: src/schema.ts). */
 export async function openStore(config: StoreConfig, migrations: readonly Migration[]): Promise<Store> {
   const url = config.databaseUrl;
-  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
-  const driver: Driver = url ? openPostgres(url, { poolSize: config.poolSize }) : openSqlite(config.sqlitePath ?? ':memory:');
+  if (url && !/^postgres(ql)?:\/\//.test(url))
+    throw new Error('DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)');
+  const driver: Driver = url
+    ? openPostgres(url, { poolSize: config.poolSize })
+    : openSqlite(config.sqlitePath ?? ':memory:');
   try {
     await migrate(driver, migrations);
   } catch (error) {

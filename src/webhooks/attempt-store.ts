@@ -50,7 +50,15 @@ export async function insertWebhookAttempt(db: Db, attempt: WebhookAttempt): Pro
     `INSERT INTO webhook_attempts (id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error, chaos)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      attempt.id, attempt.accountId, attempt.eventId, attempt.endpointId, attempt.attemptedAt, attempt.status, attempt.latencyMs, attempt.responseExcerpt, attempt.error,
+      attempt.id,
+      attempt.accountId,
+      attempt.eventId,
+      attempt.endpointId,
+      attempt.attemptedAt,
+      attempt.status,
+      attempt.latencyMs,
+      attempt.responseExcerpt,
+      attempt.error,
       attempt.chaos ? JSON.stringify(attempt.chaos) : null,
     ],
   );
@@ -67,15 +75,23 @@ export async function webhookAttempts(db: Db, accountId: string, eventId: string
 }
 
 /** Delivery attempts newest first (by `seq`), optionally for one event and/or endpoint; `seq` bounds page through them. */
-export async function listWebhookAttempts(db: Db, query: {
-  accountId: string; eventId?: string; endpointId?: string; limit: number; startingAfter?: number; endingBefore?: number;
-}): Promise<Array<WebhookAttempt & { seq: number }>> {
+export async function listWebhookAttempts(
+  db: Db,
+  query: {
+    accountId: string;
+    eventId?: string;
+    endpointId?: string;
+    limit: number;
+    startingAfter?: number;
+    endingBefore?: number;
+  },
+): Promise<Array<WebhookAttempt & { seq: number }>> {
   const where = ['account_id = ?'];
   const args: unknown[] = [query.accountId];
-  if (query.eventId !== undefined) (where.push('event_id = ?'), args.push(query.eventId));
-  if (query.endpointId !== undefined) (where.push('endpoint_id = ?'), args.push(query.endpointId));
-  if (query.startingAfter !== undefined) (where.push('seq < ?'), args.push(query.startingAfter));
-  if (query.endingBefore !== undefined) (where.push('seq > ?'), args.push(query.endingBefore));
+  if (query.eventId !== undefined) where.push('event_id = ?'), args.push(query.eventId);
+  if (query.endpointId !== undefined) where.push('endpoint_id = ?'), args.push(query.endpointId);
+  if (query.startingAfter !== undefined) where.push('seq < ?'), args.push(query.startingAfter);
+  if (query.endingBefore !== undefined) where.push('seq > ?'), args.push(query.endingBefore);
   const order = query.endingBefore !== undefined ? 'ASC' : 'DESC';
   const rows = await db.all<WebhookAttemptRow & { seq: number }>(
     `SELECT seq, id, account_id, event_id, endpoint_id, attempted_at, status, latency_ms, response_excerpt, error, chaos
@@ -86,12 +102,20 @@ export async function listWebhookAttempts(db: Db, query: {
 }
 
 export async function webhookAttemptSeq(db: Db, accountId: string, id: string): Promise<number | undefined> {
-  const rows = await db.all<{ seq: number }>('SELECT seq FROM webhook_attempts WHERE account_id = ? AND id = ?', [accountId, id]);
+  const rows = await db.all<{ seq: number }>('SELECT seq FROM webhook_attempts WHERE account_id = ? AND id = ?', [
+    accountId,
+    id,
+  ]);
   return rows[0] ? Number(rows[0].seq) : undefined;
 }
 
 /** Whether the endpoint has answered 2xx to a delivery of the event (read through the event's index: an event has few attempts, an endpoint many). */
-export async function webhookSucceeded(db: Db, accountId: string, eventId: string, endpointId: string): Promise<boolean> {
+export async function webhookSucceeded(
+  db: Db,
+  accountId: string,
+  eventId: string,
+  endpointId: string,
+): Promise<boolean> {
   const rows = await db.all<{ endpoint_id: string }>(
     'SELECT endpoint_id FROM webhook_attempts WHERE account_id = ? AND event_id = ? AND status >= 200 AND status < 300',
     [accountId, eventId],
@@ -100,7 +124,12 @@ export async function webhookSucceeded(db: Db, accountId: string, eventId: strin
 }
 
 /** When the endpoint last answered 2xx (optionally for one event), or undefined if it never has. */
-export async function lastWebhookSuccessAt(db: Db, accountId: string, endpointId: string, eventId?: string): Promise<number | undefined> {
+export async function lastWebhookSuccessAt(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  eventId?: string,
+): Promise<number | undefined> {
   const byEvent = eventId === undefined ? '' : ' AND event_id = ?';
   const rows = await db.all<{ at: number | null }>(
     `SELECT MAX(attempted_at) AS at FROM webhook_attempts WHERE account_id = ? AND endpoint_id = ?${byEvent} AND status >= 200 AND status < 300`,
@@ -108,4 +137,3 @@ export async function lastWebhookSuccessAt(db: Db, accountId: string, endpointId
   );
   return rows[0]?.at == null ? undefined : Number(rows[0].at);
 }
-

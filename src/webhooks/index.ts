@@ -31,13 +31,22 @@ export function webhooksModule(settings: WebhookSettings = {}): KassaModule {
     migrations: attemptMigrations,
     extensions: {
       'GET /v1/kassa/webhook_attempts': 'The webhook delivery log, newest first (docs/webhooks.md)',
-      'POST /v1/kassa/events/{id}/resend': 'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
-      'GET /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': "An endpoint's chaos mode settings (docs/webhooks.md)",
-      'POST /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns on or changes chaos mode: duplicated, delayed and reordered deliveries (docs/webhooks.md)',
+      'POST /v1/kassa/events/{id}/resend':
+        'Resends an event to one endpoint or to every matching one (docs/webhooks.md)',
+      'GET /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos':
+        "An endpoint's chaos mode settings (docs/webhooks.md)",
+      'POST /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos':
+        'Turns on or changes chaos mode: duplicated, delayed and reordered deliveries (docs/webhooks.md)',
       'DELETE /v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos': 'Turns chaos mode off (docs/webhooks.md)',
     },
     setup({ store, clock, logger, eventTypes }) {
-      const dispatcher = createWebhookDispatcher({ store, clock, timeoutMs: settings.timeoutMs, jitter: settings.jitter, logger });
+      const dispatcher = createWebhookDispatcher({
+        store,
+        clock,
+        timeoutMs: settings.timeoutMs,
+        jitter: settings.jitter,
+        logger,
+      });
       return {
         routes: [...webhookEndpointRoutes(eventTypes), ...webhookAttemptRoutes, ...webhookChaosRoutes],
         eventHooks: [scheduleDeliveries],

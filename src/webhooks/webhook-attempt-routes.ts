@@ -68,9 +68,19 @@ export const webhookAttemptRoutes: Route[] = [
         kind: 'webhook attempt',
         seqOf: (id) => webhookAttemptSeq(ctx.db, ctx.accountId, id),
         fetch: (range) =>
-          listWebhookAttempts(ctx.db, { accountId: ctx.accountId, eventId: params.event || undefined, endpointId: params.endpoint || undefined, ...range }),
+          listWebhookAttempts(ctx.db, {
+            accountId: ctx.accountId,
+            eventId: params.event || undefined,
+            endpointId: params.endpoint || undefined,
+            ...range,
+          }),
       });
-      const envelope: ListEnvelope = { object: 'list', data: rows.map(attemptObject), has_more: hasMore, url: '/v1/kassa/webhook_attempts' };
+      const envelope: ListEnvelope = {
+        object: 'list',
+        data: rows.map(attemptObject),
+        has_more: hasMore,
+        url: '/v1/kassa/webhook_attempts',
+      };
       return envelope;
     },
   },
@@ -85,9 +95,14 @@ export const webhookAttemptRoutes: Route[] = [
       let targets: string[];
       if (ctx.params.endpoint) {
         const row = await ctx.db.getObject(ctx.accountId, ctx.params.endpoint);
-        if (!row || row.deleted || row.type !== 'webhook_endpoint') throw resourceMissing('webhook_endpoint', ctx.params.endpoint, 'endpoint');
+        if (!row || row.deleted || row.type !== 'webhook_endpoint')
+          throw resourceMissing('webhook_endpoint', ctx.params.endpoint, 'endpoint');
         const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
-        if (endpoint.status !== 'enabled') throw invalidParam(`The webhook endpoint ${endpoint.id} is disabled; enable it before resending to it.`, 'endpoint');
+        if (endpoint.status !== 'enabled')
+          throw invalidParam(
+            `The webhook endpoint ${endpoint.id} is disabled; enable it before resending to it.`,
+            'endpoint',
+          );
         targets = [endpoint.id];
       } else {
         const rows = await ctx.db.scanObjects(ctx.accountId, 'webhook_endpoint', undefined, MAX_ENDPOINTS);

@@ -23,7 +23,8 @@ const CHAOS_PARAMS: ParamSchema = {
 
 async function loadEndpoint(db: Queries, accountId: string, id: string, forUpdate = false) {
   const row = await db.getObject(accountId, id, { forUpdate });
-  if (!row || row.type !== 'webhook_endpoint' || row.deleted) throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
+  if (!row || row.type !== 'webhook_endpoint' || row.deleted)
+    throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
   const secret = JSON.parse(row.private ?? '{}') as EndpointSecret;
   return { row, secret };
 }

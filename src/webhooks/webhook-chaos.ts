@@ -34,7 +34,8 @@ export function applyChaosParams(current: ChaosSettings | undefined, params: Cha
   if (params.enabled === false) return undefined;
   const next: ChaosSettings = { ...(current ?? CHAOS_OFF) };
   if (params.duplicate_rate !== undefined) {
-    if (!(params.duplicate_rate >= 0 && params.duplicate_rate <= 1)) throw invalidParam('duplicate_rate must be a number from 0 to 1.', 'duplicate_rate');
+    if (!(params.duplicate_rate >= 0 && params.duplicate_rate <= 1))
+      throw invalidParam('duplicate_rate must be a number from 0 to 1.', 'duplicate_rate');
     next.duplicate_rate = params.duplicate_rate;
   }
   if (params.max_delay_ms !== undefined) {
@@ -45,7 +46,8 @@ export function applyChaosParams(current: ChaosSettings | undefined, params: Cha
   }
   if (params.reorder !== undefined) next.reorder = params.reorder;
   if (params.seed !== undefined) {
-    if (params.seed !== '' && !(Number.isSafeInteger(params.seed) && params.seed >= 0)) throw invalidParam('seed must be a non-negative integer.', 'seed');
+    if (params.seed !== '' && !(Number.isSafeInteger(params.seed) && params.seed >= 0))
+      throw invalidParam('seed must be a non-negative integer.', 'seed');
     next.seed = params.seed === '' ? null : params.seed;
   }
   return next;
@@ -59,20 +61,29 @@ export interface ChaosObject extends ChaosSettings {
 }
 
 export function chaosObject(endpointId: string, settings: ChaosSettings | undefined): ChaosObject {
-  return { object: 'kassa.webhook_chaos', endpoint: endpointId, enabled: settings !== undefined, ...(settings ?? CHAOS_OFF) };
+  return {
+    object: 'kassa.webhook_chaos',
+    endpoint: endpointId,
+    enabled: settings !== undefined,
+    ...(settings ?? CHAOS_OFF),
+  };
 }
 
 /** A number in [0, 1): from the seed and `parts` when seeded, so that the same delivery gets the same choice; else random. */
 function draw(settings: ChaosSettings, ...parts: Array<string | number>): number {
   if (settings.seed === null) return Math.random();
-  const digest = createHash('sha256').update(`${settings.seed}:${parts.join(':')}`).digest();
+  const digest = createHash('sha256')
+    .update(`${settings.seed}:${parts.join(':')}`)
+    .digest();
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 
 /** What chaos does to one delivery attempt: the delay of each post, one post or two. */
 export function chaosPlan(settings: ChaosSettings, eventId: string, endpointId: string, attempt: number): number[] {
-  const delay = (copy: number) => Math.floor(draw(settings, eventId, endpointId, attempt, copy, 'delay') * (settings.max_delay_ms + 1));
-  const duplicate = settings.duplicate_rate > 0 && draw(settings, eventId, endpointId, attempt, 'duplicate') < settings.duplicate_rate;
+  const delay = (copy: number) =>
+    Math.floor(draw(settings, eventId, endpointId, attempt, copy, 'delay') * (settings.max_delay_ms + 1));
+  const duplicate =
+    settings.duplicate_rate > 0 && draw(settings, eventId, endpointId, attempt, 'duplicate') < settings.duplicate_rate;
   return duplicate ? [delay(0), delay(1)] : [delay(0)];
 }
 

@@ -74,14 +74,27 @@ export async function scheduleDeliveries(db: Queries, accountId: string, event: 
   let scheduled = 0;
   for (const endpoint of endpointsReceiving(rows, event)) {
     const payload: DeliveryPayload = { event: event.id, endpoint: endpoint.id, attempt: 1 };
-    await scheduleJob(db, { id: originalDeliveryId(event.id, endpoint.id), accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: event.created, payload, now: event.created });
+    await scheduleJob(db, {
+      id: originalDeliveryId(event.id, endpoint.id),
+      accountId,
+      kind: WEBHOOK_DELIVERY_JOB,
+      runAt: event.created,
+      payload,
+      now: event.created,
+    });
     scheduled++;
   }
   return scheduled;
 }
 
 /** Schedules a fresh delivery of a recorded event to each endpoint given; its attempts restart the retry schedule. */
-export async function scheduleResends(db: Queries, accountId: string, eventId: string, endpointIds: string[], now: number): Promise<void> {
+export async function scheduleResends(
+  db: Queries,
+  accountId: string,
+  eventId: string,
+  endpointIds: string[],
+  now: number,
+): Promise<void> {
   for (const endpoint of endpointIds) {
     const payload: DeliveryPayload = { event: eventId, endpoint, attempt: 1, resend: true };
     await scheduleJob(db, { accountId, kind: WEBHOOK_DELIVERY_JOB, runAt: now, payload, now });
@@ -90,7 +103,9 @@ export async function scheduleResends(db: Queries, accountId: string, eventId: s
 
 /** Disables an endpoint that has not answered 2xx for DISABLE_AFTER_SECONDS (since its creation if never). */
 async function disableIfFailingForDays(db: Queries, accountId: string, endpointId: string, now: number): Promise<void> {
-  const loaded = await loadObject<WebhookEndpoint, EndpointSecret>(db, accountId, 'webhook_endpoint', endpointId, { forUpdate: true });
+  const loaded = await loadObject<WebhookEndpoint, EndpointSecret>(db, accountId, 'webhook_endpoint', endpointId, {
+    forUpdate: true,
+  });
   if (!loaded) return;
   const endpoint = loaded.object;
   if (endpoint.status !== 'enabled') return;
@@ -108,7 +123,9 @@ async function disableIfFailingForDays(db: Queries, accountId: string, endpointI
 }
 
 /** One delivery attempt's result: skipped (event, endpoint or secret gone; endpoint disabled), or each post made (two when chaos duplicated it). */
-export type DeliveryResult = { skipped: true } | { skipped: false; posts: Array<PostOutcome & { chaos: WebhookAttempt['chaos'] }> };
+export type DeliveryResult =
+  | { skipped: true }
+  | { skipped: false; posts: Array<PostOutcome & { chaos: WebhookAttempt['chaos'] }> };
 
 const succeeded = (status: number | null) => status !== null && status >= 200 && status < 300;
 
@@ -117,7 +134,14 @@ const succeeded = (status: number | null) => status !== null && status >= 200 &&
  * (false, and nothing else, when the claim was lost), logs each post, counts
  * the delivery done in `pending_webhooks` or schedules the next attempt.
  */
-export async function recordDelivery(db: Queries, job: { id: string; attempts: number; accountId: string }, payload: DeliveryPayload, result: DeliveryResult, now: number, jitter: JitterSource): Promise<boolean> {
+export async function recordDelivery(
+  db: Queries,
+  job: { id: string; attempts: number; accountId: string },
+  payload: DeliveryPayload,
+  result: DeliveryResult,
+  now: number,
+  jitter: JitterSource,
+): Promise<boolean> {
   if (!(await completeJob(db, job.id, job.attempts))) return false;
   if (result.skipped) return true;
   const { accountId } = job;

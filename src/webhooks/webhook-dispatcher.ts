@@ -18,7 +18,14 @@ import type { Clock } from '../server/clock.js';
 import type { StoredRow, Store } from '../store/store.js';
 import { claimDueJobs, extendClaim, hasDueJobs, releaseJob, type JobRow } from '../jobs/job-store.js';
 import { chaosPlan, chaosShuffle, type ChaosSettings } from './webhook-chaos.js';
-import { DEFAULT_WEBHOOK_TIMEOUT_MS, recordDelivery, WEBHOOK_DELIVERY_JOB, type DeliveryPayload, type DeliveryResult, type JitterSource } from './webhook-delivery.js';
+import {
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  recordDelivery,
+  WEBHOOK_DELIVERY_JOB,
+  type DeliveryPayload,
+  type DeliveryResult,
+  type JitterSource,
+} from './webhook-delivery.js';
 import { createPoster, type PostOutcome } from './webhook-post.js';
 import { signatureHeader } from '../events/signature.js';
 import type { EndpointSecret, WebhookEndpoint } from './webhook-endpoints.js';
@@ -110,13 +117,23 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       eventsByIds(store.read, [...new Set(payloads.map((p) => p.event))]),
       Promise.all([...accountOf].map(([id, accountId]) => store.read.getObject(accountId, id))),
     ]);
-    const endpoints = new Map<string, StoredRow | undefined>([...accountOf.keys()].map((id, i) => [id, endpointRows[i]]));
+    const endpoints = new Map<string, StoredRow | undefined>(
+      [...accountOf.keys()].map((id, i) => [id, endpointRows[i]]),
+    );
     return jobs.map((job, i) => {
       const payload = payloads[i]!;
       const event = events.get(payload.event);
       const row = endpoints.get(payload.endpoint);
       // A deleted or disabled endpoint gets no further attempts, as on Stripe.
-      if (!event || event.accountId !== job.accountId || !row || row.deleted || row.type !== 'webhook_endpoint' || !row.private) return { job, payload };
+      if (
+        !event ||
+        event.accountId !== job.accountId ||
+        !row ||
+        row.deleted ||
+        row.type !== 'webhook_endpoint' ||
+        !row.private
+      )
+        return { job, payload };
       const endpoint = JSON.parse(row.doc) as WebhookEndpoint;
       if (endpoint.status !== 'enabled') return { job, payload };
       const { secret, chaos } = JSON.parse(row.private) as EndpointSecret;
@@ -130,7 +147,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     if (!target) return { skipped: true };
     const plan = target.chaos ? chaosPlan(target.chaos, payload.event, payload.endpoint, payload.attempt) : [0];
     // A delivery that waited for a slot, or that chaos delays, holds its claim longer first; one that lost its claim meanwhile is not sent.
-    const needed = Math.max(now, clock.now()) + Math.ceil(timeoutMs / 1000) + 1 + Math.ceil(plan.reduce((sum, d) => sum + d, 0) / 1000);
+    const needed =
+      Math.max(now, clock.now()) +
+      Math.ceil(timeoutMs / 1000) +
+      1 +
+      Math.ceil(plan.reduce((sum, d) => sum + d, 0) / 1000);
     if (job.claimedUntil !== null && job.claimedUntil < needed) {
       const until = needed + LEASE_MARGIN_SECONDS;
       if (!(await store.transaction((tx) => extendClaim(tx, job.id, job.attempts, until)))) return { skipped: true };
@@ -139,7 +160,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const posts: Array<PostOutcome & { chaos: { delay_ms: number; duplicate: boolean } | null }> = [];
     for (const delay of plan) {
       if (delay > 0) await sleep(delay);
-      const outcome = await poster.post(target.url, target.body, signatureHeader(target.body, target.secret, clock.now()));
+      const outcome = await poster.post(
+        target.url,
+        target.body,
+        signatureHeader(target.body, target.secret, clock.now()),
+      );
       posts.push({ ...outcome, chaos: target.chaos ? { delay_ms: delay, duplicate: posts.length > 0 } : null });
     }
     return { skipped: false, posts };
@@ -151,7 +176,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const reordered = new Map<string, Delivery[]>();
     for (const delivery of deliveries) {
       const chaos = delivery.target?.chaos;
-      if (chaos?.reorder) reordered.set(delivery.payload.endpoint, [...(reordered.get(delivery.payload.endpoint) ?? []), delivery]);
+      if (chaos?.reorder)
+        reordered.set(delivery.payload.endpoint, [...(reordered.get(delivery.payload.endpoint) ?? []), delivery]);
       else running.push(deliver(delivery, now).then((result) => onDone({ delivery, result, now })));
     }
     for (const group of reordered.values()) {
@@ -173,7 +199,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const write = (items: Recorded[]) =>
       store.transaction(async (tx) => {
         let n = 0;
-        for (const { delivery, result, now } of items) if (await recordDelivery(tx, delivery.job, delivery.payload, result, now, jitter)) n++;
+        for (const { delivery, result, now } of items)
+          if (await recordDelivery(tx, delivery.job, delivery.payload, result, now, jitter)) n++;
         return n;
       });
     // Locks on events are taken in one order, so that two processes' batches do not deadlock.

@@ -35,7 +35,8 @@ function endpointParams(method: string, path: string, eventTypes: readonly strin
 
 async function loadEndpoint(db: Queries, accountId: string, id: string, options: { forUpdate?: boolean } = {}) {
   const row = await db.getObject(accountId, id, options);
-  if (!row || row.type !== 'webhook_endpoint' || row.deleted) throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
+  if (!row || row.type !== 'webhook_endpoint' || row.deleted)
+    throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
   return row;
 }
 
@@ -97,7 +98,14 @@ export const webhookEndpointRoutes = (eventTypes: readonly string[]): Route[] =>
     method: 'GET',
     path: '/v1/webhook_endpoints',
     async handler(ctx: RequestContext<ListParams>) {
-      return listPage(ctx.db, { table: 'objects', accountId: ctx.accountId, type: 'webhook_endpoint', url: '/v1/webhook_endpoints', filters: [], params: ctx.params });
+      return listPage(ctx.db, {
+        table: 'objects',
+        accountId: ctx.accountId,
+        type: 'webhook_endpoint',
+        url: '/v1/webhook_endpoints',
+        filters: [],
+        params: ctx.params,
+      });
     },
   },
 ];

@@ -39,14 +39,19 @@ export function newSigningSecret(): string {
 
 function checkUrl(url: string): void {
   if (!parseHttpUrl(url)) {
-    throw invalidParam(`Invalid URL: ${url}. URLs must begin with http:// or https:// and be valid.`, 'url', 'url_invalid');
+    throw invalidParam(
+      `Invalid URL: ${url}. URLs must begin with http:// or https:// and be valid.`,
+      'url',
+      'url_invalid',
+    );
   }
 }
 
 /** Stripe requires `url` and `enabled_events` on create; the params layer has checked the event names. */
 export function newWebhookEndpoint(id: string, params: EndpointParams, now: number): WebhookEndpoint {
   if (params.url === undefined) throw invalidParam('Missing required param: url.', 'url', 'parameter_missing');
-  if (params.enabled_events === undefined) throw invalidParam('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
+  if (params.enabled_events === undefined)
+    throw invalidParam('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
   checkUrl(params.url);
   return {
     id,
@@ -77,7 +82,9 @@ export function applyEndpointParams(endpoint: WebhookEndpoint, params: EndpointP
 
 /** Whether the endpoint wants events of `type` now. */
 export function wantsEvent(endpoint: Pick<WebhookEndpoint, 'status' | 'enabled_events'>, type: string): boolean {
-  return endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type));
+  return (
+    endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type))
+  );
 }
 
 /**
@@ -85,14 +92,24 @@ export function wantsEvent(endpoint: Pick<WebhookEndpoint, 'status' | 'enabled_e
  * comes from where the endpoint listens (a Connect endpoint hears connected
  * accounts' events, which carry `account`; any other, the account's own).
  */
-export function receivesEvent(endpoint: WebhookEndpoint, secret: EndpointSecret | undefined, event: { type: string; account?: string | null }): boolean {
+export function receivesEvent(
+  endpoint: WebhookEndpoint,
+  secret: EndpointSecret | undefined,
+  event: { type: string; account?: string | null },
+): boolean {
   return wantsEvent(endpoint, event.type) && Boolean(secret?.connect) === Boolean(event.account);
 }
 
 /** The endpoints, of stored rows (with private data), that are sent an event. */
-export function endpointsReceiving(rows: Array<{ doc: string; private?: string | null }>, event: { type: string; account?: string | null }): WebhookEndpoint[] {
+export function endpointsReceiving(
+  rows: Array<{ doc: string; private?: string | null }>,
+  event: { type: string; account?: string | null },
+): WebhookEndpoint[] {
   return rows
-    .map((row) => ({ endpoint: JSON.parse(row.doc) as WebhookEndpoint, secret: row.private ? (JSON.parse(row.private) as EndpointSecret) : undefined }))
+    .map((row) => ({
+      endpoint: JSON.parse(row.doc) as WebhookEndpoint,
+      secret: row.private ? (JSON.parse(row.private) as EndpointSecret) : undefined,
+    }))
     .filter(({ endpoint, secret }) => receivesEvent(endpoint, secret, event))
     .map(({ endpoint }) => endpoint);
 }

@@ -65,10 +65,18 @@ export function createPoster(options: { timeoutMs: number; maxSockets: number })
           const chunks: Buffer[] = [];
           let kept = 0;
           response.on('data', (chunk: Buffer) => {
-            if (kept < KEEP_BYTES) (chunks.push(chunk), (kept += chunk.length));
+            if (kept < KEEP_BYTES) chunks.push(chunk), (kept += chunk.length);
           });
-          response.on('end', () => finish({ status: response.statusCode ?? null, excerpt: storableExcerpt(Buffer.concat(chunks)), error: null }));
-          response.on('error', (error) => finish({ status: response.statusCode ?? null, excerpt: null, error: error.message }));
+          response.on('end', () =>
+            finish({
+              status: response.statusCode ?? null,
+              excerpt: storableExcerpt(Buffer.concat(chunks)),
+              error: null,
+            }),
+          );
+          response.on('error', (error) =>
+            finish({ status: response.statusCode ?? null, excerpt: null, error: error.message }),
+          );
         },
       );
       // The timeout covers the whole exchange, as fetch's AbortSignal.timeout did.
@@ -76,7 +84,9 @@ export function createPoster(options: { timeoutMs: number; maxSockets: number })
         finish({ status: null, excerpt: null, error: `timed out after ${timeoutMs} ms` });
         request.destroy();
       }, timeoutMs);
-      request.on('error', (error: NodeJS.ErrnoException) => finish({ status: null, excerpt: null, error: error.code ?? error.message }));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        finish({ status: null, excerpt: null, error: error.code ?? error.message }),
+      );
       request.end(payload);
     });
   }

@@ -51,7 +51,7 @@ describeEachStore('balance and balance transactions through the official SDK', (
     return stripeClient.charges.retrieve(intent.latest_charge as string);
   }
 
-  test('a new account has a zero balance in its default currency, in Stripe\'s shape', async () => {
+  test("a new account has a zero balance in its default currency, in Stripe's shape", async () => {
     const account = await kassa.newAccount();
     const balance = await kassa.clientFor(account.secret_key).balance.retrieve();
     assertShape('balance', balance);
@@ -80,7 +80,9 @@ describeEachStore('balance and balance transactions through the official SDK', (
     assert.equal(txn.amount, 10_000);
     assert.equal(txn.fee, 320, '2.9% + 30 cents');
     assert.equal(txn.net, 9680);
-    assert.deepEqual(txn.fee_details, [{ amount: 320, application: null, currency: 'usd', description: 'Stripe processing fees', type: 'stripe_fee' }]);
+    assert.deepEqual(txn.fee_details, [
+      { amount: 320, application: null, currency: 'usd', description: 'Stripe processing fees', type: 'stripe_fee' },
+    ]);
     assert.equal(txn.created, T0);
     assert.equal(txn.available_on, Math.floor(T0 / DAY) * DAY + 2 * DAY);
     assert.equal(txn.available_on, availableOn(T0, false));
@@ -108,7 +110,13 @@ describeEachStore('balance and balance transactions through the official SDK', (
       assert.deepEqual(amounts(balance.available), { usd: 6680 });
       assert.deepEqual(amounts(balance.pending), { usd: 0 });
       const listed = await client.balanceTransactions.list();
-      assert.deepEqual(listed.data.map((t) => [t.type, t.status]), [['refund', 'available'], ['charge', 'available']]);
+      assert.deepEqual(
+        listed.data.map((t) => [t.type, t.status]),
+        [
+          ['refund', 'available'],
+          ['charge', 'available'],
+        ],
+      );
       // The stored transaction catches up too (a job at available_on), so expanded copies show it.
       await kassa.jobs.runDueJobs();
       const expanded = await client.charges.retrieve(charge.id, { expand: ['balance_transaction'] });
@@ -142,20 +150,38 @@ describeEachStore('balance and balance transactions through the official SDK', (
     const all = await client.balanceTransactions.list();
     assert.equal(all.object, 'list');
     assert.equal(all.url, '/v1/balance_transactions');
-    assert.deepEqual(all.data.map((t) => t.source), [refund.id, second.id, first.id]);
+    assert.deepEqual(
+      all.data.map((t) => t.source),
+      [refund.id, second.id, first.id],
+    );
     for (const txn of all.data) assertShape('balance_transaction', txn);
 
-    assert.deepEqual((await client.balanceTransactions.list({ type: 'charge' })).data.map((t) => t.source), [second.id, first.id]);
-    assert.deepEqual((await client.balanceTransactions.list({ type: 'refund' })).data.map((t) => t.source), [refund.id]);
-    assert.deepEqual((await client.balanceTransactions.list({ source: first.id })).data.map((t) => t.id), [first.balance_transaction]);
-    assert.deepEqual((await client.balanceTransactions.list({ currency: 'eur' })).data.map((t) => t.source), [second.id]);
+    assert.deepEqual(
+      (await client.balanceTransactions.list({ type: 'charge' })).data.map((t) => t.source),
+      [second.id, first.id],
+    );
+    assert.deepEqual(
+      (await client.balanceTransactions.list({ type: 'refund' })).data.map((t) => t.source),
+      [refund.id],
+    );
+    assert.deepEqual(
+      (await client.balanceTransactions.list({ source: first.id })).data.map((t) => t.id),
+      [first.balance_transaction],
+    );
+    assert.deepEqual(
+      (await client.balanceTransactions.list({ currency: 'eur' })).data.map((t) => t.source),
+      [second.id],
+    );
     assert.deepEqual((await client.balanceTransactions.list({ created: { lt: T0 } })).data, []);
     assert.equal((await client.balanceTransactions.list({ created: T0 })).data.length, 3);
 
     const page = await client.balanceTransactions.list({ limit: 2 });
     assert.equal(page.has_more, true);
     const rest = await client.balanceTransactions.list({ limit: 2, starting_after: page.data[1].id });
-    assert.deepEqual(rest.data.map((t) => t.source), [first.id]);
+    assert.deepEqual(
+      rest.data.map((t) => t.source),
+      [first.id],
+    );
     assert.equal(rest.has_more, false);
 
     const expanded = await client.balanceTransactions.list({ expand: ['data.source'] });
@@ -164,16 +190,32 @@ describeEachStore('balance and balance transactions through the official SDK', (
 
     // The operations' older paths, which the SDK no longer uses.
     const headers = { authorization: `Bearer ${account.secret_key}` };
-    const history = (await (await fetch(`${kassa.url}/v1/balance/history?type=refund`, { headers })).json()) as Stripe.ApiList<Stripe.BalanceTransaction>;
+    const history = (await (
+      await fetch(`${kassa.url}/v1/balance/history?type=refund`, { headers })
+    ).json()) as Stripe.ApiList<Stripe.BalanceTransaction>;
     assert.equal(history.url, '/v1/balance/history');
-    assert.deepEqual(history.data.map((t) => t.source), [refund.id]);
-    const one = (await (await fetch(`${kassa.url}/v1/balance/history/${first.balance_transaction}`, { headers })).json()) as Stripe.BalanceTransaction;
+    assert.deepEqual(
+      history.data.map((t) => t.source),
+      [refund.id],
+    );
+    const one = (await (
+      await fetch(`${kassa.url}/v1/balance/history/${first.balance_transaction}`, { headers })
+    ).json()) as Stripe.BalanceTransaction;
     assert.deepEqual([one.id, one.source], [first.balance_transaction, first.id]);
 
-    await assert.rejects(client.balanceTransactions.list({ payout: 'po_nope' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'payout' }));
-    await assert.rejects(client.balanceTransactions.retrieve('txn_nope'), rejectsWith({ status: 404, code: 'resource_missing', param: 'id' }));
+    await assert.rejects(
+      client.balanceTransactions.list({ payout: 'po_nope' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'payout' }),
+    );
+    await assert.rejects(
+      client.balanceTransactions.retrieve('txn_nope'),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'id' }),
+    );
     // Another account's transactions are not found.
-    await assert.rejects(stripe.balanceTransactions.retrieve(first.balance_transaction as string), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.balanceTransactions.retrieve(first.balance_transaction as string),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('captured later: the fee is on the captured amount', async () => {
@@ -223,7 +265,9 @@ describeEachStore('a configured fee rule', (target) => {
       confirm: true,
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
     });
-    const charge = await kassa.stripe.charges.retrieve(intent.latest_charge as string, { expand: ['balance_transaction'] });
+    const charge = await kassa.stripe.charges.retrieve(intent.latest_charge as string, {
+      expand: ['balance_transaction'],
+    });
     const txn = charge.balance_transaction as Stripe.BalanceTransaction;
     assert.deepEqual([txn.fee, txn.net], [110, 9890]);
   });
@@ -235,11 +279,20 @@ describeEachStore('kassa serve reads KASSA_FEE_RULE', (target) => {
 
   test('a valid rule sets the fee; an invalid one stops the server with a message', async () => {
     const secretKey = newApiKey('secret');
-    const env = kassaEnv(await target.config(), { KASSA_SECRET_KEY: secretKey, KASSA_FEE_RULE: '{"percent_bps":100,"fixed":{"usd":10}}' });
+    const env = kassaEnv(await target.config(), {
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_FEE_RULE: '{"percent_bps":100,"fixed":{"usd":10}}',
+    });
     const server = spawnServe(env);
     processes.push(server);
     const { hostname, port } = new URL(await server.ready);
-    const stripe = new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+    const stripe = new Stripe(secretKey, {
+      host: hostname,
+      port: Number(port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
     const intent = await stripe.paymentIntents.create({
       amount: 10_000,
       currency: 'usd',
@@ -248,8 +301,17 @@ describeEachStore('kassa serve reads KASSA_FEE_RULE', (target) => {
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
     });
     const charge = await stripe.charges.retrieve(intent.latest_charge as string, { expand: ['balance_transaction'] });
-    assert.deepEqual([(charge.balance_transaction as Stripe.BalanceTransaction).fee, (charge.balance_transaction as Stripe.BalanceTransaction).net], [110, 9890]);
+    assert.deepEqual(
+      [
+        (charge.balance_transaction as Stripe.BalanceTransaction).fee,
+        (charge.balance_transaction as Stripe.BalanceTransaction).net,
+      ],
+      [110, 9890],
+    );
 
-    await assert.rejects(runKassaCli(['serve', '--port', '0'], { ...env, KASSA_FEE_RULE: '{"percent_bps":"lots"}' }), /Invalid fee rule: percent_bps must be an integer/);
+    await assert.rejects(
+      runKassaCli(['serve', '--port', '0'], { ...env, KASSA_FEE_RULE: '{"percent_bps":"lots"}' }),
+      /Invalid fee rule: percent_bps must be an integer/,
+    );
   });
 });

@@ -8,7 +8,6 @@ import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 import { rejectsWith } from '../support/rejects.js';
 
-
 function cardOnly(params: Stripe.PaymentIntentCreateParams): Stripe.PaymentIntentCreateParams {
   return { ...params, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
 }
@@ -26,9 +25,13 @@ describeEachStore('charges through the official SDK', (target) => {
   });
   after(() => kassa.close());
 
-
-  async function pay(client: Stripe, params: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<Stripe.PaymentIntent> {
-    return client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, ...params }));
+  async function pay(
+    client: Stripe,
+    params: Partial<Stripe.PaymentIntentCreateParams> = {},
+  ): Promise<Stripe.PaymentIntent> {
+    return client.paymentIntents.create(
+      cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, ...params }),
+    );
   }
 
   async function decline(client: Stripe, params: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<string> {
@@ -39,8 +42,13 @@ describeEachStore('charges through the official SDK', (target) => {
     return error.charge!;
   }
 
-  test('retrieve: a succeeded charge in Stripe\'s shape, with its receipt URL', async () => {
-    const intent = await pay(stripe, { description: 'Coffee', receipt_email: 'r@example.com', statement_descriptor_suffix: 'ORDER 42', metadata: { order: '42' } });
+  test("retrieve: a succeeded charge in Stripe's shape, with its receipt URL", async () => {
+    const intent = await pay(stripe, {
+      description: 'Coffee',
+      receipt_email: 'r@example.com',
+      statement_descriptor_suffix: 'ORDER 42',
+      metadata: { order: '42' },
+    });
     const charge = await stripe.charges.retrieve(intent.latest_charge as string);
     assertShape('charge', charge);
     assert.match(charge.id, /^ch_[A-Za-z0-9]{24}$/);
@@ -67,7 +75,10 @@ describeEachStore('charges through the official SDK', (target) => {
     assert.notEqual(new URL(second.receipt_url!).pathname.split('/').pop(), receipt.pathname.split('/').pop());
     assert.equal(second.calculated_statement_descriptor, 'KASSA');
 
-    await assert.rejects(stripe.charges.retrieve('ch_missing'), rejectsWith({ status: 404, code: 'resource_missing', message: /No such charge: 'ch_missing'/ }));
+    await assert.rejects(
+      stripe.charges.retrieve('ch_missing'),
+      rejectsWith({ status: 404, code: 'resource_missing', message: /No such charge: 'ch_missing'/ }),
+    );
     const other = (await kassa.freshClient()).stripe;
     await assert.rejects(other.charges.retrieve(charge.id), rejectsWith({ status: 404, code: 'resource_missing' }));
   });
@@ -89,27 +100,43 @@ describeEachStore('charges through the official SDK', (target) => {
   test('list: newest first, payment_intent and customer filters, cursors, autoPagingEach', async () => {
     const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
-    const retried = await client.paymentIntents.create(cardOnly({ amount: 1500, currency: 'usd', customer: customer.id }));
-    const failed = await client.paymentIntents
-      .confirm(retried.id, { payment_method: 'pm_card_chargeDeclined' })
-      .then(() => assert.fail('expected a decline'), (e: Stripe.errors.StripeCardError) => e.charge!);
-    const succeeded = (await client.paymentIntents.confirm(retried.id, { payment_method: 'pm_card_visa' })).latest_charge as string;
+    const retried = await client.paymentIntents.create(
+      cardOnly({ amount: 1500, currency: 'usd', customer: customer.id }),
+    );
+    const failed = await client.paymentIntents.confirm(retried.id, { payment_method: 'pm_card_chargeDeclined' }).then(
+      () => assert.fail('expected a decline'),
+      (e: Stripe.errors.StripeCardError) => e.charge!,
+    );
+    const succeeded = (await client.paymentIntents.confirm(retried.id, { payment_method: 'pm_card_visa' }))
+      .latest_charge as string;
     const others: string[] = [];
     for (let i = 0; i < 4; i++) others.push((await pay(client, { amount: 1000 + i })).latest_charge as string);
     const newestFirst = [...others].reverse().concat([succeeded, failed]);
 
     const all = await client.charges.list({ limit: 100 });
     assert.equal(all.url, '/v1/charges');
-    assert.deepEqual(all.data.map((c) => c.id), newestFirst);
+    assert.deepEqual(
+      all.data.map((c) => c.id),
+      newestFirst,
+    );
     const byIntent = await client.charges.list({ payment_intent: retried.id });
-    assert.deepEqual(byIntent.data.map((c) => c.id), [succeeded, failed]);
+    assert.deepEqual(
+      byIntent.data.map((c) => c.id),
+      [succeeded, failed],
+    );
     const byCustomer = await client.charges.list({ customer: customer.id });
-    assert.deepEqual(byCustomer.data.map((c) => c.id), [succeeded, failed]);
+    assert.deepEqual(
+      byCustomer.data.map((c) => c.id),
+      [succeeded, failed],
+    );
 
     const page = await client.charges.list({ limit: 2 });
     assert.equal(page.has_more, true);
     const next = await client.charges.list({ limit: 2, starting_after: page.data[1].id });
-    assert.deepEqual(next.data.map((c) => c.id), newestFirst.slice(2, 4));
+    assert.deepEqual(
+      next.data.map((c) => c.id),
+      newestFirst.slice(2, 4),
+    );
     const seen: string[] = [];
     await client.charges.list({ limit: 4 }).autoPagingEach((c) => {
       seen.push(c.id);
@@ -118,7 +145,10 @@ describeEachStore('charges through the official SDK', (target) => {
     const first = await client.charges.retrieve(failed);
     assert.equal((await client.charges.list({ created: { lt: first.created } })).data.length, 0);
 
-    const expanded = await client.charges.list({ limit: 1, expand: ['data.balance_transaction', 'data.payment_intent'] });
+    const expanded = await client.charges.list({
+      limit: 1,
+      expand: ['data.balance_transaction', 'data.payment_intent'],
+    });
     assert.equal((expanded.data[0].balance_transaction as Stripe.BalanceTransaction).object, 'balance_transaction');
     assert.equal((expanded.data[0].payment_intent as Stripe.PaymentIntent).latest_charge, expanded.data[0].id);
   });
@@ -146,7 +176,10 @@ describeEachStore('charges through the official SDK', (target) => {
     assert.equal(events.length, 2);
     assert.equal((events[0].data.object as Stripe.Charge).id, id);
     assert.equal((events[0].data.previous_attributes as { description: unknown }).description, null);
-    assert.deepEqual((events[0].data.previous_attributes as { metadata: unknown }).metadata, { order: null, note: null });
+    assert.deepEqual((events[0].data.previous_attributes as { metadata: unknown }).metadata, {
+      order: null,
+      note: null,
+    });
     assert.equal((events[0].data.previous_attributes as { receipt_email: unknown }).receipt_email, null);
     assert.deepEqual(events[1].data.previous_attributes, { metadata: { note: 'x' } });
 
@@ -154,19 +187,31 @@ describeEachStore('charges through the official SDK', (target) => {
     await client.charges.update(id, { description: 'Refillable' });
     assert.equal((await client.events.list({ type: 'charge.updated' })).data.length, 2);
 
-    await assert.rejects(client.charges.update(id, { amount: 5 } as Stripe.ChargeUpdateParams), rejectsWith({ status: 400, code: 'parameter_unknown', param: 'amount' }));
-    await assert.rejects(client.charges.update('ch_missing', { description: 'x' }), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      client.charges.update(id, { amount: 5 } as Stripe.ChargeUpdateParams),
+      rejectsWith({ status: 400, code: 'parameter_unknown', param: 'amount' }),
+    );
+    await assert.rejects(
+      client.charges.update('ch_missing', { description: 'x' }),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('update: a customer may be set on a charge that has none, not changed', async () => {
     const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const id = (await pay(client)).latest_charge as string;
-    await assert.rejects(client.charges.update(id, { customer: 'cus_missing000000' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }));
+    await assert.rejects(
+      client.charges.update(id, { customer: 'cus_missing000000' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }),
+    );
     const set = await client.charges.update(id, { customer: customer.id });
     assert.equal(set.customer, customer.id);
     const another = await client.customers.create({});
-    await assert.rejects(client.charges.update(id, { customer: another.id }), rejectsWith({ status: 400, param: 'customer' }));
+    await assert.rejects(
+      client.charges.update(id, { customer: another.id }),
+      rejectsWith({ status: 400, param: 'customer' }),
+    );
     assert.equal((await client.charges.retrieve(id)).customer, customer.id);
   });
 

@@ -46,7 +46,12 @@ interface Ledgered {
 }
 
 async function snapshot(ledger: PaymentLedger): Promise<Ledgered> {
-  const [intents, charges, transactions, events] = await Promise.all([ledger.intents(), ledger.charges(), ledger.balanceTransactions(), ledger.events()]);
+  const [intents, charges, transactions, events] = await Promise.all([
+    ledger.intents(),
+    ledger.charges(),
+    ledger.balanceTransactions(),
+    ledger.events(),
+  ]);
   return { intents, charges, transactions, events };
 }
 
@@ -62,7 +67,10 @@ function assertConsistent({ intents, charges, transactions, events }: Ledgered):
     if (intent.status === 'succeeded') {
       assert.equal(own.length, 1, `${intent.id} succeeded with ${own.length} charges`);
       const [charge] = own;
-      assert.deepEqual([charge.status, charge.captured, charge.amount, charge.amount_captured], ['succeeded', true, intent.amount, intent.amount]);
+      assert.deepEqual(
+        [charge.status, charge.captured, charge.amount, charge.amount_captured],
+        ['succeeded', true, intent.amount, intent.amount],
+      );
       assert.equal(intent.latest_charge, charge.id);
       assert.equal(intent.amount, amountOf(Number(intent.metadata.flow)));
       const txns = transactions.filter((t) => t.source === charge.id);
@@ -77,7 +85,8 @@ function assertConsistent({ intents, charges, transactions, events }: Ledgered):
       assert.equal(countOf(ownEvents, 'payment_intent.succeeded') + countOf(ownEvents, 'charge.succeeded'), 0);
     }
   }
-  for (const charge of charges) assert.ok(intentIds.has(charge.payment_intent as string), `${charge.id} belongs to no intent`);
+  for (const charge of charges)
+    assert.ok(intentIds.has(charge.payment_intent as string), `${charge.id} belongs to no intent`);
   const chargeIds = new Set(charges.map((c) => c.id));
   for (const txn of transactions) assert.ok(chargeIds.has(txn.source as string), `${txn.id} belongs to no charge`);
 }
@@ -109,7 +118,13 @@ async function unrecorded(config: StoreConfig, eventIds: Iterable<string>): Prom
 
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  return new Stripe(secretKey, {
+    host: hostname,
+    port: Number(port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
 }
 
 describeEachStore('acknowledged payments survive kill -9', (target) => {
@@ -124,7 +139,11 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     const config = await target.config();
     const secretKey = newApiKey('secret');
     // A short delivery timeout: the lease of deliveries the killed process held (timeout + 5 s) runs out sooner.
-    const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable'), KASSA_WEBHOOK_TIMEOUT_MS: '2000' });
+    const env = kassaEnv(config, {
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: newApiKey('publishable'),
+      KASSA_WEBHOOK_TIMEOUT_MS: '2000',
+    });
     const run = randomUUID();
     const sink = await startSink();
     closers.push(() => sink.close());
@@ -141,7 +160,12 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     let killing: Promise<void> | undefined;
     let nextFlow = 0;
 
-    async function send(flow: number, path: string, form: Record<string, string>, idempotencyKey: string): Promise<RawResponse | null> {
+    async function send(
+      flow: number,
+      path: string,
+      form: Record<string, string>,
+      idempotencyKey: string,
+    ): Promise<RawResponse | null> {
       const sentBeforeKill = !killing;
       let response: RawResponse;
       try {
@@ -173,7 +197,12 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
       }
       const created = await send(flow, '/v1/payment_intents', create, `${run}-${flow}-create`);
       if (!created || killing) return;
-      await send(flow, `/v1/payment_intents/${created.body.id}/confirm`, { 'expand[0]': 'latest_charge' }, `${run}-${flow}-confirm`);
+      await send(
+        flow,
+        `/v1/payment_intents/${created.body.id}/confirm`,
+        { 'expand[0]': 'latest_charge' },
+        `${run}-${flow}-confirm`,
+      );
     }
 
     await Promise.all(
@@ -183,7 +212,9 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     );
     assert.ok(killing, 'the server was killed mid-stream');
     await killing;
-    t.diagnostic(`${target.name}: ${acknowledged.size} payments acknowledged, ${inFlight.length} requests in flight at the kill, ${nextFlow} of ${FLOWS} flows started`);
+    t.diagnostic(
+      `${target.name}: ${acknowledged.size} payments acknowledged, ${inFlight.length} requests in flight at the kill, ${nextFlow} of ${FLOWS} flows started`,
+    );
     assert.ok(inFlight.length > 0, 'some requests were in flight at the kill');
 
     // Webhook deliveries in flight at the kill: posted (the sink has them; nothing else posts before the restart), outcome not recorded.
@@ -222,10 +253,17 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
         const replayed = response.headers['idempotent-replayed'] === 'true';
         assert.equal(response.body.status, isConfirm ? 'succeeded' : 'requires_confirmation');
         assert.equal(response.body.metadata.flow, String(flow));
-        if (committed || !isConfirm) assert.equal(replayed, committed, `flow ${flow} ${post.path}: replayed ${replayed}, committed before the kill ${committed}`);
+        if (committed || !isConfirm)
+          assert.equal(
+            replayed,
+            committed,
+            `flow ${flow} ${post.path}: replayed ${replayed}, committed before the kill ${committed}`,
+          );
         if (intentBefore) assert.equal(response.body.id, intentBefore.id);
         retriedFlows.set(flow, isConfirm);
-        outcomes.push(`${kind} ${replayed ? 'replayed' : 'executed'}${inUse > 0 ? ` after ${inUse} answers idempotency_key_in_use` : ''}`);
+        outcomes.push(
+          `${kind} ${replayed ? 'replayed' : 'executed'}${inUse > 0 ? ` after ${inUse} answers idempotency_key_in_use` : ''}`,
+        );
       }),
     );
     t.diagnostic(`retries: ${outcomes.sort().join('; ') || 'none'}`);
@@ -239,88 +277,117 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
       if (paid) assert.equal(intents[0].status, 'succeeded');
     }
     // Every acknowledged payment is still the same one, exactly once.
-    for (const [flow, id] of acknowledged) assert.deepEqual(final.intents.filter((i) => i.metadata.flow === String(flow)).map((i) => i.id), [id]);
+    for (const [flow, id] of acknowledged)
+      assert.deepEqual(
+        final.intents.filter((i) => i.metadata.flow === String(flow)).map((i) => i.id),
+        [id],
+      );
 
     // Every event reaches the endpoint; only what was in flight at the kill arrives twice, and that is at most the endpoint's slots.
-    await until('every event delivered', async () => (await ledger.events()).every((e) => e.pending_webhooks === 0), 60_000);
+    await until(
+      'every event delivered',
+      async () => (await ledger.events()).every((e) => e.pending_webhooks === 0),
+      60_000,
+    );
     const deliveries = new Map<string, number>();
-    for (const request of sink.received) deliveries.set(eventIdOf(request), (deliveries.get(eventIdOf(request)) ?? 0) + 1);
-    for (const event of await ledger.events()) assert.ok(deliveries.has(event.id), `${event.id} (${event.type}) never arrived`);
+    for (const request of sink.received)
+      deliveries.set(eventIdOf(request), (deliveries.get(eventIdOf(request)) ?? 0) + 1);
+    for (const event of await ledger.events())
+      assert.ok(deliveries.has(event.id), `${event.id} (${event.type}) never arrived`);
     const twice = [...deliveries].filter(([, n]) => n > 1);
     t.diagnostic(
       `webhooks: ${deliveries.size} events, ${twice.length} delivered twice (${((100 * twice.length) / deliveries.size).toFixed(1)}%); ` +
         `at the kill ${deliveriesInFlight.size} deliveries were in flight (${unansweredAtKill} of them unanswered by the endpoint)`,
     );
-    assert.ok(twice.every(([, n]) => n === 2), 'no event arrived more than twice');
-    assert.deepEqual(twice.map(([id]) => id).sort(), [...deliveriesInFlight].sort(), 'exactly the deliveries in flight at the kill were sent again');
-    assert.ok(deliveriesInFlight.size <= DEFAULT_PER_ENDPOINT, `${deliveriesInFlight.size} deliveries in flight to one endpoint, more than its ${DEFAULT_PER_ENDPOINT} slots`);
+    assert.ok(
+      twice.every(([, n]) => n === 2),
+      'no event arrived more than twice',
+    );
+    assert.deepEqual(
+      twice.map(([id]) => id).sort(),
+      [...deliveriesInFlight].sort(),
+      'exactly the deliveries in flight at the kill were sent again',
+    );
+    assert.ok(
+      deliveriesInFlight.size <= DEFAULT_PER_ENDPOINT,
+      `${deliveriesInFlight.size} deliveries in flight to one endpoint, more than its ${DEFAULT_PER_ENDPOINT} slots`,
+    );
   });
 
   // Deterministic: the confirm is inside its transaction, waiting for the intent's row (locked here), when the server dies.
-  test(
-    'a confirm killed inside its transaction: nothing of it is kept, and its retry charges once',
-    { skip: target.name === 'postgres' ? undefined : 'holding a row lock from outside needs PostgreSQL (SQLite locks the whole file)' },
-    async (t) => {
-      const config = await target.config();
-      const secretKey = newApiKey('secret');
-      const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
-      const first = spawnServe(env);
-      started.push(first);
-      const firstUrl = await first.ready;
-      const intent = await sdkFor(firstUrl, secretKey).paymentIntents.create({
-        amount: 4321,
-        currency: 'usd',
-        payment_method: 'pm_card_visa',
-        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-      });
-      const confirm = { path: `/v1/payment_intents/${intent.id}/confirm`, secretKey, form: { 'expand[0]': 'latest_charge' }, idempotencyKey: randomUUID() };
+  test('a confirm killed inside its transaction: nothing of it is kept, and its retry charges once', {
+    skip:
+      target.name === 'postgres'
+        ? undefined
+        : 'holding a row lock from outside needs PostgreSQL (SQLite locks the whole file)',
+  }, async (t) => {
+    const config = await target.config();
+    const secretKey = newApiKey('secret');
+    const env = kassaEnv(config, { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+    const first = spawnServe(env);
+    started.push(first);
+    const firstUrl = await first.ready;
+    const intent = await sdkFor(firstUrl, secretKey).paymentIntents.create({
+      amount: 4321,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    });
+    const confirm = {
+      path: `/v1/payment_intents/${intent.id}/confirm`,
+      secretKey,
+      form: { 'expand[0]': 'latest_charge' },
+      idempotencyKey: randomUUID(),
+    };
 
-      const blocker = new pg.Client({ connectionString: config.databaseUrl });
-      await blocker.connect();
-      closers.push(() => blocker.end());
-      await blocker.query('BEGIN');
-      await blocker.query('SELECT id FROM objects WHERE id = $1 FOR UPDATE', [intent.id]);
-      let settled = false;
-      const answered = postForm({ ...confirm, url: `${firstUrl}${confirm.path}` }).then(
-        (response) => response,
-        () => null,
+    const blocker = new pg.Client({ connectionString: config.databaseUrl });
+    await blocker.connect();
+    closers.push(() => blocker.end());
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT id FROM objects WHERE id = $1 FOR UPDATE', [intent.id]);
+    let settled = false;
+    const answered = postForm({ ...confirm, url: `${firstUrl}${confirm.path}` }).then(
+      (response) => response,
+      () => null,
+    );
+    void answered.then(() => (settled = true));
+    // Wait until the server's transaction is blocked on this connection's lock.
+    for (;;) {
+      const { rows } = await blocker.query(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))',
       );
-      void answered.then(() => (settled = true));
-      // Wait until the server's transaction is blocked on this connection's lock.
-      for (;;) {
-        const { rows } = await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))');
-        if (rows[0].n > 0) break;
-        if (settled) assert.fail(`the confirm was answered while the intent was locked: ${JSON.stringify((await answered)?.body)}`);
-        await sleep(20);
-      }
-      await first.crash();
-      assert.equal(await answered, null, 'the confirm got no answer');
-      await blocker.query('ROLLBACK');
+      if (rows[0].n > 0) break;
+      if (settled)
+        assert.fail(`the confirm was answered while the intent was locked: ${JSON.stringify((await answered)?.body)}`);
+      await sleep(20);
+    }
+    await first.crash();
+    assert.equal(await answered, null, 'the confirm got no answer');
+    await blocker.query('ROLLBACK');
 
-      const second = spawnServe(env);
-      started.push(second);
-      const url = await second.ready;
-      const ledger = new PaymentLedger(sdkFor(url, secretKey));
-      const killed = await ledger.intent(intent.id);
-      assert.equal(killed.intent.status, 'requires_confirmation');
-      assert.equal(killed.charges.length, 0, 'nothing of the killed confirm was kept');
+    const second = spawnServe(env);
+    started.push(second);
+    const url = await second.ready;
+    const ledger = new PaymentLedger(sdkFor(url, secretKey));
+    const killed = await ledger.intent(intent.id);
+    assert.equal(killed.intent.status, 'requires_confirmation');
+    assert.equal(killed.charges.length, 0, 'nothing of the killed confirm was kept');
 
-      const { response, inUse } = await retryWhileInUse({ ...confirm, url: `${url}${confirm.path}` });
-      t.diagnostic(`the retry was answered idempotency_key_in_use ${inUse} times first`);
-      assert.equal(response.status, 200, JSON.stringify(response.body));
-      assert.equal(response.headers['idempotent-replayed'], undefined, 'executed, not replayed');
-      assert.equal(response.body.status, 'succeeded');
+    const { response, inUse } = await retryWhileInUse({ ...confirm, url: `${url}${confirm.path}` });
+    t.diagnostic(`the retry was answered idempotency_key_in_use ${inUse} times first`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.headers['idempotent-replayed'], undefined, 'executed, not replayed');
+    assert.equal(response.body.status, 'succeeded');
 
-      const replay = await postForm({ ...confirm, url: `${url}${confirm.path}` });
-      assert.equal(replay.headers['idempotent-replayed'], 'true');
-      assert.equal(replay.body.latest_charge.id, response.body.latest_charge.id);
+    const replay = await postForm({ ...confirm, url: `${url}${confirm.path}` });
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
+    assert.equal(replay.body.latest_charge.id, response.body.latest_charge.id);
 
-      const retried = await ledger.intent(intent.id);
-      assert.equal(retried.charges.length, 1, 'one charge');
-      assert.equal(retried.charges[0].id, response.body.latest_charge.id);
-      assert.equal(retried.balanceTransactions.length, 1, 'one balance transaction');
-      assert.equal(countOf(retried.events, 'payment_intent.succeeded'), 1);
-      assert.equal(countOf(retried.events, 'charge.succeeded'), 1);
-    },
-  );
+    const retried = await ledger.intent(intent.id);
+    assert.equal(retried.charges.length, 1, 'one charge');
+    assert.equal(retried.charges[0].id, response.body.latest_charge.id);
+    assert.equal(retried.balanceTransactions.length, 1, 'one balance transaction');
+    assert.equal(countOf(retried.events, 'payment_intent.succeeded'), 1);
+    assert.equal(countOf(retried.events, 'charge.succeeded'), 1);
+  });
 });

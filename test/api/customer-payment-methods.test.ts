@@ -31,7 +31,10 @@ describeEachStore('customers with payment methods and expanded fields', (target)
     const defaultId = customer.invoice_settings.default_payment_method as string;
     assert.match(defaultId, /^pm_/);
     const cards = await stripe.customers.listPaymentMethods(customer.id);
-    assert.deepEqual(cards.data.map((pm) => pm.id), [defaultId]);
+    assert.deepEqual(
+      cards.data.map((pm) => pm.id),
+      [defaultId],
+    );
     assert.equal(cards.data[0].card?.last4, '4242');
     const types = (await stripe.events.list({ limit: 5 })).data.map((e) => e.type).reverse();
     assert.deepEqual(types.slice(-2), ['customer.created', 'payment_method.attached']);
@@ -59,7 +62,13 @@ describeEachStore('customers with payment methods and expanded fields', (target)
     );
     assert.deepEqual(detached.map((e) => (e.data.object as Stripe.PaymentMethod).id).sort(), cards);
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 500, currency: 'usd', payment_method: second.id, confirm: true, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams),
+      stripe.paymentIntents.create({
+        amount: 500,
+        currency: 'usd',
+        payment_method: second.id,
+        confirm: true,
+        payment_method_types: ['card'],
+      } as Stripe.PaymentIntentCreateParams),
       rejectsWith(400),
     );
   });
@@ -76,16 +85,26 @@ describeEachStore('customers with payment methods and expanded fields', (target)
       stripe.customers.create({ invoice_settings: { default_payment_method: 'pm_card_visa' } }),
       rejectsWith(400, 'invoice_settings[default_payment_method]'),
     );
-    const loose = await stripe.paymentMethods.create({ type: 'card', card: { number: '5555555555554444', exp_month: 1, exp_year: 2035, cvc: '123' } });
+    const loose = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '5555555555554444', exp_month: 1, exp_year: 2035, cvc: '123' },
+    });
     await assert.rejects(
       stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: loose.id } }),
       rejectsWith(400, 'invoice_settings[default_payment_method]'),
     );
     await stripe.paymentMethods.attach(loose.id, { customer: customer.id });
-    const updated = await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: loose.id } });
+    const updated = await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: loose.id },
+    });
     assert.equal(updated.invoice_settings.default_payment_method, loose.id);
-    const expanded = await stripe.customers.retrieve(customer.id, { expand: ['invoice_settings.default_payment_method'] });
-    assert.equal(((expanded as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.last4, '4444');
+    const expanded = await stripe.customers.retrieve(customer.id, {
+      expand: ['invoice_settings.default_payment_method'],
+    });
+    assert.equal(
+      ((expanded as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.last4,
+      '4444',
+    );
     // Detaching the card clears the default.
     await stripe.paymentMethods.detach(loose.id);
     const afterDetach = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
@@ -105,11 +124,19 @@ describeEachStore('customers with payment methods and expanded fields', (target)
       ],
       expand: ['tax', 'cash_balance', 'tax_ids'],
     });
-    assert.deepEqual(customer.tax, { automatic_tax: 'supported', ip_address: '127.0.0.1', location: { country: 'DE', source: 'billing_address', state: null }, provider: 'stripe' });
+    assert.deepEqual(customer.tax, {
+      automatic_tax: 'supported',
+      ip_address: '127.0.0.1',
+      location: { country: 'DE', source: 'billing_address', state: null },
+      provider: 'stripe',
+    });
     assert.equal(customer.cash_balance?.settings.reconciliation_mode, 'manual');
     assert.equal(customer.cash_balance?.settings.using_merchant_default, false);
     const taxIds = customer.tax_ids!.data;
-    assert.deepEqual(taxIds.map((t) => [t.type, t.value, t.country]).sort(), [['eu_vat', 'DE123456789', 'DE'], ['gb_vat', 'GB123456789', 'GB']]);
+    assert.deepEqual(taxIds.map((t) => [t.type, t.value, t.country]).sort(), [
+      ['eu_vat', 'DE123456789', 'DE'],
+      ['gb_vat', 'GB123456789', 'GB'],
+    ]);
     assert.ok(taxIds.every((t) => /^txi_/.test(t.id) && t.customer === customer.id));
     const plain = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
     assert.equal(plain.tax, undefined);

@@ -34,7 +34,14 @@ describeEachStore('customers through the official SDK', (target) => {
     assert.equal(created.livemode, false);
     assert.equal(typeof created.created, 'number');
     assert.equal(created.email, 'ada@example.com');
-    assert.deepEqual(created.address, { line1: '1 Analytical Way', line2: null, city: 'London', state: null, postal_code: null, country: 'GB' });
+    assert.deepEqual(created.address, {
+      line1: '1 Analytical Way',
+      line2: null,
+      city: 'London',
+      state: null,
+      postal_code: null,
+      country: 'GB',
+    });
     assert.deepEqual(created.shipping, {
       name: 'Ada',
       phone: null,
@@ -52,19 +59,32 @@ describeEachStore('customers through the official SDK', (target) => {
     const fetched = await stripe.customers.retrieve(created.id);
     assert.deepEqual({ ...fetched, lastResponse: undefined }, { ...created, lastResponse: undefined });
 
-    const updated = await stripe.customers.update(created.id, { name: 'Ada King', metadata: { order: '', tier: 'gold' }, phone: '' });
+    const updated = await stripe.customers.update(created.id, {
+      name: 'Ada King',
+      metadata: { order: '', tier: 'gold' },
+      phone: '',
+    });
     assert.equal(updated.name, 'Ada King');
     assert.equal(updated.phone, null);
     assert.deepEqual(updated.metadata, { tier: 'gold' });
     assert.equal(updated.email, 'ada@example.com');
 
     const deleted = await stripe.customers.del(created.id);
-    assert.deepEqual({ id: deleted.id, object: deleted.object, deleted: deleted.deleted }, { id: created.id, object: 'customer', deleted: true });
+    assert.deepEqual(
+      { id: deleted.id, object: deleted.object, deleted: deleted.deleted },
+      { id: created.id, object: 'customer', deleted: true },
+    );
     assertShape('deleted_customer', deleted);
     const afterDelete = await stripe.customers.retrieve(created.id);
     assert.equal((afterDelete as Stripe.DeletedCustomer).deleted, true);
-    await assert.rejects(stripe.customers.del(created.id), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
-    await assert.rejects(stripe.customers.update(created.id, { name: 'x' }), (e: Stripe.errors.StripeError) => e.statusCode === 404);
+    await assert.rejects(
+      stripe.customers.del(created.id),
+      (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing',
+    );
+    await assert.rejects(
+      stripe.customers.update(created.id, { name: 'x' }),
+      (e: Stripe.errors.StripeError) => e.statusCode === 404,
+    );
   });
 
   test('a missing customer is 404 resource_missing naming the id', async () => {
@@ -82,19 +102,29 @@ describeEachStore('customers through the official SDK', (target) => {
     const account = await kassa.newAccount();
     const stripe = kassa.clientFor(account.secret_key);
     const ids: string[] = [];
-    for (let i = 0; i < 25; i++) ids.push((await stripe.customers.create({ email: i % 5 === 0 ? 'five@example.com' : `c${i}@example.com` })).id);
+    for (let i = 0; i < 25; i++)
+      ids.push((await stripe.customers.create({ email: i % 5 === 0 ? 'five@example.com' : `c${i}@example.com` })).id);
     const newestFirst = [...ids].reverse();
 
     const first = await stripe.customers.list({ limit: 10 });
     assert.equal(first.object, 'list');
     assert.equal(first.url, '/v1/customers');
     assert.equal(first.has_more, true);
-    assert.deepEqual(first.data.map((c) => c.id), newestFirst.slice(0, 10));
+    assert.deepEqual(
+      first.data.map((c) => c.id),
+      newestFirst.slice(0, 10),
+    );
 
     const second = await stripe.customers.list({ limit: 10, starting_after: first.data[9].id });
-    assert.deepEqual(second.data.map((c) => c.id), newestFirst.slice(10, 20));
+    assert.deepEqual(
+      second.data.map((c) => c.id),
+      newestFirst.slice(10, 20),
+    );
     const back = await stripe.customers.list({ limit: 5, ending_before: second.data[0].id });
-    assert.deepEqual(back.data.map((c) => c.id), newestFirst.slice(5, 10));
+    assert.deepEqual(
+      back.data.map((c) => c.id),
+      newestFirst.slice(5, 10),
+    );
     assert.equal(back.has_more, true);
     const last = await stripe.customers.list({ limit: 10, starting_after: newestFirst[19] });
     assert.equal(last.has_more, false);
@@ -120,7 +150,10 @@ describeEachStore('customers through the official SDK', (target) => {
 
     await assert.rejects(stripe.customers.list({ limit: 101 }), (e: Stripe.errors.StripeError) => e.param === 'limit');
     await assert.rejects(stripe.customers.list({ limit: 0 }), (e: Stripe.errors.StripeError) => e.param === 'limit');
-    await assert.rejects(stripe.customers.list({ starting_after: 'cus_nope' }), (e: Stripe.errors.StripeError) => e.param === 'starting_after');
+    await assert.rejects(
+      stripe.customers.list({ starting_after: 'cus_nope' }),
+      (e: Stripe.errors.StripeError) => e.param === 'starting_after',
+    );
   });
 
   test("a cursor must be one of the listed objects: another type's id or another account's customer is resource_missing", async () => {
@@ -132,12 +165,22 @@ describeEachStore('customers through the official SDK', (target) => {
       for (const id of [intent.id, foreign.id]) {
         await assert.rejects(
           stripe.customers.list({ [param]: id }),
-          rejectsWith({ status: 404, code: 'resource_missing', param, message: new RegExp(`^No such customer: '${id}'$`) }),
+          rejectsWith({
+            status: 404,
+            code: 'resource_missing',
+            param,
+            message: new RegExp(`^No such customer: '${id}'$`),
+          }),
         );
       }
       await assert.rejects(
         stripe.paymentIntents.list({ [param]: customer.id }),
-        rejectsWith({ status: 404, code: 'resource_missing', param, message: new RegExp(`^No such payment_intent: '${customer.id}'$`) }),
+        rejectsWith({
+          status: 404,
+          code: 'resource_missing',
+          param,
+          message: new RegExp(`^No such payment_intent: '${customer.id}'$`),
+        }),
       );
     }
     assert.deepEqual((await stripe.customers.list({ ending_before: customer.id })).data, []);
@@ -182,15 +225,26 @@ describeEachStore('customers through the official SDK', (target) => {
   test('expand[] on retrieve, list and write responses', async () => {
     const { stripe } = kassa;
     const customer = await stripe.customers.create({ email: 'x@example.com', expand: ['sources', 'tax_ids'] });
-    assert.deepEqual(customer.sources, { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/sources` });
+    assert.deepEqual(customer.sources, {
+      object: 'list',
+      data: [],
+      has_more: false,
+      url: `/v1/customers/${customer.id}/sources`,
+    });
     const plain = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
     assert.equal(plain.sources, undefined);
     const expanded = (await stripe.customers.retrieve(customer.id, { expand: ['subscriptions'] })) as Stripe.Customer;
     assert.equal(expanded.subscriptions?.object, 'list');
     const list = await stripe.customers.list({ limit: 1, expand: ['data.tax_ids'] });
     assert.equal(list.data[0].tax_ids?.object, 'list');
-    await assert.rejects(stripe.customers.retrieve(customer.id, { expand: ['nonsense'] }), (e: Stripe.errors.StripeError) => e.param === 'expand');
-    await assert.rejects(stripe.customers.retrieve(customer.id, { expand: ['a.b.c.d.e'] }), (e: Stripe.errors.StripeError) => e.param === 'expand');
+    await assert.rejects(
+      stripe.customers.retrieve(customer.id, { expand: ['nonsense'] }),
+      (e: Stripe.errors.StripeError) => e.param === 'expand',
+    );
+    await assert.rejects(
+      stripe.customers.retrieve(customer.id, { expand: ['a.b.c.d.e'] }),
+      (e: Stripe.errors.StripeError) => e.param === 'expand',
+    );
   });
 
   test("one account never sees another's customers", async () => {
@@ -202,7 +256,10 @@ describeEachStore('customers through the official SDK', (target) => {
       () => theirs.customers.update(mine.id, { name: 'stolen' }),
       () => theirs.customers.del(mine.id),
     ]) {
-      await assert.rejects(attempt(), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
+      await assert.rejects(
+        attempt(),
+        (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing',
+      );
     }
     assert.equal((await theirs.customers.list()).data.length, 0);
     assert.equal((await theirs.customers.search({ query: "email:'mine@example.com'" })).data.length, 0);

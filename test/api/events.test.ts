@@ -30,7 +30,10 @@ async function allEvents(stripe: Stripe, params: Stripe.EventListParams = {}): P
 
 function isNotFound(param = 'id') {
   return (e: Stripe.errors.StripeError) => {
-    assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, `expected StripeInvalidRequestError, got ${e.constructor.name}`);
+    assert.ok(
+      e instanceof Stripe.errors.StripeInvalidRequestError,
+      `expected StripeInvalidRequestError, got ${e.constructor.name}`,
+    );
     assert.equal(e.statusCode, 404);
     assert.equal(e.code, 'resource_missing');
     assert.equal(e.param, param);
@@ -39,7 +42,12 @@ function isNotFound(param = 'id') {
 }
 
 /** Checks what every event carries, against the API response that caused it. */
-function assertEventOf(event: Stripe.Event, type: string, response: { lastResponse: { requestId: string; idempotencyKey?: string } }, created: number): void {
+function assertEventOf(
+  event: Stripe.Event,
+  type: string,
+  response: { lastResponse: { requestId: string; idempotencyKey?: string } },
+  created: number,
+): void {
   assertShape('event', event);
   assert.match(event.id, /^evt_[A-Za-z0-9]{24}$/);
   assert.equal(event.object, 'event');
@@ -49,7 +57,10 @@ function assertEventOf(event: Stripe.Event, type: string, response: { lastRespon
   assert.equal(event.livemode, false);
   assert.equal(event.pending_webhooks, 0);
   assert.equal(event.account, undefined);
-  assert.deepEqual(event.request, { id: response.lastResponse.requestId, idempotency_key: response.lastResponse.idempotencyKey ?? null });
+  assert.deepEqual(event.request, {
+    id: response.lastResponse.requestId,
+    idempotency_key: response.lastResponse.idempotencyKey ?? null,
+  });
 }
 
 describeEachStore('events through the official SDK', (target) => {
@@ -69,7 +80,11 @@ describeEachStore('events through the official SDK', (target) => {
   test('creating a customer records customer.created with the request id and idempotency key', async () => {
     const { stripe } = await fresh();
     clock.set(T0);
-    const customer = await stripe.customers.create({ email: 'ada@example.com', name: 'Ada', metadata: { plan: 'pro' } });
+    const customer = await stripe.customers.create({
+      email: 'ada@example.com',
+      name: 'Ada',
+      metadata: { plan: 'pro' },
+    });
     const events = await allEvents(stripe);
     assert.equal(events.length, 1);
     const [event] = events;
@@ -99,7 +114,11 @@ describeEachStore('events through the official SDK', (target) => {
   test('customer.updated holds the old values of only what changed; metadata shows only changed keys', async () => {
     const { stripe } = await fresh();
     clock.set(T0);
-    const customer = await stripe.customers.create({ name: 'Ada', email: 'ada@example.com', metadata: { keep: 'same', drop: 'x', change: 'old' } });
+    const customer = await stripe.customers.create({
+      name: 'Ada',
+      email: 'ada@example.com',
+      metadata: { keep: 'same', drop: 'x', change: 'old' },
+    });
     clock.set(T0 + 60);
     const updated = await stripe.customers.update(customer.id, {
       name: 'Ada King',
@@ -127,12 +146,20 @@ describeEachStore('events through the official SDK', (target) => {
   test('an update that changes nothing records no event', async () => {
     const { stripe } = await fresh();
     const customer = await stripe.customers.create({ name: 'Same', metadata: { a: '1' } });
-    for (const params of [{}, { name: 'Same' }, { metadata: { a: '1' } }, { metadata: { absent: '' } }] as Stripe.CustomerUpdateParams[]) {
+    for (const params of [
+      {},
+      { name: 'Same' },
+      { metadata: { a: '1' } },
+      { metadata: { absent: '' } },
+    ] as Stripe.CustomerUpdateParams[]) {
       const result = await stripe.customers.update(customer.id, params);
       assert.equal(result.name, 'Same');
     }
     const events = await allEvents(stripe);
-    assert.deepEqual(events.map((e) => e.type), ['customer.created']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['customer.created'],
+    );
   });
 
   test('customer.deleted carries the customer as it was', async () => {
@@ -181,7 +208,8 @@ describeEachStore('events through the official SDK', (target) => {
     await stripe.customers.update(a.id, { name: 'a2' });
     return { a: a.id, b: b.id };
   }
-  const summary = (events: Stripe.Event[]) => events.map((e) => `${e.type} ${(e.data.object as { id: string }).id} ${e.created}`);
+  const summary = (events: Stripe.Event[]) =>
+    events.map((e) => `${e.type} ${(e.data.object as { id: string }).id} ${e.created}`);
 
   test('list: newest first, type, types[], created ranges', async () => {
     const { stripe } = await fresh();
@@ -202,12 +230,22 @@ describeEachStore('events through the official SDK', (target) => {
     assert.deepEqual(summary(await allEvents(stripe, { type: 'customer.created' })), [expected[2], expected[4]]);
     assert.deepEqual(summary(await allEvents(stripe, { type: 'customer.*' })), expected);
     assert.deepEqual(summary(await allEvents(stripe, { type: 'invoice.*' })), []);
-    assert.deepEqual(summary(await allEvents(stripe, { types: ['customer.created', 'customer.deleted'] })), [expected[1], expected[2], expected[4]]);
-    assert.deepEqual(summary(await allEvents(stripe, { created: { gte: T0 + 10, lt: T0 + 40 } })), expected.slice(1, 4));
+    assert.deepEqual(summary(await allEvents(stripe, { types: ['customer.created', 'customer.deleted'] })), [
+      expected[1],
+      expected[2],
+      expected[4],
+    ]);
+    assert.deepEqual(
+      summary(await allEvents(stripe, { created: { gte: T0 + 10, lt: T0 + 40 } })),
+      expected.slice(1, 4),
+    );
     assert.deepEqual(summary(await allEvents(stripe, { created: { gt: T0 + 30 } })), expected.slice(0, 1));
     assert.deepEqual(summary(await allEvents(stripe, { created: { lte: T0 } })), expected.slice(4));
     assert.deepEqual(summary(await allEvents(stripe, { created: T0 + 20 })), expected.slice(2, 3));
-    assert.deepEqual(summary(await allEvents(stripe, { type: 'customer.updated', created: { gt: T0 + 10 } })), expected.slice(0, 1));
+    assert.deepEqual(
+      summary(await allEvents(stripe, { type: 'customer.updated', created: { gt: T0 + 10 } })),
+      expected.slice(0, 1),
+    );
   });
 
   test('list: limit, starting_after, ending_before, autoPagingEach', async () => {
@@ -217,15 +255,27 @@ describeEachStore('events through the official SDK', (target) => {
     assert.equal(all.length, 5);
 
     const first = await stripe.events.list({ limit: 2 });
-    assert.deepEqual(first.data.map((e) => e.id), all.slice(0, 2));
+    assert.deepEqual(
+      first.data.map((e) => e.id),
+      all.slice(0, 2),
+    );
     assert.equal(first.has_more, true);
     const second = await stripe.events.list({ limit: 2, starting_after: first.data[1].id });
-    assert.deepEqual(second.data.map((e) => e.id), all.slice(2, 4));
+    assert.deepEqual(
+      second.data.map((e) => e.id),
+      all.slice(2, 4),
+    );
     const last = await stripe.events.list({ limit: 2, starting_after: second.data[1].id });
-    assert.deepEqual(last.data.map((e) => e.id), all.slice(4));
+    assert.deepEqual(
+      last.data.map((e) => e.id),
+      all.slice(4),
+    );
     assert.equal(last.has_more, false);
     const back = await stripe.events.list({ limit: 2, ending_before: all[4] });
-    assert.deepEqual(back.data.map((e) => e.id), all.slice(2, 4));
+    assert.deepEqual(
+      back.data.map((e) => e.id),
+      all.slice(2, 4),
+    );
     assert.equal(back.has_more, true);
     assert.equal((await stripe.events.list()).data.length, 5, 'default limit 10');
 
@@ -243,9 +293,18 @@ describeEachStore('events through the official SDK', (target) => {
     const other = await fresh();
     await other.stripe.customers.create({});
     const [theirs] = await allEvents(other.stripe);
-    await assert.rejects(stripe.events.list({ limit: 0 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'limit');
-    await assert.rejects(stripe.events.list({ limit: 101 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'limit');
-    await assert.rejects(stripe.events.list({ starting_after: 'evt_000000000000000000000000' }), isNotFound('starting_after'));
+    await assert.rejects(
+      stripe.events.list({ limit: 0 }),
+      (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'limit',
+    );
+    await assert.rejects(
+      stripe.events.list({ limit: 101 }),
+      (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'limit',
+    );
+    await assert.rejects(
+      stripe.events.list({ starting_after: 'evt_000000000000000000000000' }),
+      isNotFound('starting_after'),
+    );
     await assert.rejects(stripe.events.list({ starting_after: theirs.id }), isNotFound('starting_after'));
     await assert.rejects(stripe.events.list({ ending_before: theirs.id }), isNotFound('ending_before'));
   });
@@ -254,14 +313,32 @@ describeEachStore('events through the official SDK', (target) => {
     const { stripe, accountId } = await fresh();
     await stripe.customers.create({});
     // Events of capabilities that Kassa does not have yet, written as they would be.
-    const types = ['customer.subscription.created', 'customer_cash_balance_transaction.created', 'charge.succeeded', 'customers.odd'];
+    const types = [
+      'customer.subscription.created',
+      'customer_cash_balance_transaction.created',
+      'charge.succeeded',
+      'customers.odd',
+    ];
     await kassa.store.transaction(async (tx) => {
-      for (const type of types) await insertEvent(tx, accountId, buildEvent(type, { id: 'obj_1', object: 'thing' }, { now: clock.now(), request: { id: null, idempotency_key: null } }));
+      for (const type of types)
+        await insertEvent(
+          tx,
+          accountId,
+          buildEvent(
+            type,
+            { id: 'obj_1', object: 'thing' },
+            { now: clock.now(), request: { id: null, idempotency_key: null } },
+          ),
+        );
     });
     const typesOf = async (type: string) => (await allEvents(stripe, { type })).map((e) => e.type).sort();
     assert.deepEqual(await typesOf('customer.*'), ['customer.created', 'customer.subscription.created']);
     assert.deepEqual(await typesOf('customer.subscription.*'), ['customer.subscription.created']);
-    assert.deepEqual(await typesOf('*.created'), ['customer.created', 'customer.subscription.created', 'customer_cash_balance_transaction.created']);
+    assert.deepEqual(await typesOf('*.created'), [
+      'customer.created',
+      'customer.subscription.created',
+      'customer_cash_balance_transaction.created',
+    ]);
     assert.deepEqual(await typesOf('*'), [...types, 'customer.created'].sort());
     assert.deepEqual(await typesOf('charge.*'), ['charge.succeeded']);
     assert.deepEqual(await typesOf('customer_*'), ['customer_cash_balance_transaction.created']);
@@ -286,10 +363,17 @@ describeEachStore('events through the official SDK', (target) => {
       () => stripe.customers.update(live.id, { tax_exempt: 'sometimes' as Stripe.CustomerUpdateParams.TaxExempt }),
       () => stripe.customers.update(live.id, { name: 'Changed', email: 'broken' }),
     );
-    for (const attempt of failures) await assert.rejects(attempt(), (e: Stripe.errors.StripeError) => e.statusCode === 400 || e.statusCode === 404);
+    for (const attempt of failures)
+      await assert.rejects(attempt(), (e: Stripe.errors.StripeError) => e.statusCode === 400 || e.statusCode === 404);
     const afterFailures = await allEvents(stripe);
-    assert.deepEqual(afterFailures.map((e) => e.id).slice(1), before.map((e) => e.id));
-    assert.deepEqual(afterFailures.map((e) => e.type), ['customer.created', 'customer.deleted', 'customer.created']);
+    assert.deepEqual(
+      afterFailures.map((e) => e.id).slice(1),
+      before.map((e) => e.id),
+    );
+    assert.deepEqual(
+      afterFailures.map((e) => e.type),
+      ['customer.created', 'customer.deleted', 'customer.created'],
+    );
     assert.equal(((await stripe.customers.retrieve(live.id)) as Stripe.Customer).name, 'Live');
   });
 
@@ -308,15 +392,24 @@ describeEachStore('events through the official SDK', (target) => {
     try {
       const { port } = app.server.address() as { port: number };
       const account = await createAccount(store, { now: clock.now() });
-      const stripe = new Stripe(account.secret_key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      const stripe = new Stripe(account.secret_key, {
+        host: '127.0.0.1',
+        port,
+        protocol: 'http',
+        maxNetworkRetries: 0,
+        telemetry: false,
+      });
       const isServerError = (e: Stripe.errors.StripeError) => {
         assert.ok(e instanceof Stripe.errors.StripeAPIError, `expected StripeAPIError, got ${e.constructor.name}`);
         assert.equal(e.statusCode, 500);
         return true;
       };
-      const liveCustomers = async () => (await store.read.scanObjects(account.id, 'customer', undefined, 100)).map((r) => r.id);
+      const liveCustomers = async () =>
+        (await store.read.scanObjects(account.id, 'customer', undefined, 100)).map((r) => r.id);
       const storedEventTypes = async () =>
-        (await store.read.list({ table: 'events', accountId: account.id, filters: [], limit: 100 })).map((r) => JSON.parse(r.doc).type as string);
+        (await store.read.list({ table: 'events', accountId: account.id, filters: [], limit: 100 })).map(
+          (r) => JSON.parse(r.doc).type as string,
+        );
 
       const kept = await stripe.customers.create({ name: 'Kept' });
       failEvents = true;
@@ -333,8 +426,14 @@ describeEachStore('events through the official SDK', (target) => {
       assert.equal(JSON.parse(row!.doc).name, 'Kept');
 
       assert.deepEqual(await storedEventTypes(), ['customer.created']);
-      assert.deepEqual((await allEvents(stripe)).map((e) => e.type), ['customer.created']);
-      assert.deepEqual((await stripe.customers.list()).data.map((c) => c.id), [kept.id]);
+      assert.deepEqual(
+        (await allEvents(stripe)).map((e) => e.type),
+        ['customer.created'],
+      );
+      assert.deepEqual(
+        (await stripe.customers.list()).data.map((c) => c.id),
+        [kept.id],
+      );
 
       // Once events can be recorded again, the same key runs the request anew, once.
       failEvents = false;
@@ -349,7 +448,9 @@ describeEachStore('events through the official SDK', (target) => {
     }
   });
 
-  test('type wildcards do not depend on the database collation', { skip: target.name !== 'postgres' && 'PostgreSQL only' }, async (t) => {
+  test('type wildcards do not depend on the database collation', {
+    skip: target.name !== 'postgres' && 'PostgreSQL only',
+  }, async (t) => {
     const config = await target.config();
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();

@@ -23,17 +23,58 @@ describe('malformed HTTP', () => {
     return connection;
   }
 
-  test('the parser refuses it: 400, 431 for headers over 16 KiB, in Stripe\'s shape, and the connection is closed', async () => {
+  test("the parser refuses it: 400, 431 for headers over 16 KiB, in Stripe's shape, and the connection is closed", async () => {
     const cases: Array<{ label: string; bytes: string; status: number; message: RegExp }> = [
-      { label: 'headers over 16 KiB', bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`, status: 431, message: /headers are too large/ },
-      { label: 'raw spaces in the request line', bytes: 'GET /v1/cus tomers HTTP/1.1\r\nHost: x\r\n\r\n', status: 400, message: /malformed/ },
+      {
+        label: 'headers over 16 KiB',
+        bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+        status: 431,
+        message: /headers are too large/,
+      },
+      {
+        label: 'raw spaces in the request line',
+        bytes: 'GET /v1/cus tomers HTTP/1.1\r\nHost: x\r\n\r\n',
+        status: 400,
+        message: /malformed/,
+      },
       { label: 'not HTTP', bytes: 'HELLO\r\n\r\n', status: 400, message: /malformed/ },
-      { label: 'a GET whose body is read as the next request', bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n\r\nname=x`, status: 400, message: /malformed/ },
-      { label: 'an invalid Content-Length', bytes: 'POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', status: 400, message: /malformed/ },
-      { label: 'Content-Length with Transfer-Encoding', bytes: 'POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', status: 400, message: /malformed/ },
-      { label: 'a NUL in Idempotency-Key', bytes: `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nIdempotency-Key: a\u0000b\r\nContent-Length: 6\r\n\r\nname=x`, status: 400, message: /malformed/ },
-      { label: 'a NUL in Stripe-Account', bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nStripe-Account: acct_\u0000\r\n\r\n`, status: 400, message: /malformed/ },
-      { label: 'a raw NUL in the path', bytes: `GET /v1/customers/cus_\u0000 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n\r\n`, status: 400, message: /malformed/ },
+      {
+        label: 'a GET whose body is read as the next request',
+        bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n\r\nname=x`,
+        status: 400,
+        message: /malformed/,
+      },
+      {
+        label: 'an invalid Content-Length',
+        bytes: 'POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+        status: 400,
+        message: /malformed/,
+      },
+      {
+        label: 'Content-Length with Transfer-Encoding',
+        bytes:
+          'POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+        status: 400,
+        message: /malformed/,
+      },
+      {
+        label: 'a NUL in Idempotency-Key',
+        bytes: `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nIdempotency-Key: a\u0000b\r\nContent-Length: 6\r\n\r\nname=x`,
+        status: 400,
+        message: /malformed/,
+      },
+      {
+        label: 'a NUL in Stripe-Account',
+        bytes: `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nStripe-Account: acct_\u0000\r\n\r\n`,
+        status: 400,
+        message: /malformed/,
+      },
+      {
+        label: 'a raw NUL in the path',
+        bytes: `GET /v1/customers/cus_\u0000 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n\r\n`,
+        status: 400,
+        message: /malformed/,
+      },
     ];
     for (const c of cases) {
       const connection = await exchange(c.bytes);
@@ -42,12 +83,14 @@ describe('malformed HTTP', () => {
     assert.equal((await kassa.stripe.customers.list()).object, 'list');
   });
 
-  test('an Expect header other than 100-continue: 417 in Stripe\'s shape', async () => {
-    const connection = await exchange(`POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nExpect: something-else\r\nConnection: close\r\nContent-Length: 6\r\n\r\nname=x`);
+  test("an Expect header other than 100-continue: 417 in Stripe's shape", async () => {
+    const connection = await exchange(
+      `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nExpect: something-else\r\nConnection: close\r\nContent-Length: 6\r\n\r\nname=x`,
+    );
     assertStripeError(await connection.answer(), 417, /Expect/);
   });
 
-  test('an HTTP/1.1 request without a Host header: 400 in Stripe\'s shape', async () => {
+  test("an HTTP/1.1 request without a Host header: 400 in Stripe's shape", async () => {
     const connection = await exchange(`GET /v1/customers HTTP/1.1\r\nAuthorization: Bearer ${key}\r\n\r\n`);
     assertStripeError(await connection.answer(), 400, /Host/);
   });

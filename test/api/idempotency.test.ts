@@ -16,7 +16,12 @@ import { tryLockIdempotencyKey } from '../../src/server/idempotency-store.js';
 const DAY = 24 * 60 * 60;
 
 /** A form POST without the SDK, as the test account. */
-function rawPost(kassa: TestKassa, path: string, form: Record<string, string>, options: { key?: string; secretKey: string }): Promise<RawResponse> {
+function rawPost(
+  kassa: TestKassa,
+  path: string,
+  form: Record<string, string>,
+  options: { key?: string; secretKey: string },
+): Promise<RawResponse> {
   return postForm({ url: `${kassa.url}${path}`, secretKey: options.secretKey, form, idempotencyKey: options.key });
 }
 
@@ -30,12 +35,20 @@ async function eventsOfType(stripe: Stripe, type: string): Promise<Stripe.Event[
 
 /** The API's `error` object as the SDK received it, without the SDK's additions. */
 const errorBody = (e: Stripe.errors.StripeError) => {
-  const { headers: _headers, requestId: _requestId, statusCode: _statusCode, ...body } = e.raw as Record<string, unknown>;
+  const {
+    headers: _headers,
+    requestId: _requestId,
+    statusCode: _statusCode,
+    ...body
+  } = e.raw as Record<string, unknown>;
   return body;
 };
 
 const isIdempotencyError = (e: Stripe.errors.StripeError) => {
-  assert.ok(e instanceof Stripe.errors.StripeIdempotencyError, `expected StripeIdempotencyError, got ${e.constructor.name}`);
+  assert.ok(
+    e instanceof Stripe.errors.StripeIdempotencyError,
+    `expected StripeIdempotencyError, got ${e.constructor.name}`,
+  );
   assert.equal(e.statusCode, 400);
   assert.equal(e.rawType, 'idempotency_error');
   assert.equal(e.code, undefined);
@@ -70,8 +83,14 @@ describeEachStore('idempotent requests', (target) => {
   test('the same key and parameters replay the first response', async () => {
     await freshAccount();
     const key = randomUUID();
-    const first = await stripe.customers.create({ email: 'replay@example.com', metadata: { n: '1' } }, { idempotencyKey: key });
-    const second = await stripe.customers.create({ email: 'replay@example.com', metadata: { n: '1' } }, { idempotencyKey: key });
+    const first = await stripe.customers.create(
+      { email: 'replay@example.com', metadata: { n: '1' } },
+      { idempotencyKey: key },
+    );
+    const second = await stripe.customers.create(
+      { email: 'replay@example.com', metadata: { n: '1' } },
+      { idempotencyKey: key },
+    );
 
     assert.equal(second.id, first.id);
     assert.deepEqual({ ...second, lastResponse: undefined }, { ...first, lastResponse: undefined });
@@ -84,14 +103,22 @@ describeEachStore('idempotent requests', (target) => {
     assert.notEqual(second.lastResponse.requestId, first.lastResponse.requestId);
 
     // Raw HTTP sees the very same body bytes.
-    const raw = await rawPost(kassa, '/v1/customers', { email: 'replay@example.com', 'metadata[n]': '1' }, { key, secretKey });
+    const raw = await rawPost(
+      kassa,
+      '/v1/customers',
+      { email: 'replay@example.com', 'metadata[n]': '1' },
+      { key, secretKey },
+    );
     assert.equal(raw.status, 200);
     assert.equal(raw.headers['idempotent-replayed'], 'true');
     assert.equal(raw.headers['original-request'], first.lastResponse.requestId);
     assert.equal(raw.headers['idempotency-key'], key);
     assert.deepEqual(raw.body, JSON.parse(JSON.stringify({ ...first, lastResponse: undefined })));
 
-    assert.deepEqual((await allCustomers(stripe)).map((c) => c.id), [first.id]);
+    assert.deepEqual(
+      (await allCustomers(stripe)).map((c) => c.id),
+      [first.id],
+    );
     const created = await eventsOfType(stripe, 'customer.created');
     assert.equal(created.length, 1);
     assert.deepEqual(created[0].request, { id: first.lastResponse.requestId, idempotency_key: key });
@@ -102,23 +129,34 @@ describeEachStore('idempotent requests', (target) => {
     const key = randomUUID();
     const first = await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: key });
 
-    await assert.rejects(stripe.customers.create({ email: 'two@example.com' }, { idempotencyKey: key }), isIdempotencyError);
-    await assert.rejects(stripe.customers.create({ email: 'one@example.com', name: 'One' }, { idempotencyKey: key }), isIdempotencyError);
-    await assert.rejects(stripe.customers.update(first.id, { email: 'one@example.com' }, { idempotencyKey: key }), isIdempotencyError);
+    await assert.rejects(
+      stripe.customers.create({ email: 'two@example.com' }, { idempotencyKey: key }),
+      isIdempotencyError,
+    );
+    await assert.rejects(
+      stripe.customers.create({ email: 'one@example.com', name: 'One' }, { idempotencyKey: key }),
+      isIdempotencyError,
+    );
+    await assert.rejects(
+      stripe.customers.update(first.id, { email: 'one@example.com' }, { idempotencyKey: key }),
+      isIdempotencyError,
+    );
 
     // The refusals did not disturb the stored result.
     const again = await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: key });
     assert.equal(again.id, first.id);
     assert.equal(again.lastResponse.headers['idempotent-replayed'], 'true');
     assert.equal((await allCustomers(stripe)).length, 1);
-    assert.equal((await stripe.customers.retrieve(first.id) as Stripe.Customer).name, null);
+    assert.equal(((await stripe.customers.retrieve(first.id)) as Stripe.Customer).name, null);
   });
 
   test('a request refused by parameter validation is not stored', async () => {
     await freshAccount();
     const key = randomUUID();
     await assert.rejects(
-      stripe.customers.create({ email: 'v@example.com', colour: 'blue' } as Stripe.CustomerCreateParams, { idempotencyKey: key }),
+      stripe.customers.create({ email: 'v@example.com', colour: 'blue' } as Stripe.CustomerCreateParams, {
+        idempotencyKey: key,
+      }),
       (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'parameter_unknown',
     );
     // Refused by the customer rules rather than the schema: not stored either.
@@ -129,7 +167,10 @@ describeEachStore('idempotent requests', (target) => {
     const fixed = await stripe.customers.create({ email: 'v@example.com' }, { idempotencyKey: key });
     assert.equal(fixed.email, 'v@example.com');
     assert.equal(fixed.lastResponse.headers['idempotent-replayed'], undefined);
-    assert.deepEqual((await allCustomers(stripe)).map((c) => c.id), [fixed.id]);
+    assert.deepEqual(
+      (await allCustomers(stripe)).map((c) => c.id),
+      [fixed.id],
+    );
 
     const replay = await stripe.customers.create({ email: 'v@example.com' }, { idempotencyKey: key });
     assert.equal(replay.id, fixed.id);
@@ -142,23 +183,29 @@ describeEachStore('idempotent requests', (target) => {
     const missing = 'cus_missing0000000';
     let firstRequestId = '';
     let firstBody: unknown;
-    await assert.rejects(stripe.customers.update(missing, { name: 'Nobody' }, { idempotencyKey: key }), (e: Stripe.errors.StripeError) => {
-      assert.equal(e.statusCode, 404);
-      assert.equal(e.code, 'resource_missing');
-      assert.equal(e.headers?.['idempotent-replayed'], undefined);
-      firstRequestId = e.requestId!;
-      firstBody = errorBody(e);
-      return true;
-    });
-    await assert.rejects(stripe.customers.update(missing, { name: 'Nobody' }, { idempotencyKey: key }), (e: Stripe.errors.StripeError) => {
-      assert.equal(e.statusCode, 404);
-      assert.equal(e.code, 'resource_missing');
-      assert.equal(e.headers?.['idempotent-replayed'], 'true');
-      assert.equal(e.headers?.['original-request'], firstRequestId);
-      assert.notEqual(e.requestId, firstRequestId);
-      assert.deepEqual(errorBody(e), firstBody);
-      return true;
-    });
+    await assert.rejects(
+      stripe.customers.update(missing, { name: 'Nobody' }, { idempotencyKey: key }),
+      (e: Stripe.errors.StripeError) => {
+        assert.equal(e.statusCode, 404);
+        assert.equal(e.code, 'resource_missing');
+        assert.equal(e.headers?.['idempotent-replayed'], undefined);
+        firstRequestId = e.requestId!;
+        firstBody = errorBody(e);
+        return true;
+      },
+    );
+    await assert.rejects(
+      stripe.customers.update(missing, { name: 'Nobody' }, { idempotencyKey: key }),
+      (e: Stripe.errors.StripeError) => {
+        assert.equal(e.statusCode, 404);
+        assert.equal(e.code, 'resource_missing');
+        assert.equal(e.headers?.['idempotent-replayed'], 'true');
+        assert.equal(e.headers?.['original-request'], firstRequestId);
+        assert.notEqual(e.requestId, firstRequestId);
+        assert.deepEqual(errorBody(e), firstBody);
+        return true;
+      },
+    );
   });
 
   test('keys are scoped per account and per API key', async () => {
@@ -170,14 +217,30 @@ describeEachStore('idempotent requests', (target) => {
     const theirs = await otherStripe.customers.create({ email: 'scope@example.com' }, { idempotencyKey: key });
     assert.notEqual(theirs.id, mine.id);
     assert.equal(theirs.lastResponse.headers['idempotent-replayed'], undefined);
-    assert.deepEqual((await allCustomers(stripe)).map((c) => c.id), [mine.id]);
-    assert.deepEqual((await allCustomers(otherStripe)).map((c) => c.id), [theirs.id]);
+    assert.deepEqual(
+      (await allCustomers(stripe)).map((c) => c.id),
+      [mine.id],
+    );
+    assert.deepEqual(
+      (await allCustomers(otherStripe)).map((c) => c.id),
+      [theirs.id],
+    );
 
     // A second secret key of the same account has its own key space (Kassa scopes by key).
     const secondKey = newApiKey('secret');
     const owner = (await findKey(kassa.store.read, hashKey(secretKey)))!.accountId;
-    await kassa.store.transaction((tx) => insertKey(tx, { hash: hashKey(secondKey), accountId: owner, kind: 'secret', masked: maskKey(secondKey), created: clock.now() }));
-    const viaSecondKey = await kassa.clientFor(secondKey).customers.create({ email: 'scope@example.com' }, { idempotencyKey: key });
+    await kassa.store.transaction((tx) =>
+      insertKey(tx, {
+        hash: hashKey(secondKey),
+        accountId: owner,
+        kind: 'secret',
+        masked: maskKey(secondKey),
+        created: clock.now(),
+      }),
+    );
+    const viaSecondKey = await kassa
+      .clientFor(secondKey)
+      .customers.create({ email: 'scope@example.com' }, { idempotencyKey: key });
     assert.notEqual(viaSecondKey.id, mine.id);
     assert.equal((await allCustomers(stripe)).length, 2);
   });
@@ -186,7 +249,12 @@ describeEachStore('idempotent requests', (target) => {
     await freshAccount();
     const key = randomUUID();
     const responses = await postTogether(
-      Array.from({ length: 20 }, () => ({ url: `${kassa.url}/v1/customers`, secretKey, form: { email: 'race@example.com' }, idempotencyKey: key })),
+      Array.from({ length: 20 }, () => ({
+        url: `${kassa.url}/v1/customers`,
+        secretKey,
+        form: { email: 'race@example.com' },
+        idempotencyKey: key,
+      })),
     );
     const customers = await allCustomers(stripe);
     assert.equal(customers.length, 1);
@@ -222,13 +290,20 @@ describeEachStore('idempotent requests', (target) => {
     assert.equal(first.status, 200);
     clock.advance(DAY + 1);
     // Every request finds the expired record; only one may replace it.
-    const responses = await postTogether(Array.from({ length: 20 }, () => ({ url: `${kassa.url}/v1/customers`, secretKey, form, idempotencyKey: key })));
+    const responses = await postTogether(
+      Array.from({ length: 20 }, () => ({ url: `${kassa.url}/v1/customers`, secretKey, form, idempotencyKey: key })),
+    );
     const executed = responses.filter((r) => r.status === 200 && r.headers['idempotent-replayed'] === undefined);
     assert.equal(executed.length, 1, 'exactly one request executed');
     assert.equal((await allCustomers(stripe)).length, 2);
     for (const response of responses) {
       if (response.status === 200) assert.equal(response.body.id, executed[0].body.id);
-      else assert.deepEqual([response.status, response.body.error.code], [409, 'idempotency_key_in_use'], JSON.stringify(response.body));
+      else
+        assert.deepEqual(
+          [response.status, response.body.error.code],
+          [409, 'idempotency_key_in_use'],
+          JSON.stringify(response.body),
+        );
     }
   });
 
@@ -251,7 +326,10 @@ describeEachStore('idempotent requests', (target) => {
     // The new use starts a new 24 hours: it replays, and other parameters are refused again.
     const replay = await stripe.customers.create({ email: 'old@example.com' }, { idempotencyKey: key });
     assert.equal(replay.id, later.id);
-    await assert.rejects(stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: key }), isIdempotencyError);
+    await assert.rejects(
+      stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: key }),
+      isIdempotencyError,
+    );
 
     // After expiry, other parameters are a new request, not an idempotency_error.
     clock.advance(DAY + 1);
@@ -315,7 +393,13 @@ describeEachStore('idempotent requests', (target) => {
       try {
         const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
         const key = randomUUID();
-        const send = () => postForm({ url: `${url}/v1/customers`, secretKey: own.account.secret_key, form: { email: 'fault@example.com' }, idempotencyKey: key });
+        const send = () =>
+          postForm({
+            url: `${url}/v1/customers`,
+            secretKey: own.account.secret_key,
+            form: { email: 'fault@example.com' },
+            idempotencyKey: key,
+          });
         const fault = await send();
         assert.equal(fault.status, 500);
         assert.equal((await allCustomers(own.stripe)).length, 0);
@@ -325,7 +409,10 @@ describeEachStore('idempotent requests', (target) => {
         const replay = await send();
         assert.equal(replay.headers['idempotent-replayed'], 'true');
         assert.equal(replay.body.id, retry.body.id);
-        assert.deepEqual((await allCustomers(own.stripe)).map((c) => c.id), [retry.body.id]);
+        assert.deepEqual(
+          (await allCustomers(own.stripe)).map((c) => c.id),
+          [retry.body.id],
+        );
       } finally {
         await app.close();
       }

@@ -32,7 +32,12 @@ const recordRun: JobHandler = {
 
 /** Counts committed runs per job id. */
 async function runsPerJob(store: Store): Promise<Map<string, number>> {
-  const rows = await store.read.list({ table: 'events', accountId: ACCOUNT, filters: [{ field: 'type', op: '=', value: 'test.job_ran' }], limit: 100_000 });
+  const rows = await store.read.list({
+    table: 'events',
+    accountId: ACCOUNT,
+    filters: [{ field: 'type', op: '=', value: 'test.job_ran' }],
+    limit: 100_000,
+  });
   const counts = new Map<string, number>();
   for (const row of rows) {
     const id = (JSON.parse(row.doc) as { data: { object: { id: string } } }).data.object.id;
@@ -46,7 +51,14 @@ function schedule(store: Store, kind: string, runAt: number, payload: unknown = 
 }
 
 function worker(store: Store, handlers: JobHandler[], leaseSeconds?: number): JobWorker {
-  return createJobWorker({ store, clock: { now: () => T0 }, writeContext: writeContextFactory(eventRecorder([])), handlers, logger: false, leaseSeconds });
+  return createJobWorker({
+    store,
+    clock: { now: () => T0 },
+    writeContext: writeContextFactory(eventRecorder([])),
+    handlers,
+    logger: false,
+    leaseSeconds,
+  });
 }
 
 describeEachStore('durable jobs', (target) => {
@@ -97,7 +109,10 @@ describeEachStore('durable jobs', (target) => {
     assert.equal(await w.runDueJobs(T0), 0);
     let job = await getJob(store.read, id);
     // Retried after 5 s, then 10 s.
-    assert.deepEqual([job?.status, job?.attempts, job?.runAt, job?.claimedUntil, job?.lastError], ['pending', 1, T0 + 5, null, 'the bank is closed']);
+    assert.deepEqual(
+      [job?.status, job?.attempts, job?.runAt, job?.claimedUntil, job?.lastError],
+      ['pending', 1, T0 + 5, null, 'the bank is closed'],
+    );
     assert.equal((await runsPerJob(store)).get(id), undefined, 'the failed run left nothing behind');
 
     assert.equal(await w.runDueJobs(T0 + 4), 0);
@@ -142,7 +157,9 @@ describeEachStore('durable jobs', (target) => {
 
   test('jobs survive a restart', async () => {
     const first = await anotherProcess();
-    const id = await first.transaction((tx) => scheduleJob(tx, { accountId: ACCOUNT, kind: recordRun.kind, runAt: T0 + 5, payload: { n: 1 }, now: T0 }));
+    const id = await first.transaction((tx) =>
+      scheduleJob(tx, { accountId: ACCOUNT, kind: recordRun.kind, runAt: T0 + 5, payload: { n: 1 }, now: T0 }),
+    );
     await first.close();
     others.splice(others.indexOf(first), 1);
     const next = await anotherProcess();
@@ -170,7 +187,8 @@ describeEachStore('durable jobs', (target) => {
       await Promise.all(
         workers.map(async (w, i) => {
           // A lease of 0 s lets each worker take over the other's claims at once: the hardest case.
-          for (let round = 0; round < 200 && (await hasDueJobs(stores[i].read, T0)); round++) ran[i] += await w.runDueJobs(T0);
+          for (let round = 0; round < 200 && (await hasDueJobs(stores[i].read, T0)); round++)
+            ran[i] += await w.runDueJobs(T0);
         }),
       );
       const runs = await runsPerJob(store);
@@ -187,10 +205,19 @@ describeEachStore('kassa serve runs scheduled work', (target) => {
 
   test('a pending refund settles even though the process that made it was killed', async () => {
     const secretKey = newApiKey('secret');
-    const env = kassaEnv(await target.config(), { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+    const env = kassaEnv(await target.config(), {
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: newApiKey('publishable'),
+    });
     const sdk = (url: string) => {
       const { hostname, port } = new URL(url);
-      return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      return new Stripe(secretKey, {
+        host: hostname,
+        port: Number(port),
+        protocol: 'http',
+        maxNetworkRetries: 0,
+        telemetry: false,
+      });
     };
     const first = spawnServe(env);
     processes.push(first);
@@ -217,6 +244,9 @@ describeEachStore('kassa serve runs scheduled work', (target) => {
     }
     assert.equal(status, 'succeeded', second.output());
     const events = await again.events.list({ type: 'refund.updated' });
-    assert.deepEqual(events.data.map((e) => (e.data.object as Stripe.Refund).id), [refund.id]);
+    assert.deepEqual(
+      events.data.map((e) => (e.data.object as Stripe.Refund).id),
+      [refund.id],
+    );
   });
 });

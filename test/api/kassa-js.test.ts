@@ -40,7 +40,9 @@ describe('Kassa.js served by Kassa', () => {
     assert.equal((await fetch(`${kassa.url}/v3/kassa.000000000000.js`)).status, 404);
 
     const gzipped = gzipSync(code, { level: 9 }).length;
-    t.diagnostic(`Kassa.js core bundle: ${code.length} bytes, ${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${CORE_BUDGET_GZIP / 1024} KB)`);
+    t.diagnostic(
+      `Kassa.js core bundle: ${code.length} bytes, ${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${CORE_BUDGET_GZIP / 1024} KB)`,
+    );
     assert.ok(gzipped < CORE_BUDGET_GZIP, `core bundle is ${gzipped} bytes gzipped`);
   });
 
@@ -58,11 +60,17 @@ describe('Kassa.js served by Kassa', () => {
     assert.equal(frame.status, 200);
     assert.equal(frame.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     const frameCode = await frame.text();
-    t.diagnostic(`Kassa.js frame bundle: ${frameCode.length} bytes, ${(gzipSync(frameCode, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
+    t.diagnostic(
+      `Kassa.js frame bundle: ${frameCode.length} bytes, ${(gzipSync(frameCode, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`,
+    );
   });
 
   test('API responses allow any origin; preflights for Stripe-Account / Authorization get 204', async () => {
-    const intent = await kassa.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams);
+    const intent = await kassa.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method_types: ['card'],
+    } as Stripe.PaymentIntentCreateParams);
     const origin = 'http://127.0.0.1:9';
     const query = new URLSearchParams({ key: kassa.account.publishable_key, client_secret: intent.client_secret! });
     const read = await fetch(`${kassa.url}/v1/payment_intents/${intent.id}?${query}`, { headers: { origin } });
@@ -70,13 +78,19 @@ describe('Kassa.js served by Kassa', () => {
     assert.equal(read.headers.get('access-control-allow-origin'), '*');
     assert.match(read.headers.get('access-control-expose-headers')!, /Request-Id/);
 
-    const refused = await fetch(`${kassa.url}/v1/customers`, { headers: { origin, authorization: `Bearer ${kassa.account.publishable_key}` } });
+    const refused = await fetch(`${kassa.url}/v1/customers`, {
+      headers: { origin, authorization: `Bearer ${kassa.account.publishable_key}` },
+    });
     assert.equal(refused.status, 401);
     assert.equal(refused.headers.get('access-control-allow-origin'), '*', 'errors are readable by the page too');
 
     const preflight = await fetch(`${kassa.url}/v1/payment_intents/${intent.id}/confirm`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'stripe-account,content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'stripe-account,content-type',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');

@@ -12,7 +12,13 @@ import { kassaEnv, runKassaCli, spawnServe, type KassaProcess } from '../support
 
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  return new Stripe(secretKey, {
+    host: hostname,
+    port: Number(port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
 }
 
 describeEachStore('several kassa serve processes on one database', (target) => {
@@ -24,7 +30,10 @@ describeEachStore('several kassa serve processes on one database', (target) => {
   let clients: Stripe[];
 
   before(async () => {
-    env = kassaEnv(await target.config(), { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable') });
+    env = kassaEnv(await target.config(), {
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: newApiKey('publishable'),
+    });
     // Started together, as a process manager would: they race to migrate and to make the default account.
     for (let i = 0; i < processCount; i++) processes.push(spawnServe(env));
     urls = await Promise.all(processes.map((p) => p.ready));
@@ -36,7 +45,12 @@ describeEachStore('several kassa serve processes on one database', (target) => {
     const key = randomUUID();
     const form = { email: 'everywhere@example.com' };
     const responses = await postTogether(
-      Array.from({ length: processCount * 5 }, (_, i) => ({ url: `${urls[i % processCount]}/v1/customers`, secretKey, form, idempotencyKey: key })),
+      Array.from({ length: processCount * 5 }, (_, i) => ({
+        url: `${urls[i % processCount]}/v1/customers`,
+        secretKey,
+        form,
+        idempotencyKey: key,
+      })),
     );
 
     const customers = await clients[0].customers.list({ email: form.email, limit: 100 });
@@ -46,9 +60,16 @@ describeEachStore('several kassa serve processes on one database', (target) => {
     assert.equal(executed.length, 1, 'exactly one request executed');
     for (const response of responses) {
       if (response.status === 200) assert.equal(response.body.id, id);
-      else assert.deepEqual([response.status, response.body.error?.code], [409, 'idempotency_key_in_use'], JSON.stringify(response.body));
+      else
+        assert.deepEqual(
+          [response.status, response.body.error?.code],
+          [409, 'idempotency_key_in_use'],
+          JSON.stringify(response.body),
+        );
     }
-    const created = (await clients[0].events.list({ type: 'customer.created', limit: 100 })).data.filter((e) => (e.data.object as Stripe.Customer).id === id);
+    const created = (await clients[0].events.list({ type: 'customer.created', limit: 100 })).data.filter(
+      (e) => (e.data.object as Stripe.Customer).id === id,
+    );
     assert.equal(created.length, 1);
 
     // Afterwards every process replays the stored response.
@@ -80,9 +101,9 @@ describeEachStore('several kassa serve processes on one database', (target) => {
     }
 
     const eventsFor = async () =>
-      (await clients[0].events.list({ type: 'customer.updated', limit: 100 }).autoPagingToArray({ limit: 1000 })).filter(
-        (e) => (e.data.object as Stripe.Customer).id === customer.id,
-      );
+      (
+        await clients[0].events.list({ type: 'customer.updated', limit: 100 }).autoPagingToArray({ limit: 1000 })
+      ).filter((e) => (e.data.object as Stripe.Customer).id === customer.id);
     const events = (await eventsFor()).reverse(); // oldest first
     assert.equal(events.length, updates, 'one customer.updated per change');
     // Updates were applied one after the other: each event adds exactly one key to what the previous one saw.
@@ -91,7 +112,11 @@ describeEachStore('several kassa serve processes on one database', (target) => {
       assert.equal(Object.keys(metadata).length, n + 1);
       const previous = event.data.previous_attributes as { metadata?: Record<string, string | null> } | undefined;
       const added = Object.keys(previous?.metadata ?? {});
-      assert.deepEqual(added.map((k) => previous!.metadata![k]), [null], 'the key did not exist before');
+      assert.deepEqual(
+        added.map((k) => previous!.metadata![k]),
+        [null],
+        'the key did not exist before',
+      );
       assert.equal(metadata[added[0]], expected[added[0]]);
     });
 
@@ -101,10 +126,15 @@ describeEachStore('several kassa serve processes on one database', (target) => {
   });
 
   test('an account made by `kassa accounts create` is usable at once from every process', async () => {
-    const account = JSON.parse(await runKassaCli(['accounts', 'create', '--json'], env)) as { id: string; secret_key: string };
+    const account = JSON.parse(await runKassaCli(['accounts', 'create', '--json'], env)) as {
+      id: string;
+      secret_key: string;
+    };
     assert.match(account.id, /^acct_/);
     const theirs = urls.map((url) => sdkFor(url, account.secret_key));
-    const created = await Promise.all(theirs.map((client, i) => client.customers.create({ email: `p${i}@example.com` })));
+    const created = await Promise.all(
+      theirs.map((client, i) => client.customers.create({ email: `p${i}@example.com` })),
+    );
     const ids = created.map((c) => c.id).sort();
     for (const client of theirs) {
       assert.deepEqual((await client.customers.list({ limit: 100 })).data.map((c) => c.id).sort(), ids);

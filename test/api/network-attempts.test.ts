@@ -43,7 +43,8 @@ function recordingNetwork() {
   const network: PaymentNetwork = {
     ...inner,
     authorize: async (request) => answerOf('authorize', request.idempotencyKey, await inner.authorize(request)),
-    capture: async (authorizationId, amount) => answerOf('capture', authorizationId, await inner.capture(authorizationId, amount)),
+    capture: async (authorizationId, amount) =>
+      answerOf('capture', authorizationId, await inner.capture(authorizationId, amount)),
     void: async (authorizationId) => answerOf('void', authorizationId, await inner.void(authorizationId)),
     refund: async (request) => answerOf('refund', request.idempotencyKey, await inner.refund(request)),
   };
@@ -52,7 +53,9 @@ function recordingNetwork() {
     calls,
     stall: (method: MoneyCall) => void (stallNext = method),
     /** The process ends: the stalled calls never come back (the request fails, nothing is recorded). */
-    die: () => stalled.splice(0).forEach((reject) => reject(new Error('the process ended'))),
+    die: () => {
+      for (const reject of stalled.splice(0)) reject(new Error('the process ended'));
+    },
   };
 }
 
@@ -109,10 +112,16 @@ describeEachStore('network calls outside transactions', (target) => {
     const config = await target.config();
     const recorder = recordingNetwork();
     const first = await startKassa(config, { clock, network: recorder.network, jobPollMs: 60_000 });
-    const intent = await first.stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: 'pm_card_visa', automatic_payment_methods: NO_REDIRECTS });
+    const intent = await first.stripe.paymentIntents.create({
+      amount: 2500,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      automatic_payment_methods: NO_REDIRECTS,
+    });
 
     const idempotencyKey = `confirm-${intent.id}`;
-    const confirm = (stripe: Stripe) => stripe.paymentIntents.confirm(intent.id, { expand: ['latest_charge'] }, { idempotencyKey });
+    const confirm = (stripe: Stripe) =>
+      stripe.paymentIntents.confirm(intent.id, { expand: ['latest_charge'] }, { idempotencyKey });
     const { call, second, secondCalls } = await killedAfterCall(config, first, recorder, 'authorize', confirm);
     try {
       const stripe = second.clientFor(first.account.secret_key);
@@ -120,12 +129,18 @@ describeEachStore('network calls outside transactions', (target) => {
       assert.equal(after.status, 'succeeded');
       assert.equal(after.latest_charge, call.key, 'the charge is the one the network authorized, named by the key');
       // The recovery asked again with the same key and got the same authorization.
-      assert.deepEqual(secondCalls.map((c) => [c.method, c.key]), [['authorize', call.key]]);
+      assert.deepEqual(
+        secondCalls.map((c) => [c.method, c.key]),
+        [['authorize', call.key]],
+      );
       assert.deepEqual(secondCalls[0]!.answer, call.answer);
       const charges = await stripe.charges.list({ payment_intent: intent.id });
       assert.equal(charges.data.length, 1);
       const row = await second.store.read.getObject(first.account.id, call.key);
-      assert.equal(JSON.parse(row!.private!).authorizationId, (call.answer as { authorizationId: string }).authorizationId);
+      assert.equal(
+        JSON.parse(row!.private!).authorizationId,
+        (call.answer as { authorizationId: string }).authorizationId,
+      );
       const txns = await stripe.balanceTransactions.list({ source: call.key } as Stripe.BalanceTransactionListParams);
       assert.equal(txns.data.length, 1);
       assert.deepEqual(await eventTypes(stripe, intent.id), ['payment_intent.created', 'payment_intent.succeeded']);
@@ -140,7 +155,10 @@ describeEachStore('network calls outside transactions', (target) => {
       clock.advance(120);
       await second.jobs.runDueJobs();
       assert.equal((await stripe.charges.list({ payment_intent: intent.id })).data.length, 1);
-      await assert.rejects(stripe.paymentIntents.confirm(intent.id), /unexpected_state|You cannot confirm this PaymentIntent/);
+      await assert.rejects(
+        stripe.paymentIntents.confirm(intent.id),
+        /unexpected_state|You cannot confirm this PaymentIntent/,
+      );
     } finally {
       await second.close();
     }
@@ -160,15 +178,25 @@ describeEachStore('network calls outside transactions', (target) => {
     });
     assert.equal(intent.status, 'requires_capture');
 
-    const { call, second, secondCalls } = await killedAfterCall(config, first, recorder, 'capture', (stripe) => stripe.paymentIntents.capture(intent.id, { amount_to_capture: 3000 }));
+    const { call, second, secondCalls } = await killedAfterCall(config, first, recorder, 'capture', (stripe) =>
+      stripe.paymentIntents.capture(intent.id, { amount_to_capture: 3000 }),
+    );
     try {
       const stripe = second.clientFor(first.account.secret_key);
       const after = await stripe.paymentIntents.retrieve(intent.id);
       assert.equal(after.status, 'succeeded');
       assert.equal(after.amount_received, 3000);
-      assert.deepEqual(secondCalls.map((c) => [c.method, c.key]), [['capture', call.key]]);
-      const txns = await stripe.balanceTransactions.list({ source: after.latest_charge as string } as Stripe.BalanceTransactionListParams);
-      assert.deepEqual(txns.data.map((t) => t.amount), [3000]);
+      assert.deepEqual(
+        secondCalls.map((c) => [c.method, c.key]),
+        [['capture', call.key]],
+      );
+      const txns = await stripe.balanceTransactions.list({
+        source: after.latest_charge as string,
+      } as Stripe.BalanceTransactionListParams);
+      assert.deepEqual(
+        txns.data.map((t) => t.amount),
+        [3000],
+      );
     } finally {
       await second.close();
     }
@@ -178,14 +206,28 @@ describeEachStore('network calls outside transactions', (target) => {
     const config = await target.config();
     const recorder = recordingNetwork();
     const first = await startKassa(config, { clock, network: recorder.network, jobPollMs: 60_000 });
-    const intent = await first.stripe.paymentIntents.create({ amount: 1800, currency: 'usd', payment_method: 'pm_card_visa', automatic_payment_methods: NO_REDIRECTS, confirm: true });
+    const intent = await first.stripe.paymentIntents.create({
+      amount: 1800,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      automatic_payment_methods: NO_REDIRECTS,
+      confirm: true,
+    });
 
-    const { call, second, secondCalls } = await killedAfterCall(config, first, recorder, 'refund', (stripe) => stripe.refunds.create({ payment_intent: intent.id, amount: 500 }));
+    const { call, second, secondCalls } = await killedAfterCall(config, first, recorder, 'refund', (stripe) =>
+      stripe.refunds.create({ payment_intent: intent.id, amount: 500 }),
+    );
     try {
       const stripe = second.clientFor(first.account.secret_key);
       const refunds = await stripe.refunds.list({ payment_intent: intent.id });
-      assert.deepEqual(refunds.data.map((r) => [r.id, r.amount, r.status]), [[call.key, 500, 'succeeded']]);
-      assert.deepEqual(secondCalls.map((c) => [c.method, c.key]), [['refund', call.key]]);
+      assert.deepEqual(
+        refunds.data.map((r) => [r.id, r.amount, r.status]),
+        [[call.key, 500, 'succeeded']],
+      );
+      assert.deepEqual(
+        secondCalls.map((c) => [c.method, c.key]),
+        [['refund', call.key]],
+      );
       const charge = await stripe.charges.retrieve(intent.latest_charge as string);
       assert.equal(charge.amount_refunded, 500);
     } finally {
@@ -197,9 +239,17 @@ describeEachStore('network calls outside transactions', (target) => {
     const config = await target.config();
     const kassa = await startKassa(config, { clock, jobPollMs: 60_000 });
     try {
-      const intent = await kassa.stripe.paymentIntents.create({ amount: 1200, currency: 'usd', payment_method: 'pm_card_visa', automatic_payment_methods: NO_REDIRECTS, confirm: true });
+      const intent = await kassa.stripe.paymentIntents.create({
+        amount: 1200,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        automatic_payment_methods: NO_REDIRECTS,
+        confirm: true,
+      });
       assert.equal(intent.status, 'succeeded');
-      const jobs = await kassa.store.read.all<{ id: string }>("SELECT id FROM jobs WHERE kind = 'payments.record_network_attempt'");
+      const jobs = await kassa.store.read.all<{ id: string }>(
+        "SELECT id FROM jobs WHERE kind = 'payments.record_network_attempt'",
+      );
       assert.equal(jobs.length, 1);
       assert.equal((await getJob(kassa.store.read, jobs[0]!.id))?.status, 'done');
       clock.advance(60);

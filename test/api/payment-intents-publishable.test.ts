@@ -40,18 +40,35 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
   after(() => kassa.close());
 
   /** A Stripe.js-style request: the key in the form (query for GET), no Authorization header. */
-  async function publishable(method: 'GET' | 'POST', path: string, form: Record<string, string> = {}, key = pk): Promise<Answer> {
+  async function publishable(
+    method: 'GET' | 'POST',
+    path: string,
+    form: Record<string, string> = {},
+    key = pk,
+  ): Promise<Answer> {
     const encoded = new URLSearchParams({ key, ...form }).toString();
     const response =
       method === 'GET'
         ? await fetch(`${kassa.url}${path}?${encoded}`)
-        : await fetch(`${kassa.url}${path}`, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encoded });
+        : await fetch(`${kassa.url}${path}`, {
+            method,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: encoded,
+          });
     return { status: response.status, body: await response.json() };
   }
 
   async function newIntent(extra: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<Stripe.PaymentIntent> {
     const customer = await stripe.customers.create({ email: 'private@example.com' });
-    return stripe.paymentIntents.create(cardOnly({ amount: 2500, currency: 'usd', customer: customer.id, metadata: { internal: 'secret-note' }, ...extra }));
+    return stripe.paymentIntents.create(
+      cardOnly({
+        amount: 2500,
+        currency: 'usd',
+        customer: customer.id,
+        metadata: { internal: 'secret-note' },
+        ...extra,
+      }),
+    );
   }
 
   function assertNothingRevealed(answer: Answer, intent: Stripe.PaymentIntent): void {
@@ -65,7 +82,9 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
 
   test('retrieve with the client_secret: only the public fields', async () => {
     const intent = await newIntent({ description: 'Tea', receipt_email: 'r@example.com' });
-    const answer = await publishable('GET', `/v1/payment_intents/${intent.id}`, { client_secret: intent.client_secret! });
+    const answer = await publishable('GET', `/v1/payment_intents/${intent.id}`, {
+      client_secret: intent.client_secret!,
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.deepEqual(Object.keys(answer.body).sort(), PUBLIC_FIELDS);
     assert.equal(answer.body.id, intent.id);
@@ -78,9 +97,12 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
     assertShape('payment_intent', answer.body);
 
     // The key may also come as a Bearer token; expanding the customer is refused and shows nothing of it (publishable-expand.test.ts tries every path).
-    const bearer = await fetch(`${kassa.url}/v1/payment_intents/${intent.id}?client_secret=${intent.client_secret}&expand[]=customer`, {
-      headers: { authorization: `Bearer ${pk}` },
-    });
+    const bearer = await fetch(
+      `${kassa.url}/v1/payment_intents/${intent.id}?client_secret=${intent.client_secret}&expand[]=customer`,
+      {
+        headers: { authorization: `Bearer ${pk}` },
+      },
+    );
     assert.equal(bearer.status, 400);
     const text = await bearer.text();
     assert.equal(JSON.parse(text).error.param, 'expand');
@@ -91,13 +113,17 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
   test('retrieve with a wrong or missing client_secret: an error, nothing revealed', async () => {
     const intent = await newIntent();
     const other = await newIntent();
-    const wrong = await publishable('GET', `/v1/payment_intents/${intent.id}`, { client_secret: `${intent.id}_secret_wrongwrongwrongwrongwrong` });
+    const wrong = await publishable('GET', `/v1/payment_intents/${intent.id}`, {
+      client_secret: `${intent.id}_secret_wrongwrongwrongwrongwrong`,
+    });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.error.type, 'invalid_request_error');
     assert.equal(wrong.body.error.param, 'client_secret');
     assertNothingRevealed(wrong, intent);
 
-    const someoneElses = await publishable('GET', `/v1/payment_intents/${intent.id}`, { client_secret: other.client_secret! });
+    const someoneElses = await publishable('GET', `/v1/payment_intents/${intent.id}`, {
+      client_secret: other.client_secret!,
+    });
     assert.equal(someoneElses.status, 400);
     assertNothingRevealed(someoneElses, intent);
 
@@ -109,7 +135,12 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
 
     // Another account's publishable key does not find it at all.
     const stranger = await kassa.newAccount();
-    const foreign = await publishable('GET', `/v1/payment_intents/${intent.id}`, { client_secret: intent.client_secret! }, stranger.publishable_key);
+    const foreign = await publishable(
+      'GET',
+      `/v1/payment_intents/${intent.id}`,
+      { client_secret: intent.client_secret! },
+      stranger.publishable_key,
+    );
     assert.equal(foreign.status, 404);
     assert.equal(foreign.body.error.code, 'resource_missing');
     assertNothingRevealed(foreign, intent);
@@ -117,7 +148,10 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
 
   test('confirm with the client_secret and card data (payment_method_data): succeeded', async () => {
     const intent = await newIntent();
-    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, ...CARD });
+    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+      ...CARD,
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.deepEqual(Object.keys(answer.body).sort(), PUBLIC_FIELDS);
     assert.equal(answer.body.status, 'succeeded');
@@ -133,20 +167,32 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
     assert.equal(pm.billing_details.name, 'Ada Lovelace');
     const charge = full.latest_charge as Stripe.Charge;
     assert.equal(charge.status, 'succeeded');
-    assert.deepEqual(charge.payment_method_details!.card!.checks, { cvc_check: 'pass', address_line1_check: null, address_postal_code_check: 'pass' });
+    assert.deepEqual(charge.payment_method_details!.card!.checks, {
+      cvc_check: 'pass',
+      address_line1_check: null,
+      address_postal_code_check: 'pass',
+    });
     assert.equal(charge.billing_details.name, 'Ada Lovelace');
   });
 
-  test('confirm with a test PaymentMethod id, and with a saved card of the intent\'s customer', async () => {
+  test("confirm with a test PaymentMethod id, and with a saved card of the intent's customer", async () => {
     const intent = await newIntent();
-    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, payment_method: 'pm_card_mastercard' });
+    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+      payment_method: 'pm_card_mastercard',
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'succeeded');
 
     const customer = await stripe.customers.create({});
     const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    const mine = await stripe.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd', customer: customer.id, capture_method: 'manual' }));
-    const held = await publishable('POST', `/v1/payment_intents/${mine.id}/confirm`, { client_secret: mine.client_secret!, payment_method: pm.id });
+    const mine = await stripe.paymentIntents.create(
+      cardOnly({ amount: 1000, currency: 'usd', customer: customer.id, capture_method: 'manual' }),
+    );
+    const held = await publishable('POST', `/v1/payment_intents/${mine.id}/confirm`, {
+      client_secret: mine.client_secret!,
+      payment_method: pm.id,
+    });
     assert.equal(held.status, 200, JSON.stringify(held.body));
     assert.equal(held.body.status, 'requires_capture');
     assert.equal(held.body.payment_method, pm.id);
@@ -172,7 +218,10 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
 
     // The failed attempt is kept; the customer may try again with another card.
     assert.equal((await stripe.charges.retrieve(error.charge)).status, 'failed');
-    const retry = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, ...CARD });
+    const retry = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+      ...CARD,
+    });
     assert.equal(retry.status, 200);
     assert.equal(retry.body.status, 'succeeded');
     assert.equal(retry.body.last_payment_error, null);
@@ -181,13 +230,25 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
   test('confirm: invalid card data is a card_error naming the field; the intent is unchanged', async () => {
     const intent = await newIntent();
     const cases: Array<[Record<string, string>, string, string]> = [
-      [{ 'payment_method_data[card][number]': '4242424242424241' }, 'incorrect_number', 'payment_method_data[card][number]'],
-      [{ 'payment_method_data[card][exp_month]': '13' }, 'invalid_expiry_month', 'payment_method_data[card][exp_month]'],
+      [
+        { 'payment_method_data[card][number]': '4242424242424241' },
+        'incorrect_number',
+        'payment_method_data[card][number]',
+      ],
+      [
+        { 'payment_method_data[card][exp_month]': '13' },
+        'invalid_expiry_month',
+        'payment_method_data[card][exp_month]',
+      ],
       [{ 'payment_method_data[card][exp_year]': '2001' }, 'invalid_expiry_year', 'payment_method_data[card][exp_year]'],
       [{ 'payment_method_data[card][cvc]': '12' }, 'invalid_cvc', 'payment_method_data[card][cvc]'],
     ];
     for (const [change, code, param] of cases) {
-      const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, ...CARD, ...change });
+      const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+        client_secret: intent.client_secret!,
+        ...CARD,
+        ...change,
+      });
       assert.equal(answer.status, 402, code);
       assert.equal(answer.body.error.type, 'card_error');
       assert.equal(answer.body.error.code, code);
@@ -196,16 +257,26 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
     const after = await stripe.paymentIntents.retrieve(intent.id);
     assert.equal(after.status, 'requires_payment_method');
     assert.equal(after.latest_charge, null);
-    assert.equal((await stripe.paymentMethods.list()).data.filter((pm) => pm.created >= intent.created && pm.card?.last4 === '4241').length, 0);
+    assert.equal(
+      (await stripe.paymentMethods.list()).data.filter(
+        (pm) => pm.created >= intent.created && pm.card?.last4 === '4241',
+      ).length,
+      0,
+    );
   });
 
   test('confirm without or with a wrong client_secret is refused and changes nothing', async () => {
     const intent = await newIntent();
-    const missing = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { payment_method: 'pm_card_visa' });
+    const missing = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      payment_method: 'pm_card_visa',
+    });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error.param, 'client_secret');
     assertNothingRevealed(missing, intent);
-    const wrong = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: 'pi_x_secret_y', payment_method: 'pm_card_visa' });
+    const wrong = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: 'pi_x_secret_y',
+      payment_method: 'pm_card_visa',
+    });
     assert.equal(wrong.status, 400);
     assertNothingRevealed(wrong, intent);
     const after = await stripe.paymentIntents.retrieve(intent.id);
@@ -216,7 +287,9 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
   test('confirmation_method=manual: only the server may confirm', async () => {
     const intent = await newIntent({ confirmation_method: 'manual', payment_method: 'pm_card_visa' });
     assert.equal(intent.status, 'requires_confirmation');
-    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret! });
+    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+    });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error.type, 'invalid_request_error');
     assert.match(answer.body.error.message, /manual/);
@@ -227,7 +300,10 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
   test('confirm of a succeeded intent: payment_intent_unexpected_state', async () => {
     const intent = await newIntent({ payment_method: 'pm_card_visa', confirm: true });
     assert.equal(intent.status, 'succeeded');
-    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, payment_method: 'pm_card_visa' });
+    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+      payment_method: 'pm_card_visa',
+    });
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error.code, 'payment_intent_unexpected_state');
     assert.equal(answer.body.error.payment_intent.id, intent.id, 'the error carries the intent, as Stripe does');
@@ -238,7 +314,10 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
 
   test('a card that needs 3-D Secure: requires_action with a next action for Stripe.js', async () => {
     const intent = await newIntent();
-    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, { client_secret: intent.client_secret!, payment_method: 'pm_card_threeDSecure2Required' });
+    const answer = await publishable('POST', `/v1/payment_intents/${intent.id}/confirm`, {
+      client_secret: intent.client_secret!,
+      payment_method: 'pm_card_threeDSecure2Required',
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'requires_action');
     assert.equal(answer.body.next_action.type, 'use_stripe_sdk');
@@ -268,6 +347,11 @@ describeEachStore('PaymentIntents with a publishable key (Stripe.js requests)', 
     const after = await stripe.paymentIntents.retrieve(intent.id);
     assert.equal(after.status, 'requires_capture');
     assert.equal(after.description, null);
-    assert.equal((await stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.amount === 1000 && p.created >= intent.created && !p.customer).length, 0);
+    assert.equal(
+      (await stripe.paymentIntents.list({ limit: 100 })).data.filter(
+        (p) => p.amount === 1000 && p.created >= intent.created && !p.customer,
+      ).length,
+      0,
+    );
   });
 });

@@ -58,7 +58,6 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
   after(() => kassa.close());
 
-
   test('create: the defaults Stripe applies since 2023-08-16', async () => {
     const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'USD' });
     assert.match(intent.id, /^pi_[A-Za-z0-9]{24}$/);
@@ -98,7 +97,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     }
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'requires_payment_method');
     // App deep links are URLs too, as on Stripe.
-    const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa', return_url: 'myshop://checkout/done' });
+    const confirmed = await stripe.paymentIntents.confirm(intent.id, {
+      payment_method: 'pm_card_visa',
+      return_url: 'myshop://checkout/done',
+    });
     assert.equal(confirmed.status, 'succeeded');
   });
 
@@ -111,9 +113,18 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       stripe.paymentIntents.create({ amount: 2000 } as Stripe.PaymentIntentCreateParams),
       rejectsWith({ status: 400, code: 'parameter_missing', param: 'currency' }),
     );
-    await assert.rejects(stripe.paymentIntents.create({ amount: 2000, currency: 'xyz' }), rejectsWith({ status: 400, param: 'currency', message: /^Invalid currency: xyz/ }));
-    await assert.rejects(stripe.paymentIntents.create({ amount: 12.5, currency: 'usd' }), rejectsWith({ status: 400, code: 'parameter_invalid_integer', param: 'amount' }));
-    await assert.rejects(stripe.paymentIntents.create({ amount: 0, currency: 'usd' }), rejectsWith({ status: 400, param: 'amount' }));
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 2000, currency: 'xyz' }),
+      rejectsWith({ status: 400, param: 'currency', message: /^Invalid currency: xyz/ }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 12.5, currency: 'usd' }),
+      rejectsWith({ status: 400, code: 'parameter_invalid_integer', param: 'amount' }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 0, currency: 'usd' }),
+      rejectsWith({ status: 400, param: 'amount' }),
+    );
   });
 
   test('create: minimum and maximum amounts per currency, zero- and three-decimal included', async () => {
@@ -121,7 +132,12 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       { currency: 'usd', amount: 49, code: 'amount_too_small', message: /^Amount must be at least \$0\.50 usd$/ },
       { currency: 'usd', amount: 50 },
       { currency: 'usd', amount: 99_999_999 },
-      { currency: 'usd', amount: 100_000_000, code: 'amount_too_large', message: /^Amount must be no more than \$999,999\.99$/ },
+      {
+        currency: 'usd',
+        amount: 100_000_000,
+        code: 'amount_too_large',
+        message: /^Amount must be no more than \$999,999\.99$/,
+      },
       { currency: 'gbp', amount: 29, code: 'amount_too_small' },
       { currency: 'gbp', amount: 30 },
       { currency: 'jpy', amount: 49, code: 'amount_too_small', message: /¥50 jpy/ },
@@ -155,26 +171,43 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.deepEqual(typed.payment_method_types, ['card']);
     assert.equal(typed.automatic_payment_methods, null);
 
-    const never = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', automatic_payment_methods: { enabled: true, allow_redirects: 'never' } });
+    const never = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'eur',
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    });
     assert.deepEqual(never.automatic_payment_methods, { allow_redirects: 'never', enabled: true });
 
-    const off = await stripe.paymentIntents.create({ amount: 1000, currency: 'eur', automatic_payment_methods: { enabled: false } });
+    const off = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'eur',
+      automatic_payment_methods: { enabled: false },
+    });
     assert.equal(off.automatic_payment_methods, null);
     assert.deepEqual(off.payment_method_types, ['card']);
 
     await assert.rejects(
-      stripe.paymentIntents.create(cardOnly({ amount: 1000, currency: 'eur', automatic_payment_methods: { enabled: true } })),
+      stripe.paymentIntents.create(
+        cardOnly({ amount: 1000, currency: 'eur', automatic_payment_methods: { enabled: true } }),
+      ),
       rejectsWith({ status: 400, param: 'automatic_payment_methods', message: /only specify one of/ }),
     );
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 1000, currency: 'eur', payment_method_types: ['card', 'ideal'] } as Stripe.PaymentIntentCreateParams),
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'eur',
+        payment_method_types: ['card', 'ideal'],
+      } as Stripe.PaymentIntentCreateParams),
       rejectsWith({ status: 400, param: 'payment_method_types[1]' }),
     );
   });
 
   test('create: capture_method, confirmation_method, description, receipt_email, shipping, metadata, setup_future_usage', async () => {
     for (const capture_method of ['automatic', 'automatic_async', 'manual'] as const) {
-      assert.equal((await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', capture_method })).capture_method, capture_method);
+      assert.equal(
+        (await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', capture_method })).capture_method,
+        capture_method,
+      );
     }
     await assert.rejects(
       stripe.paymentIntents.create({ amount: 1000, currency: 'usd', capture_method: 'later' as 'manual' }),
@@ -189,7 +222,13 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       description: 'Order 42',
       receipt_email: 'buyer@example.com',
       statement_descriptor_suffix: 'ORDER 42',
-      shipping: { name: 'Ada', phone: '+4712345678', address: { line1: '1 Engine St', city: 'London', country: 'GB' }, carrier: 'DHL', tracking_number: 'T1' },
+      shipping: {
+        name: 'Ada',
+        phone: '+4712345678',
+        address: { line1: '1 Engine St', city: 'London', country: 'GB' },
+        carrier: 'DHL',
+        tracking_number: 'T1',
+      },
       metadata: { order: '42' },
       setup_future_usage: 'off_session',
     });
@@ -215,7 +254,11 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       rejectsWith({ status: 400, code: 'email_invalid', param: 'receipt_email' }),
     );
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', shipping: { address: { line1: 'x' } } as Stripe.PaymentIntentCreateParams.Shipping }),
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        shipping: { address: { line1: 'x' } } as Stripe.PaymentIntentCreateParams.Shipping,
+      }),
       rejectsWith({ status: 400, code: 'parameter_missing', param: 'shipping[name]' }),
     );
     await assert.rejects(
@@ -245,25 +288,44 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
         bad,
       );
     }
-    const ok = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', statement_descriptor_suffix: 'INV 7' });
+    const ok = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      statement_descriptor_suffix: 'INV 7',
+    });
     assert.equal(ok.statement_descriptor_suffix, 'INV 7');
   });
 
   test('create: the customer must exist and not be deleted', async () => {
     await assert.rejects(
       stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: 'cus_nonexistent0000' }),
-      rejectsWith({ status: 404, code: 'resource_missing', param: 'customer', message: /No such customer: 'cus_nonexistent0000'/ }),
+      rejectsWith({
+        status: 404,
+        code: 'resource_missing',
+        param: 'customer',
+        message: /No such customer: 'cus_nonexistent0000'/,
+      }),
     );
     const gone = await stripe.customers.create({});
     await stripe.customers.del(gone.id);
-    await assert.rejects(stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: gone.id }), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: gone.id }),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
     const other = (await kassa.freshClient()).stripe;
     const foreign = await other.customers.create({});
-    await assert.rejects(stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: foreign.id }), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: foreign.id }),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('create: a payment method makes the intent wait for confirmation; payment_method_data does too', async () => {
-    const withPm = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa' });
+    const withPm = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+    });
     assert.equal(withPm.status, 'requires_confirmation');
     assert.match(withPm.payment_method as string, /^pm_[A-Za-z0-9]{24}$/);
     assert.notEqual(withPm.payment_method, 'pm_card_visa');
@@ -272,7 +334,11 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     const withData = await stripe.paymentIntents.create({
       amount: 1000,
       currency: 'usd',
-      payment_method_data: { type: 'card', card: { token: 'tok_mastercard' }, billing_details: { name: 'Ada' } } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
+      payment_method_data: {
+        type: 'card',
+        card: { token: 'tok_mastercard' },
+        billing_details: { name: 'Ada' },
+      } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
     });
     assert.equal(withData.status, 'requires_confirmation');
     const pm = await stripe.paymentMethods.retrieve(withData.payment_method as string);
@@ -293,8 +359,16 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       [{ error_on_requires_action: true }, 'error_on_requires_action'],
     ];
     for (const [extra, param] of cases) {
-      await assert.rejects(client.paymentIntents.create({ amount: 1000, currency: 'usd', ...extra }), rejectsWith({ status: 400, param, type: 'invalid_request_error' }), param);
-      await assert.rejects(client.paymentIntents.create({ amount: 1000, currency: 'usd', confirm: false, ...extra }), rejectsWith({ status: 400, param }), param);
+      await assert.rejects(
+        client.paymentIntents.create({ amount: 1000, currency: 'usd', ...extra }),
+        rejectsWith({ status: 400, param, type: 'invalid_request_error' }),
+        param,
+      );
+      await assert.rejects(
+        client.paymentIntents.create({ amount: 1000, currency: 'usd', confirm: false, ...extra }),
+        rejectsWith({ status: 400, param }),
+        param,
+      );
     }
     assert.equal((await client.paymentIntents.list()).data.length, 0);
     assert.equal((await client.paymentMethods.list()).data.length, 0);
@@ -303,7 +377,14 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
   test('confirm=true in one call: succeeded, with a captured charge and its balance transaction (2.9% + 30)', async () => {
     const client = (await kassa.freshClient()).stripe;
-    const intent = await client.paymentIntents.create({ amount: 2000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', return_url: 'https://example.com/done', description: 'Tea' });
+    const intent = await client.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      confirm: true,
+      payment_method: 'pm_card_visa',
+      return_url: 'https://example.com/done',
+      description: 'Tea',
+    });
     assert.equal(intent.status, 'succeeded');
     assert.equal(intent.amount_received, 2000);
     assert.equal(intent.amount_capturable, 0);
@@ -356,14 +437,23 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.equal(txn.status, 'pending');
     assert.ok(txn.available_on > txn.created);
 
-    assert.deepEqual(await eventTypesFor(client, intent.id), ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
+    assert.deepEqual(await eventTypesFor(client, intent.id), [
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+    ]);
   });
 
   test('confirm: a saved card of the customer, with payment_method_types=[card] (no return_url needed)', async () => {
     const customer = await stripe.customers.create({ email: 'saved@example.com' });
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_amex' } as Stripe.PaymentMethodCreateParams.Card });
+    const pm = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'tok_amex' } as Stripe.PaymentMethodCreateParams.Card,
+    });
     await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-    const intent = await stripe.paymentIntents.create(cardOnly({ amount: 3000, currency: 'usd', customer: customer.id, payment_method: pm.id }));
+    const intent = await stripe.paymentIntents.create(
+      cardOnly({ amount: 3000, currency: 'usd', customer: customer.id, payment_method: pm.id }),
+    );
     assert.equal(intent.status, 'requires_confirmation');
     const confirmed = await stripe.paymentIntents.confirm(intent.id);
     assert.equal(confirmed.status, 'succeeded');
@@ -375,8 +465,13 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
     // Another customer's card is refused.
     const stranger = await stripe.customers.create({});
-    const other = await stripe.paymentIntents.create(cardOnly({ amount: 3000, currency: 'usd', customer: stranger.id }));
-    await assert.rejects(stripe.paymentIntents.confirm(other.id, { payment_method: pm.id }), rejectsWith({ status: 400, param: 'payment_method' }));
+    const other = await stripe.paymentIntents.create(
+      cardOnly({ amount: 3000, currency: 'usd', customer: stranger.id }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.confirm(other.id, { payment_method: pm.id }),
+      rejectsWith({ status: 400, param: 'payment_method' }),
+    );
     assert.equal((await stripe.paymentIntents.retrieve(other.id)).status, 'requires_payment_method');
   });
 
@@ -384,36 +479,76 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
     const intent = await client.paymentIntents.create(
-      cardOnly({ amount: 1000, currency: 'usd', customer: customer.id, setup_future_usage: 'off_session', payment_method: 'pm_card_visa', confirm: true }),
+      cardOnly({
+        amount: 1000,
+        currency: 'usd',
+        customer: customer.id,
+        setup_future_usage: 'off_session',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
     );
     assert.equal(intent.status, 'succeeded');
     assert.equal(intent.setup_future_usage, 'off_session');
     const pm = await client.paymentMethods.retrieve(intent.payment_method as string);
     assert.equal(pm.customer, customer.id);
-    assert.deepEqual((await client.customers.listPaymentMethods(customer.id)).data.map((p) => p.id), [pm.id]);
+    assert.deepEqual(
+      (await client.customers.listPaymentMethods(customer.id)).data.map((p) => p.id),
+      [pm.id],
+    );
     const attached = (await allEvents(client)).filter((e) => e.type === 'payment_method.attached');
-    assert.deepEqual(attached.map((e) => (e.data.object as Stripe.PaymentMethod).id), [pm.id]);
+    assert.deepEqual(
+      attached.map((e) => (e.data.object as Stripe.PaymentMethod).id),
+      [pm.id],
+    );
 
     // Then it pays off-session without the customer.
-    const later = await client.paymentIntents.create(cardOnly({ amount: 500, currency: 'usd', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true }));
+    const later = await client.paymentIntents.create(
+      cardOnly({
+        amount: 500,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: pm.id,
+        off_session: true,
+        confirm: true,
+      }),
+    );
     assert.equal(later.status, 'succeeded');
 
     // Without a customer nothing is attached.
-    const anonymous = await client.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd', setup_future_usage: 'on_session', payment_method: 'pm_card_visa', confirm: true }));
+    const anonymous = await client.paymentIntents.create(
+      cardOnly({
+        amount: 1000,
+        currency: 'usd',
+        setup_future_usage: 'on_session',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
     assert.equal((await client.paymentMethods.retrieve(anonymous.payment_method as string)).customer, null);
   });
 
   test('confirm: without a payment method is refused', async () => {
     const intent = await stripe.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd' }));
-    await assert.rejects(stripe.paymentIntents.confirm(intent.id), rejectsWith({ status: 400, code: 'payment_intent_unexpected_state', message: /missing a payment method/ }));
+    await assert.rejects(
+      stripe.paymentIntents.confirm(intent.id),
+      rejectsWith({ status: 400, code: 'payment_intent_unexpected_state', message: /missing a payment method/ }),
+    );
   });
 
   test('confirm: automatic payment methods that allow redirects need a return_url from a secret key', async () => {
     const client = (await kassa.freshClient()).stripe;
-    const intent = await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa' });
+    const intent = await client.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+    });
     const before = withoutResponse(await client.paymentIntents.retrieve(intent.id));
     const eventsBefore = (await allEvents(client)).length;
-    await assert.rejects(client.paymentIntents.confirm(intent.id), rejectsWith({ status: 400, param: 'return_url', message: /return_url.*must|must.*return_url/ }));
+    await assert.rejects(
+      client.paymentIntents.confirm(intent.id),
+      rejectsWith({ status: 400, param: 'return_url', message: /return_url.*must|must.*return_url/ }),
+    );
     assert.deepEqual(withoutResponse(await client.paymentIntents.retrieve(intent.id)), before);
     assert.equal((await allEvents(client)).length, eventsBefore);
     assert.equal((await client.charges.list()).data.length, 0);
@@ -435,13 +570,23 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       confirm: true,
     });
     assert.equal(never.status, 'succeeded');
-    const typed = await client.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }));
+    const typed = await client.paymentIntents.create(
+      cardOnly({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }),
+    );
     assert.equal(typed.status, 'succeeded');
   });
 
   test('manual capture: requires_capture, then capture in full', async () => {
     const client = (await kassa.freshClient()).stripe;
-    const intent = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }));
+    const intent = await client.paymentIntents.create(
+      cardOnly({
+        amount: 2000,
+        currency: 'usd',
+        capture_method: 'manual',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
     assert.equal(intent.status, 'requires_capture');
     assert.equal(intent.amount_capturable, 2000);
     assert.equal(intent.amount_received, 0);
@@ -476,12 +621,29 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('manual capture: a partial capture releases the rest', async () => {
-    const intent = await stripe.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }));
-    await assert.rejects(stripe.paymentIntents.capture(intent.id, { amount_to_capture: 2001 }), rejectsWith({ status: 400, param: 'amount_to_capture' }));
-    await assert.rejects(stripe.paymentIntents.capture(intent.id, { amount_to_capture: 0 }), rejectsWith({ status: 400, param: 'amount_to_capture' }));
+    const intent = await stripe.paymentIntents.create(
+      cardOnly({
+        amount: 2000,
+        currency: 'usd',
+        capture_method: 'manual',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.capture(intent.id, { amount_to_capture: 2001 }),
+      rejectsWith({ status: 400, param: 'amount_to_capture' }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.capture(intent.id, { amount_to_capture: 0 }),
+      rejectsWith({ status: 400, param: 'amount_to_capture' }),
+    );
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'requires_capture');
 
-    const captured = await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 1500, metadata: { shipped: 'partial' } });
+    const captured = await stripe.paymentIntents.capture(intent.id, {
+      amount_to_capture: 1500,
+      metadata: { shipped: 'partial' },
+    });
     assert.equal(captured.status, 'succeeded');
     assert.equal(captured.amount, 2000);
     assert.equal(captured.amount_received, 1500);
@@ -508,10 +670,20 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.ok(canceled.canceled_at! >= open.created);
     assertShape('payment_intent', canceled);
     assert.deepEqual(await eventTypesFor(client, open.id), ['payment_intent.created', 'payment_intent.canceled']);
-    const noReason = await client.paymentIntents.cancel((await client.paymentIntents.create({ amount: 1000, currency: 'usd' })).id);
+    const noReason = await client.paymentIntents.cancel(
+      (await client.paymentIntents.create({ amount: 1000, currency: 'usd' })).id,
+    );
     assert.equal(noReason.cancellation_reason, null);
 
-    const held = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }));
+    const held = await client.paymentIntents.create(
+      cardOnly({
+        amount: 2000,
+        currency: 'usd',
+        capture_method: 'manual',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
     const voided = await client.paymentIntents.cancel(held.id, { cancellation_reason: 'requested_by_customer' });
     assert.equal(voided.status, 'canceled');
     assert.equal(voided.amount_capturable, 0);
@@ -528,7 +700,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       'charge.refunded',
       'payment_intent.canceled',
     ]);
-    await assert.rejects(client.paymentIntents.capture(held.id), rejectsWith({ status: 400, code: 'payment_intent_unexpected_state' }));
+    await assert.rejects(
+      client.paymentIntents.capture(held.id),
+      rejectsWith({ status: 400, code: 'payment_intent_unexpected_state' }),
+    );
   });
 
   test('declines: every declining card of the test table', async () => {
@@ -537,7 +712,9 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     for (const card of DECLINING_CARDS) {
       const decline = card.decline!;
       const pmId = card.payment_methods[0];
-      const intent = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', metadata: { card: card.id } }));
+      const intent = await client.paymentIntents.create(
+        cardOnly({ amount: 2000, currency: 'usd', metadata: { card: card.id } }),
+      );
       let error: Stripe.errors.StripeCardError | undefined;
       await assert.rejects(client.paymentIntents.confirm(intent.id, { payment_method: pmId }), (e: StripeError) => {
         error = e as Stripe.errors.StripeCardError;
@@ -587,15 +764,29 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
       assert.equal(charge.payment_method, pm.id);
       assert.equal(charge.payment_intent, intent.id);
 
-      assert.deepEqual(await eventTypesFor(client, intent.id), ['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'], card.id);
+      assert.deepEqual(
+        await eventTypesFor(client, intent.id),
+        ['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'],
+        card.id,
+      );
     }
   });
 
   test('declines: in one call with confirm=true; then a good card succeeds on the same intent', async () => {
     const client = (await kassa.freshClient()).stripe;
     const error = await client.paymentIntents
-      .create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds', confirm: true }))
-      .then(() => assert.fail('expected a decline'), (e: Stripe.errors.StripeCardError) => e);
+      .create(
+        cardOnly({
+          amount: 2000,
+          currency: 'usd',
+          payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds',
+          confirm: true,
+        }),
+      )
+      .then(
+        () => assert.fail('expected a decline'),
+        (e: Stripe.errors.StripeCardError) => e,
+      );
     assert.equal(error.statusCode, 402);
     assert.equal(error.decline_code, 'insufficient_funds');
     const intentId = error.payment_intent!.id;
@@ -608,7 +799,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.notEqual(retried.latest_charge, failedCharge);
     assert.equal(retried.amount_received, 2000);
     const charges = await client.charges.list({ payment_intent: intentId });
-    assert.deepEqual(charges.data.map((c) => c.status), ['succeeded', 'failed']);
+    assert.deepEqual(
+      charges.data.map((c) => c.status),
+      ['succeeded', 'failed'],
+    );
     assert.deepEqual(await eventTypesFor(client, intentId), [
       'payment_intent.created',
       'charge.failed',
@@ -620,11 +814,26 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
   test('off_session with a card that needs 3-D Secure: 402 authentication_required', async () => {
     const customer = await stripe.customers.create({});
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_authenticationRequired' } as Stripe.PaymentMethodCreateParams.Card });
+    const pm = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { token: 'tok_authenticationRequired' } as Stripe.PaymentMethodCreateParams.Card,
+    });
     await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
     const error = await stripe.paymentIntents
-      .create(cardOnly({ amount: 2000, currency: 'eur', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true }))
-      .then(() => assert.fail('expected authentication_required'), (e: Stripe.errors.StripeCardError) => e);
+      .create(
+        cardOnly({
+          amount: 2000,
+          currency: 'eur',
+          customer: customer.id,
+          payment_method: pm.id,
+          off_session: true,
+          confirm: true,
+        }),
+      )
+      .then(
+        () => assert.fail('expected authentication_required'),
+        (e: Stripe.errors.StripeCardError) => e,
+      );
     assert.equal(error.statusCode, 402);
     assert.equal(error.rawType, 'card_error');
     assert.equal(error.code, 'authentication_required');
@@ -634,7 +843,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.equal(error.payment_intent!.last_payment_error!.payment_method!.id, pm.id);
 
     // On session the same card asks for authentication instead.
-    const onSession = await stripe.paymentIntents.confirm(error.payment_intent!.id, { payment_method: pm.id, return_url: 'https://example.com/back' });
+    const onSession = await stripe.paymentIntents.confirm(error.payment_intent!.id, {
+      payment_method: pm.id,
+      return_url: 'https://example.com/back',
+    });
     assert.equal(onSession.status, 'requires_action');
     assert.equal(onSession.next_action!.type, 'redirect_to_url');
     assert.equal(onSession.next_action!.redirect_to_url!.return_url, 'https://example.com/back');
@@ -642,29 +854,80 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
   test('wrong-state actions: 400 payment_intent_unexpected_state and nothing changes', async () => {
     const client = (await kassa.freshClient()).stripe;
-    const succeeded = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { a: '1' } }));
+    const succeeded = await client.paymentIntents.create(
+      cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { a: '1' } }),
+    );
     const open = await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd' }));
-    const canceled = await client.paymentIntents.cancel((await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd' }))).id);
+    const canceled = await client.paymentIntents.cancel(
+      (await client.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd' }))).id,
+    );
     const attempts: Array<[string, string, () => Promise<unknown>, RegExp]> = [
-      ['confirm a succeeded intent', succeeded.id, () => client.paymentIntents.confirm(succeeded.id, { payment_method: 'pm_card_visa' }), /cannot confirm this PaymentIntent because it has a status of succeeded/],
-      ['capture a succeeded intent', succeeded.id, () => client.paymentIntents.capture(succeeded.id), /cannot capture this PaymentIntent because it has a status of succeeded/],
-      ['capture an unconfirmed intent', open.id, () => client.paymentIntents.capture(open.id), /status of requires_payment_method/],
-      ['cancel a succeeded intent', succeeded.id, () => client.paymentIntents.cancel(succeeded.id), /cannot cancel this PaymentIntent because it has a status of succeeded/],
+      [
+        'confirm a succeeded intent',
+        succeeded.id,
+        () => client.paymentIntents.confirm(succeeded.id, { payment_method: 'pm_card_visa' }),
+        /cannot confirm this PaymentIntent because it has a status of succeeded/,
+      ],
+      [
+        'capture a succeeded intent',
+        succeeded.id,
+        () => client.paymentIntents.capture(succeeded.id),
+        /cannot capture this PaymentIntent because it has a status of succeeded/,
+      ],
+      [
+        'capture an unconfirmed intent',
+        open.id,
+        () => client.paymentIntents.capture(open.id),
+        /status of requires_payment_method/,
+      ],
+      [
+        'cancel a succeeded intent',
+        succeeded.id,
+        () => client.paymentIntents.cancel(succeeded.id),
+        /cannot cancel this PaymentIntent because it has a status of succeeded/,
+      ],
       ['cancel a canceled intent', canceled.id, () => client.paymentIntents.cancel(canceled.id), /status of canceled/],
-      ['confirm a canceled intent', canceled.id, () => client.paymentIntents.confirm(canceled.id, { payment_method: 'pm_card_visa' }), /status of canceled/],
-      ['update the amount of a succeeded intent', succeeded.id, () => client.paymentIntents.update(succeeded.id, { amount: 5000 }), /amount could not be updated because it has a status of succeeded/],
-      ['update the payment method of a succeeded intent', succeeded.id, () => client.paymentIntents.update(succeeded.id, { payment_method: 'pm_card_visa', metadata: { b: '2' } }), /payment_method could not be updated/],
-      ['update the amount of a canceled intent', canceled.id, () => client.paymentIntents.update(canceled.id, { amount: 5000 }), /status of canceled/],
+      [
+        'confirm a canceled intent',
+        canceled.id,
+        () => client.paymentIntents.confirm(canceled.id, { payment_method: 'pm_card_visa' }),
+        /status of canceled/,
+      ],
+      [
+        'update the amount of a succeeded intent',
+        succeeded.id,
+        () => client.paymentIntents.update(succeeded.id, { amount: 5000 }),
+        /amount could not be updated because it has a status of succeeded/,
+      ],
+      [
+        'update the payment method of a succeeded intent',
+        succeeded.id,
+        () => client.paymentIntents.update(succeeded.id, { payment_method: 'pm_card_visa', metadata: { b: '2' } }),
+        /payment_method could not be updated/,
+      ],
+      [
+        'update the amount of a canceled intent',
+        canceled.id,
+        () => client.paymentIntents.update(canceled.id, { amount: 5000 }),
+        /status of canceled/,
+      ],
     ];
     for (const [what, id, attempt, message] of attempts) {
       const before = withoutResponse(await client.paymentIntents.retrieve(id));
       const eventsBefore = (await allEvents(client)).length;
       const chargesBefore = (await client.charges.list({ limit: 100 })).data.length;
-      await assert.rejects(attempt(), (e: StripeError) => {
-        rejectsWith({ status: 400, code: 'payment_intent_unexpected_state', type: 'invalid_request_error', message })(e);
-        if (/cannot (confirm|capture|cancel)/.test(e.message)) assert.equal(e.payment_intent?.id, id, `${what}: the error carries the intent`);
-        return true;
-      }, what);
+      await assert.rejects(
+        attempt(),
+        (e: StripeError) => {
+          rejectsWith({ status: 400, code: 'payment_intent_unexpected_state', type: 'invalid_request_error', message })(
+            e,
+          );
+          if (/cannot (confirm|capture|cancel)/.test(e.message))
+            assert.equal(e.payment_intent?.id, id, `${what}: the error carries the intent`);
+          return true;
+        },
+        what,
+      );
       assert.deepEqual(withoutResponse(await client.paymentIntents.retrieve(id)), before, what);
       assert.equal((await allEvents(client)).length, eventsBefore, what);
       assert.equal((await client.charges.list({ limit: 100 })).data.length, chargesBefore, what);
@@ -674,7 +937,9 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   test('update: fields, payment method, and bookkeeping after success', async () => {
     const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
-    const intent = await client.paymentIntents.create(cardOnly({ amount: 1000, currency: 'usd', metadata: { a: '1', b: '2' } }));
+    const intent = await client.paymentIntents.create(
+      cardOnly({ amount: 1000, currency: 'usd', metadata: { a: '1', b: '2' } }),
+    );
     const updated = await client.paymentIntents.update(intent.id, {
       amount: 1500,
       currency: 'eur',
@@ -693,11 +958,19 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     // Stripe has no payment_intent.updated event type.
     assert.deepEqual(await eventTypesFor(client, intent.id), ['payment_intent.created']);
 
-    const unset = await client.paymentIntents.update(intent.id, { payment_method: '' } as Stripe.PaymentIntentUpdateParams);
+    const unset = await client.paymentIntents.update(intent.id, {
+      payment_method: '',
+    } as Stripe.PaymentIntentUpdateParams);
     assert.equal(unset.payment_method, null);
     assert.equal(unset.status, 'requires_payment_method');
-    await assert.rejects(client.paymentIntents.update(intent.id, { amount: 10 }), rejectsWith({ status: 400, code: 'amount_too_small', param: 'amount' }));
-    await assert.rejects(client.paymentIntents.update(intent.id, { customer: 'cus_missing000000' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }));
+    await assert.rejects(
+      client.paymentIntents.update(intent.id, { amount: 10 }),
+      rejectsWith({ status: 400, code: 'amount_too_small', param: 'amount' }),
+    );
+    await assert.rejects(
+      client.paymentIntents.update(intent.id, { customer: 'cus_missing000000' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }),
+    );
 
     // Assumption: as on Stripe, bookkeeping fields stay updatable after the payment.
     const paid = await client.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
@@ -713,18 +986,29 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     const customer = await client.customers.create({});
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const intent = await client.paymentIntents.create(cardOnly({ amount: 1000 + i, currency: 'usd', customer: i % 3 === 0 ? customer.id : undefined }));
+      const intent = await client.paymentIntents.create(
+        cardOnly({ amount: 1000 + i, currency: 'usd', customer: i % 3 === 0 ? customer.id : undefined }),
+      );
       ids.push(intent.id);
     }
     const newestFirst = [...ids].reverse();
     const page = await client.paymentIntents.list({ limit: 3 });
     assert.equal(page.url, '/v1/payment_intents');
     assert.equal(page.has_more, true);
-    assert.deepEqual(page.data.map((p) => p.id), newestFirst.slice(0, 3));
+    assert.deepEqual(
+      page.data.map((p) => p.id),
+      newestFirst.slice(0, 3),
+    );
     const next = await client.paymentIntents.list({ limit: 3, starting_after: page.data[2].id });
-    assert.deepEqual(next.data.map((p) => p.id), newestFirst.slice(3, 6));
+    assert.deepEqual(
+      next.data.map((p) => p.id),
+      newestFirst.slice(3, 6),
+    );
     const back = await client.paymentIntents.list({ limit: 2, ending_before: next.data[0].id });
-    assert.deepEqual(back.data.map((p) => p.id), newestFirst.slice(1, 3));
+    assert.deepEqual(
+      back.data.map((p) => p.id),
+      newestFirst.slice(1, 3),
+    );
 
     const seen: string[] = [];
     await client.paymentIntents.list({ limit: 2 }).autoPagingEach((p) => {
@@ -733,7 +1017,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.deepEqual(seen, newestFirst);
 
     const mine = await client.paymentIntents.list({ customer: customer.id });
-    assert.deepEqual(mine.data.map((p) => p.id), [ids[6], ids[3], ids[0]]);
+    assert.deepEqual(
+      mine.data.map((p) => p.id),
+      [ids[6], ids[3], ids[0]],
+    );
     const first = await client.paymentIntents.retrieve(ids[0]);
     assert.equal((await client.paymentIntents.list({ created: { gt: first.created + 1000 } })).data.length, 0);
     assert.equal((await client.paymentIntents.list({ created: { gte: first.created }, limit: 100 })).data.length, 7);
@@ -743,15 +1030,31 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.equal((expanded.data[0].latest_charge as Stripe.Charge).object, 'charge');
     assert.equal((expanded.data[0].latest_charge as Stripe.Charge).payment_intent, ids[6]);
     assert.equal(expanded.data[1].latest_charge, null);
-    await assert.rejects(client.paymentIntents.list({ starting_after: 'pi_missing' }), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      client.paymentIntents.list({ starting_after: 'pi_missing' }),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('search: status, amount, currency, customer, metadata', async () => {
     const client = (await kassa.freshClient()).stripe;
     const customer = await client.customers.create({});
-    const paid = await client.paymentIntents.create(cardOnly({ amount: 5000, currency: 'usd', customer: customer.id, metadata: { order: 'A1' }, payment_method: 'pm_card_visa', confirm: true }));
-    const euro = await client.paymentIntents.create(cardOnly({ amount: 700, currency: 'eur', metadata: { order: 'B2' } }));
-    const canceled = await client.paymentIntents.cancel((await client.paymentIntents.create(cardOnly({ amount: 900, currency: 'usd' }))).id);
+    const paid = await client.paymentIntents.create(
+      cardOnly({
+        amount: 5000,
+        currency: 'usd',
+        customer: customer.id,
+        metadata: { order: 'A1' },
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
+    const euro = await client.paymentIntents.create(
+      cardOnly({ amount: 700, currency: 'eur', metadata: { order: 'B2' } }),
+    );
+    const canceled = await client.paymentIntents.cancel(
+      (await client.paymentIntents.create(cardOnly({ amount: 900, currency: 'usd' }))).id,
+    );
     const ids = async (query: string) => (await client.paymentIntents.search({ query })).data.map((p) => p.id).sort();
 
     assert.deepEqual(await ids("status:'succeeded'"), [paid.id]);
@@ -762,7 +1065,10 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.deepEqual(await ids(`customer:'${customer.id}'`), [paid.id]);
     assert.deepEqual(await ids("metadata['order']:'B2'"), [euro.id]);
     assert.deepEqual(await ids("currency:'usd' AND -status:'canceled'"), [paid.id]);
-    const result = await client.paymentIntents.search({ query: "currency:'usd'", expand: ['total_count'] } as Stripe.PaymentIntentSearchParams);
+    const result = await client.paymentIntents.search({
+      query: "currency:'usd'",
+      expand: ['total_count'],
+    } as Stripe.PaymentIntentSearchParams);
     assert.equal(result.object, 'search_result');
     assert.equal(result.url, '/v1/payment_intents/search');
     assert.equal((result as unknown as { total_count: number }).total_count, 2);
@@ -771,8 +1077,12 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
 
   test('expand: latest_charge, latest_charge.balance_transaction, payment_method, customer', async () => {
     const customer = await stripe.customers.create({ email: 'expand@example.com' });
-    const intent = await stripe.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: 'pm_card_visa', confirm: true }));
-    const expanded = await stripe.paymentIntents.retrieve(intent.id, { expand: ['latest_charge.balance_transaction', 'payment_method', 'customer'] });
+    const intent = await stripe.paymentIntents.create(
+      cardOnly({ amount: 2000, currency: 'usd', customer: customer.id, payment_method: 'pm_card_visa', confirm: true }),
+    );
+    const expanded = await stripe.paymentIntents.retrieve(intent.id, {
+      expand: ['latest_charge.balance_transaction', 'payment_method', 'customer'],
+    });
     const charge = expanded.latest_charge as Stripe.Charge;
     assert.equal(charge.id, intent.latest_charge);
     assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).object, 'balance_transaction');
@@ -781,24 +1091,45 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
     assert.equal((expanded.customer as Stripe.Customer).email, 'expand@example.com');
     assertShape('payment_intent', expanded);
 
-    const onCreate = await stripe.paymentIntents.create(cardOnly({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, expand: ['latest_charge'] }));
+    const onCreate = await stripe.paymentIntents.create(
+      cardOnly({
+        amount: 2000,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        expand: ['latest_charge'],
+      }),
+    );
     assert.equal((onCreate.latest_charge as Stripe.Charge).amount_captured, 2000);
-    await assert.rejects(stripe.paymentIntents.retrieve(intent.id, { expand: ['amount'] }), rejectsWith({ status: 400, param: 'expand' }));
+    await assert.rejects(
+      stripe.paymentIntents.retrieve(intent.id, { expand: ['amount'] }),
+      rejectsWith({ status: 400, param: 'expand' }),
+    );
   });
 
-  test('retrieve: a missing intent, or another account\'s, is 404', async () => {
+  test("retrieve: a missing intent, or another account's, is 404", async () => {
     await assert.rejects(
       stripe.paymentIntents.retrieve('pi_missing'),
       rejectsWith({ status: 404, code: 'resource_missing', message: /No such payment_intent: 'pi_missing'/ }),
     );
     const other = (await kassa.freshClient()).stripe;
     const theirs = await other.paymentIntents.create({ amount: 1000, currency: 'usd' });
-    await assert.rejects(stripe.paymentIntents.retrieve(theirs.id), rejectsWith({ status: 404, code: 'resource_missing' }));
-    await assert.rejects(stripe.paymentIntents.cancel(theirs.id), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentIntents.retrieve(theirs.id),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.cancel(theirs.id),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('create: allowed_payment_method_types and excluded_payment_method_types, as SDK v23 types them', async () => {
-    const allowed = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', allowed_payment_method_types: ['card'] });
+    const allowed = await stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'usd',
+      allowed_payment_method_types: ['card'],
+    });
     assert.deepEqual(allowed.allowed_payment_method_types, ['card']);
     assert.deepEqual(allowed.payment_method_types, ['card']);
     assert.equal(allowed.automatic_payment_methods, null);
@@ -815,26 +1146,60 @@ describeEachStore('PaymentIntents through the official SDK', (target) => {
   });
 
   test('a PaymentMethod used without a customer, or detached, may not be used again', async () => {
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' } });
-    const first = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, confirm: true, allowed_payment_method_types: ['card'] });
+    const pm = await stripe.paymentMethods.create({
+      type: 'card',
+      card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+    });
+    const first = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: pm.id,
+      confirm: true,
+      allowed_payment_method_types: ['card'],
+    });
     assert.equal(first.status, 'succeeded');
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, confirm: true, allowed_payment_method_types: ['card'] }),
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        payment_method: pm.id,
+        confirm: true,
+        allowed_payment_method_types: ['card'],
+      }),
       rejectsWith({ status: 400, param: 'payment_method', message: /may not be used again/ }),
     );
     const customer = await stripe.customers.create({ email: 'reuse@example.com' });
-    await assert.rejects(stripe.paymentMethods.attach(pm.id, { customer: customer.id }), rejectsWith({ status: 400, param: 'payment_method' }));
+    await assert.rejects(
+      stripe.paymentMethods.attach(pm.id, { customer: customer.id }),
+      rejectsWith({ status: 400, param: 'payment_method' }),
+    );
 
     // Attached to a customer, it can be used again and again; detached, no more.
     const saved = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     for (let i = 0; i < 2; i++) {
-      const paid = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: customer.id, payment_method: saved.id, confirm: true, allowed_payment_method_types: ['card'] });
+      const paid = await stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: saved.id,
+        confirm: true,
+        allowed_payment_method_types: ['card'],
+      });
       assert.equal(paid.status, 'succeeded');
     }
     await stripe.paymentMethods.detach(saved.id);
-    await assert.rejects(stripe.paymentMethods.attach(saved.id, { customer: customer.id }), rejectsWith({ status: 400, param: 'payment_method' }));
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: saved.id, confirm: true, allowed_payment_method_types: ['card'] }),
+      stripe.paymentMethods.attach(saved.id, { customer: customer.id }),
+      rejectsWith({ status: 400, param: 'payment_method' }),
+    );
+    await assert.rejects(
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        payment_method: saved.id,
+        confirm: true,
+        allowed_payment_method_types: ['card'],
+      }),
       rejectsWith({ status: 400, param: 'payment_method' }),
     );
   });

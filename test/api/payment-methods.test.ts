@@ -31,7 +31,15 @@ interface Raw {
   body: any;
 }
 
-type CardBrandRow = { number: string; brand: string; display: string; funding: string; country?: string; networks?: string[]; cvc?: string };
+type CardBrandRow = {
+  number: string;
+  brand: string;
+  display: string;
+  funding: string;
+  country?: string;
+  networks?: string[];
+  cvc?: string;
+};
 
 // Stripe's documented brand test numbers (docs.stripe.com/testing#cards).
 const BRAND_CARDS: CardBrandRow[] = [
@@ -55,7 +63,14 @@ const BRAND_CARDS: CardBrandRow[] = [
   // International and co-badged cards.
   { number: '4000008260000000', brand: 'visa', display: 'visa', funding: 'credit', country: 'GB' },
   { number: '4000003920000003', brand: 'visa', display: 'visa', funding: 'credit', country: 'JP' },
-  { number: '4000002500001001', brand: 'visa', display: 'visa', funding: 'credit', country: 'FR', networks: ['cartes_bancaires', 'visa'] },
+  {
+    number: '4000002500001001',
+    brand: 'visa',
+    display: 'visa',
+    funding: 'credit',
+    country: 'FR',
+    networks: ['cartes_bancaires', 'visa'],
+  },
 ];
 
 /** Every full card number any test here sent, to search for afterwards. */
@@ -102,7 +117,10 @@ function plain<T extends object>(value: T): Omit<T, 'lastResponse'> {
 
 function isCardError(code: string, param: string, message: string) {
   return (e: Stripe.errors.StripeError) => {
-    assert.ok(e instanceof Stripe.errors.StripeCardError, `expected StripeCardError, got ${e.constructor.name}: ${e.message}`);
+    assert.ok(
+      e instanceof Stripe.errors.StripeCardError,
+      `expected StripeCardError, got ${e.constructor.name}: ${e.message}`,
+    );
     assert.equal(e.statusCode, 402);
     assert.equal(e.rawType, 'card_error');
     assert.equal(e.code, code);
@@ -113,9 +131,16 @@ function isCardError(code: string, param: string, message: string) {
   };
 }
 
-function isInvalidRequest(status: number, param: string | undefined, options: { code?: string; message?: string | RegExp } = {}) {
+function isInvalidRequest(
+  status: number,
+  param: string | undefined,
+  options: { code?: string; message?: string | RegExp } = {},
+) {
   return (e: Stripe.errors.StripeError) => {
-    assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, `expected StripeInvalidRequestError, got ${e.constructor.name}: ${e.message}`);
+    assert.ok(
+      e instanceof Stripe.errors.StripeInvalidRequestError,
+      `expected StripeInvalidRequestError, got ${e.constructor.name}: ${e.message}`,
+    );
     assert.equal(e.statusCode, status);
     assert.equal(e.param, param);
     if (options.code) assert.equal(e.code, options.code);
@@ -163,18 +188,31 @@ describeEachStore('payment methods', (target) => {
   after(() => kassa.close());
 
   /** A form request as Stripe.js sends it: the publishable key in the body (or the query, for GET). */
-  async function withPublishableKey(method: 'GET' | 'POST', path: string, form: Record<string, string> = {}): Promise<Raw> {
+  async function withPublishableKey(
+    method: 'GET' | 'POST',
+    path: string,
+    form: Record<string, string> = {},
+  ): Promise<Raw> {
     const params = new URLSearchParams({ ...form, key: kassa.account.publishable_key });
     const response =
       method === 'GET'
         ? await recordingFetch(`${kassa.url}${path}?${params}`)
-        : await recordingFetch(`${kassa.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() });
+        : await recordingFetch(`${kassa.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: params.toString(),
+          });
     return { status: response.status, body: await response.json() };
   }
 
   function cardForm(number: string, cvc: string | null = CVC): Record<string, string> {
     numbersSent.add(number);
-    const form: Record<string, string> = { type: 'card', 'card[number]': number, 'card[exp_month]': '12', 'card[exp_year]': String(EXP_YEAR) };
+    const form: Record<string, string> = {
+      type: 'card',
+      'card[number]': number,
+      'card[exp_month]': '12',
+      'card[exp_year]': String(EXP_YEAR),
+    };
     if (cvc !== null) form['card[cvc]'] = cvc;
     return form;
   }
@@ -195,7 +233,14 @@ describeEachStore('payment methods', (target) => {
         name: 'Ada Lovelace',
         email: 'ada@example.com',
         phone: '+4712345678',
-        address: { line1: '1 Analytical Way', line2: 'Flat 2', city: 'London', state: 'LDN', postal_code: 'N1 9GU', country: 'GB' },
+        address: {
+          line1: '1 Analytical Way',
+          line2: 'Flat 2',
+          city: 'London',
+          state: 'LDN',
+          postal_code: 'N1 9GU',
+          country: 'GB',
+        },
       },
       metadata: { order: '42' },
     });
@@ -211,7 +256,14 @@ describeEachStore('payment methods', (target) => {
       email: 'ada@example.com',
       phone: '+4712345678',
       tax_id: null,
-      address: { line1: '1 Analytical Way', line2: 'Flat 2', city: 'London', state: 'LDN', postal_code: 'N1 9GU', country: 'GB' },
+      address: {
+        line1: '1 Analytical Way',
+        line2: 'Flat 2',
+        city: 'London',
+        state: 'LDN',
+        postal_code: 'N1 9GU',
+        country: 'GB',
+      },
     });
     const details = pm.card!;
     assert.equal(details.brand, 'visa');
@@ -223,7 +275,11 @@ describeEachStore('payment methods', (target) => {
     assert.equal(details.country, 'US');
     assert.match(details.fingerprint!, /^[A-Za-z0-9]{16}$/);
     // The CVC and address were given; their results come with the first authorization.
-    assert.deepEqual(details.checks, { cvc_check: 'unchecked', address_line1_check: 'unchecked', address_postal_code_check: 'unchecked' });
+    assert.deepEqual(details.checks, {
+      cvc_check: 'unchecked',
+      address_line1_check: 'unchecked',
+      address_postal_code_check: 'unchecked',
+    });
     assert.equal(details.wallet, null);
     assert.equal(details.generated_from, null);
     assert.deepEqual(details.networks, { available: ['visa'], preferred: null });
@@ -262,14 +318,26 @@ describeEachStore('payment methods', (target) => {
     assert.equal(pm.card!.last4, '4444');
     assert.equal(pm.billing_details.name, 'Grace Hopper');
     assert.equal(pm.billing_details.address!.postal_code, '94107');
-    assert.deepEqual(pm.card!.checks, { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: 'unchecked' });
+    assert.deepEqual(pm.card!.checks, {
+      cvc_check: 'unchecked',
+      address_line1_check: null,
+      address_postal_code_check: 'unchecked',
+    });
     assertShape('payment_method', pm);
     // The server sees the same object; the browser, its public view: no customer, metadata or fingerprint.
-    const { customer: _customer, customer_account: _account, metadata: _metadata, ...seen } = plain(await stripe.paymentMethods.retrieve(pm.id));
+    const {
+      customer: _customer,
+      customer_account: _account,
+      metadata: _metadata,
+      ...seen
+    } = plain(await stripe.paymentMethods.retrieve(pm.id));
     const { fingerprint: _fingerprint, ...card } = seen.card!;
     assert.deepEqual(pm, { ...seen, card });
 
-    const byToken = await withPublishableKey('POST', '/v1/payment_methods', { type: 'card', 'card[token]': 'tok_visa' });
+    const byToken = await withPublishableKey('POST', '/v1/payment_methods', {
+      type: 'card',
+      'card[token]': 'tok_visa',
+    });
     assert.equal(byToken.status, 200, JSON.stringify(byToken.body));
     assert.equal(byToken.body.card.brand, 'visa');
     assert.equal(byToken.body.card.last4, '4242');
@@ -325,14 +393,23 @@ describeEachStore('payment methods', (target) => {
   });
 
   test('fingerprint: one per card within an account, different across accounts and cards', async () => {
-    const first = await stripe.paymentMethods.create({ type: 'card', card: card('4000056655665556', { exp_month: 1, cvc: null }) });
-    const again = await stripe.paymentMethods.create({ type: 'card', card: card('4000056655665556', { exp_month: 7, exp_year: EXP_YEAR + 1 }) });
+    const first = await stripe.paymentMethods.create({
+      type: 'card',
+      card: card('4000056655665556', { exp_month: 1, cvc: null }),
+    });
+    const again = await stripe.paymentMethods.create({
+      type: 'card',
+      card: card('4000056655665556', { exp_month: 7, exp_year: EXP_YEAR + 1 }),
+    });
     assert.notEqual(again.id, first.id);
     assert.equal(again.card!.fingerprint, first.card!.fingerprint);
 
     const viaPublishable = await withPublishableKey('POST', '/v1/payment_methods', cardForm('4000056655665556'));
     assert.equal(viaPublishable.body.card.fingerprint, undefined, 'a publishable key is not shown it');
-    assert.equal((await stripe.paymentMethods.retrieve(viaPublishable.body.id)).card!.fingerprint, first.card!.fingerprint);
+    assert.equal(
+      (await stripe.paymentMethods.retrieve(viaPublishable.body.id)).card!.fingerprint,
+      first.card!.fingerprint,
+    );
     // A test token is that card's number: tok_visa_debit is 4000056655665556.
     const viaToken = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa_debit' } });
     assert.equal(viaToken.card!.fingerprint, first.card!.fingerprint);
@@ -341,7 +418,9 @@ describeEachStore('payment methods', (target) => {
     assert.notEqual(otherCard.card!.fingerprint, first.card!.fingerprint);
 
     const otherAccount = await kassa.newAccount();
-    const elsewhere = await kassa.clientFor(otherAccount.secret_key).paymentMethods.create({ type: 'card', card: card('4000056655665556') });
+    const elsewhere = await kassa
+      .clientFor(otherAccount.secret_key)
+      .paymentMethods.create({ type: 'card', card: card('4000056655665556') });
     assert.equal(elsewhere.card!.last4, '5556');
     assert.notEqual(elsewhere.card!.fingerprint, first.card!.fingerprint);
   });
@@ -353,16 +432,62 @@ describeEachStore('payment methods', (target) => {
       ['too short', card('424242424242'), 'invalid_number', 'card[number]', 'Your card number is invalid.'],
       ['too long', card('42424242424242424242'), 'invalid_number', 'card[number]', 'Your card number is invalid.'],
       ['amex length', card('3782822463100051'), 'invalid_number', 'card[number]', 'Your card number is invalid.'],
-      ['not digits', { ...card('4242424242424242'), number: '4242abcd42424242' }, 'invalid_number', 'card[number]', 'Your card number is invalid.'],
-      ['month 13', card('4242424242424242', { exp_month: 13 }), 'invalid_expiry_month', 'card[exp_month]', "Your card's expiration month is invalid."],
-      ['month 0', card('4242424242424242', { exp_month: 0 }), 'invalid_expiry_month', 'card[exp_month]', "Your card's expiration month is invalid."],
-      ['past year', card('4242424242424242', { exp_year: THIS_YEAR - 1 }), 'invalid_expiry_year', 'card[exp_year]', "Your card's expiration year is invalid."],
-      ['two-digit CVC', card('4242424242424242', { cvc: '98' }), 'invalid_cvc', 'card[cvc]', "Your card's security code is invalid."],
-      ['letters in CVC', card('4242424242424242', { cvc: '9a7' }), 'invalid_cvc', 'card[cvc]', "Your card's security code is invalid."],
-      ['three-digit CVC on amex', card('378282246310005', { cvc: CVC }), 'invalid_cvc', 'card[cvc]', "Your card's security code is invalid."],
+      [
+        'not digits',
+        { ...card('4242424242424242'), number: '4242abcd42424242' },
+        'invalid_number',
+        'card[number]',
+        'Your card number is invalid.',
+      ],
+      [
+        'month 13',
+        card('4242424242424242', { exp_month: 13 }),
+        'invalid_expiry_month',
+        'card[exp_month]',
+        "Your card's expiration month is invalid.",
+      ],
+      [
+        'month 0',
+        card('4242424242424242', { exp_month: 0 }),
+        'invalid_expiry_month',
+        'card[exp_month]',
+        "Your card's expiration month is invalid.",
+      ],
+      [
+        'past year',
+        card('4242424242424242', { exp_year: THIS_YEAR - 1 }),
+        'invalid_expiry_year',
+        'card[exp_year]',
+        "Your card's expiration year is invalid.",
+      ],
+      [
+        'two-digit CVC',
+        card('4242424242424242', { cvc: '98' }),
+        'invalid_cvc',
+        'card[cvc]',
+        "Your card's security code is invalid.",
+      ],
+      [
+        'letters in CVC',
+        card('4242424242424242', { cvc: '9a7' }),
+        'invalid_cvc',
+        'card[cvc]',
+        "Your card's security code is invalid.",
+      ],
+      [
+        'three-digit CVC on amex',
+        card('378282246310005', { cvc: CVC }),
+        'invalid_cvc',
+        'card[cvc]',
+        "Your card's security code is invalid.",
+      ],
     ];
     for (const [label, details, code, param, message] of cases) {
-      await assert.rejects(stripe.paymentMethods.create({ type: 'card', card: details }), isCardError(code, param, message), label);
+      await assert.rejects(
+        stripe.paymentMethods.create({ type: 'card', card: details }),
+        isCardError(code, param, message),
+        label,
+      );
     }
     assert.equal((await stripe.paymentMethods.list({ limit: 100 })).data.length, before);
   });
@@ -376,26 +501,49 @@ describeEachStore('payment methods', (target) => {
       stripe.paymentMethods.create({ card: card('4242424242424242') } as Stripe.PaymentMethodCreateParams),
       isInvalidRequest(400, 'type', { code: 'parameter_missing', message: 'Missing required param: type.' }),
     );
-    await assert.rejects(stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: 'DE89370400440532013000' } }), isInvalidRequest(400, 'type'));
-    await assert.rejects(stripe.paymentMethods.create({ type: 'no_such_type' } as unknown as Stripe.PaymentMethodCreateParams), isInvalidRequest(400, 'type'));
     await assert.rejects(
-      stripe.paymentMethods.create({ type: 'card', card: { exp_month: 12, exp_year: EXP_YEAR, number: '4242424242424242', brand: 'visa' } as never }),
-      isInvalidRequest(400, 'card[brand]', { code: 'parameter_unknown', message: 'Received unknown parameter: card[brand]' }),
+      stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: 'DE89370400440532013000' } }),
+      isInvalidRequest(400, 'type'),
+    );
+    await assert.rejects(
+      stripe.paymentMethods.create({ type: 'no_such_type' } as unknown as Stripe.PaymentMethodCreateParams),
+      isInvalidRequest(400, 'type'),
+    );
+    await assert.rejects(
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { exp_month: 12, exp_year: EXP_YEAR, number: '4242424242424242', brand: 'visa' } as never,
+      }),
+      isInvalidRequest(400, 'card[brand]', {
+        code: 'parameter_unknown',
+        message: 'Received unknown parameter: card[brand]',
+      }),
     );
     await assert.rejects(
       stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_year: EXP_YEAR } }),
       isInvalidRequest(400, 'card[exp_month]', { code: 'parameter_missing' }),
     );
     await assert.rejects(
-      stripe.paymentMethods.create({ type: 'card', card: card('4242424242424242'), nickname: 'x' } as Stripe.PaymentMethodCreateParams),
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: card('4242424242424242'),
+        nickname: 'x',
+      } as Stripe.PaymentMethodCreateParams),
       isInvalidRequest(400, 'nickname', { code: 'parameter_unknown' }),
     );
     await assert.rejects(
-      stripe.paymentMethods.create({ type: 'card', card: card('4242424242424242'), billing_details: { nickname: 'x' } } as Stripe.PaymentMethodCreateParams),
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: card('4242424242424242'),
+        billing_details: { nickname: 'x' },
+      } as Stripe.PaymentMethodCreateParams),
       isInvalidRequest(400, 'billing_details[nickname]', { code: 'parameter_unknown' }),
     );
     await assert.rejects(
-      stripe.paymentMethods.create({ type: 'card', card: { ...card('4242424242424242'), exp_month: 'december' } as never }),
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { ...card('4242424242424242'), exp_month: 'december' } as never,
+      }),
       isInvalidRequest(400, 'card[exp_month]', { code: 'parameter_invalid_integer' }),
     );
   });
@@ -409,7 +557,9 @@ describeEachStore('payment methods', (target) => {
     });
     await assert.rejects(
       stripe.paymentMethods.update(pm.id, { metadata: { c: '3' } }),
-      isInvalidRequest(400, 'payment_method', { message: 'You must save this PaymentMethod to a customer before you can update it.' }),
+      isInvalidRequest(400, 'payment_method', {
+        message: 'You must save this PaymentMethod to a customer before you can update it.',
+      }),
     );
     assert.deepEqual((await stripe.paymentMethods.retrieve(pm.id)).metadata, { a: '1', b: '2' });
 
@@ -423,7 +573,14 @@ describeEachStore('payment methods', (target) => {
     assert.equal(updated.billing_details.name, 'Ada');
     assert.equal(updated.billing_details.email, 'ada@example.com');
     assert.equal(updated.billing_details.phone, null);
-    assert.deepEqual(updated.billing_details.address, { line1: null, line2: null, city: 'Paris', state: null, postal_code: null, country: 'FR' });
+    assert.deepEqual(updated.billing_details.address, {
+      line1: null,
+      line2: null,
+      city: 'Paris',
+      state: null,
+      postal_code: null,
+      country: 'FR',
+    });
     assert.deepEqual(updated.metadata, { b: '2', c: '3' });
     assert.equal(updated.card!.exp_month, 3);
     assert.equal(updated.card!.exp_year, EXP_YEAR + 2);
@@ -433,7 +590,9 @@ describeEachStore('payment methods', (target) => {
     assertShape('payment_method', updated);
     assert.deepEqual(plain(await stripe.paymentMethods.retrieve(pm.id)), plain(updated));
 
-    const [event] = (await eventsOfType('payment_method.updated')).filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+    const [event] = (await eventsOfType('payment_method.updated')).filter(
+      (e) => (e.data.object as Stripe.PaymentMethod).id === pm.id,
+    );
     assert.ok(event, 'payment_method.updated recorded');
     assert.deepEqual(plain(event.data.object as Stripe.PaymentMethod), plain(updated));
     const previous = event.data.previous_attributes as Record<string, unknown>;
@@ -442,14 +601,23 @@ describeEachStore('payment methods', (target) => {
     assert.equal(event.request!.id, updated.lastResponse.requestId);
 
     // The expiry is checked as at creation; the number cannot change.
-    await assert.rejects(stripe.paymentMethods.update(pm.id, { card: { exp_month: 13 } }), isCardError('invalid_expiry_month', 'card[exp_month]', "Your card's expiration month is invalid."));
-    await assert.rejects(stripe.paymentMethods.update(pm.id, { card: { exp_year: THIS_YEAR - 1 } }), isCardError('invalid_expiry_year', 'card[exp_year]', "Your card's expiration year is invalid."));
+    await assert.rejects(
+      stripe.paymentMethods.update(pm.id, { card: { exp_month: 13 } }),
+      isCardError('invalid_expiry_month', 'card[exp_month]', "Your card's expiration month is invalid."),
+    );
+    await assert.rejects(
+      stripe.paymentMethods.update(pm.id, { card: { exp_year: THIS_YEAR - 1 } }),
+      isCardError('invalid_expiry_year', 'card[exp_year]', "Your card's expiration year is invalid."),
+    );
     await assert.rejects(
       stripe.paymentMethods.update(pm.id, { card: { number: '4000056655665556' } } as Stripe.PaymentMethodUpdateParams),
       isInvalidRequest(400, 'card[number]', { code: 'parameter_unknown' }),
     );
     const unchanged = await stripe.paymentMethods.retrieve(pm.id);
-    assert.deepEqual([unchanged.card!.exp_month, unchanged.card!.exp_year, unchanged.card!.last4], [3, EXP_YEAR + 2, '4242']);
+    assert.deepEqual(
+      [unchanged.card!.exp_month, unchanged.card!.exp_year, unchanged.card!.last4],
+      [3, EXP_YEAR + 2, '4242'],
+    );
 
     // A later charge shows the updated expiry.
     const intent = await stripe.paymentIntents.create({
@@ -465,8 +633,17 @@ describeEachStore('payment methods', (target) => {
     const charged = (intent.latest_charge as Stripe.Charge).payment_method_details!.card!;
     assert.deepEqual([charged.exp_month, charged.exp_year, charged.last4], [3, EXP_YEAR + 2, '4242']);
 
-    await assert.rejects(stripe.paymentMethods.retrieve('pm_nosuchpaymentmethod0000'), isInvalidRequest(404, 'payment_method', { code: 'resource_missing', message: "No such PaymentMethod: 'pm_nosuchpaymentmethod0000'" }));
-    await assert.rejects(stripe.paymentMethods.update('pm_nosuchpaymentmethod0000', { metadata: { a: '1' } }), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentMethods.retrieve('pm_nosuchpaymentmethod0000'),
+      isInvalidRequest(404, 'payment_method', {
+        code: 'resource_missing',
+        message: "No such PaymentMethod: 'pm_nosuchpaymentmethod0000'",
+      }),
+    );
+    await assert.rejects(
+      stripe.paymentMethods.update('pm_nosuchpaymentmethod0000', { metadata: { a: '1' } }),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
   });
 
   test('attach and detach: customer, events, errors', async () => {
@@ -478,7 +655,9 @@ describeEachStore('payment methods', (target) => {
     assertShape('payment_method', attached);
     assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, customer.id);
 
-    const attachedEvents = (await eventsOfType('payment_method.attached')).filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+    const attachedEvents = (await eventsOfType('payment_method.attached')).filter(
+      (e) => (e.data.object as Stripe.PaymentMethod).id === pm.id,
+    );
     assert.equal(attachedEvents.length, 1);
     assert.deepEqual(plain(attachedEvents[0].data.object as Stripe.PaymentMethod), plain(attached));
     assert.equal(attachedEvents[0].request!.id, attached.lastResponse.requestId);
@@ -486,16 +665,30 @@ describeEachStore('payment methods', (target) => {
     const other = await newCustomer('Other');
     await assert.rejects(
       stripe.paymentMethods.attach(pm.id, { customer: other.id }),
-      isInvalidRequest(400, 'customer', { message: 'The payment method you provided has already been attached to a customer.' }),
+      isInvalidRequest(400, 'customer', {
+        message: 'The payment method you provided has already been attached to a customer.',
+      }),
     );
-    await assert.rejects(stripe.paymentMethods.attach(pm.id, { customer: 'cus_nosuchcustome' }), isInvalidRequest(404, 'customer', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentMethods.attach(pm.id, { customer: 'cus_nosuchcustome' }),
+      isInvalidRequest(404, 'customer', { code: 'resource_missing' }),
+    );
     const loose = await stripe.paymentMethods.create({ type: 'card', card: card('5555555555554444') });
-    await assert.rejects(stripe.paymentMethods.attach(loose.id, { customer: 'cus_nosuchcustome' }), isInvalidRequest(404, 'customer', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentMethods.attach(loose.id, { customer: 'cus_nosuchcustome' }),
+      isInvalidRequest(404, 'customer', { code: 'resource_missing' }),
+    );
     assert.equal((await stripe.paymentMethods.retrieve(loose.id)).customer, null);
     const deleted = await newCustomer('Gone');
     await stripe.customers.del(deleted.id);
-    await assert.rejects(stripe.paymentMethods.attach(loose.id, { customer: deleted.id }), isInvalidRequest(404, 'customer', { code: 'resource_missing' }));
-    await assert.rejects(stripe.paymentMethods.attach('pm_nosuchpaymentmethod0000', { customer: customer.id }), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentMethods.attach(loose.id, { customer: deleted.id }),
+      isInvalidRequest(404, 'customer', { code: 'resource_missing' }),
+    );
+    await assert.rejects(
+      stripe.paymentMethods.attach('pm_nosuchpaymentmethod0000', { customer: customer.id }),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
 
     // A detached card stops being the customer's default.
     await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
@@ -503,44 +696,74 @@ describeEachStore('payment methods', (target) => {
     assert.equal(detached.customer, null);
     assertShape('payment_method', detached);
     assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, null);
-    assert.equal((await stripe.customers.retrieve(customer.id) as Stripe.Customer).invoice_settings.default_payment_method, null);
-    const [detachedEvent] = (await eventsOfType('payment_method.detached')).filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+    assert.equal(
+      ((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).invoice_settings.default_payment_method,
+      null,
+    );
+    const [detachedEvent] = (await eventsOfType('payment_method.detached')).filter(
+      (e) => (e.data.object as Stripe.PaymentMethod).id === pm.id,
+    );
     assert.ok(detachedEvent, 'payment_method.detached recorded');
     assert.deepEqual(plain(detachedEvent.data.object as Stripe.PaymentMethod), plain(detached));
     assert.deepEqual(detachedEvent.data.previous_attributes, { customer: customer.id });
 
     await assert.rejects(
       stripe.paymentMethods.detach(pm.id),
-      isInvalidRequest(400, 'payment_method', { message: 'The payment method you provided is not attached to a customer so detachment is impossible.' }),
+      isInvalidRequest(400, 'payment_method', {
+        message: 'The payment method you provided is not attached to a customer so detachment is impossible.',
+      }),
     );
-    await assert.rejects(stripe.paymentMethods.detach('pm_nosuchpaymentmethod0000'), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
-    assert.equal((await eventsOfType('payment_method.detached')).filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id).length, 1);
+    await assert.rejects(
+      stripe.paymentMethods.detach('pm_nosuchpaymentmethod0000'),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
+    assert.equal(
+      (await eventsOfType('payment_method.detached')).filter(
+        (e) => (e.data.object as Stripe.PaymentMethod).id === pm.id,
+      ).length,
+      1,
+    );
   });
 
   test('attaching runs a check with the issuer: a declined card is not saved, 4000000000000341 is', async () => {
     const customer = await newCustomer('Decline');
     const declined = await stripe.paymentMethods.create({ type: 'card', card: card('4000000000000002') });
-    await assert.rejects(stripe.paymentMethods.attach(declined.id, { customer: customer.id }), (e: Stripe.errors.StripeError) => {
-      assert.ok(e instanceof Stripe.errors.StripeCardError, e.constructor.name);
-      assert.equal(e.statusCode, 402);
-      assert.equal(e.code, 'card_declined');
-      assert.equal(e.decline_code, 'generic_decline');
-      assert.equal(e.message, 'Your card was declined.');
-      return true;
-    });
+    await assert.rejects(
+      stripe.paymentMethods.attach(declined.id, { customer: customer.id }),
+      (e: Stripe.errors.StripeError) => {
+        assert.ok(e instanceof Stripe.errors.StripeCardError, e.constructor.name);
+        assert.equal(e.statusCode, 402);
+        assert.equal(e.code, 'card_declined');
+        assert.equal(e.decline_code, 'generic_decline');
+        assert.equal(e.message, 'Your card was declined.');
+        return true;
+      },
+    );
     assert.equal((await stripe.paymentMethods.retrieve(declined.id)).customer, null);
 
     const pmCount = (await stripe.paymentMethods.list({ limit: 100 })).data.length;
-    await assert.rejects(stripe.paymentMethods.attach('pm_card_visa_chargeDeclined', { customer: customer.id }), (e: Stripe.errors.StripeError) => e.statusCode === 402 && e.code === 'card_declined');
-    assert.equal((await stripe.paymentMethods.list({ limit: 100 })).data.length, pmCount, 'a declined test id leaves no PaymentMethod behind');
+    await assert.rejects(
+      stripe.paymentMethods.attach('pm_card_visa_chargeDeclined', { customer: customer.id }),
+      (e: Stripe.errors.StripeError) => e.statusCode === 402 && e.code === 'card_declined',
+    );
+    assert.equal(
+      (await stripe.paymentMethods.list({ limit: 100 })).data.length,
+      pmCount,
+      'a declined test id leaves no PaymentMethod behind',
+    );
     assert.equal((await stripe.customers.listPaymentMethods(customer.id)).data.length, 0);
-    const attachedIds = (await eventsOfType('payment_method.attached')).map((e) => (e.data.object as Stripe.PaymentMethod).id);
+    const attachedIds = (await eventsOfType('payment_method.attached')).map(
+      (e) => (e.data.object as Stripe.PaymentMethod).id,
+    );
     assert.ok(!attachedIds.includes(declined.id));
 
     const chargeFails = await stripe.paymentMethods.create({ type: 'card', card: card('4000000000000341') });
     const saved = await stripe.paymentMethods.attach(chargeFails.id, { customer: customer.id });
     assert.equal(saved.customer, customer.id);
-    assert.deepEqual((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id), [chargeFails.id]);
+    assert.deepEqual(
+      (await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id),
+      [chargeFails.id],
+    );
   });
 
   test('attaching pm_card_visa makes a new PaymentMethod with the Visa test card each time', async () => {
@@ -561,7 +784,10 @@ describeEachStore('payment methods', (target) => {
       (await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id),
       [second.id, first.id],
     );
-    await assert.rejects(stripe.paymentMethods.attach('pm_card_nosuchcard', { customer: customer.id }), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.paymentMethods.attach('pm_card_nosuchcard', { customer: customer.id }),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
   });
 
   test("lists: by customer and type, newest first, cursors; a customer's PaymentMethods", async () => {
@@ -577,21 +803,33 @@ describeEachStore('payment methods', (target) => {
 
     const ids = (list: Stripe.ApiList<Stripe.PaymentMethod>) => list.data.map((p) => p.id);
     const all = await stripe.paymentMethods.list({ customer: ada.id, type: 'card' });
-    assert.deepEqual(ids(all), adas.map((p) => p.id));
+    assert.deepEqual(
+      ids(all),
+      adas.map((p) => p.id),
+    );
     assert.equal(all.has_more, false);
     assert.equal(all.url, '/v1/payment_methods');
     for (const pm of all.data) assertShape('payment_method', pm);
 
     const page1 = await stripe.paymentMethods.list({ customer: ada.id, limit: 2 });
-    assert.deepEqual(ids(page1), adas.slice(0, 2).map((p) => p.id));
+    assert.deepEqual(
+      ids(page1),
+      adas.slice(0, 2).map((p) => p.id),
+    );
     assert.equal(page1.has_more, true);
     const page2 = await stripe.paymentMethods.list({ customer: ada.id, limit: 2, starting_after: page1.data[1].id });
     assert.deepEqual(ids(page2), [adas[2].id]);
     assert.equal(page2.has_more, false);
     const back = await stripe.paymentMethods.list({ customer: ada.id, limit: 2, ending_before: adas[2].id });
-    assert.deepEqual(ids(back), adas.slice(0, 2).map((p) => p.id));
+    assert.deepEqual(
+      ids(back),
+      adas.slice(0, 2).map((p) => p.id),
+    );
     const paged = await stripe.paymentMethods.list({ customer: ada.id, limit: 1 }).autoPagingToArray({ limit: 10 });
-    assert.deepEqual(paged.map((p) => p.id), adas.map((p) => p.id));
+    assert.deepEqual(
+      paged.map((p) => p.id),
+      adas.map((p) => p.id),
+    );
 
     const none = await stripe.paymentMethods.list({ customer: ada.id, type: 'sepa_debit' });
     assert.deepEqual(none.data, []);
@@ -599,15 +837,30 @@ describeEachStore('payment methods', (target) => {
     assert.ok(everything.includes(loose.id) && everything.includes(bobs.id));
 
     const ofAda = await stripe.customers.listPaymentMethods(ada.id);
-    assert.deepEqual(ids(ofAda), adas.map((p) => p.id));
+    assert.deepEqual(
+      ids(ofAda),
+      adas.map((p) => p.id),
+    );
     assert.equal(ofAda.url, `/v1/customers/${ada.id}/payment_methods`);
-    assert.deepEqual(ids(await stripe.customers.listPaymentMethods(ada.id, { type: 'card', limit: 1, starting_after: adas[0].id })), [adas[1].id]);
+    assert.deepEqual(
+      ids(await stripe.customers.listPaymentMethods(ada.id, { type: 'card', limit: 1, starting_after: adas[0].id })),
+      [adas[1].id],
+    );
     assert.deepEqual(ids(await stripe.customers.listPaymentMethods(bob.id)), [bobs.id]);
-    await assert.rejects(stripe.customers.listPaymentMethods('cus_nosuchcustome'), isInvalidRequest(404, 'id', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.customers.listPaymentMethods('cus_nosuchcustome'),
+      isInvalidRequest(404, 'id', { code: 'resource_missing' }),
+    );
 
     assert.deepEqual(plain(await stripe.customers.retrievePaymentMethod(ada.id, adas[1].id)), plain(adas[1]));
-    await assert.rejects(stripe.customers.retrievePaymentMethod(ada.id, bobs.id), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
-    await assert.rejects(stripe.customers.retrievePaymentMethod(ada.id, loose.id), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.customers.retrievePaymentMethod(ada.id, bobs.id),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
+    await assert.rejects(
+      stripe.customers.retrievePaymentMethod(ada.id, loose.id),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
   });
 
   test("another account cannot see, change or attach this account's PaymentMethods", async () => {
@@ -619,16 +872,34 @@ describeEachStore('payment methods', (target) => {
     const otherAccount = await kassa.newAccount();
     const other = kassa.clientFor(otherAccount.secret_key);
     const theirs = await other.customers.create({ name: 'Theirs' });
-    const missing = isInvalidRequest(404, 'payment_method', { code: 'resource_missing', message: `No such PaymentMethod: '${pm.id}'` });
+    const missing = isInvalidRequest(404, 'payment_method', {
+      code: 'resource_missing',
+      message: `No such PaymentMethod: '${pm.id}'`,
+    });
     await assert.rejects(other.paymentMethods.retrieve(pm.id), missing);
     await assert.rejects(other.paymentMethods.attach(pm.id, { customer: theirs.id }), missing);
-    await assert.rejects(other.paymentMethods.detach(attached.id), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
-    await assert.rejects(other.paymentMethods.update(attached.id, { metadata: { x: '1' } }), isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }));
-    await assert.rejects(other.customers.retrievePaymentMethod(mine.id, attached.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
+    await assert.rejects(
+      other.paymentMethods.detach(attached.id),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
+    await assert.rejects(
+      other.paymentMethods.update(attached.id, { metadata: { x: '1' } }),
+      isInvalidRequest(404, 'payment_method', { code: 'resource_missing' }),
+    );
+    await assert.rejects(
+      other.customers.retrievePaymentMethod(mine.id, attached.id),
+      (e: Stripe.errors.StripeError) => e.statusCode === 404,
+    );
     // Nor attach to this account's customer from there.
     const theirPm = await other.paymentMethods.create({ type: 'card', card: card('4242424242424242') });
-    await assert.rejects(other.paymentMethods.attach(theirPm.id, { customer: mine.id }), isInvalidRequest(404, 'customer', { code: 'resource_missing' }));
-    assert.deepEqual((await other.paymentMethods.list({ limit: 100 })).data.map((p) => p.id), [theirPm.id]);
+    await assert.rejects(
+      other.paymentMethods.attach(theirPm.id, { customer: mine.id }),
+      isInvalidRequest(404, 'customer', { code: 'resource_missing' }),
+    );
+    assert.deepEqual(
+      (await other.paymentMethods.list({ limit: 100 })).data.map((p) => p.id),
+      [theirPm.id],
+    );
     assert.deepEqual((await other.paymentMethods.list({ customer: mine.id })).data, []);
 
     assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, null);
@@ -644,7 +915,10 @@ describeEachStore('payment methods', (target) => {
       ['list', withPublishableKey('GET', '/v1/payment_methods', { customer: customer.id })],
       ['update', withPublishableKey('POST', `/v1/payment_methods/${attached.id}`, { 'metadata[a]': '1' })],
       ['attach', withPublishableKey('POST', `/v1/payment_methods/${pm.id}/attach`, { customer: customer.id })],
-      ['attach a test id', withPublishableKey('POST', '/v1/payment_methods/pm_card_visa/attach', { customer: customer.id })],
+      [
+        'attach a test id',
+        withPublishableKey('POST', '/v1/payment_methods/pm_card_visa/attach', { customer: customer.id }),
+      ],
       ['detach', withPublishableKey('POST', `/v1/payment_methods/${attached.id}/detach`)],
       ["customer's list", withPublishableKey('GET', `/v1/customers/${customer.id}/payment_methods`)],
       ["customer's one", withPublishableKey('GET', `/v1/customers/${customer.id}/payment_methods/${attached.id}`)],
@@ -656,11 +930,17 @@ describeEachStore('payment methods', (target) => {
       assert.equal(response.body.error.type, 'invalid_request_error', label);
     }
     // The SDK with a publishable key is refused the same way.
-    await assert.rejects(kassa.clientFor(kassa.account.publishable_key).paymentMethods.retrieve(pm.id), (e: Stripe.errors.StripeError) => e.statusCode === 401 && e.code === SECRET_KEY_REQUIRED);
+    await assert.rejects(
+      kassa.clientFor(kassa.account.publishable_key).paymentMethods.retrieve(pm.id),
+      (e: Stripe.errors.StripeError) => e.statusCode === 401 && e.code === SECRET_KEY_REQUIRED,
+    );
     assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, null);
     assert.equal((await stripe.paymentMethods.retrieve(attached.id)).customer, customer.id);
     assert.deepEqual((await stripe.paymentMethods.retrieve(attached.id)).metadata, {});
-    assert.deepEqual((await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id), [attached.id]);
+    assert.deepEqual(
+      (await stripe.customers.listPaymentMethods(customer.id)).data.map((p) => p.id),
+      [attached.id],
+    );
   });
 
   test('idempotent creation replays the PaymentMethod; a replayed card error too', async () => {
@@ -673,55 +953,123 @@ describeEachStore('payment methods', (target) => {
 
     const badKey = `${key}-bad`;
     const bad = { type: 'card' as const, card: card('6011000990139424', { cvc: '98' }) };
-    await assert.rejects(stripe.paymentMethods.create(bad, { idempotencyKey: badKey }), (e: Stripe.errors.StripeError) => e.code === 'invalid_cvc');
-    await assert.rejects(stripe.paymentMethods.create(bad, { idempotencyKey: badKey }), (e: Stripe.errors.StripeError) => {
-      assert.equal(e.code, 'invalid_cvc');
-      assert.equal(header(e.headers, 'idempotent-replayed'), 'true');
-      return true;
-    });
+    await assert.rejects(
+      stripe.paymentMethods.create(bad, { idempotencyKey: badKey }),
+      (e: Stripe.errors.StripeError) => e.code === 'invalid_cvc',
+    );
+    await assert.rejects(
+      stripe.paymentMethods.create(bad, { idempotencyKey: badKey }),
+      (e: Stripe.errors.StripeError) => {
+        assert.equal(e.code, 'invalid_cvc');
+        assert.equal(header(e.headers, 'idempotent-replayed'), 'true');
+        return true;
+      },
+    );
   });
 
   test('card data sent to intents: payment_method_data on PaymentIntent and SetupIntent create and confirm, with either key', async () => {
     const once = (name: string) => ({ idempotencyKey: `${name}-${Date.now()}` });
     // Card-only intents need no return_url (the SDK's types no longer name payment_method_types).
-    const intent = { amount: 1200, currency: 'usd', payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
+    const intent = {
+      amount: 1200,
+      currency: 'usd',
+      payment_method_types: ['card'],
+    } as Stripe.PaymentIntentCreateParams;
     // PaymentIntents with the secret key: the card kept for a later confirm, paid at creation, paid at confirmation.
-    const kept = await stripe.paymentIntents.create({ ...intent, payment_method_data: cardData('5200828282828210') }, once('pi-data'));
+    const kept = await stripe.paymentIntents.create(
+      { ...intent, payment_method_data: cardData('5200828282828210') },
+      once('pi-data'),
+    );
     assert.equal(kept.status, 'requires_confirmation');
-    const paid = await stripe.paymentIntents.create({ ...intent, confirm: true, payment_method_data: cardData('371449635398431', AMEX_CVC) }, once('pi-create-confirm'));
+    const paid = await stripe.paymentIntents.create(
+      { ...intent, confirm: true, payment_method_data: cardData('371449635398431', AMEX_CVC) },
+      once('pi-create-confirm'),
+    );
     assert.equal(paid.status, 'succeeded');
     const open = await stripe.paymentIntents.create(intent);
-    assert.equal((await stripe.paymentIntents.confirm(open.id, { payment_method_data: cardData('6011981111111113') }, once('pi-confirm'))).status, 'succeeded');
+    assert.equal(
+      (
+        await stripe.paymentIntents.confirm(
+          open.id,
+          { payment_method_data: cardData('6011981111111113') },
+          once('pi-confirm'),
+        )
+      ).status,
+      'succeeded',
+    );
     // With the publishable key and the client secret, as Stripe.js confirms: a declined card, then a good one.
     const browser = await stripe.paymentIntents.create(intent);
-    const declined = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, { client_secret: browser.client_secret!, ...cardDataForm('4000000000000002') });
+    const declined = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, {
+      client_secret: browser.client_secret!,
+      ...cardDataForm('4000000000000002'),
+    });
     assert.equal(declined.status, 402);
-    const confirmed = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, { client_secret: browser.client_secret!, ...cardDataForm('36227206271667') });
+    const confirmed = await withPublishableKey('POST', `/v1/payment_intents/${browser.id}/confirm`, {
+      client_secret: browser.client_secret!,
+      ...cardDataForm('36227206271667'),
+    });
     assert.equal(confirmed.body.status, 'succeeded', JSON.stringify(confirmed.body));
     // The pages Kassa hosts about these cards: a 3-D Secure challenge and a receipt.
-    const challenged = await stripe.paymentIntents.create({ ...intent, confirm: true, return_url: 'https://shop.example/done', payment_method_data: cardData('4000002760003184') });
+    const challenged = await stripe.paymentIntents.create({
+      ...intent,
+      confirm: true,
+      return_url: 'https://shop.example/done',
+      payment_method_data: cardData('4000002760003184'),
+    });
     assert.equal(challenged.status, 'requires_action');
     assert.equal((await recordingFetch(challenged.next_action!.redirect_to_url!.url!)).status, 200);
-    assert.equal((await recordingFetch((await stripe.charges.retrieve(paid.latest_charge as string)).receipt_url!)).status, 200);
+    assert.equal(
+      (await recordingFetch((await stripe.charges.retrieve(paid.latest_charge as string)).receipt_url!)).status,
+      200,
+    );
 
     // SetupIntents, the same ways.
     const setup = { payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams;
-    const keptSetup = await stripe.setupIntents.create({ ...setup, payment_method_data: cardData('3566002020360505') }, once('si-data'));
+    const keptSetup = await stripe.setupIntents.create(
+      { ...setup, payment_method_data: cardData('3566002020360505') },
+      once('si-data'),
+    );
     assert.equal(keptSetup.status, 'requires_confirmation');
-    assert.equal((await stripe.setupIntents.create({ ...setup, confirm: true, payment_method_data: cardData('6200000000000047') }, once('si-create-confirm'))).status, 'succeeded');
+    assert.equal(
+      (
+        await stripe.setupIntents.create(
+          { ...setup, confirm: true, payment_method_data: cardData('6200000000000047') },
+          once('si-create-confirm'),
+        )
+      ).status,
+      'succeeded',
+    );
     const openSetup = await stripe.setupIntents.create(setup);
-    assert.equal((await stripe.setupIntents.confirm(openSetup.id, { payment_method_data: cardData('6205500000000000004') }, once('si-confirm'))).status, 'succeeded');
+    assert.equal(
+      (
+        await stripe.setupIntents.confirm(
+          openSetup.id,
+          { payment_method_data: cardData('6205500000000000004') },
+          once('si-confirm'),
+        )
+      ).status,
+      'succeeded',
+    );
     const browserSetup = await stripe.setupIntents.create(setup);
-    const declinedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, { client_secret: browserSetup.client_secret!, ...cardDataForm('4000000000000002') });
+    const declinedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, {
+      client_secret: browserSetup.client_secret!,
+      ...cardDataForm('4000000000000002'),
+    });
     assert.equal(declinedSetup.status, 402);
-    const confirmedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, { client_secret: browserSetup.client_secret!, ...cardDataForm('2223003122003222') });
+    const confirmedSetup = await withPublishableKey('POST', `/v1/setup_intents/${browserSetup.id}/confirm`, {
+      client_secret: browserSetup.client_secret!,
+      ...cardDataForm('2223003122003222'),
+    });
     assert.equal(confirmedSetup.body.status, 'succeeded', JSON.stringify(confirmedSetup.body));
   });
 
   // Runs after the tests above, which made cards with every number in numbersSent.
   test('no full card number or CVC in the database, the responses or the events', async () => {
     // One more of each path, with an idempotency key, so its stored response is there too.
-    await stripe.paymentMethods.create({ type: 'card', card: card('378282246310005', { cvc: AMEX_CVC }) }, { idempotencyKey: `amex-${Date.now()}` });
+    await stripe.paymentMethods.create(
+      { type: 'card', card: card('378282246310005', { cvc: AMEX_CVC }) },
+      { idempotencyKey: `amex-${Date.now()}` },
+    );
     await withPublishableKey('POST', '/v1/payment_methods', cardForm('3566002020360505'));
     assert.ok(numbersSent.size >= BRAND_CARDS.length, 'the suite sent card numbers');
     // The search finds what it looks for.
@@ -755,7 +1103,9 @@ describeEachStore('payment methods', (target) => {
       const client = new pg.Client({ connectionString: config.databaseUrl });
       await client.connect();
       try {
-        const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+        const tables = await client.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+        );
         const names = tables.rows.map((r) => r.table_name);
         for (const name of ['objects', 'events', 'idempotency_keys']) assert.ok(names.includes(name), name);
         for (const name of names) {
@@ -780,22 +1130,55 @@ describeEachStore('payment methods', (target) => {
       await app.listen({ host: '127.0.0.1', port: 0 });
       const port = (app.server.address() as { port: number }).port;
       const account = await createAccount(store, { now: Math.floor(Date.now() / 1000) });
-      const client = new Stripe(account.secret_key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      const client = new Stripe(account.secret_key, {
+        host: '127.0.0.1',
+        port,
+        protocol: 'http',
+        maxNetworkRetries: 0,
+        telemetry: false,
+      });
       const customer = await client.customers.create({ name: 'Logged' });
-      const pm = await client.paymentMethods.create({ type: 'card', card: card('4000002500001001') }, { idempotencyKey: `log-${Date.now()}` });
+      const pm = await client.paymentMethods.create(
+        { type: 'card', card: card('4000002500001001') },
+        { idempotencyKey: `log-${Date.now()}` },
+      );
       await client.paymentMethods.attach(pm.id, { customer: customer.id });
-      await assert.rejects(client.paymentMethods.create({ type: 'card', card: card('4000002500001001', { exp_month: 13 }) }));
-      await assert.rejects(client.paymentMethods.create({ type: 'card', card: card('4000000000000002') }).then((d) => client.paymentMethods.attach(d.id, { customer: customer.id })));
-      await assert.rejects(client.paymentMethods.create({ type: 'card', card: { ...card('4000002500001001'), extra: CVC } as never }));
+      await assert.rejects(
+        client.paymentMethods.create({ type: 'card', card: card('4000002500001001', { exp_month: 13 }) }),
+      );
+      await assert.rejects(
+        client.paymentMethods
+          .create({ type: 'card', card: card('4000000000000002') })
+          .then((d) => client.paymentMethods.attach(d.id, { customer: customer.id })),
+      );
+      await assert.rejects(
+        client.paymentMethods.create({ type: 'card', card: { ...card('4000002500001001'), extra: CVC } as never }),
+      );
       // Card data sent to intents, with either key.
-      const intent = { amount: 1000, currency: 'usd', payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
-      await client.paymentIntents.create({ ...intent, confirm: true, payment_method_data: cardData('4000002500001001') });
-      await client.setupIntents.create({ payment_method_types: ['card'], confirm: true, payment_method_data: cardData('4000002500001001') } as Stripe.SetupIntentCreateParams);
+      const intent = {
+        amount: 1000,
+        currency: 'usd',
+        payment_method_types: ['card'],
+      } as Stripe.PaymentIntentCreateParams;
+      await client.paymentIntents.create({
+        ...intent,
+        confirm: true,
+        payment_method_data: cardData('4000002500001001'),
+      });
+      await client.setupIntents.create({
+        payment_method_types: ['card'],
+        confirm: true,
+        payment_method_data: cardData('4000002500001001'),
+      } as Stripe.SetupIntentCreateParams);
       const open = await client.paymentIntents.create(intent);
       const confirmed = await fetch(`http://127.0.0.1:${port}/v1/payment_intents/${open.id}/confirm`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ key: account.publishable_key, client_secret: open.client_secret!, ...cardDataForm('4000002500001001') }).toString(),
+        body: new URLSearchParams({
+          key: account.publishable_key,
+          client_secret: open.client_secret!,
+          ...cardDataForm('4000002500001001'),
+        }).toString(),
       });
       assert.equal(confirmed.status, 200);
     } finally {

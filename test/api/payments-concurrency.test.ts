@@ -26,13 +26,24 @@ type Cleanup = Array<() => Promise<void>>;
 
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  return new Stripe(secretKey, {
+    host: hostname,
+    port: Number(port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
 }
 
 async function oneProcess(target: StoreTarget, cleanup: Cleanup): Promise<Deployment> {
   const kassa = await startKassa(await target.config());
   cleanup.push(() => kassa.close());
-  return { urls: [kassa.url], secretKey: kassa.account.secret_key, stripe: kassa.stripe, ledger: new PaymentLedger(kassa.stripe) };
+  return {
+    urls: [kassa.url],
+    secretKey: kassa.account.secret_key,
+    stripe: kassa.stripe,
+    ledger: new PaymentLedger(kassa.stripe),
+  };
 }
 
 async function severalProcesses(target: StoreTarget, cleanup: Cleanup): Promise<Deployment> {
@@ -50,7 +61,8 @@ async function severalProcesses(target: StoreTarget, cleanup: Cleanup): Promise<
 /** Cards only: a confirm needs no return_url. */
 const NO_REDIRECTS = { enabled: true, allow_redirects: 'never' } as const;
 
-const summary = (responses: RawResponse[]) => JSON.stringify(responses.map((r) => `${r.status} ${r.body.error?.code ?? r.body.status}`));
+const summary = (responses: RawResponse[]) =>
+  JSON.stringify(responses.map((r) => `${r.status} ${r.body.error?.code ?? r.body.status}`));
 
 /** Stripe's refusal of a PaymentMethod that was used without a customer (or one now attached to another customer). */
 function assertPaymentMethodRefused(response: RawResponse, message: RegExp): void {
@@ -77,13 +89,28 @@ function assertPaidOnce(record: IntentRecord, captured: number, options: { manua
   assert.equal(charges.length, 1, `one charge, not ${charges.map((c) => `${c.id} ${c.status}`).join(', ')}`);
   const [charge] = charges;
   assert.deepEqual(
-    { status: charge.status, captured: charge.captured, amount: charge.amount, amount_captured: charge.amount_captured, amount_refunded: charge.amount_refunded },
-    { status: 'succeeded', captured: true, amount: intent.amount, amount_captured: captured, amount_refunded: intent.amount - captured },
+    {
+      status: charge.status,
+      captured: charge.captured,
+      amount: charge.amount,
+      amount_captured: charge.amount_captured,
+      amount_refunded: charge.amount_refunded,
+    },
+    {
+      status: 'succeeded',
+      captured: true,
+      amount: intent.amount,
+      amount_captured: captured,
+      amount_refunded: intent.amount - captured,
+    },
   );
   assert.equal(intent.latest_charge, charge.id);
   assert.equal(balanceTransactions.length, 1, 'one balance transaction');
   const [txn] = balanceTransactions;
-  assert.deepEqual({ source: txn.source, amount: txn.amount, type: txn.type }, { source: charge.id, amount: captured, type: 'charge' });
+  assert.deepEqual(
+    { source: txn.source, amount: txn.amount, type: txn.type },
+    { source: charge.id, amount: captured, type: 'charge' },
+  );
   assert.equal(charge.balance_transaction, txn.id);
   assert.equal(countOf(events, 'payment_intent.succeeded'), 1);
   assert.equal(countOf(events, 'charge.succeeded'), 1);
@@ -104,7 +131,8 @@ function assertCanceledWithoutMoney(record: IntentRecord): void {
     assert.equal(charge.captured, false, 'a canceled intent never has a captured charge');
     assert.equal(charge.amount_captured, 0);
     assert.equal(charge.balance_transaction, null);
-    if (charge.status === 'succeeded') assert.deepEqual([charge.refunded, charge.amount_refunded], [true, charge.amount], 'the hold is released');
+    if (charge.status === 'succeeded')
+      assert.deepEqual([charge.refunded, charge.amount_refunded], [true, charge.amount], 'the hold is released');
   }
   assert.equal(countOf(events, 'payment_intent.canceled'), 1);
   assert.equal(countOf(events, 'payment_intent.succeeded'), 0);
@@ -114,7 +142,10 @@ function assertCanceledWithoutMoney(record: IntentRecord): void {
 describeEachStore('racing payment operations on one PaymentIntent', (target) => {
   const layouts = [
     { name: 'one process', start: oneProcess },
-    { name: target.name === 'postgres' ? 'three processes on one schema' : 'two processes on one file', start: severalProcesses },
+    {
+      name: target.name === 'postgres' ? 'three processes on one schema' : 'two processes on one file',
+      start: severalProcesses,
+    },
   ];
   for (const layout of layouts) {
     describe(layout.name, () => {
@@ -137,9 +168,15 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
 
       test('ten confirms at once: one succeeds, one charge, one balance transaction, each event once', async () => {
         for (let round = 0; round < 3; round++) {
-          const intent = await d.stripe.paymentIntents.create({ amount: 2000 + round, currency: 'usd', automatic_payment_methods: NO_REDIRECTS });
+          const intent = await d.stripe.paymentIntents.create({
+            amount: 2000 + round,
+            currency: 'usd',
+            automatic_payment_methods: NO_REDIRECTS,
+          });
           const responses = await postTogether(
-            Array.from({ length: 10 }, (_, i) => post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: 'pm_card_visa' })),
+            Array.from({ length: 10 }, (_, i) =>
+              post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: 'pm_card_visa' }),
+            ),
           );
           const winners = responses.filter((r) => r.status === 200);
           assert.equal(winners.length, 1, summary(responses));
@@ -164,10 +201,19 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
               ...(start === 'requires_confirmation' ? { payment_method: 'pm_card_visa' } : {}),
             });
             assert.equal(intent.status, start);
-            const confirm = post(round, `/v1/payment_intents/${intent.id}/confirm`, start === 'requires_confirmation' ? { 'expand[0]': 'latest_charge' } : { payment_method: 'pm_card_visa' });
-            const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, { cancellation_reason: 'requested_by_customer' });
+            const confirm = post(
+              round,
+              `/v1/payment_intents/${intent.id}/confirm`,
+              start === 'requires_confirmation' ? { 'expand[0]': 'latest_charge' } : { payment_method: 'pm_card_visa' },
+            );
+            const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, {
+              cancellation_reason: 'requested_by_customer',
+            });
             // Alternate which request's last byte goes out first.
-            const [confirmed, canceled] = round % 2 === 0 ? await postTogether([confirm, cancel]) : (await postTogether([cancel, confirm])).reverse();
+            const [confirmed, canceled] =
+              round % 2 === 0
+                ? await postTogether([confirm, cancel])
+                : (await postTogether([cancel, confirm])).reverse();
 
             const record = await d.ledger.intent(intent.id);
             if (confirmed.status === 200) {
@@ -191,10 +237,19 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
       test('a confirm racing a cancel (manual capture): a canceled intent never has a captured charge', async (t) => {
         const outcomes: Record<string, number> = {};
         for (let round = 0; round < 6; round++) {
-          const intent = await d.stripe.paymentIntents.create({ amount: 1700, currency: 'usd', automatic_payment_methods: NO_REDIRECTS, capture_method: 'manual', payment_method: 'pm_card_visa' });
+          const intent = await d.stripe.paymentIntents.create({
+            amount: 1700,
+            currency: 'usd',
+            automatic_payment_methods: NO_REDIRECTS,
+            capture_method: 'manual',
+            payment_method: 'pm_card_visa',
+          });
           const confirm = post(round, `/v1/payment_intents/${intent.id}/confirm`, { 'expand[0]': 'latest_charge' });
-          const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, { cancellation_reason: 'abandoned' });
-          const [confirmed, canceled] = round % 2 === 0 ? await postTogether([confirm, cancel]) : (await postTogether([cancel, confirm])).reverse();
+          const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, {
+            cancellation_reason: 'abandoned',
+          });
+          const [confirmed, canceled] =
+            round % 2 === 0 ? await postTogether([confirm, cancel]) : (await postTogether([cancel, confirm])).reverse();
 
           // A held payment may be canceled, so the cancel always wins; the confirm either came first (a released hold) or is refused.
           assert.equal(canceled.status, 200, JSON.stringify(canceled.body));
@@ -217,10 +272,21 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
 
       test('ten captures at once of different amounts: one capture, of the amount its request asked', async () => {
         for (let round = 0; round < 3; round++) {
-          const intent = await d.stripe.paymentIntents.create({ amount: 2000, currency: 'usd', automatic_payment_methods: NO_REDIRECTS, capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
+          const intent = await d.stripe.paymentIntents.create({
+            amount: 2000,
+            currency: 'usd',
+            automatic_payment_methods: NO_REDIRECTS,
+            capture_method: 'manual',
+            payment_method: 'pm_card_visa',
+            confirm: true,
+          });
           assert.equal(intent.status, 'requires_capture');
           const responses = await postTogether(
-            Array.from({ length: 10 }, (_, i) => post(i + round, `/v1/payment_intents/${intent.id}/capture`, { amount_to_capture: String(1100 + 100 * i) })),
+            Array.from({ length: 10 }, (_, i) =>
+              post(i + round, `/v1/payment_intents/${intent.id}/capture`, {
+                amount_to_capture: String(1100 + 100 * i),
+              }),
+            ),
           );
           const winners = responses.filter((r) => r.status === 200);
           assert.equal(winners.length, 1, summary(responses));
@@ -235,10 +301,20 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
       test('a capture racing a cancel: captured with one balance transaction, or released with none', async (t) => {
         const wins = { capture: 0, cancel: 0 };
         for (let round = 0; round < 6; round++) {
-          const intent = await d.stripe.paymentIntents.create({ amount: 1800, currency: 'usd', automatic_payment_methods: NO_REDIRECTS, capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
+          const intent = await d.stripe.paymentIntents.create({
+            amount: 1800,
+            currency: 'usd',
+            automatic_payment_methods: NO_REDIRECTS,
+            capture_method: 'manual',
+            payment_method: 'pm_card_visa',
+            confirm: true,
+          });
           const capture = post(round, `/v1/payment_intents/${intent.id}/capture`, { 'expand[0]': 'latest_charge' });
-          const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, { cancellation_reason: 'abandoned' });
-          const [captured, canceled] = round % 2 === 0 ? await postTogether([capture, cancel]) : (await postTogether([cancel, capture])).reverse();
+          const cancel = post(round + 1, `/v1/payment_intents/${intent.id}/cancel`, {
+            cancellation_reason: 'abandoned',
+          });
+          const [captured, canceled] =
+            round % 2 === 0 ? await postTogether([capture, cancel]) : (await postTogether([cancel, capture])).reverse();
 
           const record = await d.ledger.intent(intent.id);
           if (captured.status === 200) {
@@ -260,12 +336,24 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
       test('a confirm racing amount updates: the charge is for the amount the confirm saw', async (t) => {
         const appliedBefore: number[] = [];
         for (let round = 0; round < 4; round++) {
-          const intent = await d.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', automatic_payment_methods: NO_REDIRECTS, payment_method: 'pm_card_visa', description: 'original' });
+          const intent = await d.stripe.paymentIntents.create({
+            amount: 1000,
+            currency: 'usd',
+            automatic_payment_methods: NO_REDIRECTS,
+            payment_method: 'pm_card_visa',
+            description: 'original',
+          });
           const amounts = [1500, 2500, 3500, 4500];
           // Each update also names itself in the description, so the last one applied can be told.
-          const requests = amounts.map((amount, i) => post(i + round, `/v1/payment_intents/${intent.id}`, { amount: String(amount), description: `update ${i}` }));
+          const requests = amounts.map((amount, i) =>
+            post(i + round, `/v1/payment_intents/${intent.id}`, { amount: String(amount), description: `update ${i}` }),
+          );
           // The confirm takes a different place among the updates each round.
-          requests.splice(round, 0, post(round + 4, `/v1/payment_intents/${intent.id}/confirm`, { 'expand[0]': 'latest_charge' }));
+          requests.splice(
+            round,
+            0,
+            post(round + 4, `/v1/payment_intents/${intent.id}/confirm`, { 'expand[0]': 'latest_charge' }),
+          );
           const responses = await postTogether(requests);
           const [confirmed] = responses.splice(round, 1);
 
@@ -286,7 +374,11 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
           const charge = assertPaidOnce(record, confirmed.body.amount);
           assert.equal(record.intent.amount, confirmed.body.amount);
           assert.equal(charge.amount, confirmed.body.amount);
-          assert.equal(confirmed.body.latest_charge.amount, confirmed.body.amount, 'the confirm answers with the charge it made');
+          assert.equal(
+            confirmed.body.latest_charge.amount,
+            confirmed.body.amount,
+            'the confirm answers with the charge it made',
+          );
           // Updates after the confirm were refused; the charge has the amount and description of one state: the last update applied, or none.
           assert.equal(charge.description, record.intent.description);
           const last = amounts.findIndex((_, i) => record.intent.description === `update ${i}`);
@@ -296,14 +388,19 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
             assert.ok(applied.includes(responses[last]), 'the last update applied was accepted');
             assert.equal(charge.amount, amounts[last]);
           }
-          const succeeded = record.events.find((e) => e.type === 'payment_intent.succeeded')!.data.object as Stripe.PaymentIntent;
+          const succeeded = record.events.find((e) => e.type === 'payment_intent.succeeded')!.data
+            .object as Stripe.PaymentIntent;
           assert.equal(succeeded.amount, charge.amount);
         }
         t.diagnostic(`updates accepted before the confirm, per round: ${appliedBefore.join(', ')}`);
       });
 
       describe('one unattached PaymentMethod, many intents at once', () => {
-        const unattachedCard = () => d.stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } as Stripe.PaymentMethodCreateParams.Card });
+        const unattachedCard = () =>
+          d.stripe.paymentMethods.create({
+            type: 'card',
+            card: { token: 'tok_visa' } as Stripe.PaymentMethodCreateParams.Card,
+          });
         const chargesOf = async (pm: string) => (await d.ledger.charges()).filter((c) => c.payment_method === pm);
         /** Exactly one response paid with `pm`, the others were refused as its reuse, and one charge exists: the winner's. */
         const assertOnePaid = async (responses: RawResponse[], pm: string): Promise<RawResponse> => {
@@ -324,14 +421,29 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
         test('ten confirms of ten PaymentIntents: one pays, the others are refused, one charge', async () => {
           for (let round = 0; round < 3; round++) {
             const pm = await unattachedCard();
-            const intents = await Promise.all(Array.from({ length: 10 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1000 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
-            const responses = await postTogether(intents.map((intent, i) => post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id })));
+            const intents = await Promise.all(
+              Array.from({ length: 10 }, (_, i) =>
+                d.stripe.paymentIntents.create({
+                  amount: 1000 + i,
+                  currency: 'usd',
+                  automatic_payment_methods: NO_REDIRECTS,
+                }),
+              ),
+            );
+            const responses = await postTogether(
+              intents.map((intent, i) =>
+                post(i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id }),
+              ),
+            );
 
             const winner = await assertOnePaid(responses, pm.id);
             for (const intent of intents) {
               if (intent.id === winner.body.id) continue;
               const unpaid = await d.stripe.paymentIntents.retrieve(intent.id);
-              assert.deepEqual([unpaid.status, unpaid.latest_charge, unpaid.payment_method], ['requires_payment_method', null, null]);
+              assert.deepEqual(
+                [unpaid.status, unpaid.latest_charge, unpaid.payment_method],
+                ['requires_payment_method', null, null],
+              );
             }
           }
         });
@@ -347,7 +459,9 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
               payment_method: pm.id,
               confirm: 'true',
             });
-            const responses = await postTogether(Array.from({ length: 10 }, (_, i) => post(i + round, '/v1/payment_intents', form(i))));
+            const responses = await postTogether(
+              Array.from({ length: 10 }, (_, i) => post(i + round, '/v1/payment_intents', form(i))),
+            );
 
             await assertOnePaid(responses, pm.id);
           }
@@ -356,15 +470,20 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
         test("ten confirms of ten customers' SetupIntents: one attaches it, the others are refused", async () => {
           const pm = await unattachedCard();
           const setupIntents = await Promise.all(Array.from({ length: 10 }, (_, i) => newSetupIntent(i)));
-          const responses = await postTogether(setupIntents.map((si, i) => post(i, `/v1/setup_intents/${si.id}/confirm`, { payment_method: pm.id })));
+          const responses = await postTogether(
+            setupIntents.map((si, i) => post(i, `/v1/setup_intents/${si.id}/confirm`, { payment_method: pm.id })),
+          );
 
           const winners = responses.filter((r) => r.status === 200);
           assert.equal(winners.length, 1, summary(responses));
           assert.equal(winners[0].body.status, 'succeeded');
-          for (const response of responses) if (response !== winners[0]) assertPaymentMethodRefused(response, ATTACHED_ELSEWHERE);
+          for (const response of responses)
+            if (response !== winners[0]) assertPaymentMethodRefused(response, ATTACHED_ELSEWHERE);
           const saved = await d.stripe.paymentMethods.retrieve(pm.id);
           assert.equal(saved.customer, winners[0].body.customer);
-          const attached = (await d.stripe.events.list({ type: 'payment_method.attached', limit: 100 })).data.filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id);
+          const attached = (await d.stripe.events.list({ type: 'payment_method.attached', limit: 100 })).data.filter(
+            (e) => (e.data.object as Stripe.PaymentMethod).id === pm.id,
+          );
           assert.equal(attached.length, 1, 'attached once');
         });
 
@@ -372,7 +491,15 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
           const wins = { payment: 0, setup: 0 };
           for (let round = 0; round < 4; round++) {
             const pm = await unattachedCard();
-            const intents = await Promise.all(Array.from({ length: 5 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1200 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
+            const intents = await Promise.all(
+              Array.from({ length: 5 }, (_, i) =>
+                d.stripe.paymentIntents.create({
+                  amount: 1200 + i,
+                  currency: 'usd',
+                  automatic_payment_methods: NO_REDIRECTS,
+                }),
+              ),
+            );
             const setupIntents = await Promise.all(Array.from({ length: 5 }, (_, i) => newSetupIntent(10 * round + i)));
             const requests = intents.flatMap((intent, i) => [
               post(2 * i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id }),
@@ -386,7 +513,12 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
             assert.equal(winner.body.status, 'succeeded');
             const charges = await chargesOf(pm.id);
             const saved = await d.stripe.paymentMethods.retrieve(pm.id);
-            for (const response of responses) if (response !== winner) assertPaymentMethodRefused(response, winner.body.object === 'payment_intent' ? SPENT : ATTACHED_ELSEWHERE);
+            for (const response of responses)
+              if (response !== winner)
+                assertPaymentMethodRefused(
+                  response,
+                  winner.body.object === 'payment_intent' ? SPENT : ATTACHED_ELSEWHERE,
+                );
             if (winner.body.object === 'payment_intent') {
               wins.payment++;
               assert.deepEqual([charges.length, charges[0]?.payment_intent, saved.customer], [1, winner.body.id, null]);
@@ -402,10 +534,21 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
           const wins = { payment: 0, customer: 0 };
           for (let round = 0; round < 4; round++) {
             const pm = await unattachedCard();
-            const intents = await Promise.all(Array.from({ length: 5 }, (_, i) => d.stripe.paymentIntents.create({ amount: 1300 + i, currency: 'usd', automatic_payment_methods: NO_REDIRECTS })));
+            const intents = await Promise.all(
+              Array.from({ length: 5 }, (_, i) =>
+                d.stripe.paymentIntents.create({
+                  amount: 1300 + i,
+                  currency: 'usd',
+                  automatic_payment_methods: NO_REDIRECTS,
+                }),
+              ),
+            );
             const requests = intents.flatMap((intent, i) => [
               post(2 * i + round, `/v1/payment_intents/${intent.id}/confirm`, { payment_method: pm.id }),
-              post(2 * i + 1 + round, '/v1/customers', { email: `holder${round}-${i}@example.com`, payment_method: pm.id }),
+              post(2 * i + 1 + round, '/v1/customers', {
+                email: `holder${round}-${i}@example.com`,
+                payment_method: pm.id,
+              }),
             ]);
             const responses = await postTogether(requests);
 
@@ -427,7 +570,10 @@ describeEachStore('racing payment operations on one PaymentIntent', (target) => 
                   assertPaymentMethodRefused(response, ATTACHED_ELSEWHERE);
                 } else {
                   assert.equal(response.status, 400, JSON.stringify(response.body));
-                  assert.equal(response.body.error.message, 'The payment method you provided has already been attached to a customer.');
+                  assert.equal(
+                    response.body.error.message,
+                    'The payment method you provided has already been attached to a customer.',
+                  );
                 }
               }
               assert.deepEqual([charges.length, saved.customer], [0, winner.body.id]);

@@ -45,7 +45,11 @@ describeEachStore('the Stripe wire protocol', (target) => {
     if (authorization !== null) headers.authorization = authorization;
     if (sent.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     Object.assign(headers, sent.headers);
-    const response = await fetch(`${kassa.url}${path}`, { method: sent.method ?? (sent.body === undefined ? 'GET' : 'POST'), headers, body: sent.body as BodyInit | undefined });
+    const response = await fetch(`${kassa.url}${path}`, {
+      method: sent.method ?? (sent.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: sent.body as BodyInit | undefined,
+    });
     const text = await response.text();
     const label = `${sent.method ?? 'GET'} ${path.slice(0, 80)} -> ${response.status} ${text.slice(0, 200)}`;
     assert.match(response.headers.get('request-id') ?? '', /^req_[A-Za-z0-9]{14,}$/, label);
@@ -60,7 +64,11 @@ describeEachStore('the Stripe wire protocol', (target) => {
   }
 
   /** A Stripe error response: status, type invalid_request_error, and the param when given (null: none). */
-  function assertError(response: Received, status: number, expected: { param?: string | null; code?: string; message?: string | RegExp; label?: string } = {}): void {
+  function assertError(
+    response: Received,
+    status: number,
+    expected: { param?: string | null; code?: string; message?: string | RegExp; label?: string } = {},
+  ): void {
     const label = `${expected.label ?? ''} ${JSON.stringify(response.body).slice(0, 300)}`;
     assert.equal(response.status, status, label);
     assert.deepEqual(Object.keys(response.body), ['error'], label);
@@ -78,7 +86,10 @@ describeEachStore('the Stripe wire protocol', (target) => {
       const { secret_key } = kassa.account;
       const bearer = await kassa.stripe.customers.list({ limit: 1 });
       assert.equal(bearer.object, 'list');
-      for (const authorization of [`Basic ${Buffer.from(`${secret_key}:`).toString('base64')}`, `bearer ${secret_key}`]) {
+      for (const authorization of [
+        `Basic ${Buffer.from(`${secret_key}:`).toString('base64')}`,
+        `bearer ${secret_key}`,
+      ]) {
         const response = await send('/v1/customers?limit=1', { authorization });
         assert.equal(response.status, 200, JSON.stringify(response.body));
         assert.equal(response.body.object, 'list');
@@ -91,10 +102,13 @@ describeEachStore('the Stripe wire protocol', (target) => {
       assert.equal(inBody.status, 200, JSON.stringify(inBody.body));
       assert.equal(inBody.body.name, 'Keyed');
       const mine = await kassa.clientFor(account.secret_key).customers.list();
-      assert.deepEqual(mine.data.map((c) => c.id), [inBody.body.id]);
+      assert.deepEqual(
+        mine.data.map((c) => c.id),
+        [inBody.body.id],
+      );
     });
 
-    test('no key: 401 with Stripe\'s message', async () => {
+    test("no key: 401 with Stripe's message", async () => {
       assertError(await send('/v1/customers', { authorization: null }), 401, { message: NO_KEY });
       assertError(await send('/v1/customers', { authorization: 'Bearer ' }), 401, { message: NO_KEY });
       assertError(await send('/v1/customers', { authorization: null, body: 'name=x' }), 401, { message: NO_KEY });
@@ -112,7 +126,9 @@ describeEachStore('the Stripe wire protocol', (target) => {
         assert.match(e.requestId ?? '', /^req_/);
         return true;
       });
-      const basic = await send('/v1/customers', { authorization: `Basic ${Buffer.from(`${unknown}:`).toString('base64')}` });
+      const basic = await send('/v1/customers', {
+        authorization: `Basic ${Buffer.from(`${unknown}:`).toString('base64')}`,
+      });
       assertError(basic, 401, { message: 'Invalid API Key provided: sk_test_****9zQw' });
       const notAKey = 'not-a-stripe-key-at-all-12345678';
       const garbage = await send('/v1/customers', { authorization: `Bearer ${notAKey}` });
@@ -130,21 +146,37 @@ describeEachStore('the Stripe wire protocol', (target) => {
       });
       const expected = { code: 'secret_key_required', message: SECRET_KEY_REQUIRED };
       assertError(await send(`/v1/customers?key=${publishable_key}`, { authorization: null }), 401, expected);
-      assertError(await send('/v1/customers', { authorization: null, body: `key=${publishable_key}&name=x` }), 401, expected);
-      assertError(await send('/v1/customers', { authorization: `Basic ${Buffer.from(`${publishable_key}:`).toString('base64')}` }), 401, expected);
-      assert.equal((await kassa.stripe.customers.list({ limit: 100 })).data.some((c) => c.name === 'x'), false);
+      assertError(
+        await send('/v1/customers', { authorization: null, body: `key=${publishable_key}&name=x` }),
+        401,
+        expected,
+      );
+      assertError(
+        await send('/v1/customers', {
+          authorization: `Basic ${Buffer.from(`${publishable_key}:`).toString('base64')}`,
+        }),
+        401,
+        expected,
+      );
+      assert.equal(
+        (await kassa.stripe.customers.list({ limit: 100 })).data.some((c) => c.name === 'x'),
+        false,
+      );
     });
 
     test("Stripe-Account naming another account: 403; naming the key's own account works", async () => {
       const other = await kassa.newAccount();
       for (const stripeAccount of [other.id, 'acct_doesnotexist0001']) {
-        await assert.rejects(kassa.stripe.customers.create({ name: 'elsewhere' }, { stripeAccount }), (e: Stripe.errors.StripeError) => {
-          assert.ok(e instanceof Stripe.errors.StripePermissionError);
-          assert.equal(e.statusCode, 403);
-          assert.equal(e.rawType, 'invalid_request_error');
-          assert.ok(e.message.includes(stripeAccount));
-          return true;
-        });
+        await assert.rejects(
+          kassa.stripe.customers.create({ name: 'elsewhere' }, { stripeAccount }),
+          (e: Stripe.errors.StripeError) => {
+            assert.ok(e instanceof Stripe.errors.StripePermissionError);
+            assert.equal(e.statusCode, 403);
+            assert.equal(e.rawType, 'invalid_request_error');
+            assert.ok(e.message.includes(stripeAccount));
+            return true;
+          },
+        );
       }
       assert.equal((await kassa.clientFor(other.secret_key).customers.list()).data.length, 0);
       const own = await kassa.stripe.customers.list({ limit: 1 }, { stripeAccount: kassa.account.id });
@@ -188,19 +220,25 @@ describeEachStore('the Stripe wire protocol', (target) => {
 
     test('an invalid version: 400 invalid_request_error without a code', async () => {
       for (const version of ['garbage', '2099-99-99', '2026-10-28.acacia', '2026-10-28.zucchini']) {
-        await assert.rejects(kassa.stripe.customers.list({}, { apiVersion: version }), (e: Stripe.errors.StripeError) => {
-          assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, version);
-          assert.equal(e.statusCode, 400);
-          assert.equal(e.rawType, 'invalid_request_error');
-          assert.equal(e.code, undefined);
-          assert.equal(e.message, `Invalid Stripe API version: ${version}`);
-          return true;
-        });
+        await assert.rejects(
+          kassa.stripe.customers.list({}, { apiVersion: version }),
+          (e: Stripe.errors.StripeError) => {
+            assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, version);
+            assert.equal(e.statusCode, 400);
+            assert.equal(e.rawType, 'invalid_request_error');
+            assert.equal(e.code, undefined);
+            assert.equal(e.message, `Invalid Stripe API version: ${version}`);
+            return true;
+          },
+        );
       }
       // Checked before anything is written.
       const refused = await send('/v1/customers', { body: 'name=versioned', headers: { 'stripe-version': 'garbage' } });
       assertError(refused, 400, { code: undefined });
-      assert.equal((await kassa.stripe.customers.list({ limit: 100 })).data.some((c) => c.name === 'versioned'), false);
+      assert.equal(
+        (await kassa.stripe.customers.list({ limit: 100 })).data.some((c) => c.name === 'versioned'),
+        false,
+      );
     });
 
     test('healthz answers without a key', async () => {
@@ -212,7 +250,11 @@ describeEachStore('the Stripe wire protocol', (target) => {
 
   describe('routes Kassa does not serve', () => {
     test("an unknown URL: 404 with Stripe's message", async () => {
-      assertError(await send('/v1/nope'), 404, { message: unrecognized('GET', '/v1/nope'), code: undefined, param: null });
+      assertError(await send('/v1/nope'), 404, {
+        message: unrecognized('GET', '/v1/nope'),
+        code: undefined,
+        param: null,
+      });
       assertError(await send('/v1/nope?limit=3'), 404, { message: unrecognized('GET', '/v1/nope') });
       assertError(await send('/'), 404, { message: unrecognized('GET', '/') });
       assertError(await send('/v1/nope', { authorization: null }), 404);
@@ -227,7 +269,9 @@ describeEachStore('the Stripe wire protocol', (target) => {
         assert.match(e.message, /Kassa does not implement/);
         return true;
       });
-      assertError(await send('/v1/issuing/cards', { body: 'currency=usd' }), 404, { message: /Kassa does not implement POST \/v1\/issuing\/cards yet/ });
+      assertError(await send('/v1/issuing/cards', { body: 'currency=usd' }), 404, {
+        message: /Kassa does not implement POST \/v1\/issuing\/cards yet/,
+      });
     });
 
     test('a wrong method on a known path: a JSON error, never HTML or text', async () => {
@@ -260,7 +304,11 @@ describeEachStore('the Stripe wire protocol', (target) => {
 
     /** Creates a customer from a raw body, in this suite's account. */
     async function createRaw(body: string, contentType?: string): Promise<Stripe.Customer> {
-      const response = await send('/v1/customers', { authorization: `Bearer ${secretKey}`, body, headers: contentType ? { 'content-type': contentType } : {} });
+      const response = await send('/v1/customers', {
+        authorization: `Bearer ${secretKey}`,
+        body,
+        headers: contentType ? { 'content-type': contentType } : {},
+      });
       assert.equal(response.status, 200, JSON.stringify(response.body));
       return response.body as Stripe.Customer;
     }
@@ -323,16 +371,33 @@ describeEachStore('the Stripe wire protocol', (target) => {
     test('GET query strings in the same notation: created[gte], expand[] and expand[0]', async () => {
       const customer = await stripe.customers.create({ email: 'query@example.com' });
       const key = `Bearer ${secretKey}`;
-      for (const query of [`created[gte]=${customer.created}`, `created%5Bgte%5D=${customer.created}`, `created=${customer.created}`]) {
+      for (const query of [
+        `created[gte]=${customer.created}`,
+        `created%5Bgte%5D=${customer.created}`,
+        `created=${customer.created}`,
+      ]) {
         const found = await send(`/v1/customers?${query}&email=query%40example.com`, { authorization: key });
-        assert.deepEqual(found.body.data.map((c: Stripe.Customer) => c.id), [customer.id], query);
+        assert.deepEqual(
+          found.body.data.map((c: Stripe.Customer) => c.id),
+          [customer.id],
+          query,
+        );
       }
       const none = await send(`/v1/customers?created[gt]=${customer.created + 1000}`, { authorization: key });
       assert.deepEqual(none.body.data, []);
-      for (const query of ['expand[]=sources', 'expand[0]=sources', 'expand%5B%5D=sources', 'expand[]=sources&expand[]=tax_ids']) {
+      for (const query of [
+        'expand[]=sources',
+        'expand[0]=sources',
+        'expand%5B%5D=sources',
+        'expand[]=sources&expand[]=tax_ids',
+      ]) {
         const expanded = await send(`/v1/customers/${customer.id}?${query}`, { authorization: key });
         assert.equal(expanded.status, 200, query);
-        assert.deepEqual(expanded.body.sources, { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/sources` }, query);
+        assert.deepEqual(
+          expanded.body.sources,
+          { object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/sources` },
+          query,
+        );
       }
       const plain = await send(`/v1/customers/${customer.id}`, { authorization: key });
       assert.equal(plain.body.sources, undefined);
@@ -352,61 +417,208 @@ describeEachStore('the Stripe wire protocol', (target) => {
 
     const json = { 'content-type': 'application/json' };
     const deepForm = 'metadata' + '[a]'.repeat(11) + '=1';
-    const cases: Array<{ label: string; sent: Sent; path?: string; status?: number; param?: string | null; code?: string; message?: RegExp }> = [
+    const cases: Array<{
+      label: string;
+      sent: Sent;
+      path?: string;
+      status?: number;
+      param?: string | null;
+      code?: string;
+      message?: RegExp;
+    }> = [
       { label: 'malformed JSON', sent: { body: '{"name": ', headers: json }, param: null },
       { label: 'a JSON array', sent: { body: '[{"name":"x"}]', headers: json }, param: null },
       { label: 'a JSON string', sent: { body: '"name=x"', headers: json }, param: null },
-      { label: 'raw invalid UTF-8 in a form', sent: { body: Buffer.concat([Buffer.from('email=a%40b.co&name='), Buffer.from([0xff, 0xfe])]) }, param: 'name' },
-      { label: 'raw invalid UTF-8 in JSON', sent: { body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3]), Buffer.from('"}')]), headers: json } },
+      {
+        label: 'raw invalid UTF-8 in a form',
+        sent: { body: Buffer.concat([Buffer.from('email=a%40b.co&name='), Buffer.from([0xff, 0xfe])]) },
+        param: 'name',
+      },
+      {
+        label: 'raw invalid UTF-8 in JSON',
+        sent: {
+          body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3]), Buffer.from('"}')]),
+          headers: json,
+        },
+      },
       { label: '%FF', sent: { body: 'name=%FF' }, param: 'name', message: /percent-encoding/ },
       { label: '%E0%A4', sent: { body: 'description=fine&name=%E0%A4' }, param: 'name' },
       { label: 'a lone %', sent: { body: 'metadata[k]=100%' }, param: 'metadata[k]' },
-      { label: '%FF in the query', sent: { body: 'name=x' }, path: '/v1/customers?description=%FF', param: 'description' },
+      {
+        label: '%FF in the query',
+        sent: { body: 'name=x' },
+        path: '/v1/customers?description=%FF',
+        param: 'description',
+      },
       { label: 'nesting too deep', sent: { body: deepForm }, message: /nested at most 10 levels/ },
-      { label: 'nesting too deep in JSON', sent: { body: '{"metadata":' + '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_001), headers: json }, message: /nested at most/ },
-      { label: 'too many parameters', sent: { body: Array.from({ length: 2001 }, (_, i) => `metadata[k${i}]=v`).join('&') }, message: /at most 2000 parameters/ },
-      { label: 'too many values in JSON', sent: { body: JSON.stringify({ preferred_locales: Array.from({ length: 5000 }, () => 'en') }), headers: json }, message: /at most 2000/ },
+      {
+        label: 'nesting too deep in JSON',
+        sent: { body: '{"metadata":' + '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_001), headers: json },
+        message: /nested at most/,
+      },
+      {
+        label: 'too many parameters',
+        sent: { body: Array.from({ length: 2001 }, (_, i) => `metadata[k${i}]=v`).join('&') },
+        message: /at most 2000 parameters/,
+      },
+      {
+        label: 'too many values in JSON',
+        sent: { body: JSON.stringify({ preferred_locales: Array.from({ length: 5000 }, () => 'en') }), headers: json },
+        message: /at most 2000/,
+      },
       { label: 'a body over 1 MB', sent: { body: `description=${'x'.repeat(1024 * 1024)}` }, message: /larger than/ },
-      { label: 'a JSON body over 1 MB', sent: { body: JSON.stringify({ description: 'x'.repeat(1024 * 1024) }), headers: json }, message: /larger than/ },
-      { label: 'a huge integer', sent: { body: 'balance=99999999999999999999' }, param: 'balance', code: 'parameter_invalid_integer' },
-      { label: 'a huge JSON integer', sent: { body: '{"balance": 1e400}', headers: json }, param: 'balance', code: 'parameter_invalid_integer' },
-      { label: 'a fraction for an integer', sent: { body: 'balance=1.5' }, param: 'balance', code: 'parameter_invalid_integer' },
+      {
+        label: 'a JSON body over 1 MB',
+        sent: { body: JSON.stringify({ description: 'x'.repeat(1024 * 1024) }), headers: json },
+        message: /larger than/,
+      },
+      {
+        label: 'a huge integer',
+        sent: { body: 'balance=99999999999999999999' },
+        param: 'balance',
+        code: 'parameter_invalid_integer',
+      },
+      {
+        label: 'a huge JSON integer',
+        sent: { body: '{"balance": 1e400}', headers: json },
+        param: 'balance',
+        code: 'parameter_invalid_integer',
+      },
+      {
+        label: 'a fraction for an integer',
+        sent: { body: 'balance=1.5' },
+        param: 'balance',
+        code: 'parameter_invalid_integer',
+      },
       { label: 'an object for a string', sent: { body: 'name[first]=Ada' }, param: 'name', message: /^Invalid string/ },
       { label: 'an array for a string', sent: { body: 'email[]=a@b.co' }, param: 'email', message: /^Invalid string/ },
       { label: 'a string for an object', sent: { body: 'address=Oslo' }, param: 'address', message: /^Invalid hash$/ },
-      { label: 'a string for an object (JSON)', sent: { body: '{"shipping": "Oslo"}', headers: json }, param: 'shipping', message: /^Invalid hash$/ },
-      { label: 'a string for an array', sent: { body: 'preferred_locales=en' }, param: 'preferred_locales', message: /^Invalid array$/ },
-      { label: 'an object in metadata', sent: { body: 'metadata[k][x]=v' }, param: 'metadata[k]', message: /^Invalid string/ },
-      { label: 'an empty required value', sent: { body: 'shipping[name]=&shipping[address][city]=Oslo' }, param: 'shipping[name]', code: 'parameter_invalid_empty' },
-      { label: 'a missing required value', sent: { body: 'shipping[address][city]=Oslo' }, param: 'shipping[name]', code: 'parameter_missing' },
+      {
+        label: 'a string for an object (JSON)',
+        sent: { body: '{"shipping": "Oslo"}', headers: json },
+        param: 'shipping',
+        message: /^Invalid hash$/,
+      },
+      {
+        label: 'a string for an array',
+        sent: { body: 'preferred_locales=en' },
+        param: 'preferred_locales',
+        message: /^Invalid array$/,
+      },
+      {
+        label: 'an object in metadata',
+        sent: { body: 'metadata[k][x]=v' },
+        param: 'metadata[k]',
+        message: /^Invalid string/,
+      },
+      {
+        label: 'an empty required value',
+        sent: { body: 'shipping[name]=&shipping[address][city]=Oslo' },
+        param: 'shipping[name]',
+        code: 'parameter_invalid_empty',
+      },
+      {
+        label: 'a missing required value',
+        sent: { body: 'shipping[address][city]=Oslo' },
+        param: 'shipping[name]',
+        code: 'parameter_missing',
+      },
       { label: 'an unknown parameter', sent: { body: 'name=x&bogus=1' }, param: 'bogus', code: 'parameter_unknown' },
-      { label: 'an unknown nested parameter', sent: { body: 'address[planet]=Mars' }, param: 'address[planet]', code: 'parameter_unknown' },
-      { label: 'a value outside an enum', sent: { body: 'tax_exempt=sometimes' }, param: 'tax_exempt', message: /must be one of exempt, none, or reverse/ },
+      {
+        label: 'an unknown nested parameter',
+        sent: { body: 'address[planet]=Mars' },
+        param: 'address[planet]',
+        code: 'parameter_unknown',
+      },
+      {
+        label: 'a value outside an enum',
+        sent: { body: 'tax_exempt=sometimes' },
+        param: 'tax_exempt',
+        message: /must be one of exempt, none, or reverse/,
+      },
       { label: 'a string too long', sent: { body: `phone=${'1'.repeat(21)}` }, param: 'phone' },
       { label: '__proto__[x]', sent: { body: 'name=x&__proto__[x]=1' }, param: '__proto__', code: 'parameter_unknown' },
-      { label: '__proto__ in metadata', sent: { body: 'metadata[__proto__][x]=1' }, param: 'metadata[__proto__]', code: 'parameter_unknown' },
-      { label: '__proto__ in JSON', sent: { body: '{"__proto__": {"balance": "lots", "polluted": "yes"}}', headers: json }, param: '__proto__', code: 'parameter_unknown' },
-      { label: 'constructor[prototype][x]', sent: { body: 'constructor[prototype][x]=1' }, param: 'constructor', code: 'parameter_unknown' },
-      { label: 'constructor in JSON', sent: { body: '{"constructor": {"prototype": {"polluted": "yes"}}}', headers: json }, param: 'constructor', code: 'parameter_unknown' },
+      {
+        label: '__proto__ in metadata',
+        sent: { body: 'metadata[__proto__][x]=1' },
+        param: 'metadata[__proto__]',
+        code: 'parameter_unknown',
+      },
+      {
+        label: '__proto__ in JSON',
+        sent: { body: '{"__proto__": {"balance": "lots", "polluted": "yes"}}', headers: json },
+        param: '__proto__',
+        code: 'parameter_unknown',
+      },
+      {
+        label: 'constructor[prototype][x]',
+        sent: { body: 'constructor[prototype][x]=1' },
+        param: 'constructor',
+        code: 'parameter_unknown',
+      },
+      {
+        label: 'constructor in JSON',
+        sent: { body: '{"constructor": {"prototype": {"polluted": "yes"}}}', headers: json },
+        param: 'constructor',
+        code: 'parameter_unknown',
+      },
       { label: 'toString', sent: { body: 'toString=x' }, param: 'toString', code: 'parameter_unknown' },
       { label: 'an invalid email', sent: { body: 'email=not-an-email' }, param: 'email', code: 'email_invalid' },
       { label: 'a lowercase invoice prefix', sent: { body: 'invoice_prefix=abc' }, param: 'invoice_prefix' },
-      { label: '51 metadata keys', sent: { body: Array.from({ length: 51 }, (_, i) => `metadata[k${i}]=v`).join('&') }, param: 'metadata' },
-      { label: 'a 41-character metadata key', sent: { body: `metadata[${'k'.repeat(41)}]=v` }, param: `metadata[${'k'.repeat(41)}]` },
-      { label: 'a 501-character metadata value', sent: { body: `metadata[k]=${'v'.repeat(501)}` }, param: 'metadata[k]' },
+      {
+        label: '51 metadata keys',
+        sent: { body: Array.from({ length: 51 }, (_, i) => `metadata[k${i}]=v`).join('&') },
+        param: 'metadata',
+      },
+      {
+        label: 'a 41-character metadata key',
+        sent: { body: `metadata[${'k'.repeat(41)}]=v` },
+        param: `metadata[${'k'.repeat(41)}]`,
+      },
+      {
+        label: 'a 501-character metadata value',
+        sent: { body: `metadata[k]=${'v'.repeat(501)}` },
+        param: 'metadata[k]',
+      },
       { label: 'an expand that fails after the insert', sent: { body: 'name=x&expand[]=nonsense' }, param: 'expand' },
       { label: 'an expand too deep', sent: { body: 'name=x&expand[]=a.b.c.d.e' }, param: 'expand' },
       { label: 'expand as a string', sent: { body: 'name=x&expand=sources' }, param: 'expand' },
-      { label: 'a missing payment method', sent: { body: 'name=x&payment_method=pm_missing' }, status: 404, param: 'payment_method', code: 'resource_missing' },
-      { label: 'an invalid limit', sent: {}, path: '/v1/customers?limit=abc', param: 'limit', code: 'parameter_invalid_integer' },
+      {
+        label: 'a missing payment method',
+        sent: { body: 'name=x&payment_method=pm_missing' },
+        status: 404,
+        param: 'payment_method',
+        code: 'resource_missing',
+      },
+      {
+        label: 'an invalid limit',
+        sent: {},
+        path: '/v1/customers?limit=abc',
+        param: 'limit',
+        code: 'parameter_invalid_integer',
+      },
       { label: 'a limit out of range', sent: {}, path: '/v1/customers?limit=1000', param: 'limit' },
-      { label: 'an invalid created[gte]', sent: {}, path: '/v1/customers?created[gte]=yesterday', param: 'created[gte]' },
-      { label: 'an unknown query parameter', sent: {}, path: '/v1/customers?bogus=1', param: 'bogus', code: 'parameter_unknown' },
+      {
+        label: 'an invalid created[gte]',
+        sent: {},
+        path: '/v1/customers?created[gte]=yesterday',
+        param: 'created[gte]',
+      },
+      {
+        label: 'an unknown query parameter',
+        sent: {},
+        path: '/v1/customers?bogus=1',
+        param: 'bogus',
+        code: 'parameter_unknown',
+      },
     ];
 
     test('every kind gets a Stripe error, never a 500; nothing is written; the server still answers', async () => {
       for (const c of cases) {
-        const response = await send(c.path ?? '/v1/customers', { ...c.sent, authorization: `Bearer ${account.secret_key}` });
+        const response = await send(c.path ?? '/v1/customers', {
+          ...c.sent,
+          authorization: `Bearer ${account.secret_key}`,
+        });
         assert.notEqual(response.status, 500, c.label);
         assertError(response, c.status ?? 400, { param: c.param, code: c.code, message: c.message, label: c.label });
       }
@@ -434,7 +646,10 @@ describeEachStore('the Stripe wire protocol', (target) => {
         [() => stripe.customers.create({ balance: 'lots' as unknown as number }), 'balance'],
         [() => stripe.customers.create({ name: { first: 'Ada' } as unknown as string }), 'name'],
         [() => stripe.customers.create({ address: 'Oslo' as unknown as Stripe.AddressParam }), 'address'],
-        [() => stripe.customers.create({ tax_exempt: 'sometimes' as Stripe.CustomerCreateParams.TaxExempt }), 'tax_exempt'],
+        [
+          () => stripe.customers.create({ tax_exempt: 'sometimes' as Stripe.CustomerCreateParams.TaxExempt }),
+          'tax_exempt',
+        ],
         [() => stripe.customers.create({ shipping: { name: '', address: { city: 'Oslo' } } }), 'shipping[name]'],
         [() => stripe.customers.create({ bogus: 1 } as Stripe.CustomerCreateParams), 'bogus'],
       ];
@@ -460,12 +675,18 @@ describeEachStore('the Stripe wire protocol', (target) => {
         { name: 'Changed', invoice_prefix: 'bad' },
       ];
       for (const params of attempts) {
-        await assert.rejects(stripe.customers.update(customer.id, params as Stripe.CustomerUpdateParams), (e: Stripe.errors.StripeError) => e.statusCode === 400);
+        await assert.rejects(
+          stripe.customers.update(customer.id, params as Stripe.CustomerUpdateParams),
+          (e: Stripe.errors.StripeError) => e.statusCode === 400,
+        );
       }
       const still = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
       assert.equal(still.name, 'Ada');
       assert.deepEqual(still.metadata, { a: '1' });
-      assert.deepEqual((await stripe.events.list()).data.map((e) => e.type), ['customer.created']);
+      assert.deepEqual(
+        (await stripe.events.list()).data.map((e) => e.type),
+        ['customer.created'],
+      );
     });
   });
 });

@@ -22,8 +22,14 @@ interface Schema {
   $ref?: string;
 }
 
-const expandable = JSON.parse(readFileSync(new URL('../../src/openapi/expandable.json', import.meta.url), 'utf8')) as Record<string, string[]>;
-const schemas = (JSON.parse(readFileSync(new URL('../support/stripe-schemas.json', import.meta.url), 'utf8')) as { definitions: Record<string, Schema> }).definitions;
+const expandable = JSON.parse(
+  readFileSync(new URL('../../src/openapi/expandable.json', import.meta.url), 'utf8'),
+) as Record<string, string[]>;
+const schemas = (
+  JSON.parse(readFileSync(new URL('../support/stripe-schemas.json', import.meta.url), 'utf8')) as {
+    definitions: Record<string, Schema>;
+  }
+).definitions;
 
 /** Stripe's rule: a publishable key may expand `payment_method` of a PaymentIntent or a SetupIntent, and nothing else. */
 const PUBLISHABLE_EXPANSIONS: Record<string, string[]> = {
@@ -37,7 +43,10 @@ function expandsTo(type: string, path: string): string | undefined {
   let name: string | undefined = type;
   for (const field of path.split('.')) {
     const property: Schema | undefined = name ? schemas[name]?.properties?.[field] : undefined;
-    name = [property, ...(property?.anyOf ?? [])].find((schema) => schema?.$ref)?.$ref?.split('/').pop();
+    name = [property, ...(property?.anyOf ?? [])]
+      .find((schema) => schema?.$ref)
+      ?.$ref?.split('/')
+      .pop();
   }
   return name && schemas[name]?.properties?.id ? name : undefined;
 }
@@ -47,7 +56,9 @@ function expandPaths(type: string): string[] {
   const paths = expandable[type] ?? [];
   const further = paths.flatMap((path) => {
     const inner = expandsTo(type, path);
-    return inner ? (expandable[inner] ?? []).map((field) => `${path}.${field}`).filter((p) => p.split('.').length <= 4) : [];
+    return inner
+      ? (expandable[inner] ?? []).map((field) => `${path}.${field}`).filter((p) => p.split('.').length <= 4)
+      : [];
   });
   return [...paths, ...further];
 }
@@ -97,19 +108,33 @@ describeEachStore('expand[] with a publishable key', (target) => {
     });
     savedCard = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     savedCard = await stripe.paymentMethods.update(savedCard.id, { metadata: { card_note: 'card-private-note' } });
-    secrets.push('hidden-buyer@example.com', '+15550100777', '77 Hidden Lane', 'Secretville', 'customer-private-note', 'card-private-note', 'intent-private-note');
+    secrets.push(
+      'hidden-buyer@example.com',
+      '+15550100777',
+      '77 Hidden Lane',
+      'Secretville',
+      'customer-private-note',
+      'card-private-note',
+      'intent-private-note',
+    );
     secrets.push(customer.id, savedCard.card!.fingerprint!);
   });
   after(() => kassa.close());
 
   function assertPublic(answer: unknown, where: string): void {
     const text = JSON.stringify(answer, (key, value) => (key === 'lastResponse' ? undefined : value));
-    for (const secret of secrets) assert.ok(!text.includes(secret), `${where}: ${secret} was shown to a publishable key`);
+    for (const secret of secrets)
+      assert.ok(!text.includes(secret), `${where}: ${secret} was shown to a publishable key`);
     eachObject(answer, (object) => {
       const fields = PUBLIC_FIELDS[object.object];
       assert.ok(fields, `${where}: a ${object.object} was shown to a publishable key`);
-      assert.deepEqual(Object.keys(object).filter((key) => !fields.includes(key)), [], `${where}: ${object.object} fields outside its public view`);
-      if (object.object === 'payment_method') assert.equal((object.card as Fields).fingerprint, undefined, `${where}: the card's fingerprint`);
+      assert.deepEqual(
+        Object.keys(object).filter((key) => !fields.includes(key)),
+        [],
+        `${where}: ${object.object} fields outside its public view`,
+      );
+      if (object.object === 'payment_method')
+        assert.equal((object.card as Fields).fingerprint, undefined, `${where}: the card's fingerprint`);
     });
   }
 
@@ -143,7 +168,12 @@ describeEachStore('expand[] with a publishable key', (target) => {
         const before = (await stripe.paymentMethods.list({ limit: 100 })).data.length;
         return {
           send: (expand) =>
-            browser.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }, billing_details: { name: 'Typed In' }, expand }),
+            browser.paymentMethods.create({
+              type: 'card',
+              card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
+              billing_details: { name: 'Typed In' },
+              expand,
+            }),
           unchanged: async () => assert.equal((await stripe.paymentMethods.list({ limit: 100 })).data.length, before),
         };
       },
@@ -153,7 +183,10 @@ describeEachStore('expand[] with a publishable key', (target) => {
       async fresh() {
         const pi = await intent({ confirm: true, capture_method: 'manual' });
         assert.equal(pi.status, 'requires_capture');
-        return { send: (expand) => browser.paymentIntents.retrieve(pi.id, { client_secret: pi.client_secret!, expand }), unchanged: async () => undefined };
+        return {
+          send: (expand) => browser.paymentIntents.retrieve(pi.id, { client_secret: pi.client_secret!, expand }),
+          unchanged: async () => undefined,
+        };
       },
     },
     'POST /v1/payment_intents/{intent}/confirm': {
@@ -161,8 +194,13 @@ describeEachStore('expand[] with a publishable key', (target) => {
       async fresh() {
         const pi = await intent({});
         return {
-          send: (expand) => browser.paymentIntents.confirm(pi.id, { client_secret: pi.client_secret!, expand } as Stripe.PaymentIntentConfirmParams),
-          unchanged: async () => assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'requires_confirmation'),
+          send: (expand) =>
+            browser.paymentIntents.confirm(pi.id, {
+              client_secret: pi.client_secret!,
+              expand,
+            } as Stripe.PaymentIntentConfirmParams),
+          unchanged: async () =>
+            assert.equal((await stripe.paymentIntents.retrieve(pi.id)).status, 'requires_confirmation'),
         };
       },
     },
@@ -171,7 +209,10 @@ describeEachStore('expand[] with a publishable key', (target) => {
       async fresh() {
         const si = await setupIntent({ confirm: true });
         assert.equal(si.status, 'succeeded');
-        return { send: (expand) => browser.setupIntents.retrieve(si.id, { client_secret: si.client_secret!, expand }), unchanged: async () => undefined };
+        return {
+          send: (expand) => browser.setupIntents.retrieve(si.id, { client_secret: si.client_secret!, expand }),
+          unchanged: async () => undefined,
+        };
       },
     },
     'POST /v1/setup_intents/{intent}/confirm': {
@@ -179,8 +220,13 @@ describeEachStore('expand[] with a publishable key', (target) => {
       async fresh() {
         const si = await setupIntent({});
         return {
-          send: (expand) => browser.setupIntents.confirm(si.id, { client_secret: si.client_secret!, expand } as Stripe.SetupIntentConfirmParams),
-          unchanged: async () => assert.equal((await stripe.setupIntents.retrieve(si.id)).status, 'requires_confirmation'),
+          send: (expand) =>
+            browser.setupIntents.confirm(si.id, {
+              client_secret: si.client_secret!,
+              expand,
+            } as Stripe.SetupIntentConfirmParams),
+          unchanged: async () =>
+            assert.equal((await stripe.setupIntents.retrieve(si.id)).status, 'requires_confirmation'),
         };
       },
     },
@@ -195,7 +241,10 @@ describeEachStore('expand[] with a publishable key', (target) => {
     test(`${route}: each expandable path is refused, or expands into public views`, async () => {
       const paths = expandPaths(call.answers);
       const allowed = PUBLISHABLE_EXPANSIONS[call.answers];
-      assert.ok(paths.length > allowed.length && allowed.every((path) => paths.includes(path)), 'the paths come from expandable.json');
+      assert.ok(
+        paths.length > allowed.length && allowed.every((path) => paths.includes(path)),
+        'the paths come from expandable.json',
+      );
 
       assertPublic(await (await call.fresh()).send([]), route);
       for (const path of allowed) {
@@ -206,10 +255,18 @@ describeEachStore('expand[] with a publishable key', (target) => {
 
       const caller = await call.fresh();
       for (const path of paths.filter((p) => !allowed.includes(p))) {
-        await assert.rejects(caller.send([path]), rejectsWith({ status: 400, type: 'invalid_request_error', param: 'expand', message: /publishable key/ }), `${route} expand[]=${path}`);
+        await assert.rejects(
+          caller.send([path]),
+          rejectsWith({ status: 400, type: 'invalid_request_error', param: 'expand', message: /publishable key/ }),
+          `${route} expand[]=${path}`,
+        );
       }
       // Refused with an allowed path beside it, too.
-      if (allowed.length > 0) await assert.rejects(caller.send([...allowed, `${allowed[0]}.customer`]), rejectsWith({ status: 400, param: 'expand' }));
+      if (allowed.length > 0)
+        await assert.rejects(
+          caller.send([...allowed, `${allowed[0]}.customer`]),
+          rejectsWith({ status: 400, param: 'expand' }),
+        );
       await caller.unchanged();
     });
   }
@@ -219,7 +276,10 @@ describeEachStore('expand[] with a publishable key', (target) => {
     await stripe.paymentMethods.update(declining.id, { metadata: { card_note: 'card-private-note' } });
     const pi = await intent({ payment_method: declining.id });
     await assert.rejects(
-      browser.paymentIntents.confirm(pi.id, { client_secret: pi.client_secret!, expand: ['payment_method'] } as Stripe.PaymentIntentConfirmParams),
+      browser.paymentIntents.confirm(pi.id, {
+        client_secret: pi.client_secret!,
+        expand: ['payment_method'],
+      } as Stripe.PaymentIntentConfirmParams),
       (error: Stripe.errors.StripeError) => {
         assert.equal(error.statusCode, 402);
         assert.equal(error.code, 'card_declined');
@@ -233,7 +293,9 @@ describeEachStore('expand[] with a publishable key', (target) => {
     );
 
     const si = await setupIntent({ payment_method: declining.id });
-    const setup = await browser.setupIntents.confirm(si.id, { client_secret: si.client_secret! } as Stripe.SetupIntentConfirmParams).catch((error: Stripe.errors.StripeError) => error.raw);
+    const setup = await browser.setupIntents
+      .confirm(si.id, { client_secret: si.client_secret! } as Stripe.SetupIntentConfirmParams)
+      .catch((error: Stripe.errors.StripeError) => error.raw);
     assertPublic(setup, 'setup intent confirm');
   });
 });

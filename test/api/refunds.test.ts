@@ -12,7 +12,12 @@ import { assertShape } from '../support/shapes.js';
 
 type StripeError = Stripe.errors.StripeError;
 
-function rejectsWith(expected: { status: number; code?: string | undefined; param?: string; message?: RegExp | string }) {
+function rejectsWith(expected: {
+  status: number;
+  code?: string | undefined;
+  param?: string;
+  message?: RegExp | string;
+}) {
   return (e: StripeError) => {
     assert.ok(e instanceof Stripe.errors.StripeError, String(e));
     assert.equal(e.statusCode, expected.status, `${e.statusCode} ${e.code} ${e.message}`);
@@ -42,7 +47,11 @@ describeEachStore('refunds through the official SDK', (target) => {
   });
   after(() => kassa.close());
 
-  async function pay(amount: number, paymentMethod = 'pm_card_visa', extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
+  async function pay(
+    amount: number,
+    paymentMethod = 'pm_card_visa',
+    extra: Partial<Stripe.PaymentIntentCreateParams> = {},
+  ) {
     const intent = await stripe.paymentIntents.create({
       amount,
       currency: 'usd',
@@ -97,7 +106,10 @@ describeEachStore('refunds through the official SDK', (target) => {
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
 
     const events = await eventsAbout(stripe, refund.id);
-    assert.deepEqual(events.map((e) => e.type), ['refund.created']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['refund.created'],
+    );
     const chargeEvents = (await eventsAbout(stripe, charge.id)).filter((e) => e.type === 'charge.refunded');
     assert.equal(chargeEvents.length, 1);
     assert.deepEqual(chargeEvents[0].data.previous_attributes, { amount_refunded: 0, refunded: false });
@@ -106,13 +118,25 @@ describeEachStore('refunds through the official SDK', (target) => {
 
     // Nothing is left: by PaymentIntent or by charge, Stripe's charge_already_refunded.
     for (const params of [{ payment_intent: intent.id }, { charge: charge.id }, { charge: charge.id, amount: 1 }]) {
-      await assert.rejects(stripe.refunds.create(params), rejectsWith({ status: 400, code: 'charge_already_refunded', message: `Charge ${charge.id} has already been refunded.` }));
+      await assert.rejects(
+        stripe.refunds.create(params),
+        rejectsWith({
+          status: 400,
+          code: 'charge_already_refunded',
+          message: `Charge ${charge.id} has already been refunded.`,
+        }),
+      );
     }
   });
 
   test('partial refunds add up; more than remains is amount_too_large; the default is what remains', async () => {
     const { intent, charge } = await pay(1000);
-    const first = await stripe.refunds.create({ charge: charge.id, amount: 300, reason: 'requested_by_customer', metadata: { order: '7' } });
+    const first = await stripe.refunds.create({
+      charge: charge.id,
+      amount: 300,
+      reason: 'requested_by_customer',
+      metadata: { order: '7' },
+    });
     assert.equal(first.amount, 300);
     assert.equal(first.reason, 'requested_by_customer');
     assert.deepEqual(first.metadata, { order: '7' });
@@ -127,9 +151,17 @@ describeEachStore('refunds through the official SDK', (target) => {
 
     await assert.rejects(
       stripe.refunds.create({ charge: charge.id, amount: 501 }),
-      rejectsWith({ status: 400, code: 'amount_too_large', param: 'amount', message: 'Refund amount ($5.01) is greater than unrefunded amount on charge ($5.00)' }),
+      rejectsWith({
+        status: 400,
+        code: 'amount_too_large',
+        param: 'amount',
+        message: 'Refund amount ($5.01) is greater than unrefunded amount on charge ($5.00)',
+      }),
     );
-    await assert.rejects(stripe.refunds.create({ charge: charge.id, amount: 0 }), rejectsWith({ status: 400, param: 'amount' }));
+    await assert.rejects(
+      stripe.refunds.create({ charge: charge.id, amount: 0 }),
+      rejectsWith({ status: 400, param: 'amount' }),
+    );
     current = await stripe.charges.retrieve(charge.id);
     assert.equal(current.amount_refunded, 500, 'a refused refund changes nothing');
 
@@ -147,15 +179,27 @@ describeEachStore('refunds through the official SDK', (target) => {
 
     // Lists: by charge, by PaymentIntent, newest first, with cursors.
     const byCharge = await stripe.refunds.list({ charge: charge.id });
-    assert.deepEqual(byCharge.data.map((r) => r.id), [rest.id, second.id, first.id]);
+    assert.deepEqual(
+      byCharge.data.map((r) => r.id),
+      [rest.id, second.id, first.id],
+    );
     const byIntent = await stripe.refunds.list({ payment_intent: intent.id, limit: 2 });
-    assert.deepEqual(byIntent.data.map((r) => r.id), [rest.id, second.id]);
+    assert.deepEqual(
+      byIntent.data.map((r) => r.id),
+      [rest.id, second.id],
+    );
     assert.equal(byIntent.has_more, true);
     const next = await stripe.refunds.list({ payment_intent: intent.id, limit: 2, starting_after: second.id });
-    assert.deepEqual(next.data.map((r) => r.id), [first.id]);
+    assert.deepEqual(
+      next.data.map((r) => r.id),
+      [first.id],
+    );
     assert.equal(next.has_more, false);
     const back = await stripe.refunds.list({ payment_intent: intent.id, ending_before: first.id });
-    assert.deepEqual(back.data.map((r) => r.id), [rest.id, second.id]);
+    assert.deepEqual(
+      back.data.map((r) => r.id),
+      [rest.id, second.id],
+    );
     const all = await stripe.refunds.list({ created: { gte: clock.now() }, limit: 100 });
     assert.ok([first.id, second.id, rest.id].every((id) => all.data.some((r) => r.id === id)));
     const none = await stripe.refunds.list({ created: { gt: clock.now() } });
@@ -164,14 +208,21 @@ describeEachStore('refunds through the official SDK', (target) => {
     // The charge lists its refunds only when asked (expand[]=refunds), with their objects expandable in turn.
     const plain = await stripe.charges.retrieve(charge.id);
     assert.equal((plain as { refunds?: unknown }).refunds, undefined);
-    const expanded = await stripe.charges.retrieve(charge.id, { expand: ['refunds', 'refunds.data.balance_transaction'] });
+    const expanded = await stripe.charges.retrieve(charge.id, {
+      expand: ['refunds', 'refunds.data.balance_transaction'],
+    });
     assert.equal(expanded.refunds?.object, 'list');
     assert.equal(expanded.refunds?.url, `/v1/charges/${charge.id}/refunds`);
     assert.equal(expanded.refunds?.has_more, false);
-    assert.deepEqual(expanded.refunds?.data.map((r) => r.id), [rest.id, second.id, first.id]);
+    assert.deepEqual(
+      expanded.refunds?.data.map((r) => r.id),
+      [rest.id, second.id, first.id],
+    );
     assert.equal((expanded.refunds!.data[0]!.balance_transaction as Stripe.BalanceTransaction).amount, -500);
     assertShape('charge', expanded);
-    const fromRefund = await stripe.refunds.retrieve(first.id, { expand: ['charge', 'payment_intent', 'balance_transaction'] });
+    const fromRefund = await stripe.refunds.retrieve(first.id, {
+      expand: ['charge', 'payment_intent', 'balance_transaction'],
+    });
     assert.equal((fromRefund.charge as Stripe.Charge).id, charge.id);
     assert.equal((fromRefund.payment_intent as Stripe.PaymentIntent).id, intent.id);
     assert.equal((fromRefund.balance_transaction as Stripe.BalanceTransaction).amount, -300);
@@ -179,7 +230,9 @@ describeEachStore('refunds through the official SDK', (target) => {
 
   test('refunds sent at once never take more than the charge', async () => {
     const { charge } = await pay(1000);
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => stripe.refunds.create({ charge: charge.id, amount: 300 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => stripe.refunds.create({ charge: charge.id, amount: 300 })),
+    );
     const made = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(made.length, 3);
@@ -187,13 +240,21 @@ describeEachStore('refunds through the official SDK', (target) => {
     const after = await stripe.charges.retrieve(charge.id);
     assert.deepEqual([after.amount_refunded, after.refunded], [900, false]);
     assert.equal((await stripe.refunds.list({ charge: charge.id })).data.length, 3);
-    assert.equal((await stripe.balanceTransactions.list({ type: 'refund', limit: 100 })).data.filter((t) => made.some((m) => m.value.id === t.source)).length, 3);
+    assert.equal(
+      (await stripe.balanceTransactions.list({ type: 'refund', limit: 100 })).data.filter((t) =>
+        made.some((m) => m.value.id === t.source),
+      ).length,
+      3,
+    );
   });
 
   test('a partially captured charge refunds only what was captured', async () => {
     const { intent, charge } = await pay(1000, 'pm_card_visa', { capture_method: 'manual' });
     await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 600 });
-    await assert.rejects(stripe.refunds.create({ charge: charge.id, amount: 700 }), rejectsWith({ status: 400, code: 'amount_too_large', param: 'amount' }));
+    await assert.rejects(
+      stripe.refunds.create({ charge: charge.id, amount: 700 }),
+      rejectsWith({ status: 400, code: 'amount_too_large', param: 'amount' }),
+    );
     const refund = await stripe.refunds.create({ payment_intent: intent.id });
     assert.equal(refund.amount, 600);
     const after = await stripe.charges.retrieve(charge.id);
@@ -206,18 +267,34 @@ describeEachStore('refunds through the official SDK', (target) => {
     for (const params of [{ payment_intent: held.intent.id }, { charge: held.charge.id }]) {
       await assert.rejects(
         stripe.refunds.create(params),
-        rejectsWith({ status: 400, param: Object.keys(params)[0], message: new RegExp(`uncaptured Charge was created by a PaymentIntent \\(${held.intent.id}\\)\\. You must cancel the PaymentIntent`) }),
+        rejectsWith({
+          status: 400,
+          param: Object.keys(params)[0],
+          message: new RegExp(
+            `uncaptured Charge was created by a PaymentIntent \\(${held.intent.id}\\)\\. You must cancel the PaymentIntent`,
+          ),
+        }),
       );
     }
     const canceled = await stripe.paymentIntents.cancel(held.intent.id);
     assert.equal(canceled.status, 'canceled');
     await assert.rejects(
       stripe.refunds.create({ charge: held.charge.id }),
-      rejectsWith({ status: 400, param: 'charge', message: `This PaymentIntent (${held.intent.id}) does not have a successful charge to refund.` }),
+      rejectsWith({
+        status: 400,
+        param: 'charge',
+        message: `This PaymentIntent (${held.intent.id}) does not have a successful charge to refund.`,
+      }),
     );
 
     const declined = await stripe.paymentIntents
-      .create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true, automatic_payment_methods: { enabled: true, allow_redirects: 'never' } })
+      .create({
+        amount: 1000,
+        currency: 'usd',
+        payment_method: 'pm_card_chargeDeclined',
+        confirm: true,
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      })
       .catch((e: StripeError) => e);
     assert.ok(declined instanceof Stripe.errors.StripeCardError);
     const raw = declined.raw as { charge: string; payment_intent: { id: string } };
@@ -225,20 +302,40 @@ describeEachStore('refunds through the official SDK', (target) => {
     const failedIntent = raw.payment_intent.id;
     await assert.rejects(
       stripe.refunds.create({ charge: failedCharge }),
-      rejectsWith({ status: 400, param: 'charge', message: `This PaymentIntent (${failedIntent}) does not have a successful charge to refund.` }),
+      rejectsWith({
+        status: 400,
+        param: 'charge',
+        message: `This PaymentIntent (${failedIntent}) does not have a successful charge to refund.`,
+      }),
     );
     const unpaid = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     await assert.rejects(
       stripe.refunds.create({ payment_intent: unpaid.id }),
-      rejectsWith({ status: 400, param: 'payment_intent', message: `This PaymentIntent (${unpaid.id}) does not have a successful charge to refund.` }),
+      rejectsWith({
+        status: 400,
+        param: 'payment_intent',
+        message: `This PaymentIntent (${unpaid.id}) does not have a successful charge to refund.`,
+      }),
     );
 
-    await assert.rejects(stripe.refunds.create({ charge: 'ch_nope' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'charge', message: "No such charge: 'ch_nope'" }));
-    await assert.rejects(stripe.refunds.create({ payment_intent: 'pi_nope' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'payment_intent' }));
+    await assert.rejects(
+      stripe.refunds.create({ charge: 'ch_nope' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'charge', message: "No such charge: 'ch_nope'" }),
+    );
+    await assert.rejects(
+      stripe.refunds.create({ payment_intent: 'pi_nope' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'payment_intent' }),
+    );
     await assert.rejects(stripe.refunds.create({}), rejectsWith({ status: 400, param: 'payment_intent' }));
     const { intent, charge } = await pay(500);
-    await assert.rejects(stripe.refunds.create({ charge: charge.id, payment_intent: intent.id }), rejectsWith({ status: 400, message: /only specify one of/ }));
-    await assert.rejects(stripe.refunds.retrieve('re_nope'), rejectsWith({ status: 404, code: 'resource_missing', param: 'refund' }));
+    await assert.rejects(
+      stripe.refunds.create({ charge: charge.id, payment_intent: intent.id }),
+      rejectsWith({ status: 400, message: /only specify one of/ }),
+    );
+    await assert.rejects(
+      stripe.refunds.retrieve('re_nope'),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'refund' }),
+    );
     assert.equal((await stripe.charges.retrieve(charge.id)).amount_refunded, 0);
   });
 
@@ -249,11 +346,20 @@ describeEachStore('refunds through the official SDK', (target) => {
     assert.deepEqual(updated.metadata, { b: '2', c: '3' });
     assert.deepEqual((await stripe.refunds.retrieve(refund.id)).metadata, { b: '2', c: '3' });
     const events = await eventsAbout(stripe, refund.id);
-    assert.deepEqual(events.map((e) => e.type), ['refund.created', 'refund.updated', 'charge.refund.updated']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['refund.created', 'refund.updated', 'charge.refund.updated'],
+    );
     assert.deepEqual(events[1].data.previous_attributes, { metadata: { a: '1', c: null } });
-    await assert.rejects(stripe.refunds.update(refund.id, { amount: 5 } as Stripe.RefundUpdateParams), rejectsWith({ status: 400, code: 'parameter_unknown' }));
+    await assert.rejects(
+      stripe.refunds.update(refund.id, { amount: 5 } as Stripe.RefundUpdateParams),
+      rejectsWith({ status: 400, code: 'parameter_unknown' }),
+    );
 
-    await assert.rejects(stripe.refunds.cancel(refund.id), rejectsWith({ status: 400, param: 'refund', message: /status of succeeded/ }));
+    await assert.rejects(
+      stripe.refunds.cancel(refund.id),
+      rejectsWith({ status: 400, param: 'refund', message: /status of succeeded/ }),
+    );
     assert.equal((await stripe.refunds.retrieve(refund.id)).status, 'succeeded');
     await assert.rejects(stripe.refunds.cancel('re_nope'), rejectsWith({ status: 404, code: 'resource_missing' }));
   });
@@ -263,8 +369,16 @@ describeEachStore('refunds through the official SDK', (target) => {
     const refund = await stripe.refunds.create({ charge: charge.id });
     assert.equal(refund.status, 'pending');
     assertShape('refund', refund);
-    assert.deepEqual(refund.destination_details?.card, { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'pending' });
-    assert.deepEqual([(await stripe.charges.retrieve(charge.id)).amount_refunded], [1500], 'a pending refund counts as refunded');
+    assert.deepEqual(refund.destination_details?.card, {
+      reference_status: 'pending',
+      reference_type: 'acquirer_reference_number',
+      type: 'pending',
+    });
+    assert.deepEqual(
+      [(await stripe.charges.retrieve(charge.id)).amount_refunded],
+      [1500],
+      'a pending refund counts as refunded',
+    );
 
     clock.advance(LATER_OUTCOME_DELAY_SECONDS.succeeded - 1);
     await kassa.jobs.runDueJobs();
@@ -279,7 +393,10 @@ describeEachStore('refunds through the official SDK', (target) => {
     assertShape('refund', settled);
 
     const events = await eventsAbout(stripe, refund.id);
-    assert.deepEqual(events.map((e) => e.type), ['refund.created', 'refund.updated', 'charge.refund.updated']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['refund.created', 'refund.updated', 'charge.refund.updated'],
+    );
     for (const event of events.slice(1)) {
       assert.deepEqual(event.request, { id: null, idempotency_key: null }, 'an automatic change');
       assert.equal(event.created, clock.now());
@@ -311,7 +428,10 @@ describeEachStore('refunds through the official SDK', (target) => {
     assert.equal(failed.balance_transaction, refund.balance_transaction, 'the original debit stays');
     const back = await stripe.balanceTransactions.retrieve(failed.failure_balance_transaction as string);
     assertShape('balance_transaction', back);
-    assert.deepEqual([back.type, back.amount, back.fee, back.net, back.source, back.status], ['refund_failure', 1000, 0, 1000, refund.id, 'available']);
+    assert.deepEqual(
+      [back.type, back.amount, back.fee, back.net, back.source, back.status],
+      ['refund_failure', 1000, 0, 1000, refund.id, 'available'],
+    );
     const balanceAfter = await stripe.balance.retrieve();
     assert.equal(balanceAfter.available[0].amount, balanceBefore.available[0].amount + 1000);
 
@@ -319,8 +439,15 @@ describeEachStore('refunds through the official SDK', (target) => {
     assert.deepEqual([charged.amount_refunded, charged.refunded], [0, false], 'a failed refund no longer counts');
 
     const events = await eventsAbout(stripe, refund.id);
-    assert.deepEqual(events.map((e) => e.type), ['refund.created', 'refund.failed', 'charge.refund.updated']);
-    assert.deepEqual(events[2].data.previous_attributes, { status: 'succeeded', failure_reason: null, failure_balance_transaction: null });
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['refund.created', 'refund.failed', 'charge.refund.updated'],
+    );
+    assert.deepEqual(events[2].data.previous_attributes, {
+      status: 'succeeded',
+      failure_reason: null,
+      failure_balance_transaction: null,
+    });
     for (const event of events.slice(1)) assert.deepEqual(event.request, { id: null, idempotency_key: null });
 
     // The money can be refunded again (and this time the card's refund fails again, later).

@@ -12,7 +12,10 @@ const T0 = 1_750_000_000;
 /** The SDK's error, checked to be Stripe's 400 invalid_request_error naming `param`. */
 function isInvalid(param: string, code?: string) {
   return (e: Stripe.errors.StripeError) => {
-    assert.ok(e instanceof Stripe.errors.StripeInvalidRequestError, `expected StripeInvalidRequestError, got ${e.constructor.name}: ${e.message}`);
+    assert.ok(
+      e instanceof Stripe.errors.StripeInvalidRequestError,
+      `expected StripeInvalidRequestError, got ${e.constructor.name}: ${e.message}`,
+    );
     assert.equal(e.statusCode, 400);
     assert.equal(e.param, param);
     assert.equal(e.code, code);
@@ -36,9 +39,18 @@ describeEachStore('customer search through the official SDK', (target) => {
   /** Three customers created 100 s apart (ada, bob, cyd), newest last. */
   async function threeCustomers(stripe: Stripe) {
     clock.set(T0);
-    const ada = await stripe.customers.create({ email: 'Ada@Example.com', name: 'Ada Lovelace', metadata: { tier: 'gold', order_id: '42' } });
+    const ada = await stripe.customers.create({
+      email: 'Ada@Example.com',
+      name: 'Ada Lovelace',
+      metadata: { tier: 'gold', order_id: '42' },
+    });
     clock.set(T0 + 100);
-    const bob = await stripe.customers.create({ email: 'bob@example.org', name: 'Bob Babbage', phone: '+4711111111', metadata: { tier: 'silver' } });
+    const bob = await stripe.customers.create({
+      email: 'bob@example.org',
+      name: 'Bob Babbage',
+      phone: '+4711111111',
+      metadata: { tier: 'silver' },
+    });
     clock.set(T0 + 200);
     const cyd = await stripe.customers.create({ phone: '+4722222222' });
     return { ada: ada.id, bob: bob.id, cyd: cyd.id };
@@ -162,12 +174,22 @@ describeEachStore('customer search through the official SDK', (target) => {
 
   test('expand[]=total_count counts every match, not the page', async () => {
     const stripe = (await kassa.freshClient()).stripe;
-    for (let i = 0; i < 12; i++) await stripe.customers.create({ email: `count${i}@example.com`, metadata: { even: String(i % 2 === 0) } });
-    const result = await stripe.customers.search({ query: "metadata['even']:'true'", limit: 2, expand: ['total_count'] });
+    for (let i = 0; i < 12; i++)
+      await stripe.customers.create({ email: `count${i}@example.com`, metadata: { even: String(i % 2 === 0) } });
+    const result = await stripe.customers.search({
+      query: "metadata['even']:'true'",
+      limit: 2,
+      expand: ['total_count'],
+    });
     assert.equal(result.total_count, 6);
     assert.equal(result.data.length, 2);
     assert.equal(result.has_more, true);
-    const next = await stripe.customers.search({ query: "metadata['even']:'true'", limit: 2, page: result.next_page!, expand: ['total_count'] });
+    const next = await stripe.customers.search({
+      query: "metadata['even']:'true'",
+      limit: 2,
+      page: result.next_page!,
+      expand: ['total_count'],
+    });
     assert.equal(next.total_count, 6);
     const none = await stripe.customers.search({ query: "email:'nobody@example.com'", expand: ['total_count'] });
     assert.equal(none.total_count, 0);
@@ -205,16 +227,26 @@ describeEachStore('customer search through the official SDK', (target) => {
     assert.deepEqual(ids(batch), [renamed.id, kept.id]);
     assert.equal(batch.total_count, 2);
     const everyone = await stripe.customers.search({ query: `created>0`, limit: 100 });
-    assert.equal(everyone.data.some((c) => c.id === gone.id), false);
+    assert.equal(
+      everyone.data.some((c) => c.id === gone.id),
+      false,
+    );
   });
 
   test("another account's customers are never found", async () => {
     const mine = (await kassa.freshClient()).stripe;
     const theirs = (await kassa.freshClient()).stripe;
     const own = await mine.customers.create({ email: 'shared@example.com', name: 'Shared Name', metadata: { k: 'v' } });
-    for (let i = 0; i < 3; i++) await theirs.customers.create({ email: 'shared@example.com', name: 'Shared Name', metadata: { k: 'v' } });
+    for (let i = 0; i < 3; i++)
+      await theirs.customers.create({ email: 'shared@example.com', name: 'Shared Name', metadata: { k: 'v' } });
 
-    for (const query of ["email:'shared@example.com'", "name~'shared'", "metadata['k']:'v'", 'created>0', '-phone:null OR phone:null']) {
+    for (const query of [
+      "email:'shared@example.com'",
+      "name~'shared'",
+      "metadata['k']:'v'",
+      'created>0',
+      '-phone:null OR phone:null',
+    ]) {
       const result = await mine.customers.search({ query, limit: 100, expand: ['total_count'] });
       assert.deepEqual(ids(result), [own.id], query);
       assert.equal(result.total_count, 1, query);
@@ -223,6 +255,9 @@ describeEachStore('customer search through the official SDK', (target) => {
     const theirPage = await theirs.customers.search({ query: 'created>0', limit: 1 });
     assert.equal(theirPage.has_more, true);
     const viaCursor = await mine.customers.search({ query: 'created>0', page: theirPage.next_page!, limit: 100 });
-    assert.equal(viaCursor.data.some((c) => c.id !== own.id), false);
+    assert.equal(
+      viaCursor.data.some((c) => c.id !== own.id),
+      false,
+    );
   });
 });

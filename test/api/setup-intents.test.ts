@@ -65,11 +65,19 @@ describeEachStore('SetupIntents', (target) => {
   async function finish(id: string, outcome: 'complete' | 'fail'): Promise<SetupIntent> {
     const accountId = kassa.account.id;
     const now = Math.floor(Date.now() / 1000);
-    const contextOf = (tx: Queries) => ({ ...writeContextFactory(eventRecorder([]))({ db: tx, accountId, now }), baseUrl: kassa.url });
+    const contextOf = (tx: Queries) => ({
+      ...writeContextFactory(eventRecorder([]))({ db: tx, accountId, now }),
+      baseUrl: kassa.url,
+    });
     const answered = await kassa.store.transaction(async (tx) => {
       const row = await tx.getObject(accountId, id, { forUpdate: true });
       assert.ok(row);
-      return finishSetupAuthentication(contextOf(tx), JSON.parse(row.doc) as SetupIntent, outcome, createSimulatedNetwork());
+      return finishSetupAuthentication(
+        contextOf(tx),
+        JSON.parse(row.doc) as SetupIntent,
+        outcome,
+        createSimulatedNetwork(),
+      );
     });
     if (!(answered instanceof CallOut)) return answered;
     const answer = await answered.call();
@@ -101,13 +109,25 @@ describeEachStore('SetupIntents', (target) => {
     assertShape('setup_intent', si);
     assert.deepEqual(withoutResponse(await stripe.setupIntents.retrieve(si.id)), withoutResponse(si));
     assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created']);
-    await assert.rejects(stripe.setupIntents.retrieve('seti_missing'), rejectsWith({ status: 404, code: 'resource_missing' }));
+    await assert.rejects(
+      stripe.setupIntents.retrieve('seti_missing'),
+      rejectsWith({ status: 404, code: 'resource_missing' }),
+    );
   });
 
   test('create checks its parameters', async () => {
-    await assert.rejects(stripe.setupIntents.create({ customer: 'cus_missing' }), rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }));
-    await assert.rejects(stripe.setupIntents.create({ usage: 'sometimes' as 'on_session' }), rejectsWith({ status: 400, param: 'usage' }));
-    await assert.rejects(stripe.setupIntents.create({ return_url: 'https://shop.test/back' }), rejectsWith({ status: 400, param: 'return_url', message: /confirm=true/ }));
+    await assert.rejects(
+      stripe.setupIntents.create({ customer: 'cus_missing' }),
+      rejectsWith({ status: 404, code: 'resource_missing', param: 'customer' }),
+    );
+    await assert.rejects(
+      stripe.setupIntents.create({ usage: 'sometimes' as 'on_session' }),
+      rejectsWith({ status: 400, param: 'usage' }),
+    );
+    await assert.rejects(
+      stripe.setupIntents.create({ return_url: 'https://shop.test/back' }),
+      rejectsWith({ status: 400, param: 'return_url', message: /confirm=true/ }),
+    );
     await assert.rejects(
       stripe.setupIntents.create({ ...CARD_ONLY, automatic_payment_methods: { enabled: true } }),
       rejectsWith({ status: 400, param: 'automatic_payment_methods' }),
@@ -123,7 +143,9 @@ describeEachStore('SetupIntents', (target) => {
   });
 
   test('confirm: a return_url that is not an absolute URL is refused', async () => {
-    const setupIntent = await stripe.setupIntents.create({ payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams);
+    const setupIntent = await stripe.setupIntents.create({
+      payment_method_types: ['card'],
+    } as Stripe.SetupIntentCreateParams);
     await assert.rejects(
       stripe.setupIntents.confirm(setupIntent.id, { payment_method: 'pm_card_visa', return_url: 'checkout/done' }),
       rejectsWith({ status: 400, code: 'url_invalid', param: 'return_url' }),
@@ -134,7 +156,11 @@ describeEachStore('SetupIntents', (target) => {
   test('update: a payment method makes it requires_confirmation; metadata merges; no event', async () => {
     const customer = await stripe.customers.create();
     const si = await stripe.setupIntents.create({ metadata: { a: '1' } });
-    const updated = await stripe.setupIntents.update(si.id, { payment_method: 'pm_card_visa', customer: customer.id, metadata: { b: '2' } });
+    const updated = await stripe.setupIntents.update(si.id, {
+      payment_method: 'pm_card_visa',
+      customer: customer.id,
+      metadata: { b: '2' },
+    });
     assert.equal(updated.status, 'requires_confirmation');
     assert.match(updated.payment_method as string, /^pm_/);
     assert.equal(updated.customer, customer.id);
@@ -147,14 +173,21 @@ describeEachStore('SetupIntents', (target) => {
 
   test('confirm with a customer: succeeded, the card attached and a SetupAttempt as latest_attempt', async () => {
     const customer = await stripe.customers.create();
-    const si = await stripe.setupIntents.create({ ...CARD_ONLY, customer: customer.id, payment_method: 'pm_card_visa' });
+    const si = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      customer: customer.id,
+      payment_method: 'pm_card_visa',
+    });
     assert.equal(si.status, 'requires_confirmation');
     const done = await stripe.setupIntents.confirm(si.id, { expand: ['latest_attempt'] });
     assert.equal(done.status, 'succeeded');
     assert.equal(done.payment_method, si.payment_method);
     assert.equal(done.last_setup_error, null);
     assert.equal(done.next_action, null);
-    assertShape('setup_intent', { ...withoutResponse(done), latest_attempt: (done.latest_attempt as Stripe.SetupAttempt).id });
+    assertShape('setup_intent', {
+      ...withoutResponse(done),
+      latest_attempt: (done.latest_attempt as Stripe.SetupAttempt).id,
+    });
     const attempt = done.latest_attempt as Stripe.SetupAttempt;
     assert.match(attempt.id, /^setatt_/);
     assert.equal(attempt.object, 'setup_attempt');
@@ -169,13 +202,23 @@ describeEachStore('SetupIntents', (target) => {
     assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.succeeded']);
     assert.deepEqual(await eventTypesFor(pm.id), ['payment_method.attached']);
     // Expanding an attempt that exists; confirming again is a wrong-state action that changes nothing.
-    await assert.rejects(stripe.setupIntents.confirm(si.id), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }));
+    await assert.rejects(
+      stripe.setupIntents.confirm(si.id),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }),
+    );
     assert.equal((await stripe.setupIntents.retrieve(si.id)).status, 'succeeded');
   });
 
   test('create with confirm=true; automatic payment methods need a return_url with a secret key', async () => {
-    await assert.rejects(stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true }), rejectsWith({ status: 400, param: 'return_url' }));
-    const si = await stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true, return_url: 'https://shop.test/back' });
+    await assert.rejects(
+      stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true }),
+      rejectsWith({ status: 400, param: 'return_url' }),
+    );
+    const si = await stripe.setupIntents.create({
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      return_url: 'https://shop.test/back',
+    });
     assert.equal(si.status, 'succeeded');
     assert.match(si.latest_attempt as string, /^setatt_/);
     const pm = await stripe.paymentMethods.retrieve(si.payment_method as string);
@@ -186,17 +229,20 @@ describeEachStore('SetupIntents', (target) => {
     const customer = await stripe.customers.create();
     const si = await stripe.setupIntents.create({ ...CARD_ONLY, customer: customer.id });
     let pmId = '';
-    await assert.rejects(stripe.setupIntents.confirm(si.id, { payment_method: 'pm_card_chargeDeclinedInsufficientFunds' }), (e: StripeError) => {
-      assert.equal(e.statusCode, 402);
-      assert.equal(e.rawType, 'card_error');
-      assert.equal(e.code, 'card_declined');
-      assert.equal(e.decline_code, 'insufficient_funds');
-      const embedded = (e.raw as { setup_intent: Stripe.SetupIntent }).setup_intent;
-      assert.equal(embedded.id, si.id);
-      assert.equal(embedded.status, 'requires_payment_method');
-      pmId = (e.raw as { payment_method: { id: string } }).payment_method.id;
-      return true;
-    });
+    await assert.rejects(
+      stripe.setupIntents.confirm(si.id, { payment_method: 'pm_card_chargeDeclinedInsufficientFunds' }),
+      (e: StripeError) => {
+        assert.equal(e.statusCode, 402);
+        assert.equal(e.rawType, 'card_error');
+        assert.equal(e.code, 'card_declined');
+        assert.equal(e.decline_code, 'insufficient_funds');
+        const embedded = (e.raw as { setup_intent: Stripe.SetupIntent }).setup_intent;
+        assert.equal(embedded.id, si.id);
+        assert.equal(embedded.status, 'requires_payment_method');
+        pmId = (e.raw as { payment_method: { id: string } }).payment_method.id;
+        return true;
+      },
+    );
     const failed = await stripe.setupIntents.retrieve(si.id, { expand: ['latest_attempt'] });
     assert.equal(failed.status, 'requires_payment_method');
     assert.equal(failed.payment_method, null);
@@ -216,17 +262,27 @@ describeEachStore('SetupIntents', (target) => {
 
   test('confirm without a payment method, or with one of another customer, is refused', async () => {
     const si = await stripe.setupIntents.create(CARD_ONLY);
-    await assert.rejects(stripe.setupIntents.confirm(si.id), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state', message: /missing a payment method/ }));
+    await assert.rejects(
+      stripe.setupIntents.confirm(si.id),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state', message: /missing a payment method/ }),
+    );
     const other = await stripe.customers.create();
     const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: other.id });
     const mine = await stripe.customers.create();
     const owned = await stripe.setupIntents.create({ ...CARD_ONLY, customer: mine.id });
-    await assert.rejects(stripe.setupIntents.confirm(owned.id, { payment_method: pm.id }), rejectsWith({ status: 400, param: 'payment_method' }));
+    await assert.rejects(
+      stripe.setupIntents.confirm(owned.id, { payment_method: pm.id }),
+      rejectsWith({ status: 400, param: 'payment_method' }),
+    );
     assert.equal((await stripe.setupIntents.retrieve(owned.id)).status, 'requires_payment_method');
   });
 
   test('3-D Secure: requires_action with next_action as a PaymentIntent has, pointing at the challenge page', async () => {
-    const si = await stripe.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true });
+    const si = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+    });
     assert.equal(si.status, 'requires_action');
     const challengeUrl = new RegExp(`^${kassa.url}/kassa/3ds/acct_[A-Za-z0-9]+/payatt_[A-Za-z0-9]+/[A-Za-z0-9]+$`);
     const sdk = si.next_action!.use_stripe_sdk as { type: string; stripe_js: string; source: string };
@@ -236,19 +292,34 @@ describeEachStore('SetupIntents', (target) => {
     assert.equal(sdk.source, si.id);
     assertShape('setup_intent', si);
     const attempts = await stripe.setupAttempts.list({ setup_intent: si.id });
-    assert.deepEqual(attempts.data.map((a) => [a.id, a.status]), [[si.latest_attempt, 'requires_action']]);
+    assert.deepEqual(
+      attempts.data.map((a) => [a.id, a.status]),
+      [[si.latest_attempt, 'requires_action']],
+    );
     assertShape('setup_attempt', withoutResponse(attempts.data[0]));
     assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.requires_action']);
 
-    const redirect = await stripe.setupIntents.create({ payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true, return_url: 'https://shop.test/back' });
+    const redirect = await stripe.setupIntents.create({
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+      return_url: 'https://shop.test/back',
+    });
     assert.equal(redirect.next_action!.type, 'redirect_to_url');
     assert.equal(redirect.next_action!.redirect_to_url!.return_url, 'https://shop.test/back');
     assert.match(redirect.next_action!.redirect_to_url!.url!, challengeUrl);
-    assert.equal((await fetch(redirect.next_action!.redirect_to_url!.url!)).status, 200, 'the challenge page is served');
+    assert.equal(
+      (await fetch(redirect.next_action!.redirect_to_url!.url!)).status,
+      200,
+      'the challenge page is served',
+    );
   });
 
   test('payment_method_options[card][request_three_d_secure]=any challenges a card that would pass without', async () => {
-    const plain = await stripe.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_threeDSecureOptional', confirm: true });
+    const plain = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      payment_method: 'pm_card_threeDSecureOptional',
+      confirm: true,
+    });
     assert.equal(plain.status, 'succeeded');
     const asked = await stripe.setupIntents.create({
       ...CARD_ONLY,
@@ -263,7 +334,12 @@ describeEachStore('SetupIntents', (target) => {
 
   test('completing the challenge sets the card up: attached, and later off-session payments with 4000002500003155 succeed', async () => {
     const customer = await stripe.customers.create();
-    const si = await stripe.setupIntents.create({ ...CARD_ONLY, customer: customer.id, payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true });
+    const si = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+    });
     assert.equal(si.status, 'requires_action');
     const pmId = si.payment_method as string;
     assert.equal((await stripe.paymentMethods.retrieve(pmId)).customer, null);
@@ -278,7 +354,11 @@ describeEachStore('SetupIntents', (target) => {
     assert.equal(attempt.payment_method_details.card?.three_d_secure?.result, 'authenticated');
     assertShape('setup_attempt', withoutResponse(attempt));
     assert.equal((await stripe.paymentMethods.retrieve(pmId)).customer, customer.id);
-    assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.requires_action', 'setup_intent.succeeded']);
+    assert.deepEqual(await eventTypesFor(si.id), [
+      'setup_intent.created',
+      'setup_intent.requires_action',
+      'setup_intent.succeeded',
+    ]);
 
     const payment = await offSessionPayment(customer.id, pmId);
     assert.equal(payment.status, 'succeeded');
@@ -287,8 +367,13 @@ describeEachStore('SetupIntents', (target) => {
 
   test('the same card saved without a setup (or set up for on-session use) still needs authentication off-session', async () => {
     const customer = await stripe.customers.create();
-    const attached = await stripe.paymentMethods.attach('pm_card_authenticationRequiredOnSetup', { customer: customer.id });
-    await assert.rejects(offSessionPayment(customer.id, attached.id), rejectsWith({ status: 402, code: 'authentication_required' }));
+    const attached = await stripe.paymentMethods.attach('pm_card_authenticationRequiredOnSetup', {
+      customer: customer.id,
+    });
+    await assert.rejects(
+      offSessionPayment(customer.id, attached.id),
+      rejectsWith({ status: 402, code: 'authentication_required' }),
+    );
 
     const onSession = await stripe.setupIntents.create({
       ...CARD_ONLY,
@@ -298,12 +383,20 @@ describeEachStore('SetupIntents', (target) => {
       confirm: true,
     });
     assert.equal((await finish(onSession.id, 'complete')).status, 'succeeded');
-    await assert.rejects(offSessionPayment(customer.id, onSession.payment_method as string), rejectsWith({ status: 402, code: 'authentication_required' }));
+    await assert.rejects(
+      offSessionPayment(customer.id, onSession.payment_method as string),
+      rejectsWith({ status: 402, code: 'authentication_required' }),
+    );
   });
 
   test('failing the challenge: requires_payment_method with setup_intent_authentication_failure, setup_failed, nothing attached', async () => {
     const customer = await stripe.customers.create();
-    const si = await stripe.setupIntents.create({ ...CARD_ONLY, customer: customer.id, payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true });
+    const si = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequiredOnSetup',
+      confirm: true,
+    });
     const failed = await finish(si.id, 'fail');
     assert.equal(failed.status, 'requires_payment_method');
     const retrieved = await stripe.setupIntents.retrieve(si.id, { expand: ['latest_attempt'] });
@@ -313,14 +406,24 @@ describeEachStore('SetupIntents', (target) => {
     assert.equal(retrieved.last_setup_error?.code, 'setup_intent_authentication_failure');
     assert.equal((retrieved.latest_attempt as Stripe.SetupAttempt).status, 'failed');
     assert.equal((await stripe.paymentMethods.retrieve(si.payment_method as string)).customer, null);
-    assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed']);
+    assert.deepEqual(await eventTypesFor(si.id), [
+      'setup_intent.created',
+      'setup_intent.requires_action',
+      'setup_intent.setup_failed',
+    ]);
   });
 
   test('a card declined after authentication: the challenge completes into a failed setup', async () => {
-    const si = await stripe.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_threeDSecureRequiredProcessingError', confirm: true }).catch((e: StripeError) => e);
+    const si = await stripe.setupIntents
+      .create({ ...CARD_ONLY, payment_method: 'pm_card_threeDSecureRequiredProcessingError', confirm: true })
+      .catch((e: StripeError) => e);
     // This card is declined as soon as 3-D Secure is attempted.
     assert.equal((si as StripeError).statusCode, 402);
-    const pending = await stripe.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_threeDSecure2Required', confirm: true });
+    const pending = await stripe.setupIntents.create({
+      ...CARD_ONLY,
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirm: true,
+    });
     assert.equal(pending.status, 'requires_action');
     assert.equal((await finish(pending.id, 'complete')).status, 'succeeded');
   });
@@ -332,9 +435,18 @@ describeEachStore('SetupIntents', (target) => {
     assert.equal(canceled.cancellation_reason, 'requested_by_customer');
     assertShape('setup_intent', canceled);
     assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.canceled']);
-    await assert.rejects(stripe.setupIntents.cancel(si.id), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }));
-    await assert.rejects(stripe.setupIntents.confirm(si.id, { payment_method: 'pm_card_visa' }), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }));
-    await assert.rejects(stripe.setupIntents.update(si.id, { payment_method: 'pm_card_visa' }), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state', param: 'payment_method' }));
+    await assert.rejects(
+      stripe.setupIntents.cancel(si.id),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }),
+    );
+    await assert.rejects(
+      stripe.setupIntents.confirm(si.id, { payment_method: 'pm_card_visa' }),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }),
+    );
+    await assert.rejects(
+      stripe.setupIntents.update(si.id, { payment_method: 'pm_card_visa' }),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state', param: 'payment_method' }),
+    );
     await assert.rejects(
       stripe.setupIntents.cancel(si.id, { cancellation_reason: 'bored' as 'abandoned' }),
       rejectsWith({ status: 400, param: 'cancellation_reason' }),
@@ -342,13 +454,22 @@ describeEachStore('SetupIntents', (target) => {
     assert.deepEqual(withoutResponse(await stripe.setupIntents.retrieve(si.id)), withoutResponse(canceled));
     assert.deepEqual(await eventTypesFor(si.id), ['setup_intent.created', 'setup_intent.canceled']);
     // Bookkeeping stays updatable.
-    assert.deepEqual((await stripe.setupIntents.update(si.id, { metadata: { note: 'x' } })).metadata, { keep: 'me', note: 'x' });
+    assert.deepEqual((await stripe.setupIntents.update(si.id, { metadata: { note: 'x' } })).metadata, {
+      keep: 'me',
+      note: 'x',
+    });
 
     const succeeded = await stripe.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_visa', confirm: true });
-    await assert.rejects(stripe.setupIntents.cancel(succeeded.id), rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }));
+    await assert.rejects(
+      stripe.setupIntents.cancel(succeeded.id),
+      rejectsWith({ status: 400, code: 'setup_intent_unexpected_state' }),
+    );
     for (const reason of ['abandoned', 'duplicate'] as const) {
       const open = await stripe.setupIntents.create(CARD_ONLY);
-      assert.equal((await stripe.setupIntents.cancel(open.id, { cancellation_reason: reason })).cancellation_reason, reason);
+      assert.equal(
+        (await stripe.setupIntents.cancel(open.id, { cancellation_reason: reason })).cancellation_reason,
+        reason,
+      );
     }
   });
 
@@ -359,9 +480,18 @@ describeEachStore('SetupIntents', (target) => {
     const first = await own.setupIntents.create({ ...CARD_ONLY, customer: customer.id });
     const second = await own.setupIntents.create({ ...CARD_ONLY, payment_method: 'pm_card_visa' });
     const third = await own.setupIntents.create({ ...CARD_ONLY, customer: customer.id });
-    assert.deepEqual((await own.setupIntents.list()).data.map((s) => s.id), [third.id, second.id, first.id]);
-    assert.deepEqual((await own.setupIntents.list({ customer: customer.id })).data.map((s) => s.id), [third.id, first.id]);
-    assert.deepEqual((await own.setupIntents.list({ payment_method: second.payment_method as string })).data.map((s) => s.id), [second.id]);
+    assert.deepEqual(
+      (await own.setupIntents.list()).data.map((s) => s.id),
+      [third.id, second.id, first.id],
+    );
+    assert.deepEqual(
+      (await own.setupIntents.list({ customer: customer.id })).data.map((s) => s.id),
+      [third.id, first.id],
+    );
+    assert.deepEqual(
+      (await own.setupIntents.list({ payment_method: second.payment_method as string })).data.map((s) => s.id),
+      [second.id],
+    );
     assert.deepEqual((await own.setupIntents.list({ created: { gt: first.created + 100000 } })).data, []);
     const page = await own.setupIntents.list({ limit: 2 });
     assert.equal(page.has_more, true);
@@ -385,7 +515,11 @@ describeEachStore('SetupIntents with a publishable key (Stripe.js requests)', (t
     const response =
       method === 'GET'
         ? await fetch(`${kassa.url}${path}?${encoded}`)
-        : await fetch(`${kassa.url}${path}`, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encoded });
+        : await fetch(`${kassa.url}${path}`, {
+            method,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: encoded,
+          });
     return { status: response.status, body: await response.json() };
   }
 
@@ -412,7 +546,10 @@ describeEachStore('SetupIntents with a publishable key (Stripe.js requests)', (t
 
   test('confirm with card data and the client secret: succeeded, the card attached to the customer', async () => {
     const si = await newSetupIntent();
-    const answer = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, { client_secret: si.client_secret!, ...CARD_DATA('4242424242424242') });
+    const answer = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, {
+      client_secret: si.client_secret!,
+      ...CARD_DATA('4242424242424242'),
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'succeeded');
     assert.equal('metadata' in answer.body, false);
@@ -423,7 +560,10 @@ describeEachStore('SetupIntents with a publishable key (Stripe.js requests)', (t
 
   test('confirm with a declined card: 402 with the public view of the SetupIntent', async () => {
     const si = await newSetupIntent();
-    const answer = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, { client_secret: si.client_secret!, ...CARD_DATA('4000000000000002') });
+    const answer = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, {
+      client_secret: si.client_secret!,
+      ...CARD_DATA('4000000000000002'),
+    });
     assert.equal(answer.status, 402);
     assert.equal(answer.body.error.code, 'card_declined');
     assert.equal(answer.body.error.setup_intent.status, 'requires_payment_method');
@@ -433,7 +573,10 @@ describeEachStore('SetupIntents with a publishable key (Stripe.js requests)', (t
 
   test('confirm without the right client secret changes nothing', async () => {
     const si = await newSetupIntent();
-    const wrong = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, { client_secret: 'seti_other_secret_x', ...CARD_DATA('4242424242424242') });
+    const wrong = await publishable('POST', `/v1/setup_intents/${si.id}/confirm`, {
+      client_secret: 'seti_other_secret_x',
+      ...CARD_DATA('4242424242424242'),
+    });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.error.param, 'client_secret');
     assert.equal((await stripe.setupIntents.retrieve(si.id)).status, 'requires_payment_method');
@@ -441,7 +584,7 @@ describeEachStore('SetupIntents with a publishable key (Stripe.js requests)', (t
 
   test('create, update, cancel and list need a secret key', async () => {
     const si = await newSetupIntent();
-    const calls: Array<[('GET' | 'POST'), string, Record<string, string>]> = [
+    const calls: Array<['GET' | 'POST', string, Record<string, string>]> = [
       ['POST', '/v1/setup_intents', {}],
       ['POST', `/v1/setup_intents/${si.id}`, { client_secret: si.client_secret!, description: 'x' }],
       ['POST', `/v1/setup_intents/${si.id}/cancel`, { client_secret: si.client_secret! }],

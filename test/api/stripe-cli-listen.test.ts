@@ -45,7 +45,6 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     await sinks.closeAll();
   });
 
-
   function listen(key: string, args: string[]): Listener {
     const listener = stripeListen(kassa.url, key, args);
     listeners.push(listener);
@@ -53,7 +52,11 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   }
 
   async function createSession(stripe: Stripe, params: Record<string, unknown> = {}): Promise<Session> {
-    const response = await stripe.rawRequest('POST', '/v1/stripecli/sessions', { device_name: 'test', websocket_features: ['webhooks'], ...params });
+    const response = await stripe.rawRequest('POST', '/v1/stripecli/sessions', {
+      device_name: 'test',
+      websocket_features: ['webhooks'],
+      ...params,
+    });
     return JSON.parse(JSON.stringify(response)) as Session;
   }
 
@@ -73,7 +76,7 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     assert.notEqual(otherSession.secret, first.secret);
   });
 
-  test('`stripe listen --print-secret` prints the account\'s listen secret', async () => {
+  test("`stripe listen --print-secret` prints the account's listen secret", async () => {
     const session = await createSession(kassa.stripe);
     const listener = listen(kassa.account.secret_key, ['--print-secret']);
     assert.equal(await listener.exited, 0, listener.output());
@@ -82,7 +85,12 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
 
   test('events are forwarded to the sink, signed so that constructEvent accepts them with the printed secret; --events filters', async () => {
     const sink = await sinks.open();
-    const listener = listen(kassa.account.secret_key, ['--forward-to', sink.url, '--events', 'customer.created,customer.updated']);
+    const listener = listen(kassa.account.secret_key, [
+      '--forward-to',
+      sink.url,
+      '--events',
+      'customer.created,customer.updated',
+    ]);
     const [, secret] = await listener.waitFor(/Your webhook signing secret is (whsec_[0-9a-f]+)/);
 
     // Filtered out by --events (the CLI drops it), then two that pass.
@@ -91,15 +99,27 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     await kassa.stripe.customers.update(customer.id, { name: 'Listened To' });
 
     await until('two forwarded events at the sink', async () => sink.received.length >= 2);
-    const types = eventsAt(sink).map((e) => e.type).sort();
+    const types = eventsAt(sink)
+      .map((e) => e.type)
+      .sort();
     assert.deepEqual(types, ['customer.created', 'customer.updated']);
     for (const request of sink.received) {
-      const event = verifier.webhooks.constructEvent(request.body, String(request.headers['stripe-signature']), secret!);
+      const event = verifier.webhooks.constructEvent(
+        request.body,
+        String(request.headers['stripe-signature']),
+        secret!,
+      );
       assert.equal(event.data.object && (event.data.object as { id: string }).id, customer.id);
       assert.equal(request.headers['content-type'], 'application/json; charset=utf-8');
     }
     // A wrong secret is refused: the signature is really checked.
-    assert.throws(() => verifier.webhooks.constructEvent(sink.received[0]!.body, String(sink.received[0]!.headers['stripe-signature']), 'whsec_wrong'));
+    assert.throws(() =>
+      verifier.webhooks.constructEvent(
+        sink.received[0]!.body,
+        String(sink.received[0]!.headers['stripe-signature']),
+        'whsec_wrong',
+      ),
+    );
 
     const [created] = eventsAt(sink).filter((e) => e.type === 'customer.created');
     await listener.waitFor(new RegExp(`<--\\s+\\[200\\] POST ${sink.url} \\[${created!.id}\\]`));
@@ -107,18 +127,20 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     assert.doesNotMatch(listener.output(), /payment_intent\.created/);
   });
 
-  test('a second account\'s events never reach the first account\'s listener', async () => {
+  test("a second account's events never reach the first account's listener", async () => {
     const sink = await sinks.open();
     const listener = listen(kassa.account.secret_key, ['--forward-to', sink.url, '--all-snapshot']);
     await listener.waitFor(/Ready!/);
     const other = await kassa.newAccount();
     const foreign = await kassa.clientFor(other.secret_key).customers.create({ email: 'foreign@example.com' });
     const marker = await kassa.stripe.customers.create({ email: 'marker@example.com' });
-    await until('the marker customer\'s event at the sink', async () => eventsAt(sink).some((e) => e.data.object.id === marker.id));
+    await until("the marker customer's event at the sink", async () =>
+      eventsAt(sink).some((e) => e.data.object.id === marker.id),
+    );
     assert.equal(eventsAt(sink).filter((e) => e.data.object.id === foreign.id).length, 0);
   });
 
-  test('bad keys get Stripe\'s 401; the CLI reports the failure and exits', async () => {
+  test("bad keys get Stripe's 401; the CLI reports the failure and exits", async () => {
     await assert.rejects(createSession(kassa.clientFor('sk_test_not_a_real_key_123')), rejectsWith({ status: 401 }));
     const listener = listen('sk_test_not_a_real_key_123', ['--print-secret']);
     assert.notEqual(await listener.exited, 0);
@@ -126,7 +148,10 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
   });
 
   test('unknown event types in events[] get a parameter error', async () => {
-    await assert.rejects(createSession(kassa.stripe, { events: ['customer.created', 'not.an_event'] }), rejectsWith({ status: 400, param: 'events[1]' }));
+    await assert.rejects(
+      createSession(kassa.stripe, { events: ['customer.created', 'not.an_event'] }),
+      rejectsWith({ status: 400, param: 'events[1]' }),
+    );
   });
 
   test('the websocket refuses a forged or foreign session id with "Unknown WebSocket ID."', async () => {
@@ -138,7 +163,11 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     const forged = `${Buffer.from(JSON.stringify({ ...claims, a: other.id })).toString('base64url')}.${mac}`;
     for (const id of [forged, 'garbage', `${payload}.AAAA`]) {
       const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const ws = new WebSocket(`${session.websocket_url}?websocket_feature=webhook-payloads`, 'stripecli-devproxy-v1', { headers: { 'Websocket-Id': id } });
+        const ws = new WebSocket(
+          `${session.websocket_url}?websocket_feature=webhook-payloads`,
+          'stripecli-devproxy-v1',
+          { headers: { 'Websocket-Id': id } },
+        );
         ws.on('open', () => reject(new Error(`connected with ${id}`)));
         ws.on('error', () => undefined);
         ws.on('unexpected-response', (_req, res) => {
@@ -156,7 +185,11 @@ describeEachStore('stripe listen (the Stripe CLI) against Kassa', (target) => {
     const session = await createSession(kassa.stripe);
     const connect = () =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${session.websocket_url}?websocket_feature=webhook-payloads`, 'stripecli-devproxy-v1', { headers: { 'Websocket-Id': session.websocket_id } });
+        const ws = new WebSocket(
+          `${session.websocket_url}?websocket_feature=webhook-payloads`,
+          'stripecli-devproxy-v1',
+          { headers: { 'Websocket-Id': session.websocket_id } },
+        );
         ws.on('open', () => {
           ws.close();
           resolve(101);

@@ -9,7 +9,8 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 
-const AUTH_FAILURE_MESSAGE = 'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
+const AUTH_FAILURE_MESSAGE =
+  'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
 
 function cardOnly(params: Stripe.PaymentIntentCreateParams): Stripe.PaymentIntentCreateParams {
   return { ...params, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams;
@@ -24,10 +25,15 @@ async function startReturnServer(): Promise<{ url: string; visits: URLSearchPara
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, visits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    visits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
-const answer = (url: string, value: string) => fetch(url, { method: 'POST', body: new URLSearchParams({ answer: value }), redirect: 'manual' });
+const answer = (url: string, value: string) =>
+  fetch(url, { method: 'POST', body: new URLSearchParams({ answer: value }), redirect: 'manual' });
 
 describeEachStore('3-D Secure challenges', (target) => {
   let kassa: TestKassa;
@@ -45,14 +51,28 @@ describeEachStore('3-D Secure challenges', (target) => {
   });
 
   async function cardPm(number: string): Promise<Stripe.PaymentMethod> {
-    return stripe.paymentMethods.create({ type: 'card', card: { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' } });
+    return stripe.paymentMethods.create({
+      type: 'card',
+      card: { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' },
+    });
   }
 
   /** Confirms a new intent with a return_url; answers the challenge URL it got. */
-  async function needingAuthentication(number: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}, returnPath = '/done?order=42') {
+  async function needingAuthentication(
+    number: string,
+    extra: Partial<Stripe.PaymentIntentCreateParams> = {},
+    returnPath = '/done?order=42',
+  ) {
     const pm = await cardPm(number);
     const intent = await stripe.paymentIntents.create(
-      cardOnly({ amount: 2000, currency: 'eur', payment_method: pm.id, confirm: true, return_url: `${shop.url}${returnPath}`, ...extra }),
+      cardOnly({
+        amount: 2000,
+        currency: 'eur',
+        payment_method: pm.id,
+        confirm: true,
+        return_url: `${shop.url}${returnPath}`,
+        ...extra,
+      }),
     );
     assert.equal(intent.status, 'requires_action', number);
     assert.equal(intent.next_action!.type, 'redirect_to_url');
@@ -92,7 +112,8 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.match(page.headers.get('content-type')!, /^text\/html/);
     assert.equal(page.headers.get('x-frame-options'), null, 'the page may be framed');
     const html = await page.text();
-    for (const text of ['Complete authentication', 'Fail authentication', '€20.00', 'EUR', 'Visa •••• 3184', 'KASSA']) assert.ok(html.includes(text), text);
+    for (const text of ['Complete authentication', 'Fail authentication', '€20.00', 'EUR', 'Visa •••• 3184', 'KASSA'])
+      assert.ok(html.includes(text), text);
     assert.match(html, /<form method="post"[^>]*>\s*<input type="hidden" name="answer" value="complete">/);
 
     const query = await answerAndReturn(url, 'complete');
@@ -116,15 +137,26 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.equal((charge.balance_transaction as Stripe.BalanceTransaction).amount, 2000);
 
     const events = await intentEvents(intent.id);
-    assert.deepEqual(events.map((e) => e.type), ['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded'],
+    );
     assert.notEqual(events[1]!.request!.id, null, 'the confirm was an API request');
-    for (const event of events.slice(2)) assert.deepEqual(event.request, { id: null, idempotency_key: null }, 'the customer, not an API request, caused it');
+    for (const event of events.slice(2))
+      assert.deepEqual(
+        event.request,
+        { id: null, idempotency_key: null },
+        'the customer, not an API request, caused it',
+      );
   });
 
   test('frictionless: the page asks the customer nothing and answers by itself; the charge says frictionless', async () => {
     const { intent, url } = await needingAuthentication('4000000032200000');
     const html = await (await fetch(url)).text();
-    assert.ok(!html.includes('Fail authentication') && !html.includes('Complete authentication'), 'no choice for the customer');
+    assert.ok(
+      !html.includes('Fail authentication') && !html.includes('Complete authentication'),
+      'no choice for the customer',
+    );
     assert.match(html, /<form method="post"[^>]*><input type="hidden" name="answer" value="complete">/);
     assert.match(html, /<script>document\.forms\[0\]\.submit\(\)<\/script>/);
     // What the page's script does: post the form.
@@ -132,7 +164,10 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.equal(query.get('redirect_status'), 'succeeded');
     const done = await stripe.paymentIntents.retrieve(intent.id, { expand: ['latest_charge'] });
     assert.equal(done.status, 'succeeded');
-    assert.equal((done.latest_charge as Stripe.Charge).payment_method_details!.card!.three_d_secure!.authentication_flow, 'frictionless');
+    assert.equal(
+      (done.latest_charge as Stripe.Charge).payment_method_details!.card!.three_d_secure!.authentication_flow,
+      'frictionless',
+    );
   });
 
   test('a challenge is answered once: the second answer shows an error and changes nothing', async () => {
@@ -161,9 +196,15 @@ describeEachStore('3-D Secure challenges', (target) => {
     const redirectStatus = new URL(winner.headers.get('location')!).searchParams.get('redirect_status');
     const final = await stripe.paymentIntents.retrieve(intent.id);
     assert.equal(final.status, redirectStatus === 'succeeded' ? 'succeeded' : 'requires_payment_method');
-    assert.equal((await stripe.charges.list({ payment_intent: intent.id })).data.length, redirectStatus === 'succeeded' ? 1 : 0);
+    assert.equal(
+      (await stripe.charges.list({ payment_intent: intent.id })).data.length,
+      redirectStatus === 'succeeded' ? 1 : 0,
+    );
     const types = (await intentEvents(intent.id)).map((e) => e.type);
-    assert.equal(types.filter((type) => type === 'payment_intent.succeeded' || type === 'payment_intent.payment_failed').length, 1);
+    assert.equal(
+      types.filter((type) => type === 'payment_intent.succeeded' || type === 'payment_intent.payment_failed').length,
+      1,
+    );
   });
 
   test('fail: back to requires_payment_method with payment_intent_authentication_failure, redirect_status=failed', async () => {
@@ -180,9 +221,17 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.equal(error.type, 'invalid_request_error');
     assert.equal(error.message, AUTH_FAILURE_MESSAGE);
     assert.equal(error.payment_method!.id, pm.id);
-    assert.equal((await stripe.charges.list({ payment_intent: intent.id })).data.length, 0, 'no charge without authentication');
+    assert.equal(
+      (await stripe.charges.list({ payment_intent: intent.id })).data.length,
+      0,
+      'no charge without authentication',
+    );
     const types = (await intentEvents(intent.id)).map((e) => e.type);
-    assert.deepEqual(types, ['payment_intent.created', 'payment_intent.requires_action', 'payment_intent.payment_failed']);
+    assert.deepEqual(types, [
+      'payment_intent.created',
+      'payment_intent.requires_action',
+      'payment_intent.payment_failed',
+    ]);
 
     // The customer can try again with another card.
     const retry = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
@@ -207,7 +256,12 @@ describeEachStore('3-D Secure challenges', (target) => {
       assert.equal(charge.status, 'failed');
       assert.equal(charge.failure_code, 'card_declined');
       const types = (await intentEvents(intent.id)).map((e) => e.type);
-      assert.deepEqual(types, ['payment_intent.created', 'payment_intent.requires_action', 'charge.failed', 'payment_intent.payment_failed']);
+      assert.deepEqual(types, [
+        'payment_intent.created',
+        'payment_intent.requires_action',
+        'charge.failed',
+        'payment_intent.payment_failed',
+      ]);
     });
   }
 
@@ -219,7 +273,12 @@ describeEachStore('3-D Secure challenges', (target) => {
     assert.equal(held.status, 'requires_capture');
     assert.equal(held.amount_capturable, 2000);
     const types = (await intentEvents(intent.id)).map((e) => e.type);
-    assert.deepEqual(types, ['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.amount_capturable_updated']);
+    assert.deepEqual(types, [
+      'payment_intent.created',
+      'payment_intent.requires_action',
+      'charge.succeeded',
+      'payment_intent.amount_capturable_updated',
+    ]);
     const captured = await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 1500 });
     assert.equal(captured.status, 'succeeded');
     assert.equal(captured.amount_received, 1500);
@@ -273,7 +332,10 @@ describeEachStore('3-D Secure challenges', (target) => {
 
   test('confirming again during requires_action restarts the flow: the old challenge is dead', async () => {
     const first = await needingAuthentication('4000002760003184');
-    const again = await stripe.paymentIntents.confirm(first.intent.id, { payment_method: (await cardPm('4000000000003220')).id, return_url: `${shop.url}/done` });
+    const again = await stripe.paymentIntents.confirm(first.intent.id, {
+      payment_method: (await cardPm('4000000000003220')).id,
+      return_url: `${shop.url}/done`,
+    });
     assert.equal(again.status, 'requires_action');
     const second = again.next_action!.redirect_to_url!.url!;
     assert.notEqual(second, first.url);
@@ -284,7 +346,9 @@ describeEachStore('3-D Secure challenges', (target) => {
 
     // Even with the same PaymentMethod a new confirm makes a new challenge, and only the newest URL works.
     const samePm = again.payment_method as string;
-    const third = (await stripe.paymentIntents.confirm(first.intent.id, { payment_method: samePm, return_url: `${shop.url}/done` })).next_action!.redirect_to_url!.url!;
+    const third = (
+      await stripe.paymentIntents.confirm(first.intent.id, { payment_method: samePm, return_url: `${shop.url}/done` })
+    ).next_action!.redirect_to_url!.url!;
     assert.notEqual(third, second);
     assert.equal((await fetch(second)).status, 409);
     assert.equal((await answer(second, 'complete')).status, 409);
@@ -308,7 +372,9 @@ describeEachStore('3-D Secure challenges', (target) => {
   });
 
   test('without return_url: use_stripe_sdk carries the challenge URL; answering shows a result page for the parent window', async () => {
-    const intent = await stripe.paymentIntents.create(cardOnly({ amount: 1234, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true }));
+    const intent = await stripe.paymentIntents.create(
+      cardOnly({ amount: 1234, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true }),
+    );
     assert.equal(intent.status, 'requires_action');
     assert.equal(intent.next_action!.type, 'use_stripe_sdk');
     const sdk = intent.next_action!.use_stripe_sdk as { type: string; stripe_js: string; source: string };
@@ -341,14 +407,30 @@ describeEachStore('3-D Secure challenges', (target) => {
   });
 
   test('which cards ask: the 3-D Secure test cards and ids need a challenge; 4000000000003055 does not', async () => {
-    for (const number of ['4000002760003184', '4000002500003155', '4000000000003220', '4000000000003063', '4000008400001629', '4000008260003178']) {
+    for (const number of [
+      '4000002760003184',
+      '4000002500003155',
+      '4000000000003220',
+      '4000000000003063',
+      '4000008400001629',
+      '4000008260003178',
+    ]) {
       await needingAuthentication(number);
     }
-    for (const id of ['pm_card_threeDSecure2Required', 'pm_card_authenticationRequired', 'pm_card_authenticationRequiredOnSetup', 'pm_card_threeDSecureRequired']) {
-      const intent = await stripe.paymentIntents.create(cardOnly({ amount: 500, currency: 'eur', payment_method: id, confirm: true }));
+    for (const id of [
+      'pm_card_threeDSecure2Required',
+      'pm_card_authenticationRequired',
+      'pm_card_authenticationRequiredOnSetup',
+      'pm_card_threeDSecureRequired',
+    ]) {
+      const intent = await stripe.paymentIntents.create(
+        cardOnly({ amount: 500, currency: 'eur', payment_method: id, confirm: true }),
+      );
       assert.equal(intent.status, 'requires_action', id);
     }
-    const optional = await stripe.paymentIntents.create(cardOnly({ amount: 500, currency: 'eur', payment_method: (await cardPm('4000000000003055')).id, confirm: true }));
+    const optional = await stripe.paymentIntents.create(
+      cardOnly({ amount: 500, currency: 'eur', payment_method: (await cardPm('4000000000003055')).id, confirm: true }),
+    );
     assert.equal(optional.status, 'succeeded');
     const charge = await stripe.charges.retrieve(optional.latest_charge as string);
     assert.equal(charge.payment_method_details!.card!.three_d_secure, null);
@@ -356,20 +438,47 @@ describeEachStore('3-D Secure challenges', (target) => {
 
   test('off-session: a card set up for off-session use pays without a challenge; one that always asks fails with 402', async () => {
     const customer = await stripe.customers.create({});
-    const { intent, pm, url } = await needingAuthentication('4000002500003155', { customer: customer.id, setup_future_usage: 'off_session' });
+    const { intent, pm, url } = await needingAuthentication('4000002500003155', {
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+    });
     await answerAndReturn(url, 'complete');
     assert.equal((await stripe.paymentIntents.retrieve(intent.id)).status, 'succeeded');
     assert.equal((await stripe.paymentMethods.retrieve(pm.id)).customer, customer.id, 'saved to the customer');
 
-    const later = await stripe.paymentIntents.create(cardOnly({ amount: 900, currency: 'eur', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true }));
+    const later = await stripe.paymentIntents.create(
+      cardOnly({
+        amount: 900,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: pm.id,
+        off_session: true,
+        confirm: true,
+      }),
+    );
     assert.equal(later.status, 'succeeded');
     assert.equal(later.next_action, null);
 
-    const always = await needingAuthentication('4000002760003184', { customer: customer.id, setup_future_usage: 'off_session' });
+    const always = await needingAuthentication('4000002760003184', {
+      customer: customer.id,
+      setup_future_usage: 'off_session',
+    });
     await answerAndReturn(always.url, 'complete');
     const error = await stripe.paymentIntents
-      .create(cardOnly({ amount: 900, currency: 'eur', customer: customer.id, payment_method: always.pm.id, off_session: true, confirm: true }))
-      .then(() => assert.fail('expected authentication_required'), (e: Stripe.errors.StripeCardError) => e);
+      .create(
+        cardOnly({
+          amount: 900,
+          currency: 'eur',
+          customer: customer.id,
+          payment_method: always.pm.id,
+          off_session: true,
+          confirm: true,
+        }),
+      )
+      .then(
+        () => assert.fail('expected authentication_required'),
+        (e: Stripe.errors.StripeCardError) => e,
+      );
     assert.equal(error.statusCode, 402);
     assert.equal(error.code, 'authentication_required');
     assert.equal(error.decline_code, 'authentication_required');
@@ -415,7 +524,14 @@ describeEachStore('3-D Secure challenges', (target) => {
 
     // Set up for off-session use: the card now pays without the customer.
     const offSession = await stripe.paymentIntents.create(
-      cardOnly({ amount: 1500, currency: 'eur', customer: customer.id, payment_method: paymentMethod, off_session: true, confirm: true }),
+      cardOnly({
+        amount: 1500,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: paymentMethod,
+        off_session: true,
+        confirm: true,
+      }),
     );
     assert.equal(offSession.status, 'succeeded');
     // Answering the finished challenge again changes nothing.
@@ -429,20 +545,30 @@ describeEachStore('3-D Secure challenges', (target) => {
     const ATTACHED_ELSEWHERE = /is attached to another customer than this (PaymentIntent|SetupIntent)'s/;
 
     async function waitingPayment(pm: string) {
-      const intent = await stripe.paymentIntents.create(cardOnly({ amount: 2500, currency: 'eur', payment_method: pm, confirm: true, return_url: `${shop.url}/done` }));
+      const intent = await stripe.paymentIntents.create(
+        cardOnly({ amount: 2500, currency: 'eur', payment_method: pm, confirm: true, return_url: `${shop.url}/done` }),
+      );
       assert.equal(intent.status, 'requires_action');
       return { id: intent.id, url: intent.next_action!.redirect_to_url!.url! };
     }
 
     async function waitingSetup(pm: string) {
       const customer = await stripe.customers.create({ email: 'waiting@example.com' });
-      const setupIntent = await stripe.setupIntents.create({ customer: customer.id, payment_method: pm, payment_method_types: ['card'], confirm: true, return_url: `${shop.url}/done` } as Stripe.SetupIntentCreateParams);
+      const setupIntent = await stripe.setupIntents.create({
+        customer: customer.id,
+        payment_method: pm,
+        payment_method_types: ['card'],
+        confirm: true,
+        return_url: `${shop.url}/done`,
+      } as Stripe.SetupIntentCreateParams);
       assert.equal(setupIntent.status, 'requires_action');
       return { id: setupIntent.id, customer: customer.id, url: setupIntent.next_action!.redirect_to_url!.url! };
     }
 
     async function chargesOf(pm: string): Promise<Stripe.Charge[]> {
-      return (await stripe.charges.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).filter((c) => c.payment_method === pm);
+      return (await stripe.charges.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).filter(
+        (c) => c.payment_method === pm,
+      );
     }
 
     async function assertPaymentFailed(id: string, message: RegExp): Promise<void> {
@@ -472,7 +598,10 @@ describeEachStore('3-D Secure challenges', (target) => {
       assert.equal((await stripe.paymentIntents.retrieve(first.id)).status, 'succeeded');
       await assertPaymentFailed(second.id, SPENT);
       await assertSetupFailed(setup.id, SPENT);
-      assert.deepEqual((await chargesOf(pm)).map((c) => c.payment_intent), [first.id]);
+      assert.deepEqual(
+        (await chargesOf(pm)).map((c) => c.payment_intent),
+        [first.id],
+      );
       assert.equal((await stripe.paymentMethods.retrieve(pm)).customer, null);
     });
 
@@ -501,7 +630,10 @@ describeEachStore('3-D Secure challenges', (target) => {
       assert.deepEqual([...statuses].sort(), ['failed', 'failed', 'failed', 'failed', 'succeeded']);
       const paid = waiting[statuses.indexOf('succeeded')]!;
       for (const w of waiting) if (w !== paid) await assertPaymentFailed(w.id, SPENT);
-      assert.deepEqual((await chargesOf(pm)).map((c) => c.payment_intent), [paid.id]);
+      assert.deepEqual(
+        (await chargesOf(pm)).map((c) => c.payment_intent),
+        [paid.id],
+      );
     });
   });
 });

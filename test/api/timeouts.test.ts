@@ -14,7 +14,10 @@ describe('request timeouts', () => {
   let kassa: TestKassa;
   let key: string;
   before(async () => {
-    kassa = await startKassa({ sqlitePath: ':memory:' }, { timeouts: { headersMs: 500, requestMs: 500, keepAliveMs: 500 } });
+    kassa = await startKassa(
+      { sqlitePath: ':memory:' },
+      { timeouts: { headersMs: 500, requestMs: 500, keepAliveMs: 500 } },
+    );
     key = kassa.account.secret_key;
   });
   after(() => kassa.close());
@@ -32,7 +35,7 @@ describe('request timeouts', () => {
     return served;
   }
 
-  test('a body that trickles in: 408 in Stripe\'s shape, the connection closed, other clients served meanwhile', async () => {
+  test("a body that trickles in: 408 in Stripe's shape, the connection closed, other clients served meanwhile", async () => {
     // The slow request is its account's only one: served requests go to another.
     const account = await kassa.newAccount();
     const slow = new RawConnection(kassa.port);
@@ -45,7 +48,7 @@ describe('request timeouts', () => {
     assert.deepEqual((await kassa.clientFor(account.secret_key).customers.list()).data, []);
   });
 
-  test('headers that trickle in: 408 in Stripe\'s shape, other clients served meanwhile', async () => {
+  test("headers that trickle in: 408 in Stripe's shape, other clients served meanwhile", async () => {
     const slow = new RawConnection(kassa.port);
     await slow.write(`GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nX-Slow: `);
     void slow.trickle('h'.repeat(1000), 50);
@@ -55,7 +58,9 @@ describe('request timeouts', () => {
 
   test('a body over the limit that trickles in: reading the rest of it ends at the request timeout, with a 408', async () => {
     const slow = new RawConnection(kassa.port);
-    await slow.write(`POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\nname=`);
+    await slow.write(
+      `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Length: ${5 * 1024 * 1024}\r\n\r\nname=`,
+    );
     void slow.trickle('s'.repeat(1000), 50);
     assert.ok((await serveWhileOpen(slow)) >= 1);
     assertStripeError(await slow.answer(), 408, /Request timeout/);
@@ -67,6 +72,9 @@ describe('request timeouts', () => {
     await Promise.race([idle.closed, new Promise((resolve) => setTimeout(resolve, GUARD_MS).unref())]);
     assert.ok(idle.isClosed, `the idle connection was still open after ${GUARD_MS} ms`);
     const answers = await idle.answers();
-    assert.deepEqual(answers.map((a) => [a.status, a.body.object]), [[200, 'list']]);
+    assert.deepEqual(
+      answers.map((a) => [a.status, a.body.object]),
+      [[200, 'list']],
+    );
   });
 });

@@ -115,8 +115,14 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     await everythingDueDone();
     assert.equal(s.received.length, 10, 'given up after the tenth attempt');
     const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
-    assert.deepEqual(attempts.map((a) => a.status), Array<number>(10).fill(500));
-    assert.deepEqual(attempts.slice(1).map((a, i) => a.attemptedAt - attempts[i]!.attemptedAt), WEBHOOK_RETRY_WAITS);
+    assert.deepEqual(
+      attempts.map((a) => a.status),
+      Array<number>(10).fill(500),
+    );
+    assert.deepEqual(
+      attempts.slice(1).map((a, i) => a.attemptedAt - attempts[i]!.attemptedAt),
+      WEBHOOK_RETRY_WAITS,
+    );
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
   });
 
@@ -134,7 +140,13 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
       assert.equal(s.received.filter((r) => eventIdOf(r) === event.id).length, 2);
       assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
       const attempts = await webhookAttempts(kassa.store.read, accountId, event.id);
-      assert.deepEqual(attempts.map((a) => [a.status, a.chaos?.duplicate]), [[200, false], [200, true]]);
+      assert.deepEqual(
+        attempts.map((a) => [a.status, a.chaos?.duplicate]),
+        [
+          [200, false],
+          [200, true],
+        ],
+      );
       delays.push(...attempts.map((a) => a.chaos!.delay_ms));
     }
     assert.ok(delays.every((d) => d >= 0 && d <= 200));
@@ -148,7 +160,9 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     s.statuses.push(...Array<number>(count).fill(500));
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     for (let i = 0; i < count; i++) await stripe.customers.create({ name: `Shuffled ${i}` });
-    const events = (await stripe.events.list({ type: 'customer.created', limit: count })).data.reverse().map((e) => e.id);
+    const events = (await stripe.events.list({ type: 'customer.created', limit: count })).data
+      .reverse()
+      .map((e) => e.id);
     await until('every first attempt', async () => s.received.length === count);
     await everythingDueDone();
     // The retries all fail at the same clock time, so they come due together, 10 s later: one claim, one shuffle.
@@ -170,7 +184,10 @@ describeEachStore('the background webhook dispatcher with a test clock', (target
     await until('the retry of the original delivery', async () => s.received.length === 3);
     await everythingDueDone();
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0, 'counted done once');
-    assert.deepEqual((await webhookAttempts(kassa.store.read, accountId, event.id)).map((a) => a.status), [500, 200, 200]);
+    assert.deepEqual(
+      (await webhookAttempts(kassa.store.read, accountId, event.id)).map((a) => a.status),
+      [500, 200, 200],
+    );
   });
 
   test('at most 32 posts in flight to one endpoint; once it has stalled, further deliveries are given back; all arrive once it answers', async () => {

@@ -18,7 +18,13 @@ const TIMEOUT_MS = 2000;
 
 function sdkFor(url: string, secretKey: string): Stripe {
   const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, { host: hostname, port: Number(port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  return new Stripe(secretKey, {
+    host: hostname,
+    port: Number(port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
 }
 
 describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
@@ -36,7 +42,11 @@ describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
     const { received } = sink;
 
     const secretKey = newApiKey('secret');
-    const env = kassaEnv(await target.config(), { KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: newApiKey('publishable'), KASSA_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) });
+    const env = kassaEnv(await target.config(), {
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: newApiKey('publishable'),
+      KASSA_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+    });
     const first = spawnServe(env);
     started.push(first);
     const stripe = sdkFor(await first.ready, secretKey);
@@ -57,12 +67,26 @@ describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
     // The claim of the dead process runs out after the timeout plus the margin; then the new one posts it.
     await until('the delivery after the restart', async () => received.length >= 2, 30_000);
     const delivered = received[1]!;
-    const verified = restarted.webhooks.constructEvent(delivered.body, String(delivered.headers['stripe-signature']), endpoint.secret!);
+    const verified = restarted.webhooks.constructEvent(
+      delivered.body,
+      String(delivered.headers['stripe-signature']),
+      endpoint.secret!,
+    );
     assert.equal(verified.id, event!.id);
     assert.equal((verified.data.object as Stripe.Customer).id, customer.id);
-    await until('pending_webhooks 0', async () => (await restarted.events.retrieve(event!.id)).pending_webhooks === 0, 10_000);
-    const log = (await restarted.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${event!.id}`)) as unknown as { data: Array<{ http_status: number | null }> };
-    assert.deepEqual(log.data.map((a) => a.http_status), [200], 'the killed attempt was never recorded; the one that succeeded was');
+    await until(
+      'pending_webhooks 0',
+      async () => (await restarted.events.retrieve(event!.id)).pending_webhooks === 0,
+      10_000,
+    );
+    const log = (await restarted.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${event!.id}`)) as unknown as {
+      data: Array<{ http_status: number | null }>;
+    };
+    assert.deepEqual(
+      log.data.map((a) => a.http_status),
+      [200],
+      'the killed attempt was never recorded; the one that succeeded was',
+    );
     assert.equal(received.length, 2, 'delivered once more, not again and again');
   });
 });

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Stripe from 'stripe';
-import { originalDeliveryId, scheduleResends, WEBHOOK_DELIVERY_JOB, recordDelivery, type DeliveryPayload } from '../../src/webhooks/webhook-delivery.js';
+import {
+  originalDeliveryId,
+  scheduleResends,
+  WEBHOOK_DELIVERY_JOB,
+  recordDelivery,
+  type DeliveryPayload,
+} from '../../src/webhooks/webhook-delivery.js';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
@@ -33,15 +39,17 @@ describeEachStore('webhook dispatcher', (target) => {
     await sinks.closeAll();
   });
 
-
-
   test('an event is delivered in the background once it commits, with nothing driving the dispatcher', async () => {
     const { stripe } = await kassa.freshClient();
     const s = await sinks.open();
     const endpoint = await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
     const customer = await stripe.customers.create({ name: 'Background' });
     await until('the delivery', async () => s.received.length === 1);
-    const event = stripe.webhooks.constructEvent(s.received[0]!.body, s.received[0]!.headers['stripe-signature'] as string, endpoint.secret!);
+    const event = stripe.webhooks.constructEvent(
+      s.received[0]!.body,
+      s.received[0]!.headers['stripe-signature'] as string,
+      endpoint.secret!,
+    );
     assert.equal((event.data.object as Stripe.Customer).id, customer.id);
     await until('pending_webhooks 0', async () => (await stripe.events.retrieve(event.id)).pending_webhooks === 0);
   });
@@ -77,9 +85,23 @@ describeEachStore('webhook dispatcher', (target) => {
       clock.set(Math.max(clock.now(), event!.created));
       const now = clock.now();
       // A dispatcher that claims the delivery and dies before posting it.
-      const claimed = await kassa.store.transaction((tx) => claimDueJobs(tx, now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }));
-      assert.ok(claimed.some((job) => job.id === originalDeliveryId(event!.id, (JSON.parse(job.payload) as DeliveryPayload).endpoint) && job.accountId === accountId));
-      const survivor = createWebhookDispatcher({ store: kassa.store, clock, timeoutMs, jitter: () => 0, logger: false });
+      const claimed = await kassa.store.transaction((tx) =>
+        claimDueJobs(tx, now, now + lease, 100, { only: WEBHOOK_DELIVERY_JOB }),
+      );
+      assert.ok(
+        claimed.some(
+          (job) =>
+            job.id === originalDeliveryId(event!.id, (JSON.parse(job.payload) as DeliveryPayload).endpoint) &&
+            job.accountId === accountId,
+        ),
+      );
+      const survivor = createWebhookDispatcher({
+        store: kassa.store,
+        clock,
+        timeoutMs,
+        jitter: () => 0,
+        logger: false,
+      });
       await survivor.runDue(now + lease - 1);
       assert.equal(s.received.length, 0);
       await survivor.runDue(now + lease);
@@ -107,7 +129,10 @@ describeEachStore('webhook dispatcher', (target) => {
       // The endpoint's delivery is done; the other endpoint's, which failed, is still pending.
       assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1);
       const attempts = await webhookAttempts(kassa.store.read, accountId, event!.id);
-      assert.deepEqual(attempts.filter((a) => a.endpointId === endpoint.id).map((a) => a.status), [200, 200]);
+      assert.deepEqual(
+        attempts.filter((a) => a.endpointId === endpoint.id).map((a) => a.status),
+        [200, 200],
+      );
     } finally {
       kassa.webhooks.start(100);
     }
@@ -123,7 +148,14 @@ describeEachStore('webhook dispatcher', (target) => {
       await stripe.webhookEndpoints.create({ url: s.url, enabled_events: ['customer.created'] });
       const events = 60;
       for (let i = 0; i < events; i++) await stripe.customers.create({ name: `Shared ${i}` });
-      const dispatchers = [kassa.store, other].map((store) => createWebhookDispatcher({ store, clock: { now: () => Math.floor(Date.now() / 1000) }, jitter: () => 0, logger: false }));
+      const dispatchers = [kassa.store, other].map((store) =>
+        createWebhookDispatcher({
+          store,
+          clock: { now: () => Math.floor(Date.now() / 1000) },
+          jitter: () => 0,
+          logger: false,
+        }),
+      );
       const counts = await Promise.all(dispatchers.map((d) => d.runDue()));
       const ids = s.received.map((r) => (JSON.parse(r.body) as Stripe.Event).id);
       assert.equal(ids.length, events);
@@ -149,11 +181,16 @@ describeEachStore('webhook dispatcher', (target) => {
         assert.equal(event!.pending_webhooks, 2);
         const now = Math.floor(Date.now() / 1000);
         await kassa.store.transaction((tx) => scheduleResends(tx, accountId, event!.id, [endpoint.id], now));
-        const jobs = (await kassa.store.transaction((tx) => claimDueJobs(tx, now, now + 60, 100, { only: WEBHOOK_DELIVERY_JOB })))
+        const jobs = (
+          await kassa.store.transaction((tx) => claimDueJobs(tx, now, now + 60, 100, { only: WEBHOOK_DELIVERY_JOB }))
+        )
           .map((job) => ({ job, payload: JSON.parse(job.payload) as DeliveryPayload }))
           .filter(({ payload }) => payload.event === event!.id && payload.endpoint === endpoint.id);
         assert.equal(jobs.length, 2, 'the original delivery and the resend');
-        const success = { skipped: false as const, posts: [{ status: 200, latencyMs: 1, excerpt: 'ok', error: null, chaos: null }] };
+        const success = {
+          skipped: false as const,
+          posts: [{ status: 200, latencyMs: 1, excerpt: 'ok', error: null, chaos: null }],
+        };
         // The first records its success and holds its transaction open while the second records its own.
         let second: Promise<boolean> | undefined;
         await one.transaction(async (tx) => {
@@ -162,8 +199,16 @@ describeEachStore('webhook dispatcher', (target) => {
           await sleep(300);
         });
         assert.equal(await second, true);
-        assert.equal((await stripe.events.retrieve(event!.id)).pending_webhooks, 1, "only b's delivery is still pending");
-        assert.equal((await webhookAttempts(kassa.store.read, accountId, event!.id)).filter((x) => x.endpointId === endpoint.id).length, 2);
+        assert.equal(
+          (await stripe.events.retrieve(event!.id)).pending_webhooks,
+          1,
+          "only b's delivery is still pending",
+        );
+        assert.equal(
+          (await webhookAttempts(kassa.store.read, accountId, event!.id)).filter((x) => x.endpointId === endpoint.id)
+            .length,
+          2,
+        );
       } finally {
         await one.close();
         await two.close();

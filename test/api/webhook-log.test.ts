@@ -13,9 +13,6 @@ import { sinkPool } from '../support/webhook-sink.js';
 import type { WebhookAttemptObject } from '../../src/webhooks/webhook-attempt-routes.js';
 import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
 
-
-
-
 interface AttemptList {
   object: string;
   data: WebhookAttemptObject[];
@@ -37,17 +34,24 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     await sinks.closeAll();
   });
 
-
   async function freshAccount(): Promise<{ stripe: Stripe; key: string; accountId: string }> {
     const account = await kassa.newAccount();
     return { stripe: kassa.clientFor(account.secret_key), key: account.secret_key, accountId: account.id };
   }
 
-  async function call(key: string, method: 'GET' | 'POST', path: string, params: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function call(
+    key: string,
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const query = new URLSearchParams(params).toString();
     const response = await fetch(`${kassa.url}${path}${method === 'GET' && query ? `?${query}` : ''}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       body: method === 'POST' ? query : undefined,
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -86,33 +90,60 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.equal(all.has_more, false);
     // Newest first: the update to b, the retry to a, then the first attempts (to a and b, in either order).
     assert.equal(all.data.length, 4);
-    assert.deepEqual(all.data.slice(0, 2).map((x) => [x.event, x.endpoint, x.http_status]), [
-      [updated.id, b.id, 200],
-      [created.id, a.id, 200],
-    ]);
     assert.deepEqual(
-      all.data.slice(2).map((x) => [x.event, x.endpoint, x.http_status]).sort(),
-      [[created.id, a.id, 503], [created.id, b.id, 200]].sort(),
+      all.data.slice(0, 2).map((x) => [x.event, x.endpoint, x.http_status]),
+      [
+        [updated.id, b.id, 200],
+        [created.id, a.id, 200],
+      ],
+    );
+    assert.deepEqual(
+      all.data
+        .slice(2)
+        .map((x) => [x.event, x.endpoint, x.http_status])
+        .sort(),
+      [
+        [created.id, a.id, 503],
+        [created.id, b.id, 200],
+      ].sort(),
     );
     const failed = all.data.find((x) => x.http_status === 503)!;
     assert.match(failed.id, /^wha_/);
-    assert.deepEqual([failed.object, failed.response_body, failed.error, failed.succeeded, failed.livemode], ['kassa.webhook_attempt', 'failing with 503', null, false, false]);
+    assert.deepEqual(
+      [failed.object, failed.response_body, failed.error, failed.succeeded, failed.livemode],
+      ['kassa.webhook_attempt', 'failing with 503', null, false, false],
+    );
     assert.equal(typeof failed.latency_ms, 'number');
     assert.equal(all.data[1]!.created - failed.created, 10);
 
-    assert.deepEqual((await attempts(key, { endpoint: a.id })).data.map((x) => x.http_status), [200, 503]);
-    assert.deepEqual((await attempts(key, { event: updated.id })).data.map((x) => x.endpoint), [b.id]);
+    assert.deepEqual(
+      (await attempts(key, { endpoint: a.id })).data.map((x) => x.http_status),
+      [200, 503],
+    );
+    assert.deepEqual(
+      (await attempts(key, { event: updated.id })).data.map((x) => x.endpoint),
+      [b.id],
+    );
     // The official SDK reaches it too, as docs/webhooks.md shows.
     const viaSdk = (await stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${updated.id}`)) as AttemptList;
-    assert.deepEqual(viaSdk.data.map((x) => [x.object, x.endpoint]), [['kassa.webhook_attempt', b.id]]);
-    assert.deepEqual((await attempts(key, { event: created.id, endpoint: b.id })).data.map((x) => x.http_status), [200]);
+    assert.deepEqual(
+      viaSdk.data.map((x) => [x.object, x.endpoint]),
+      [['kassa.webhook_attempt', b.id]],
+    );
+    assert.deepEqual(
+      (await attempts(key, { event: created.id, endpoint: b.id })).data.map((x) => x.http_status),
+      [200],
+    );
 
     const first = await attempts(key, { limit: '2' });
     assert.deepEqual([first.data.map((x) => x.id), first.has_more], [all.data.slice(0, 2).map((x) => x.id), true]);
     const second = await attempts(key, { limit: '2', starting_after: first.data[1]!.id });
     assert.deepEqual([second.data.map((x) => x.id), second.has_more], [all.data.slice(2).map((x) => x.id), false]);
     const back = await attempts(key, { limit: '2', ending_before: all.data[3]!.id });
-    assert.deepEqual(back.data.map((x) => x.id), all.data.slice(1, 3).map((x) => x.id));
+    assert.deepEqual(
+      back.data.map((x) => x.id),
+      all.data.slice(1, 3).map((x) => x.id),
+    );
 
     // Another account sees none of them.
     assert.deepEqual((await attempts((await freshAccount()).key)).data, []);
@@ -148,7 +179,10 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     await stripe.customers.create({});
     const event = await latestEvent(stripe);
     await kassa.webhooks.runDue();
-    assert.deepEqual([one.received.length, two.received.length, other.received.length, off.received.length], [1, 1, 0, 0]);
+    assert.deepEqual(
+      [one.received.length, two.received.length, other.received.length, off.received.length],
+      [1, 1, 0, 0],
+    );
 
     const resent = await call(key, 'POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: e1.id });
     assert.equal(resent.status, 200);
@@ -157,14 +191,21 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.equal(one.received.length, 1);
     await kassa.webhooks.runDue();
     assert.deepEqual([one.received.length, two.received.length], [2, 1]);
-    const verified = stripe.webhooks.constructEvent(one.received[1]!.body, one.received[1]!.headers['stripe-signature'] as string, e1.secret!);
+    const verified = stripe.webhooks.constructEvent(
+      one.received[1]!.body,
+      one.received[1]!.headers['stripe-signature'] as string,
+      e1.secret!,
+    );
     assert.equal(verified.id, event.id);
     // The endpoint had its delivery already: the one still pending (to `two`, which failed) is still counted.
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
 
     assert.equal((await call(key, 'POST', `/v1/kassa/events/${event.id}/resend`)).status, 200);
     await kassa.webhooks.runDue();
-    assert.deepEqual([one.received.length, two.received.length, other.received.length, off.received.length], [3, 2, 0, 0]);
+    assert.deepEqual(
+      [one.received.length, two.received.length, other.received.length, off.received.length],
+      [3, 2, 0, 0],
+    );
     assert.equal((await attempts(key, { event: event.id })).data.length, 5);
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0, "the resend completed two's delivery");
     // two's own scheduled retry still runs, and does not count twice.
@@ -202,7 +243,9 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const row = await kassa.store.read.getObject(accountId, endpoint.id);
     assert.equal(JSON.parse(row!.private!).disabled_reason, undefined);
 
-    const resent = (await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, { endpoint: endpoint.id })) as Stripe.Event;
+    const resent = (await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, {
+      endpoint: endpoint.id,
+    })) as Stripe.Event;
     assert.equal(resent.id, event.id);
     await kassa.webhooks.runDue();
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 0);
@@ -221,15 +264,24 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     await stripe.customers.create({ name: 'Never delivered' });
     await kassa.webhooks.runDue();
     for (const delay of WEBHOOK_RETRY_WAITS) {
-      assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled', 'enabled while retries remain');
+      assert.equal(
+        (await stripe.webhookEndpoints.retrieve(endpoint.id)).status,
+        'enabled',
+        'enabled while retries remain',
+      );
       clock.advance(delay);
       await kassa.webhooks.runDue();
     }
     const disabled = await stripe.webhookEndpoints.retrieve(endpoint.id);
     assert.equal(disabled.status, 'disabled');
-    const { disabled_reason: reason, secret } = JSON.parse((await kassa.store.read.getObject(accountId, endpoint.id))!.private!);
+    const { disabled_reason: reason, secret } = JSON.parse(
+      (await kassa.store.read.getObject(accountId, endpoint.id))!.private!,
+    );
     assert.match(secret, /^whsec_/, 'the secret is kept');
-    assert.deepEqual([reason.code, reason.disabled_at, reason.last_success_at], ['failing_deliveries', clock.now(), lastSuccess]);
+    assert.deepEqual(
+      [reason.code, reason.disabled_at, reason.last_success_at],
+      ['failing_deliveries', clock.now(), lastSuccess],
+    );
     assert.match(reason.message, /^Disabled after 3 days without a successful delivery/);
 
     // Disabled: later events are not scheduled to it; the healthy endpoint is untouched.

@@ -44,7 +44,9 @@ test('the challenge page in an iframe: complete authentication, the parent windo
   assert.equal(intent.status, 'requires_action');
   const challengeUrl = (intent.next_action!.use_stripe_sdk as { stripe_js: string }).stripe_js;
 
-  const shop: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(parentHtml(challengeUrl)));
+  const shop: Server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(parentHtml(challengeUrl)),
+  );
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => shop.close(() => resolve())));
   const shopUrl = `http://127.0.0.1:${(shop.address() as { port: number }).port}/checkout`;
@@ -68,7 +70,9 @@ test('the challenge page in an iframe: complete authentication, the parent windo
 
   await complete.click();
   await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length > 0);
-  const received = await page.evaluate(() => (window as unknown as { received: Array<{ origin: string; data: unknown }> }).received);
+  const received = await page.evaluate(
+    () => (window as unknown as { received: Array<{ origin: string; data: unknown }> }).received,
+  );
   assert.equal(received.length, 1);
   assert.deepEqual(received[0]!.data, { type: 'kassa-3ds-complete', intent: intent.id, status: 'succeeded' });
   assert.equal(received[0]!.origin, new URL(kassa.url).origin);

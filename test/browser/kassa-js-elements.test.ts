@@ -47,10 +47,15 @@ describe('Kassa.js Elements in Chromium', { skip }, () => {
   });
 
   const intent = (extra: Record<string, unknown> = {}) =>
-    kassa.stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method_types: ['card'], ...extra } as Stripe.PaymentIntentCreateParams);
+    kassa.stripe.paymentIntents.create({
+      amount: 2500,
+      currency: 'usd',
+      payment_method_types: ['card'],
+      ...extra,
+    } as Stripe.PaymentIntentCreateParams);
   const waitEvent = (predicate: string) => tab.waitForFunction(`window.events.some((e) => ${predicate})`);
 
-  test('split fields (cardNumber, cardExpiry, cardCvc) combine in Kassa\'s frames for confirmCardPayment', async () => {
+  test("split fields (cardNumber, cardExpiry, cardCvc) combine in Kassa's frames for confirmCardPayment", async () => {
     site.page(
       '/split',
       page(
@@ -80,7 +85,13 @@ window.kassa = { stripe, elements, number };`,
     await waitEvent("e.elementType === 'cardCvc' && e.complete");
     await tab.screenshot({ path: '/tmp/kassa-split.png' });
     const pi = await intent();
-    const result = await tab.evaluate((cs) => (window as AnyWindow).kassa.stripe.confirmCardPayment(cs, { payment_method: { card: (window as AnyWindow).kassa.number } }), pi.client_secret!);
+    const result = await tab.evaluate(
+      (cs) =>
+        (window as AnyWindow).kassa.stripe.confirmCardPayment(cs, {
+          payment_method: { card: (window as AnyWindow).kassa.number },
+        }),
+      pi.client_secret!,
+    );
     assert.equal(result.error, undefined, JSON.stringify(result.error));
     assert.equal(result.paymentIntent.status, 'succeeded');
     const paid = await kassa.stripe.paymentIntents.retrieve(pi.id, { expand: ['payment_method'] });
@@ -119,8 +130,16 @@ window.kassa = { stripe, elements };`,
     await tab.click('h1');
     await tab.waitForTimeout(300); // let the fields' colour transitions settle for the picture
     await tab.screenshot({ path: '/tmp/kassa-payment-element.png' });
-    assert.deepEqual(await tab.evaluate(() => (window as AnyWindow).kassa.elements.submit()), { selectedPaymentMethod: 'card' });
-    const result = await tab.evaluate(() => (window as AnyWindow).kassa.stripe.confirmPayment({ elements: (window as AnyWindow).kassa.elements, confirmParams: { payment_method_data: { billing_details: { email: 'jenny@example.com' } } }, redirect: 'if_required' }));
+    assert.deepEqual(await tab.evaluate(() => (window as AnyWindow).kassa.elements.submit()), {
+      selectedPaymentMethod: 'card',
+    });
+    const result = await tab.evaluate(() =>
+      (window as AnyWindow).kassa.stripe.confirmPayment({
+        elements: (window as AnyWindow).kassa.elements,
+        confirmParams: { payment_method_data: { billing_details: { email: 'jenny@example.com' } } },
+        redirect: 'if_required',
+      }),
+    );
     assert.equal(result.error, undefined, JSON.stringify(result.error));
     assert.equal(result.paymentIntent.status, 'succeeded');
 
@@ -128,7 +147,11 @@ window.kassa = { stripe, elements };`,
     const second = await intent();
     await tab.evaluate((cs) => {
       const w = window as AnyWindow;
-      void w.kassa.stripe.confirmPayment({ elements: w.kassa.elements, clientSecret: cs, confirmParams: { return_url: `${location.origin}/done` } });
+      void w.kassa.stripe.confirmPayment({
+        elements: w.kassa.elements,
+        clientSecret: cs,
+        confirmParams: { return_url: `${location.origin}/done` },
+      });
     }, second.client_secret!);
     await tab.waitForURL(/\/done\?/);
     const url = new URL(tab.url());
@@ -140,7 +163,10 @@ window.kassa = { stripe, elements };`,
 
   test('confirmCardSetup saves a card on a SetupIntent, with 3-D Secure in the modal', async () => {
     const customer = await kassa.stripe.customers.create({ email: 'setup@example.com' });
-    const si = await kassa.stripe.setupIntents.create({ customer: customer.id, payment_method_types: ['card'] } as Stripe.SetupIntentCreateParams);
+    const si = await kassa.stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method_types: ['card'],
+    } as Stripe.SetupIntentCreateParams);
     site.page(
       '/setup',
       page(
@@ -172,15 +198,32 @@ window.kassa = { stripe, card };`,
     assert.equal(result.setupIntent.status, 'succeeded');
     const saved = await kassa.stripe.setupIntents.retrieve(si.id);
     assert.equal(saved.status, 'succeeded');
-    const retrieved = await tab.evaluate((cs) => (window as AnyWindow).kassa.stripe.retrieveSetupIntent(cs), si.client_secret!);
+    const retrieved = await tab.evaluate(
+      (cs) => (window as AnyWindow).kassa.stripe.retrieveSetupIntent(cs),
+      si.client_secret!,
+    );
     assert.equal(retrieved.setupIntent.id, si.id);
   });
 
   test("@stripe/stripe-js's loadStripe() uses the Kassa.js script already on the page", async () => {
     const entry = fileURLToPath(new URL('./fixtures/load-stripe-page.ts', import.meta.url));
-    const bundled = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', logLevel: 'silent' });
+    const bundled = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      logLevel: 'silent',
+    });
     site.page('/load-stripe.js', bundled.outputFiles[0]!.text, 'application/javascript; charset=utf-8');
-    site.page('/load-stripe', page(kassa.url, `<form><h1>loadStripe</h1><div id="card"></div></form><script src="/load-stripe.js" data-pk="${pk}"></script>`, ''));
+    site.page(
+      '/load-stripe',
+      page(
+        kassa.url,
+        `<form><h1>loadStripe</h1><div id="card"></div></form><script src="/load-stripe.js" data-pk="${pk}"></script>`,
+        '',
+      ),
+    );
     await tab.goto(`${site.url}/load-stripe`);
     await tab.waitForFunction(() => (window as AnyWindow).loaded !== undefined);
     const loaded = await tab.evaluate(() => (window as AnyWindow).loaded);
@@ -198,10 +241,26 @@ window.kassa = { stripe, card };`,
 
   test('@stripe/react-stripe-js works unchanged: <Elements>, <CardElement>, useStripe, useElements', async () => {
     const entry = fileURLToPath(new URL('./fixtures/react-checkout.js', import.meta.url));
-    const bundled = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', define: { 'process.env.NODE_ENV': '"production"' }, minify: true, logLevel: 'silent' });
+    const bundled = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      minify: true,
+      logLevel: 'silent',
+    });
     const pi = await intent();
     site.page('/react.js', bundled.outputFiles[0]!.text, 'application/javascript; charset=utf-8');
-    site.page('/react', page(kassa.url, `<div id="config" data-pk="${pk}" data-client-secret="${pi.client_secret}"></div><div id="root"></div><script src="/react.js"></script>`, ''));
+    site.page(
+      '/react',
+      page(
+        kassa.url,
+        `<div id="config" data-pk="${pk}" data-client-secret="${pi.client_secret}"></div><div id="root"></div><script src="/react.js"></script>`,
+        '',
+      ),
+    );
     await tab.goto(`${site.url}/react`);
     await tab.waitForFunction(() => (window as AnyWindow).reactReady === true);
     const card = tab.frameLocator('#card iframe');
@@ -219,10 +278,26 @@ window.kassa = { stripe, card };`,
 
   test('@stripe/react-stripe-js works unchanged with <PaymentElement>, elements.submit() and confirmPayment', async () => {
     const entry = fileURLToPath(new URL('./fixtures/react-payment-checkout.js', import.meta.url));
-    const bundled = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', define: { 'process.env.NODE_ENV': '"production"' }, minify: true, logLevel: 'silent' });
+    const bundled = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      minify: true,
+      logLevel: 'silent',
+    });
     const pi = await intent();
     site.page('/react-payment.js', bundled.outputFiles[0]!.text, 'application/javascript; charset=utf-8');
-    site.page('/react-payment', page(kassa.url, `<div id="config" data-pk="${pk}" data-client-secret="${pi.client_secret}"></div><div id="root"></div><script src="/react-payment.js"></script>`, ''));
+    site.page(
+      '/react-payment',
+      page(
+        kassa.url,
+        `<div id="config" data-pk="${pk}" data-client-secret="${pi.client_secret}"></div><div id="root"></div><script src="/react-payment.js"></script>`,
+        '',
+      ),
+    );
     await tab.goto(`${site.url}/react-payment`);
     await tab.waitForFunction(() => (window as AnyWindow).reactReady === true);
     const frame = tab.frameLocator('#payment iframe');
@@ -235,14 +310,20 @@ window.kassa = { stripe, card };`,
     await frame.getByLabel('Security code').pressSequentially('123');
     await frame.getByLabel('ZIP code').pressSequentially('94107');
     await tab.getByRole('button', { name: 'Pay' }).click();
-    await tab.waitForFunction(() => /^paid/.test(document.getElementById('status')!.textContent!) || /incomplete|invalid|declined|failure/.test(document.getElementById('status')!.textContent!));
+    await tab.waitForFunction(
+      () =>
+        /^paid/.test(document.getElementById('status')!.textContent!) ||
+        /incomplete|invalid|declined|failure/.test(document.getElementById('status')!.textContent!),
+    );
     assert.equal(await tab.textContent('#status'), 'paid: succeeded');
     assert.equal((await kassa.stripe.paymentIntents.retrieve(pi.id)).status, 'succeeded');
   });
 
   test('paymentRequest(): canMakePayment() is null without a wallet; the test wallet pays end to end', async () => {
     const pi = await intent({ amount: 1999 });
-    const script = (testWallet: boolean) => `const stripe = Stripe(${JSON.stringify(pk)}${testWallet ? ', { kassa: { testWallet: true } }' : ''});
+    const script = (
+      testWallet: boolean,
+    ) => `const stripe = Stripe(${JSON.stringify(pk)}${testWallet ? ', { kassa: { testWallet: true } }' : ''});
 const paymentRequest = stripe.paymentRequest({ country: 'US', currency: 'usd', total: { label: 'Kassa Coffee', amount: 1999 }, requestPayerName: true, requestPayerEmail: true });
 window.kassa = { stripe, paymentRequest };
 paymentRequest.canMakePayment().then((result) => {
@@ -266,7 +347,12 @@ paymentRequest.on('paymentmethod', async (ev) => {
     site.page('/wallet', page(kassa.url, '<form><h1>Wallet</h1><div id="wallet"></div></form>', script(true)));
     await tab.goto(`${site.url}/wallet`);
     await tab.waitForFunction(() => 'canMake' in window);
-    assert.deepEqual(await tab.evaluate(() => (window as AnyWindow).canMake), { applePay: false, googlePay: false, link: false, kassaTestWallet: true });
+    assert.deepEqual(await tab.evaluate(() => (window as AnyWindow).canMake), {
+      applePay: false,
+      googlePay: false,
+      link: false,
+      kassaTestWallet: true,
+    });
     await tab.getByRole('button', { name: 'Pay with Kassa test wallet' }).click();
     const sheet = tab.frameLocator('dialog.__KassaWallet iframe');
     await sheet.getByRole('button', { name: /Pay \$19\.99/ }).waitFor();

@@ -55,7 +55,8 @@ describe('Kassa.js in Chromium', { skip }, () => {
     site.page('/checkout', cardPage(kassa.url, kassa.account.publishable_key));
     browser = await launchChromium({ width: 620, height: 520 });
     browser.context.on('request', (request) => {
-      if (request.url().startsWith(`${kassa.url}/v1/`)) apiRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (request.url().startsWith(`${kassa.url}/v1/`))
+        apiRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
     page = await browser.context.newPage();
   });
@@ -79,7 +80,8 @@ describe('Kassa.js in Chromium', { skip }, () => {
     if (zip) await card.locator('input[name="postal-code"]').pressSequentially(zip);
   }
 
-  const lastChange = () => page.evaluate(() => (window as unknown as PageWindow).events.filter((e) => e.type === 'change').at(-1));
+  const lastChange = () =>
+    page.evaluate(() => (window as unknown as PageWindow).events.filter((e) => e.type === 'change').at(-1));
   /** element.clear() travels to the frame by postMessage: wait for its change event before typing again. */
   async function clearCard(): Promise<void> {
     await page.evaluate(() => (window as unknown as PageWindow).kassa.card.clear());
@@ -90,21 +92,37 @@ describe('Kassa.js in Chromium', { skip }, () => {
   async function changeWith(fields: Record<string, unknown>): Promise<Record<string, any>> {
     await page.waitForFunction((expected) => {
       const last = (window as unknown as PageWindow).events.filter((e) => e.type === 'change').at(-1);
-      return last && Object.entries(expected).every(([k, v]) => JSON.stringify(k.split('.').reduce((o: any, p) => o?.[p], last)) === JSON.stringify(v));
+      return (
+        last &&
+        Object.entries(expected).every(
+          ([k, v]) => JSON.stringify(k.split('.').reduce((o: any, p) => o?.[p], last)) === JSON.stringify(v),
+        )
+      );
     }, fields);
     return (await lastChange())!;
   }
 
   async function newIntent(extra: Partial<Stripe.PaymentIntentCreateParams> = {}): Promise<Stripe.PaymentIntent> {
-    return kassa.stripe.paymentIntents.create({ amount: 4990, currency: 'eur', payment_method_types: ['card'], ...extra } as Stripe.PaymentIntentCreateParams);
+    return kassa.stripe.paymentIntents.create({
+      amount: 4990,
+      currency: 'eur',
+      payment_method_types: ['card'],
+      ...extra,
+    } as Stripe.PaymentIntentCreateParams);
   }
 
   /** Starts confirmCardPayment in the page without waiting for it; `result()` waits. */
-  async function startConfirm(clientSecret: string, extra: Record<string, string> = {}): Promise<{ result: () => Promise<any> }> {
+  async function startConfirm(
+    clientSecret: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ result: () => Promise<any> }> {
     await page.evaluate(
       ([cs, more]) => {
         const w = window as unknown as PageWindow & { pending: Promise<unknown> };
-        w.pending = w.kassa.stripe.confirmCardPayment(cs, { payment_method: { card: w.kassa.card, billing_details: { name: 'Jenny Rosen' } }, ...more });
+        w.pending = w.kassa.stripe.confirmCardPayment(cs, {
+          payment_method: { card: w.kassa.card, billing_details: { name: 'Jenny Rosen' } },
+          ...more,
+        });
       },
       [clientSecret, extra] as const,
     );
@@ -116,7 +134,22 @@ describe('Kassa.js in Chromium', { skip }, () => {
     const shape = await page.evaluate(() => {
       const S = (window as unknown as { Stripe: any }).Stripe;
       const stripe = (window as unknown as PageWindow).kassa.stripe;
-      return { version: S.version, methods: ['elements', 'confirmCardPayment', 'confirmPayment', 'createPaymentMethod', 'createToken', 'handleCardAction', 'handleNextAction', 'retrievePaymentIntent', 'paymentRequest', 'registerAppInfo', '_registerWrapper'].filter((m) => typeof stripe[m] !== 'function') };
+      return {
+        version: S.version,
+        methods: [
+          'elements',
+          'confirmCardPayment',
+          'confirmPayment',
+          'createPaymentMethod',
+          'createToken',
+          'handleCardAction',
+          'handleNextAction',
+          'retrievePaymentIntent',
+          'paymentRequest',
+          'registerAppInfo',
+          '_registerWrapper',
+        ].filter((m) => typeof stripe[m] !== 'function'),
+      };
     });
     assert.equal(shape.version, 'endive');
     assert.deepEqual(shape.methods, []);
@@ -125,7 +158,12 @@ describe('Kassa.js in Chromium', { skip }, () => {
     assert.match(classes!, /StripeElement--empty/);
     await page.screenshot({ path: `${SHOTS}/kassa-card-empty.png` });
     // Labelled inputs with autocomplete hints, in the order a keyboard visits them.
-    for (const [label, autocomplete] of [['Card number', 'cc-number'], ['Expiration date', 'cc-exp'], ['Security code', 'cc-csc'], ['ZIP', 'postal-code']]) {
+    for (const [label, autocomplete] of [
+      ['Card number', 'cc-number'],
+      ['Expiration date', 'cc-exp'],
+      ['Security code', 'cc-csc'],
+      ['ZIP', 'postal-code'],
+    ]) {
       assert.equal(await card.getByLabel(label, { exact: true }).getAttribute('autocomplete'), autocomplete);
     }
     await page.locator('label[for="card-element"]').click();
@@ -160,7 +198,16 @@ describe('Kassa.js in Chromium', { skip }, () => {
     await card.locator('input[name="cc-csc"]').pressSequentially('123');
     await card.locator('input[name="postal-code"]').pressSequentially('10115');
     change = await changeWith({ complete: true });
-    assert.deepEqual({ complete: change.complete, empty: change.empty, brand: change.brand, postalCode: change.value.postalCode, error: change.error }, { complete: true, empty: false, brand: 'visa', postalCode: '10115', error: undefined });
+    assert.deepEqual(
+      {
+        complete: change.complete,
+        empty: change.empty,
+        brand: change.brand,
+        postalCode: change.value.postalCode,
+        error: change.error,
+      },
+      { complete: true, empty: false, brand: 'visa', postalCode: '10115', error: undefined },
+    );
     assert.match((await page.getAttribute('#card-element', 'class'))!, /StripeElement--complete/);
     await page.click('h1');
     await page.waitForFunction(() => (window as unknown as PageWindow).events.at(-1)?.type === 'blur');
@@ -178,12 +225,19 @@ describe('Kassa.js in Chromium', { skip }, () => {
     await openCheckout();
     await card.locator('input[name="cc-number"]').pressSequentially('4242424242424241');
     let change = await changeWith({ 'error.code': 'invalid_number' });
-    assert.deepEqual(change.error, { type: 'validation_error', code: 'invalid_number', message: 'Your card number is invalid.' });
+    assert.deepEqual(change.error, {
+      type: 'validation_error',
+      code: 'invalid_number',
+      message: 'Your card number is invalid.',
+    });
     assert.equal(await card.locator('input[name="cc-number"]').getAttribute('aria-invalid'), 'true');
     assert.match((await page.getAttribute('#card-element', 'class'))!, /StripeElement--invalid/);
     assert.equal(await page.textContent('#card-errors'), 'Your card number is invalid.');
     // The merchant's style.invalid colours the input inside the frame.
-    assert.equal(await card.locator('input[name="cc-number"]').evaluate((input) => getComputedStyle(input).color), 'rgb(223, 27, 65)');
+    assert.equal(
+      await card.locator('input[name="cc-number"]').evaluate((input) => getComputedStyle(input).color),
+      'rgb(223, 27, 65)',
+    );
     await page.screenshot({ path: `${SHOTS}/kassa-card-invalid.png` });
 
     await clearCard();
@@ -208,7 +262,11 @@ describe('Kassa.js in Chromium', { skip }, () => {
     const before = apiRequests.length;
     const { result } = await startConfirm(intent.client_secret!);
     const incomplete = await result();
-    assert.deepEqual(incomplete.error, { type: 'validation_error', code: 'incomplete_number', message: 'Your card number is incomplete.' });
+    assert.deepEqual(incomplete.error, {
+      type: 'validation_error',
+      code: 'incomplete_number',
+      message: 'Your card number is incomplete.',
+    });
 
     await clearCard();
     await fill('4000000000000001');
@@ -232,7 +290,10 @@ describe('Kassa.js in Chromium', { skip }, () => {
     assert.equal(result.error, undefined);
     assert.equal(result.paymentIntent.id, intent.id);
     assert.equal(result.paymentIntent.status, 'succeeded');
-    assert.deepEqual(apiRequests.slice(before), ['POST /v1/payment_methods', `POST /v1/payment_intents/${intent.id}/confirm`]);
+    assert.deepEqual(apiRequests.slice(before), [
+      'POST /v1/payment_methods',
+      `POST /v1/payment_intents/${intent.id}/confirm`,
+    ]);
     const paid = await kassa.stripe.paymentIntents.retrieve(intent.id, { expand: ['payment_method'] });
     assert.equal(paid.status, 'succeeded');
     const pm = paid.payment_method as Stripe.PaymentMethod;
@@ -310,7 +371,7 @@ describe('Kassa.js in Chromium', { skip }, () => {
     assert.equal((await kassa.stripe.paymentIntents.retrieve(intent.id)).status, 'requires_payment_method');
   });
 
-  test('Escape inside the bank\'s page closes the challenge too, failing the authentication', async () => {
+  test("Escape inside the bank's page closes the challenge too, failing the authentication", async () => {
     await openCheckout();
     const intent = await newIntent();
     await fill('4000002760003184');
@@ -336,7 +397,12 @@ describe('Kassa.js in Chromium', { skip }, () => {
       } catch (e) {
         error = (e as Error).name;
       }
-      return { contentDocument: iframe.contentDocument === null, error, pageText: document.documentElement.outerHTML, events: JSON.stringify((window as unknown as PageWindow).events) };
+      return {
+        contentDocument: iframe.contentDocument === null,
+        error,
+        pageText: document.documentElement.outerHTML,
+        events: JSON.stringify((window as unknown as PageWindow).events),
+      };
     });
     assert.equal(fromPage.contentDocument, true);
     assert.equal(fromPage.error, 'SecurityError');

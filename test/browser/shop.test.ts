@@ -34,7 +34,8 @@ test('the example shop in Chromium', { skip }, async (t) => {
   // Everything the browser sends to the shop's own server, to show that no card number is among it.
   const sentToShop: string[] = [];
   context.on('request', (request) => {
-    if (request.url().startsWith(shop.url)) sentToShop.push(`${request.method()} ${request.url()} ${request.postData() ?? ''}`);
+    if (request.url().startsWith(shop.url))
+      sentToShop.push(`${request.method()} ${request.url()} ${request.postData() ?? ''}`);
   });
 
   async function newPage(): Promise<Page> {
@@ -86,7 +87,9 @@ test('the example shop in Chromium', { skip }, async (t) => {
   }
 
   async function webhookAttempts(eventId: string): Promise<Array<{ http_status: number | null; created: number }>> {
-    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as { data: Array<{ http_status: number | null; created: number }> };
+    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as {
+      data: Array<{ http_status: number | null; created: number }>;
+    };
     return [...list.data].reverse(); // oldest first
   }
 
@@ -112,8 +115,14 @@ test('the example shop in Chromium', { skip }, async (t) => {
     await page.locator('#pay').click();
     await page.waitForURL(/\/orders\/ord_\w+$/);
     const placed = await orderAt(page);
-    const succeeded = await until('payment_intent.succeeded', async () => (await kassa.stripe.events.list({ type: 'payment_intent.succeeded', limit: 10 })).data.find((event) => (event.data.object as { id: string }).id === placed.payment_intent));
-    await until('the refused delivery', async () => (await webhookAttempts(succeeded.id)).some((attempt) => attempt.http_status === 400));
+    const succeeded = await until('payment_intent.succeeded', async () =>
+      (await kassa.stripe.events.list({ type: 'payment_intent.succeeded', limit: 10 })).data.find(
+        (event) => (event.data.object as { id: string }).id === placed.payment_intent,
+      ),
+    );
+    await until('the refused delivery', async () =>
+      (await webhookAttempts(succeeded.id)).some((attempt) => attempt.http_status === 400),
+    );
     await page.locator('h1', { hasText: 'Payment received, confirming your order…' }).waitFor();
     assert.equal(await page.locator('#order').getAttribute('data-status'), 'awaiting_payment');
     await shot(page, 'confirmation-waiting');
@@ -132,7 +141,10 @@ test('the example shop in Chromium', { skip }, async (t) => {
     await page.getByRole('link', { name: 'View shipping label' }).click();
     await page.waitForURL(/\/label$/);
     assert.equal(await page.locator('[data-tracking]').innerText(), order.shipment!.tracking_number);
-    assert.match(await page.locator('[data-recipient]').innerText(), /Ada Lovelace\s+Havenstraat 7\s+1011 AB Amsterdam/);
+    assert.match(
+      await page.locator('[data-recipient]').innerText(),
+      /Ada Lovelace\s+Havenstraat 7\s+1011 AB Amsterdam/,
+    );
     await shot(page, 'label');
 
     await page.goto(`${shop.url}/orders`);
@@ -155,7 +167,9 @@ test('the example shop in Chromium', { skip }, async (t) => {
     await shot(page, 'declined');
 
     const declined = shop.shop.orders.list()[0]!;
-    const failed = await until('the failure webhook', async () => (shop.shop.orders.get(declined.id)!.status === 'payment_failed' ? shop.shop.orders.get(declined.id) : undefined));
+    const failed = await until('the failure webhook', async () =>
+      shop.shop.orders.get(declined.id)!.status === 'payment_failed' ? shop.shop.orders.get(declined.id) : undefined,
+    );
     assert.equal(failed.payment_failure!.code, 'card_declined');
 
     await typeCard(page, '4242424242424242');
@@ -185,7 +199,9 @@ test('the example shop in Chromium', { skip }, async (t) => {
     await page.locator('#pay').click();
     await (await challengeButton(page, 'Fail authentication')).click();
     const error = page.locator('#card-errors');
-    await until('the authentication failure to be shown', async () => /couldn't confirm this payment with your bank/.test(await error.innerText()));
+    await until('the authentication failure to be shown', async () =>
+      /couldn't confirm this payment with your bank/.test(await error.innerText()),
+    );
     assert.match(page.url(), /\/checkout\?product=tote$/);
     assert.equal(await page.locator('#pay').isEnabled(), true);
 

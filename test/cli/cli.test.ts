@@ -54,7 +54,10 @@ function storeEnv(config: StoreConfig): NodeJS.ProcessEnv {
   return env;
 }
 
-function kassa(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function kassa(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
@@ -76,8 +79,8 @@ async function createAccountCli(env: NodeJS.ProcessEnv): Promise<Created> {
   return JSON.parse(result.stdout) as Created;
 }
 
-
-const STARTED = /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?: {2}secret key: +(\S+).*\n {2}publishable key: +(\S+).*\n| {2}keys: .*\n {2}Set .*\n)/;
+const STARTED =
+  /Kassa is listening on http:\/\/127\.0\.0\.1:(\d+) .*\nDefault account (acct_\w+)\n(?: {2}secret key: +(\S+).*\n {2}publishable key: +(\S+).*\n| {2}keys: .*\n {2}Set .*\n)/;
 
 /** Starts `kassa serve` and resolves once it printed its address and default account. */
 async function serve(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Server> {
@@ -96,11 +99,19 @@ async function serve(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Serve
         resolve(found);
       }
     };
-    const onExit = (code: number | null) => reject(new Error(`kassa serve exited (${code}) before it was ready:\n${output}\n${errors}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`kassa serve exited (${code}) before it was ready:\n${output}\n${errors}`));
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
-  return { process: child, port: Number(match[1]), output, accountId: match[2], secretKey: match[3], publishableKey: match[4] };
+  return {
+    process: child,
+    port: Number(match[1]),
+    output,
+    accountId: match[2],
+    secretKey: match[3],
+    publishableKey: match[4],
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -224,7 +235,11 @@ describeEachStore('kassa CLI', (target) => {
   test('KASSA_SECRET_KEY and KASSA_PUBLISHABLE_KEY fix the default account keys', async () => {
     const secretKey = `sk_test_${randomString(32)}`;
     const publishableKey = `pk_test_${randomString(32)}`;
-    const env = { ...storeEnv(await target.config()), KASSA_SECRET_KEY: secretKey, KASSA_PUBLISHABLE_KEY: publishableKey };
+    const env = {
+      ...storeEnv(await target.config()),
+      KASSA_SECRET_KEY: secretKey,
+      KASSA_PUBLISHABLE_KEY: publishableKey,
+    };
     const server = await serve(env, ['--port', String(await freePort())]);
     // The operator already has them: printed masked, never in full.
     assert.equal(server.secretKey, mask(secretKey));
@@ -239,7 +254,10 @@ describeEachStore('kassa CLI', (target) => {
       assert.equal(e.code, 'secret_key_required');
       return true;
     });
-    await assert.rejects(sdk(`sk_test_${randomString(32)}`, server.port).customers.list(), (e: Stripe.errors.StripeError) => e.statusCode === 401);
+    await assert.rejects(
+      sdk(`sk_test_${randomString(32)}`, server.port).customers.list(),
+      (e: Stripe.errors.StripeError) => e.statusCode === 401,
+    );
     await stop(server.process);
 
     const again = await serve(env, ['--port', String(await freePort())]);
@@ -250,11 +268,17 @@ describeEachStore('kassa CLI', (target) => {
 
   test('KASSA_SECRET_KEY alone: that key is printed masked, the publishable key Kassa made in full', async () => {
     const secretKey = `sk_test_${randomString(32)}`;
-    const server = await serve({ ...storeEnv(await target.config()), KASSA_SECRET_KEY: secretKey }, ['--port', String(await freePort())]);
+    const server = await serve({ ...storeEnv(await target.config()), KASSA_SECRET_KEY: secretKey }, [
+      '--port',
+      String(await freePort()),
+    ]);
     assert.equal(server.secretKey, mask(secretKey));
     assert.ok(!server.output.includes(secretKey), server.output);
     assert.match(server.publishableKey ?? '', /^pk_test_\w+$/);
-    await assert.rejects(sdk(server.publishableKey!, server.port).customers.list(), (e: Stripe.errors.StripeError) => e.code === 'secret_key_required');
+    await assert.rejects(
+      sdk(server.publishableKey!, server.port).customers.list(),
+      (e: Stripe.errors.StripeError) => e.code === 'secret_key_required',
+    );
     await stop(server.process);
   });
 
@@ -277,7 +301,10 @@ describeEachStore('kassa CLI', (target) => {
     const env = storeEnv(await target.config());
     const server = await serve(env, ['--port', String(await freePort())]);
     const unknown = `sk_test_${randomString(32)}`;
-    await assert.rejects(sdk(unknown, server.port).customers.list(), (e: Stripe.errors.StripeError) => e.statusCode === 401);
+    await assert.rejects(
+      sdk(unknown, server.port).customers.list(),
+      (e: Stripe.errors.StripeError) => e.statusCode === 401,
+    );
 
     const created = await createAccountCli(env);
     const stripe = sdk(created.secret_key, server.port);
@@ -305,7 +332,13 @@ describeEachStore('kassa CLI', (target) => {
       assert.ok(existsSync(join(dataDir, 'kassa.db')));
       const bytes = Buffer.concat(readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name))));
       // The bytes are the database's: its account ids, its key digests, the customer.
-      for (const present of [server.accountId, created.id, hashKey(server.secretKey!), hashKey(created.secret_key), 'stored@example.com']) {
+      for (const present of [
+        server.accountId,
+        created.id,
+        hashKey(server.secretKey!),
+        hashKey(created.secret_key),
+        'stored@example.com',
+      ]) {
         assert.ok(bytes.includes(present), `${present} is in the database files`);
       }
       for (const key of [server.secretKey!, server.publishableKey!, created.secret_key, created.publishable_key]) {

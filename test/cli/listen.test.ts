@@ -45,7 +45,13 @@ describeEachStore('kassa listen', (target) => {
     store = await openStore(await target.config(), MIGRATIONS);
     await serve(0);
     account = await createAccount(store, { now: Math.floor(Date.now() / 1000) });
-    stripe = new Stripe(account.secret_key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+    stripe = new Stripe(account.secret_key, {
+      host: '127.0.0.1',
+      port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
   });
   after(async () => {
     for (const listener of listeners) await listener.stop();
@@ -68,7 +74,7 @@ describeEachStore('kassa listen', (target) => {
     return sink;
   }
 
-  test('--print-secret prints the account\'s listen secret, the same one `stripe listen --print-secret` prints', async () => {
+  test("--print-secret prints the account's listen secret, the same one `stripe listen --print-secret` prints", async () => {
     const ours = listen(['--print-secret']);
     assert.equal(await ours.exited, 0, ours.output());
     const theirs = stripeListen(base(), account.secret_key, ['--print-secret']);
@@ -92,14 +98,21 @@ describeEachStore('kassa listen', (target) => {
     const events = eventsAt(sink);
     assert.deepEqual(events.map((e) => e.type).sort(), ['customer.created', 'customer.updated']);
     for (const request of sink.received) {
-      const event = verifier.webhooks.constructEvent(request.body, String(request.headers['stripe-signature']), secret!);
+      const event = verifier.webhooks.constructEvent(
+        request.body,
+        String(request.headers['stripe-signature']),
+        secret!,
+      );
       assert.equal((event.data.object as { id: string }).id, customer.id);
     }
     const created = events.find((e) => e.type === 'customer.created')!;
     const updated = events.find((e) => e.type === 'customer.updated')!;
     await listener.waitFor(new RegExp(`<--  \\[200\\] POST ${sink.url} \\[${updated.id}\\]`));
     await listener.waitFor(new RegExp(`<--  \\[500\\] POST ${sink.url} \\[${created.id}\\]`));
-    assert.match(listener.output(), new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d   --> customer\\.created \\[${created.id}\\]$`, 'm'));
+    assert.match(
+      listener.output(),
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d   --> customer\\.created \\[${created.id}\\]$`, 'm'),
+    );
     assert.doesNotMatch(listener.output(), /payment_intent/);
   });
 
@@ -108,7 +121,9 @@ describeEachStore('kassa listen', (target) => {
     const listener = listen(['--forward-to', sink.url]);
     await listener.waitFor(/Ready!/);
     const before = await stripe.customers.create({ email: 'before-restart@example.com' });
-    await until('the first customer\'s event at the sink', async () => eventsAt(sink).some((e) => e.data.object.id === before.id));
+    await until("the first customer's event at the sink", async () =>
+      eventsAt(sink).some((e) => e.data.object.id === before.id),
+    );
 
     await app.close();
     await listener.waitFor(/Lost the connection/);
@@ -116,7 +131,16 @@ describeEachStore('kassa listen', (target) => {
     const { eventRecorder, buildEvent } = await import('../../src/events/events.js');
     const recordEvent = eventRecorder([]);
     const meanwhile = { id: `cus_meanwhile${Date.now()}`, object: 'customer' };
-    await store.transaction((tx) => recordEvent(tx, account.id, buildEvent('customer.updated', meanwhile, { now: Math.floor(Date.now() / 1000), request: { id: null, idempotency_key: null } })));
+    await store.transaction((tx) =>
+      recordEvent(
+        tx,
+        account.id,
+        buildEvent('customer.updated', meanwhile, {
+          now: Math.floor(Date.now() / 1000),
+          request: { id: null, idempotency_key: null },
+        }),
+      ),
+    );
     await serve(port);
     const afterRestart = await stripe.customers.create({ email: 'after-restart@example.com' });
 
@@ -141,13 +165,15 @@ describeEachStore('kassa listen', (target) => {
       await serve(port);
       await listener.waitFor(/Reconnected\./);
       const customer = await stripe.customers.create({ email: 'renewed@example.com' });
-      await until('the new customer\'s event at the sink', async () => eventsAt(sink).some((e) => e.data.object.id === customer.id));
+      await until("the new customer's event at the sink", async () =>
+        eventsAt(sink).some((e) => e.data.object.id === customer.id),
+      );
     } finally {
       clock.set(now);
     }
   });
 
-  test('a bad key is refused with the API\'s message and exit code 1', async () => {
+  test("a bad key is refused with the API's message and exit code 1", async () => {
     const listener = listen(['--forward-to', 'http://127.0.0.1:9/none'], 'sk_test_not_a_real_key_456');
     assert.equal(await listener.exited, 1);
     assert.match(listener.output(), /kassa listen: Invalid API Key provided/);

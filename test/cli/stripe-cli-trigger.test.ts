@@ -55,9 +55,14 @@ after(() => kassa.close());
 
 function stripeTrigger(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(stripeCliBinary(), ['trigger', ...args], { env: stripeCliEnv(), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      stripeCliBinary(),
+      ['trigger', ...args],
+      { env: stripeCliEnv(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -80,7 +85,14 @@ for (const event of FIXTURES_NEEDING_RETURN_URL) {
     assert.notEqual(bare.code, 0);
     assert.match(bare.output, /Trigger failed: .*status=400.*you must provide a `return_url`.*"param":"return_url"/);
 
-    const result = await stripeTrigger([event, '--api-base', kassa.url, '--api-key', account.secret_key, ...RETURN_URL]);
+    const result = await stripeTrigger([
+      event,
+      '--api-base',
+      kassa.url,
+      '--api-key',
+      account.secret_key,
+      ...RETURN_URL,
+    ]);
     assert.equal(result.code, 0, result.output);
     await until(`a ${event} event`, async () => (await stripe.events.list({ type: event })).data.length > 0);
   });

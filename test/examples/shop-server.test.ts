@@ -31,7 +31,11 @@ describeEachStore('example shop server', (target) => {
 
   // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON answer, read field by field in the tests
   async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${shop.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${shop.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -49,7 +53,9 @@ describeEachStore('example shop server', (target) => {
 
   type Attempt = { http_status: number | null; response_body: string | null; endpoint: string };
   async function attempts(eventId: string): Promise<Attempt[]> {
-    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as { data: Attempt[] };
+    const list = (await kassa.stripe.rawRequest('GET', `/v1/kassa/webhook_attempts?event=${eventId}`)) as unknown as {
+      data: Attempt[];
+    };
     return list.data.filter((attempt) => attempt.endpoint === shop.endpoint.id);
   }
 
@@ -75,13 +81,26 @@ describeEachStore('example shop server', (target) => {
 
   test('creating an order makes a PaymentIntent for the amount the server computes', async () => {
     // The browser cannot set the price: an amount in the body is ignored.
-    const created = await post('/api/orders', { items: [{ product: 'mug', quantity: 2 }, { product: 'notebook', quantity: 1 }], customer: CUSTOMER, amount: 1 });
+    const created = await post('/api/orders', {
+      items: [
+        { product: 'mug', quantity: 2 },
+        { product: 'notebook', quantity: 1 },
+      ],
+      customer: CUSTOMER,
+      amount: 1,
+    });
     assert.equal(created.status, 201);
     const { order: summary, client_secret } = created.body as Created;
     assert.equal(summary.amount, 2 * 1800 + 1290);
     const stored = await order(summary.id);
     assert.equal(stored.status, 'awaiting_payment');
-    assert.deepEqual(stored.items.map((item) => [item.product, item.quantity, item.unit_amount]), [['mug', 2, 1800], ['notebook', 1, 1290]]);
+    assert.deepEqual(
+      stored.items.map((item) => [item.product, item.quantity, item.unit_amount]),
+      [
+        ['mug', 2, 1800],
+        ['notebook', 1, 1290],
+      ],
+    );
     assert.match(stored.payment_intent ?? '', /^pi_/);
 
     const intent = await kassa.stripe.paymentIntents.retrieve(stored.payment_intent!);
@@ -103,7 +122,13 @@ describeEachStore('example shop server', (target) => {
       [{ items: [], customer: CUSTOMER }, 'items'],
       [{ items: [{ product: 'mug' }], customer: { ...CUSTOMER, email: 'not-an-email' } }, 'customer.email'],
       [{ items: [{ product: 'mug' }], customer: { ...CUSTOMER, name: '  ' } }, 'customer.name'],
-      [{ items: [{ product: 'mug' }], customer: { ...CUSTOMER, address: { ...CUSTOMER.address, country: 'Netherlands' } } }, 'customer.address.country'],
+      [
+        {
+          items: [{ product: 'mug' }],
+          customer: { ...CUSTOMER, address: { ...CUSTOMER.address, country: 'Netherlands' } },
+        },
+        'customer.address.country',
+      ],
     ];
     for (const [body, field] of cases) {
       const answer = await post('/api/orders', body);
@@ -111,7 +136,11 @@ describeEachStore('example shop server', (target) => {
       assert.equal(answer.body.error.field, field);
       assert.ok(answer.body.error.message.length > 0);
     }
-    const notJson = await fetch(`${shop.url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await fetch(`${shop.url}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     assert.equal(notJson.status, 400);
     assert.equal((await kassa.stripe.paymentIntents.list({ limit: 100 })).data.length, before);
     assert.equal(shop.shop.orders.list().length, ordersBefore);
@@ -130,7 +159,10 @@ describeEachStore('example shop server', (target) => {
       return current.status === 'paid' ? current : undefined;
     });
     assert.match(paid.shipment!.tracking_number, /^KS\d{9}NL$/);
-    assert.deepEqual(paid.history.map((entry) => entry.note), ['Order placed', 'Payment received', 'Shipping label created']);
+    assert.deepEqual(
+      paid.history.map((entry) => entry.note),
+      ['Order placed', 'Payment received', 'Shipping label created'],
+    );
     const event = await eventFor('payment_intent.succeeded', intentId);
     assert.equal(paid.history[1]!.event, event.id);
     const delivered = await attempts(event.id);
@@ -158,14 +190,31 @@ describeEachStore('example shop server', (target) => {
     const payload = forgedSucceeded(intent);
     const stripe = new Stripe('sk_test_unused');
     const attempts: Array<[string, Record<string, string>]> = [
-      ['signed with another secret', { 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_not_the_endpoints' }) }],
+      [
+        'signed with another secret',
+        {
+          'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_not_the_endpoints' }),
+        },
+      ],
       ['without a signature', {}],
       ['with a garbled signature', { 'stripe-signature': 't=1,v1=deadbeef' }],
       // Signed for a different body: the signature covers every byte.
-      ['for another body', { 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: payload.replace('evt_forged_1', 'evt_forged_2'), secret: shop.webhookSecret }) }],
+      [
+        'for another body',
+        {
+          'stripe-signature': stripe.webhooks.generateTestHeaderString({
+            payload: payload.replace('evt_forged_1', 'evt_forged_2'),
+            secret: shop.webhookSecret,
+          }),
+        },
+      ],
     ];
     for (const [what, headers] of attempts) {
-      const response = await fetch(`${shop.url}/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+      const response = await fetch(`${shop.url}/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: payload,
+      });
       assert.equal(response.status, 400, what);
       assert.match(((await response.json()) as { error: { message: string } }).error.message, /signature/i, what);
     }
@@ -193,13 +242,23 @@ describeEachStore('example shop server', (target) => {
       const list = await attempts(event.id);
       return list.length === 2 && list.every((attempt) => attempt.http_status !== null) ? list : undefined;
     });
-    assert.deepEqual(twice.map((attempt) => attempt.http_status), [200, 200]);
+    assert.deepEqual(
+      twice.map((attempt) => attempt.http_status),
+      [200, 200],
+    );
     assert.equal(twice.filter((attempt) => /"outcome":"duplicate"/.test(attempt.response_body ?? '')).length, 1);
 
     // And a third time, posted directly with a valid signature.
     const payload = JSON.stringify(event);
-    const header = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({ payload, secret: shop.webhookSecret });
-    const third = await fetch(`${shop.url}/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': header }, body: payload });
+    const header = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
+      payload,
+      secret: shop.webhookSecret,
+    });
+    const third = await fetch(`${shop.url}/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': header },
+      body: payload,
+    });
     assert.equal(third.status, 200);
     assert.deepEqual(await third.json(), { received: true, outcome: 'duplicate' });
 
@@ -211,10 +270,13 @@ describeEachStore('example shop server', (target) => {
   test('payment_intent.payment_failed records the failure; a later success still fulfils, and a late failure does not undo it', async () => {
     const { order: summary } = await placeOrder([{ product: 'mug', quantity: 1 }]);
     const intentId = (await order(summary.id)).payment_intent!;
-    await assert.rejects(kassa.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_chargeDeclined' }), (error: unknown) => {
-      assert.ok(error instanceof Stripe.errors.StripeCardError);
-      return true;
-    });
+    await assert.rejects(
+      kassa.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_chargeDeclined' }),
+      (error: unknown) => {
+        assert.ok(error instanceof Stripe.errors.StripeCardError);
+        return true;
+      },
+    );
     const failed = await until('the failure to be recorded', async () => {
       const current = await order(summary.id);
       return current.status === 'payment_failed' ? current : undefined;
@@ -233,7 +295,9 @@ describeEachStore('example shop server', (target) => {
 
     const failure = await eventFor('payment_intent.payment_failed', intentId);
     await kassa.stripe.rawRequest('POST', `/v1/kassa/events/${failure.id}/resend`, { endpoint: shop.endpoint.id });
-    await until('the late failure to be delivered again', async () => ((await attempts(failure.id)).length === 2 ? true : undefined));
+    await until('the late failure to be delivered again', async () =>
+      (await attempts(failure.id)).length === 2 ? true : undefined,
+    );
     assert.equal((await order(summary.id)).status, 'paid');
   });
 });

@@ -26,7 +26,11 @@ interface Started {
 
 async function startShopCommand(dataDir: string): Promise<Started> {
   const env = { ...process.env, KASSA_LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, ['--import', 'tsx', START, '--port', '0', '--kassa-port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', START, '--port', '0', '--kassa-port', '0', '--data-dir', dataDir],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -45,7 +49,8 @@ test('npm run shop: Kassa and the shop in one command, wired by webhook, restart
   const first = await startShopCommand(dataDir);
   let second: Started | undefined;
   t.after(() => {
-    for (const started of [first, second]) if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
+    for (const started of [first, second])
+      if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
   });
 
   assert.match(first.kassaUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -55,16 +60,31 @@ test('npm run shop: Kassa and the shop in one command, wired by webhook, restart
   assert.match(home, /Harbour Goods/);
   assert.match(home, /href="\/checkout\?product=mug"/);
   const checkout = await (await fetch(`${first.shopUrl}/checkout?product=mug`)).text();
-  assert.ok(checkout.includes(`<script src="${first.kassaUrl}/v3/"></script>`), 'the checkout loads Stripe.js from Kassa');
+  assert.ok(
+    checkout.includes(`<script src="${first.kassaUrl}/v3/"></script>`),
+    'the checkout loads Stripe.js from Kassa',
+  );
 
   const settings = JSON.parse(readFileSync(join(dataDir, 'shop-settings.json'), 'utf8')) as ShopSettings;
-  const stripe = new Stripe(settings.secret_key, { host: '127.0.0.1', port: Number(new URL(first.kassaUrl).port), protocol: 'http', telemetry: false });
+  const stripe = new Stripe(settings.secret_key, {
+    host: '127.0.0.1',
+    port: Number(new URL(first.kassaUrl).port),
+    protocol: 'http',
+    telemetry: false,
+  });
   const endpoints = await stripe.webhookEndpoints.list();
   assert.equal(endpoints.data.length, 1);
   assert.equal(endpoints.data[0]!.url, `${first.shopUrl}/webhooks`);
-  assert.deepEqual([...endpoints.data[0]!.enabled_events].sort(), ['payment_intent.payment_failed', 'payment_intent.succeeded']);
+  assert.deepEqual([...endpoints.data[0]!.enabled_events].sort(), [
+    'payment_intent.payment_failed',
+    'payment_intent.succeeded',
+  ]);
 
-  const created = await fetch(`${first.shopUrl}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ product: 'tote', quantity: 1 }], customer: CUSTOMER }) });
+  const created = await fetch(`${first.shopUrl}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ product: 'tote', quantity: 1 }], customer: CUSTOMER }),
+  });
   assert.equal(created.status, 201);
   const { order } = (await created.json()) as { order: { id: string } };
   const intent = (await stripe.paymentIntents.list({ limit: 1 })).data[0]!;
@@ -84,9 +104,17 @@ test('npm run shop: Kassa and the shop in one command, wired by webhook, restart
   // and still exactly one endpoint (moved to the new port).
   second = await startShopCommand(dataDir);
   assert.match(second.output(), new RegExp(`account ${settings.account},`));
-  const again = new Stripe(settings.secret_key, { host: '127.0.0.1', port: Number(new URL(second.kassaUrl).port), protocol: 'http', telemetry: false });
+  const again = new Stripe(settings.secret_key, {
+    host: '127.0.0.1',
+    port: Number(new URL(second.kassaUrl).port),
+    protocol: 'http',
+    telemetry: false,
+  });
   const moved = await again.webhookEndpoints.list();
-  assert.deepEqual(moved.data.map((endpoint) => endpoint.url), [`${second.shopUrl}/webhooks`]);
+  assert.deepEqual(
+    moved.data.map((endpoint) => endpoint.url),
+    [`${second.shopUrl}/webhooks`],
+  );
   const kept = (await (await fetch(`${second.shopUrl}/api/orders/${order.id}`)).json()) as { status: string };
   assert.equal(kept.status, 'paid');
   second.child.kill('SIGTERM');

@@ -27,7 +27,8 @@ describeEachStore('live event tail', (target) => {
   after(() => store.close());
 
   const account = () => `acct_tail${++n}${Date.now()}`;
-  const event = (type: string) => buildEvent(type, { id: `cus_${++n}`, object: 'customer' }, { now: 1_700_000_000, request });
+  const event = (type: string) =>
+    buildEvent(type, { id: `cus_${++n}`, object: 'customer' }, { now: 1_700_000_000, request });
   const record = (accountId: string, type: string) => {
     const e = event(type);
     return store.transaction((tx) => recordEvent(tx, accountId, e)).then(() => e.id);
@@ -57,13 +58,19 @@ describeEachStore('live event tail', (target) => {
     return store.transaction((tx) => insertEvent(tx, accountId, e)).then(() => e.id);
   };
 
-  test('streams the account\'s events after the starting point, oldest first, of the asked types only', async () => {
+  test("streams the account's events after the starting point, oldest first, of the asked types only", async () => {
     const mine = account();
     const other = account();
     await record(mine, 'customer.created'); // before the starting point
     const start = await latestEventSeq(store.read, mine);
     const got: StreamedEvent[] = [];
-    const tail = tailEvents({ db: store.read, accountId: mine, types: ['customer.created', 'customer.updated'], afterSeq: start, deliver: (e) => got.push(e) });
+    const tail = tailEvents({
+      db: store.read,
+      accountId: mine,
+      types: ['customer.created', 'customer.updated'],
+      afterSeq: start,
+      deliver: (e) => got.push(e),
+    });
     try {
       const wanted = [await record(mine, 'customer.created'), await record(mine, 'customer.updated')];
       await record(mine, 'customer.deleted');
@@ -73,8 +80,14 @@ describeEachStore('live event tail', (target) => {
       // A last matching event proves that everything before it has been seen.
       wanted.push(await record(mine, 'customer.created'));
       await until('four streamed events', async () => got.length >= 4);
-      assert.deepEqual(got.map((e) => e.id), wanted);
-      assert.deepEqual(got.map((e) => JSON.parse(e.doc).id), wanted);
+      assert.deepEqual(
+        got.map((e) => e.id),
+        wanted,
+      );
+      assert.deepEqual(
+        got.map((e) => JSON.parse(e.doc).id),
+        wanted,
+      );
       assert.equal(tail.lastSeq(), got[3]!.seq);
     } finally {
       tail.stop();
@@ -85,8 +98,22 @@ describeEachStore('live event tail', (target) => {
     const mine = account();
     const got: string[] = [];
     // Polling once a minute: only the wake-up can deliver within the wait below.
-    const slow = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 60_000, deliver: (e) => got.push(e.id) });
-    const fast = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, deliver: (e) => got.push(`polled:${e.id}`) });
+    const slow = tailEvents({
+      db: store.read,
+      accountId: mine,
+      types: [],
+      afterSeq: await latestEventSeq(store.read, mine),
+      pollMs: 60_000,
+      deliver: (e) => got.push(e.id),
+    });
+    const fast = tailEvents({
+      db: store.read,
+      accountId: mine,
+      types: [],
+      afterSeq: await latestEventSeq(store.read, mine),
+      pollMs: 50,
+      deliver: (e) => got.push(`polled:${e.id}`),
+    });
     try {
       const woken = await record(mine, 'customer.created');
       await until('the recorded event', async () => got.includes(woken), 10_000);
@@ -100,12 +127,22 @@ describeEachStore('live event tail', (target) => {
     }
   });
 
-  test('an event whose transaction took its seq before the tail started, and commits after, is streamed (PostgreSQL)', { skip: target.name !== 'postgres' && 'SQLite commits in seq order' }, async () => {
+  test('an event whose transaction took its seq before the tail started, and commits after, is streamed (PostgreSQL)', {
+    skip: target.name !== 'postgres' && 'SQLite commits in seq order',
+  }, async () => {
     const mine = account();
     const { event: early, release, committed: slowCommit } = await insertHeld(mine, 'customer.created');
     const before = await insertQuietly(mine, 'customer.updated'); // committed before the tail starts
     const got: string[] = [];
-    const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
+    const tail = tailEvents({
+      db: store.read,
+      accountId: mine,
+      types: [],
+      afterSeq: await latestEventSeq(store.read, mine),
+      pollMs: 50,
+      settleMs: 5000,
+      deliver: (e) => got.push(e.id),
+    });
     try {
       await tail.ready;
       release();
@@ -120,10 +157,20 @@ describeEachStore('live event tail', (target) => {
     }
   });
 
-  test('an event whose transaction commits after a later event\'s is still streamed, once (PostgreSQL)', { skip: target.name !== 'postgres' && 'SQLite commits in seq order' }, async () => {
+  test("an event whose transaction commits after a later event's is still streamed, once (PostgreSQL)", {
+    skip: target.name !== 'postgres' && 'SQLite commits in seq order',
+  }, async () => {
     const mine = account();
     const got: string[] = [];
-    const tail = tailEvents({ db: store.read, accountId: mine, types: [], afterSeq: await latestEventSeq(store.read, mine), pollMs: 50, settleMs: 5000, deliver: (e) => got.push(e.id) });
+    const tail = tailEvents({
+      db: store.read,
+      accountId: mine,
+      types: [],
+      afterSeq: await latestEventSeq(store.read, mine),
+      pollMs: 50,
+      settleMs: 5000,
+      deliver: (e) => got.push(e.id),
+    });
     try {
       const { event: early, release, committed: slowCommit } = await insertHeld(mine, 'customer.created');
       const late = await insertQuietly(mine, 'customer.updated');

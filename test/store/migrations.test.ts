@@ -19,13 +19,27 @@ async function legacyDatabase(config: StoreConfig): Promise<void> {
   try {
     await store.transaction(async (tx) => {
       await tx.run('DROP TABLE kassa_schema');
-      await tx.run('CREATE TABLE kassa_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)');
-      for (const id of [1, 2, 3, 4, 5, 6]) await tx.run('INSERT INTO kassa_migrations (id, name, applied) VALUES (?, ?, 0)', [id, `migration ${id}`]);
+      await tx.run(
+        'CREATE TABLE kassa_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)',
+      );
+      for (const id of [1, 2, 3, 4, 5, 6])
+        await tx.run('INSERT INTO kassa_migrations (id, name, applied) VALUES (?, ?, 0)', [id, `migration ${id}`]);
       await tx.run("INSERT INTO accounts (id, created, is_default, doc) VALUES ('acct_1', 1, 1, '{}')");
-      await tx.run(`INSERT INTO objects (id, account_id, type, created, doc) VALUES ('cus_1', 'acct_1', 'customer', 1, '{"id":"cus_1","object":"customer","email":"a@b.c"}')`);
-      await tx.run(`INSERT INTO events (id, account_id, type, created, doc, dispatched) VALUES ('evt_1', 'acct_1', 'customer.created', 1, '{"id":"evt_1"}', 1)`);
-      for (const [id, done] of [['job_waiting', 0], ['job_ran', 1], ['job_given_up', 2]] as const) {
-        await tx.run("INSERT INTO jobs (id, account_id, kind, run_at, payload, created, done) VALUES (?, 'acct_1', 'test.kind', 1, 'null', 1, ?)", [id, done]);
+      await tx.run(
+        `INSERT INTO objects (id, account_id, type, created, doc) VALUES ('cus_1', 'acct_1', 'customer', 1, '{"id":"cus_1","object":"customer","email":"a@b.c"}')`,
+      );
+      await tx.run(
+        `INSERT INTO events (id, account_id, type, created, doc, dispatched) VALUES ('evt_1', 'acct_1', 'customer.created', 1, '{"id":"evt_1"}', 1)`,
+      );
+      for (const [id, done] of [
+        ['job_waiting', 0],
+        ['job_ran', 1],
+        ['job_given_up', 2],
+      ] as const) {
+        await tx.run(
+          "INSERT INTO jobs (id, account_id, kind, run_at, payload, created, done) VALUES (?, 'acct_1', 'test.kind', 1, 'null', 1, ?)",
+          [id, done],
+        );
       }
     });
   } finally {
@@ -34,7 +48,10 @@ async function legacyDatabase(config: StoreConfig): Promise<void> {
 }
 
 async function columns(store: Store, table: string): Promise<string[]> {
-  const sql = store.dialect === 'sqlite' ? `SELECT name FROM pragma_table_info('${table}')` : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = current_schema()`;
+  const sql =
+    store.dialect === 'sqlite'
+      ? `SELECT name FROM pragma_table_info('${table}')`
+      : `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${table}' AND table_schema = current_schema()`;
   return (await store.read.all<{ name: string }>(sql)).map((r) => r.name).sort();
 }
 
@@ -47,13 +64,22 @@ describeEachStore('migrations', (target) => {
       const store = await openStore(config, MIGRATIONS);
       try {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
-        assert.deepEqual(applied.map((r) => r.key), ['events:002', 'jobs:002', 'objects:004', 'payments:001'], `round ${round}: only the new migrations ran`);
-        assert.equal((await store.read.getObject('acct_1', 'cus_1'))?.doc, '{"id":"cus_1","object":"customer","email":"a@b.c"}');
+        assert.deepEqual(
+          applied.map((r) => r.key),
+          ['events:002', 'jobs:002', 'objects:004', 'payments:001'],
+          `round ${round}: only the new migrations ran`,
+        );
+        assert.equal(
+          (await store.read.getObject('acct_1', 'cus_1'))?.doc,
+          '{"id":"cus_1","object":"customer","email":"a@b.c"}',
+        );
         assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
         assert.ok(!(await columns(store, 'events')).includes('dispatched'));
         assert.ok(!(await columns(store, 'events')).includes('claimed_until'));
         assert.ok(!(await columns(store, 'jobs')).includes('done'));
-        const statuses = await Promise.all(['job_waiting', 'job_ran', 'job_given_up'].map(async (id) => (await getJob(store.read, id))?.status));
+        const statuses = await Promise.all(
+          ['job_waiting', 'job_ran', 'job_given_up'].map(async (id) => (await getJob(store.read, id))?.status),
+        );
         assert.deepEqual(statuses, ['pending', 'done', 'failed']);
         assert.equal((await getJob(store.read, 'job_waiting'))?.clockId, null);
       } finally {
@@ -77,19 +103,49 @@ describeEachStore('migrations', (target) => {
     const config = await target.config();
     // A card profile as Kassa stored it before: the test card id under `testCard`.
     const profile = {
-      brand: 'visa', display_brand: 'visa', funding: 'credit', country: 'US', last4: '0002', exp_month: 12, exp_year: 2030,
-      fingerprint: 'fp0000000000000a', checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
-      networks: { available: ['visa'], preferred: null }, three_d_secure_usage: { supported: true }, testCard: 'charge_declined',
+      brand: 'visa',
+      display_brand: 'visa',
+      funding: 'credit',
+      country: 'US',
+      last4: '0002',
+      exp_month: 12,
+      exp_year: 2030,
+      fingerprint: 'fp0000000000000a',
+      checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
+      networks: { available: ['visa'], preferred: null },
+      three_d_secure_usage: { supported: true },
+      testCard: 'charge_declined',
     };
     const refundFails = { ...profile, last4: '5126', testCard: 'refund_fail' };
-    const before = await openStore(config, MIGRATIONS.filter((m) => m.key !== 'payments:001'));
+    const before = await openStore(
+      config,
+      MIGRATIONS.filter((m) => m.key !== 'payments:001'),
+    );
     try {
       await before.transaction(async (tx) => {
         const insert = 'INSERT INTO objects (id, account_id, type, created, doc, private) VALUES (?, ?, ?, 1, ?, ?)';
-        await tx.run(insert, ['pm_old', 'acct_1', 'payment_method', '{"id":"pm_old","object":"payment_method"}', JSON.stringify({ card: profile })]);
-        await tx.run(insert, ['ch_old', 'acct_1', 'charge', '{"id":"ch_old","object":"charge"}', JSON.stringify({ card: refundFails, authorizationId: 'auth_old', receiptToken: 't' })]);
+        await tx.run(insert, [
+          'pm_old',
+          'acct_1',
+          'payment_method',
+          '{"id":"pm_old","object":"payment_method"}',
+          JSON.stringify({ card: profile }),
+        ]);
+        await tx.run(insert, [
+          'ch_old',
+          'acct_1',
+          'charge',
+          '{"id":"ch_old","object":"charge"}',
+          JSON.stringify({ card: refundFails, authorizationId: 'auth_old', receiptToken: 't' }),
+        ]);
         // Another type's private data is not a card profile and is left alone.
-        await tx.run(insert, ['cus_old', 'acct_1', 'customer', '{"id":"cus_old","object":"customer"}', '{"testCard":"x"}']);
+        await tx.run(insert, [
+          'cus_old',
+          'acct_1',
+          'customer',
+          '{"id":"cus_old","object":"customer"}',
+          '{"testCard":"x"}',
+        ]);
       });
     } finally {
       await before.close();
@@ -97,26 +153,50 @@ describeEachStore('migrations', (target) => {
 
     const store = await openStore(config, MIGRATIONS);
     try {
-      const secret = async (id: string) => JSON.parse((await store.read.getObject('acct_1', id))!.private!) as { card: CardProfile };
+      const secret = async (id: string) =>
+        JSON.parse((await store.read.getObject('acct_1', id))!.private!) as { card: CardProfile };
       const pm = await secret('pm_old');
       const { testCard, ...rest } = profile;
-      assert.deepEqual(pm.card, { ...rest, networkRef: testCard }, 'the same profile, the test card id under networkRef');
+      assert.deepEqual(
+        pm.card,
+        { ...rest, networkRef: testCard },
+        'the same profile, the test card id under networkRef',
+      );
       const charge = await secret('ch_old');
       assert.equal(charge.card.networkRef, 'refund_fail');
       assert.equal((await store.read.getObject('acct_1', 'cus_old'))!.private, '{"testCard":"x"}');
 
       // The simulator reads networkRef: the old card still declines, the old charge's refund still fails later.
       const network = createSimulatedNetwork();
-      const result = await network.authorize({ idempotencyKey: 'ch_new', amount: 2000, currency: 'usd', profile: pm.card, captureMethod: 'automatic', offSession: false, authenticated: false });
+      const result = await network.authorize({
+        idempotencyKey: 'ch_new',
+        amount: 2000,
+        currency: 'usd',
+        profile: pm.card,
+        captureMethod: 'automatic',
+        offSession: false,
+        authenticated: false,
+      });
       assert.equal(result.status === 'declined' && result.decline_code, 'generic_decline');
-      const refund = await network.refund({ idempotencyKey: 're_new', authorizationId: 'auth_old', amount: 500, profile: charge.card });
-      assert.deepEqual(refund, { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
+      const refund = await network.refund({
+        idempotencyKey: 're_new',
+        authorizationId: 'auth_old',
+        amount: 500,
+        profile: charge.card,
+      });
+      assert.deepEqual(refund, {
+        status: 'succeeded',
+        later: { status: 'failed', failure_reason: 'expired_or_canceled_card' },
+      });
     } finally {
       await store.close();
     }
   });
 
   test('two migrations with one key are refused', async () => {
-    await assert.rejects(openStore(await target.config(), [...MIGRATIONS, MIGRATIONS[0]]), /two migrations named objects:001/);
+    await assert.rejects(
+      openStore(await target.config(), [...MIGRATIONS, MIGRATIONS[0]]),
+      /two migrations named objects:001/,
+    );
   });
 });

@@ -9,13 +9,22 @@ import type { BrowserContext } from 'playwright-core';
 import { isRequired } from './required.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** The skip reason for a browser test (undefined when Chromium is there); throws when the browser is required. */
 export function chromiumSkip(what: string): string | undefined {
   if (existsSync(CHROMIUM)) return undefined;
-  if (isRequired('KASSA_REQUIRE_BROWSER')) throw new Error(`${CHROMIUM} is missing, and CI / KASSA_REQUIRE_BROWSER=1 requires the ${what} to run.`);
+  if (isRequired('KASSA_REQUIRE_BROWSER'))
+    throw new Error(`${CHROMIUM} is missing, and CI / KASSA_REQUIRE_BROWSER=1 requires the ${what} to run.`);
   console.warn(`NOTICE: skipping the ${what}: ${CHROMIUM} is not installed (apt-get install chromium).`);
   return `${CHROMIUM} is not installed`;
 }
@@ -30,7 +39,12 @@ export interface TestBrowser {
 export async function launchChromium(viewport = { width: 800, height: 700 }): Promise<TestBrowser> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'kassa-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+  });
   const refused: string[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());

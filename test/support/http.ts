@@ -92,7 +92,11 @@ export async function sendRequest(url: string, sent: SentRequest = {}): Promise<
   const headers: Record<string, string> = { ...sent.headers };
   if (sent.secretKey) headers.authorization = `Bearer ${sent.secretKey}`;
   if (sent.body !== undefined) headers['content-type'] = sent.contentType ?? 'application/x-www-form-urlencoded';
-  const response = await fetch(url, { method: sent.method ?? (sent.body === undefined ? 'GET' : 'POST'), headers, body: sent.body });
+  const response = await fetch(url, {
+    method: sent.method ?? (sent.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: sent.body,
+  });
   const text = await response.text();
   try {
     return { status: response.status, headers: Object.fromEntries(response.headers), body: JSON.parse(text) };

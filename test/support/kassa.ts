@@ -53,12 +53,27 @@ export interface StartOptions {
 export async function startKassa(config: StoreConfig, options: StartOptions = {}): Promise<TestKassa> {
   const store = await openStore(config, MIGRATIONS);
   // Webhook retries without jitter, so that tests know when they come.
-  const app = createKassa({ store, clock: options.clock, feeRule: options.feeRule, network: options.network, logger: false, webhookJitter: () => 0, timeouts: options.timeouts });
+  const app = createKassa({
+    store,
+    clock: options.clock,
+    feeRule: options.feeRule,
+    network: options.network,
+    logger: false,
+    webhookJitter: () => 0,
+    timeouts: options.timeouts,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   startWorkers(app, { pollMs: options.jobPollMs ?? 100 });
   const port = (app.server.address() as { port: number }).port;
   const clientFor = (secretKey: string, extra: Stripe.StripeConfig = {}) =>
-    new Stripe(secretKey, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false, ...extra });
+    new Stripe(secretKey, {
+      host: '127.0.0.1',
+      port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+      ...extra,
+    });
   const newAccount = () => createAccount(store, { now: Math.floor(Date.now() / 1000) });
   const account = await newAccount();
   return {

@@ -20,9 +20,15 @@ export function stripeCliBinary(): string {
   const require = createRequire(import.meta.url);
   const pkg = `@stripe/cli-${process.platform}-${process.arch}`;
   try {
-    return join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', process.platform === 'win32' ? 'stripe.exe' : 'stripe');
+    return join(
+      dirname(require.resolve(`${pkg}/package.json`)),
+      'bin',
+      process.platform === 'win32' ? 'stripe.exe' : 'stripe',
+    );
   } catch {
-    throw new Error(`the Stripe CLI binary (${pkg}) is not installed; the tests install @stripe/cli-linux-x64 as an optional dependency`);
+    throw new Error(
+      `the Stripe CLI binary (${pkg}) is not installed; the tests install @stripe/cli-linux-x64 as an optional dependency`,
+    );
   }
 }
 
@@ -40,7 +46,6 @@ export interface Listener {
   stop(): Promise<void>;
 }
 
-
 /**
  * The Stripe CLI's environment: a fresh HOME (no profile), telemetry off, and
  * an unreachable proxy for anything that is not loopback (the CLI never
@@ -48,7 +53,8 @@ export interface Listener {
  */
 export function stripeCliEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(STRIPE_|HTTPS?_PROXY|NO_PROXY)/i.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(STRIPE_|HTTPS?_PROXY|NO_PROXY)/i.test(name)) env[name] = value;
   return {
     ...env,
     HOME: mkdtempSync(join(tmpdir(), 'kassa-stripe-cli-')),
@@ -61,13 +67,18 @@ export function stripeCliEnv(): NodeJS.ProcessEnv {
 
 /** `stripe listen ...` against a Kassa at `apiBase`; `--skip-update` keeps it from asking GitHub for releases. */
 export function stripeListen(apiBase: string, apiKey: string, args: string[]): Listener {
-  return start(stripeCliBinary(), ['listen', '--skip-update', '--api-base', apiBase, '--api-key', apiKey, ...args], stripeCliEnv());
+  return start(
+    stripeCliBinary(),
+    ['listen', '--skip-update', '--api-base', apiBase, '--api-key', apiKey, ...args],
+    stripeCliEnv(),
+  );
 }
 
 /** `kassa listen ...` as a user runs it (bin/kassa.js). */
 export function kassaListen(apiBase: string, apiKey: string, args: string[]): Listener {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(KASSA_|STRIPE_API_KEY)/.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(KASSA_|STRIPE_API_KEY)/.test(name)) env[name] = value;
   return start(process.execPath, [KASSA_BIN, 'listen', '--api-base', apiBase, '--api-key', apiKey, ...args], env);
 }
 

@@ -30,7 +30,8 @@ export async function startMerchantSite(): Promise<MerchantSite> {
   return {
     url,
     received,
-    page: (path, html, contentType = 'text/html; charset=utf-8') => void pages.set(path, { body: html, type: contentType }),
+    page: (path, html, contentType = 'text/html; charset=utf-8') =>
+      void pages.set(path, { body: html, type: contentType }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

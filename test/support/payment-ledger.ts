@@ -36,7 +36,9 @@ export class PaymentLedger {
   async intent(id: string): Promise<IntentRecord> {
     const intent = await this.stripe.paymentIntents.retrieve(id);
     const charges = await this.charges({ payment_intent: id });
-    const balanceTransactions = (await Promise.all(charges.map((c) => this.balanceTransactions({ source: c.id })))).flat();
+    const balanceTransactions = (
+      await Promise.all(charges.map((c) => this.balanceTransactions({ source: c.id })))
+    ).flat();
     const events = (await this.events()).filter((e) => aboutIntent(e, id));
     return { intent, charges, balanceTransactions, events };
   }

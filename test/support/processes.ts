@@ -48,7 +48,8 @@ export function kassaEnv(store: StoreConfig, extra: Record<string, string> = {})
   if (store.databaseUrl) {
     env.DATABASE_URL = store.databaseUrl;
   } else {
-    if (!store.sqlitePath || basename(store.sqlitePath) !== 'kassa.db') throw new Error('kassaEnv needs a SQLite path ending in kassa.db');
+    if (!store.sqlitePath || basename(store.sqlitePath) !== 'kassa.db')
+      throw new Error('kassaEnv needs a SQLite path ending in kassa.db');
     env.KASSA_DATA_DIR = dirname(store.sqlitePath);
   }
   return { ...env, KASSA_LOG_LEVEL: 'warn', ...extra };
@@ -56,7 +57,10 @@ export function kassaEnv(store: StoreConfig, extra: Record<string, string> = {})
 
 /** Starts `kassa serve --port 0` and learns its address from what it prints. */
 export function spawnServe(env: NodeJS.ProcessEnv): KassaProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (!child.pid) throw new Error('could not start kassa serve');
   trackChild(child);
   let output = '';
@@ -69,7 +73,9 @@ export function spawnServe(env: NodeJS.ProcessEnv): KassaProcess {
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
-    child.once('exit', (code, signal) => reject(new Error(`kassa serve exited (${signal ?? code}) before listening:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`kassa serve exited (${signal ?? code}) before listening:\n${output}`)),
+    );
   });
   const ready = listening.then(async (url) => {
     await waitForHealth(url);

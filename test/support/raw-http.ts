@@ -31,7 +31,9 @@ export class RawConnection {
   /** Resolves once the bytes are handed to the kernel; rejects if the connection fails first (a reset, EPIPE). */
   async write(bytes: string | Buffer): Promise<void> {
     await this.connected;
-    await new Promise<void>((resolve, reject) => this.socket.write(bytes, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.socket.write(bytes, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   /** Sends `bytes` one at a time, `everyMs` apart, until they run out or the connection closes. */

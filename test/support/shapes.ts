@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 
-const file = JSON.parse(readFileSync(new URL('./stripe-schemas.json', import.meta.url), 'utf8')) as { definitions: Record<string, unknown> };
+const file = JSON.parse(readFileSync(new URL('./stripe-schemas.json', import.meta.url), 'utf8')) as {
+  definitions: Record<string, unknown>;
+};
 
 // OpenAPI 3.0 writes `nullable: true`; JSON Schema wants a null branch.
 function toJsonSchema(schema: unknown): unknown {

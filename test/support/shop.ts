@@ -15,9 +15,16 @@ export interface TestShop {
 }
 
 export async function startShop(kassa: TestKassa): Promise<TestShop> {
-  const shop = await createShop({ stripe: kassa.stripe, publishableKey: kassa.account.publishable_key, kassaUrl: kassa.url });
+  const shop = await createShop({
+    stripe: kassa.stripe,
+    publishableKey: kassa.account.publishable_key,
+    kassaUrl: kassa.url,
+  });
   const url = await shop.listen(0);
-  const endpoint = await kassa.stripe.webhookEndpoints.create({ url: `${url}/webhooks`, enabled_events: [...HANDLED_EVENTS] });
+  const endpoint = await kassa.stripe.webhookEndpoints.create({
+    url: `${url}/webhooks`,
+    enabled_events: [...HANDLED_EVENTS],
+  });
   shop.setWebhookSecret(endpoint.secret!);
   return { url, shop, endpoint, webhookSecret: endpoint.secret!, close: () => shop.close() };
 }

@@ -34,11 +34,18 @@ export async function startSink(): Promise<Sink> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request: Received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), answered: false };
+      const request: Received = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+        answered: false,
+      };
       received.push(request);
       const answer = () => {
         const status = statuses.shift() ?? 200;
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? sink.okBody : `failing with ${status}`, () => (request.answered = true));
+        res
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status === 200 ? sink.okBody : `failing with ${status}`, () => (request.answered = true));
       };
       if (sink.holding) held.push(answer);
       else answer();

@@ -30,13 +30,20 @@ describe('parseForm', () => {
 
   test('encoded brackets, + as space, %20, empty values', () => {
     assert.deepEqual(plain(parseForm('metadata%5Bk%5D=v&expand%5B%5D=x')), { metadata: { k: 'v' }, expand: ['x'] });
-    assert.deepEqual(plain(parseForm('name=Ada+Lovelace&city=New%20York&plus=1%2B1')), { name: 'Ada Lovelace', city: 'New York', plus: '1+1' });
+    assert.deepEqual(plain(parseForm('name=Ada+Lovelace&city=New%20York&plus=1%2B1')), {
+      name: 'Ada Lovelace',
+      city: 'New York',
+      plus: '1+1',
+    });
     assert.deepEqual(plain(parseForm('phone=&metadata[k]=')), { phone: '', metadata: { k: '' } });
     assert.deepEqual(plain(parseForm('')), {});
   });
 
   test('UTF-8 percent-encoding decodes', () => {
-    assert.deepEqual(plain(parseForm('name=%C3%98ystein&metadata[%E2%9C%93]=%F0%9F%98%80')), { name: 'Øystein', metadata: { '✓': '😀' } });
+    assert.deepEqual(plain(parseForm('name=%C3%98ystein&metadata[%E2%9C%93]=%F0%9F%98%80')), {
+      name: 'Øystein',
+      metadata: { '✓': '😀' },
+    });
   });
 
   test('invalid percent-encoding names the parameter', () => {
@@ -68,12 +75,18 @@ describe('parseForm', () => {
   test('__proto__ anywhere in a name is an unknown parameter, and nothing is polluted', () => {
     assertRefused(() => parseForm('__proto__[x]=1'), { param: '__proto__', code: 'parameter_unknown' });
     assertRefused(() => parseForm('__proto__=1'), { param: '__proto__', code: 'parameter_unknown' });
-    assertRefused(() => parseForm('metadata[__proto__]=1'), { param: 'metadata[__proto__]', code: 'parameter_unknown' });
+    assertRefused(() => parseForm('metadata[__proto__]=1'), {
+      param: 'metadata[__proto__]',
+      code: 'parameter_unknown',
+    });
     assertRefused(() => parseForm('a[__proto__][x]=1'), { param: 'a[__proto__]' });
     assertRefused(() => parseForm('%5F%5Fproto%5F%5F%5Bx%5D=1'), { param: '__proto__' });
     assert.equal(({} as Record<string, unknown>).x, undefined);
     // Names that merely contain it are ordinary.
-    assert.deepEqual(plain(parseForm('metadata[my__proto__]=1&__proto__x=2')), { metadata: { my__proto__: '1' }, __proto__x: '2' });
+    assert.deepEqual(plain(parseForm('metadata[my__proto__]=1&__proto__x=2')), {
+      metadata: { my__proto__: '1' },
+      __proto__x: '2',
+    });
   });
 
   test('constructor[prototype] is parsed as plain data', () => {
@@ -97,12 +110,19 @@ describe('parseFormBuffer', () => {
   });
 
   test('raw invalid UTF-8 names the parameter whose value holds it', () => {
-    assertRefused(() => parseFormBuffer(Buffer.concat([Buffer.from('email=a%40b.c&name='), Buffer.from([0xff, 0xfe])])), { param: 'name', message: /UTF-8/ });
-    assertRefused(() => parseFormBuffer(Buffer.concat([Buffer.from('metadata%5Bk%5D='), Buffer.from([0xc3])])), { param: 'metadata[k]' });
+    assertRefused(
+      () => parseFormBuffer(Buffer.concat([Buffer.from('email=a%40b.c&name='), Buffer.from([0xff, 0xfe])])),
+      { param: 'name', message: /UTF-8/ },
+    );
+    assertRefused(() => parseFormBuffer(Buffer.concat([Buffer.from('metadata%5Bk%5D='), Buffer.from([0xc3])])), {
+      param: 'metadata[k]',
+    });
   });
 
   test('raw invalid UTF-8 in a name is refused without naming a parameter', () => {
-    assertRefused(() => parseFormBuffer(Buffer.concat([Buffer.from([0xff]), Buffer.from('=1')])), { message: /not valid UTF-8/ });
+    assertRefused(() => parseFormBuffer(Buffer.concat([Buffer.from([0xff]), Buffer.from('=1')])), {
+      message: /not valid UTF-8/,
+    });
   });
 });
 
@@ -121,11 +141,15 @@ describe('parseJsonBuffer', () => {
 
   test('malformed JSON and non-object bodies are refused', () => {
     for (const text of ['{', '{"a":}', 'nope', "{'a':1}"]) assertRefused(() => json(text), { message: /Invalid JSON/ });
-    for (const text of ['[]', '[{"a":1}]', '"text"', '42', 'null', 'true']) assertRefused(() => json(text), { message: /must be an object/ });
+    for (const text of ['[]', '[{"a":1}]', '"text"', '42', 'null', 'true'])
+      assertRefused(() => json(text), { message: /must be an object/ });
   });
 
   test('raw invalid UTF-8 is refused', () => {
-    assertRefused(() => parseJsonBuffer(Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff]), Buffer.from('"}')])), { message: /UTF-8/ });
+    assertRefused(
+      () => parseJsonBuffer(Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff]), Buffer.from('"}')])),
+      { message: /UTF-8/ },
+    );
   });
 
   test('the depth limit matches the form limit, and very deep bodies do not overflow the stack', () => {
@@ -143,7 +167,10 @@ describe('parseJsonBuffer', () => {
 
   test('__proto__ keys are unknown parameters and pollute nothing', () => {
     assertRefused(() => json('{"__proto__":{"balance":"lots"}}'), { param: '__proto__', code: 'parameter_unknown' });
-    assertRefused(() => json('{"metadata":{"__proto__":"x"}}'), { param: 'metadata[__proto__]', code: 'parameter_unknown' });
+    assertRefused(() => json('{"metadata":{"__proto__":"x"}}'), {
+      param: 'metadata[__proto__]',
+      code: 'parameter_unknown',
+    });
     assertRefused(() => json('{"a":[{"__proto__":{}}]}'), { param: 'a[0][__proto__]' });
     assert.equal(({} as Record<string, unknown>).balance, undefined);
   });
@@ -151,7 +178,10 @@ describe('parseJsonBuffer', () => {
   test('a NUL character in a value or a name is refused, naming the parameter', () => {
     assertRefused(() => json('{"name":"a\\u0000b"}'), { param: 'name', message: /NUL character \(U\+0000\)/ });
     assertRefused(() => json('{"a":[{"b":["x","\\u0000"]}]}'), { param: 'a[0][b][1]' });
-    assertRefused(() => json('{"metadata":{"k\\u0000":"v"}}'), { param: 'metadata[k\u0000]', message: /parameter name/ });
+    assertRefused(() => json('{"metadata":{"k\\u0000":"v"}}'), {
+      param: 'metadata[k\u0000]',
+      message: /parameter name/,
+    });
     assert.deepEqual(json('{"name":"\\\\u0000"}'), { name: '\\u0000' });
   });
 });

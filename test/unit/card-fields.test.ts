@@ -84,15 +84,46 @@ test('a change event shows invalid values at once and incomplete ones only after
   const short = { state: numberState('4242'), touched: false };
   assert.equal(shownError(short), undefined);
   assert.equal(shownError({ ...short, touched: true })?.code, 'incomplete_number');
-  assert.equal(shownError({ state: numberState(''), touched: true }), undefined, 'an empty field left alone is not an error');
-  assert.equal(shownError({ state: numberState(''), touched: true, submitted: true })?.code, 'incomplete_number', 'after a confirm it is');
-  assert.deepEqual(shownError({ state: numberState('4242424242424241'), touched: false }), { type: 'validation_error', code: 'invalid_number', message: FIELD_MESSAGES.invalid_number });
+  assert.equal(
+    shownError({ state: numberState(''), touched: true }),
+    undefined,
+    'an empty field left alone is not an error',
+  );
+  assert.equal(
+    shownError({ state: numberState(''), touched: true, submitted: true })?.code,
+    'incomplete_number',
+    'after a confirm it is',
+  );
+  assert.deepEqual(shownError({ state: numberState('4242424242424241'), touched: false }), {
+    type: 'validation_error',
+    code: 'invalid_number',
+    message: FIELD_MESSAGES.invalid_number,
+  });
 
   const now = new Date();
-  const fields = [numberState('4242424242424242'), expiryState(`12 / ${String(now.getFullYear() + 2).slice(2)}`, now), cvcState('123', 'visa'), postalState('10115')].map((state) => ({ state, touched: true }));
-  assert.deepEqual(changeEvent('card', fields, { brand: 'visa', postalCode: '10115' }), { elementType: 'card', empty: false, complete: true, brand: 'visa', value: { postalCode: '10115' } });
-  assert.deepEqual(changeEvent('payment', fields, { brand: 'visa' }), { elementType: 'payment', empty: false, complete: true, value: { type: 'card' } });
-  assert.equal(changeEvent('cardNumber', [{ state: numberState(''), touched: false }], { brand: 'unknown' }).empty, true);
+  const fields = [
+    numberState('4242424242424242'),
+    expiryState(`12 / ${String(now.getFullYear() + 2).slice(2)}`, now),
+    cvcState('123', 'visa'),
+    postalState('10115'),
+  ].map((state) => ({ state, touched: true }));
+  assert.deepEqual(changeEvent('card', fields, { brand: 'visa', postalCode: '10115' }), {
+    elementType: 'card',
+    empty: false,
+    complete: true,
+    brand: 'visa',
+    value: { postalCode: '10115' },
+  });
+  assert.deepEqual(changeEvent('payment', fields, { brand: 'visa' }), {
+    elementType: 'payment',
+    empty: false,
+    complete: true,
+    value: { type: 'card' },
+  });
+  assert.equal(
+    changeEvent('cardNumber', [{ state: numberState(''), touched: false }], { brand: 'unknown' }).empty,
+    true,
+  );
   assert.equal(blockingError(fields.map((f) => f.state)), undefined);
   assert.equal(blockingError([numberState('4242424242424242'), expiryState('1', now)])?.code, 'incomplete_expiry');
 });

@@ -77,22 +77,69 @@ test('outcome type follows the decline', () => {
     assert.equal(entry.outcome, entry.decline ? entry.decline.outcome.type : 'authorized', entry.number);
     if (entry.decline) {
       assert.ok(entry.decline.message.endsWith('.'), entry.number);
-      assert.equal(entry.decline.outcome.network_status === 'not_sent_to_network', entry.decline.outcome.type === 'blocked', entry.number);
+      assert.equal(
+        entry.decline.outcome.network_status === 'not_sent_to_network',
+        entry.decline.outcome.type === 'blocked',
+        entry.number,
+      );
     }
   }
 });
 
 test('the cards named in the brief are all in the table', () => {
   const numbers = [
-    '4242424242424242', '4012888888881881', '4000056655665556', '5555555555554444', '2223003122003222', '5200828282828210',
-    '5105105105105100', '378282246310005', '371449635398431', '6011111111111117', '6011000990139424', '6011981111111113',
-    '3056930009020004', '36227206271667', '3566002020360505', '6200000000000005', '4000000000000002', '4000000000009995',
-    '4000000000009987', '4000000000009979', '4000000000000069', '4000000000000127', '4000000000000119', '4000000000006975',
-    '4100000000000019', '4000000000000101', '4000000000000341', '4000000000004954', '4000000000009235', '4000000000000010',
-    '4000000000000028', '4000000000000036', '4000000000000044', '4000000000000077', '4000003720000278', '4000000000007726',
-    '4000000000005126', '4000000000000259', '4000000000002685', '4000000000001976', '4000000000005423', '4000002500003155',
-    '4000002760003184', '4000003800000446', '4000008260003178', '4000000000003220', '4000008400000027', '4000008400001629',
-    '4000008400001280', '4000000000003055', '4000000000003097', '4000000032200000',
+    '4242424242424242',
+    '4012888888881881',
+    '4000056655665556',
+    '5555555555554444',
+    '2223003122003222',
+    '5200828282828210',
+    '5105105105105100',
+    '378282246310005',
+    '371449635398431',
+    '6011111111111117',
+    '6011000990139424',
+    '6011981111111113',
+    '3056930009020004',
+    '36227206271667',
+    '3566002020360505',
+    '6200000000000005',
+    '4000000000000002',
+    '4000000000009995',
+    '4000000000009987',
+    '4000000000009979',
+    '4000000000000069',
+    '4000000000000127',
+    '4000000000000119',
+    '4000000000006975',
+    '4100000000000019',
+    '4000000000000101',
+    '4000000000000341',
+    '4000000000004954',
+    '4000000000009235',
+    '4000000000000010',
+    '4000000000000028',
+    '4000000000000036',
+    '4000000000000044',
+    '4000000000000077',
+    '4000003720000278',
+    '4000000000007726',
+    '4000000000005126',
+    '4000000000000259',
+    '4000000000002685',
+    '4000000000001976',
+    '4000000000005423',
+    '4000002500003155',
+    '4000002760003184',
+    '4000003800000446',
+    '4000008260003178',
+    '4000000000003220',
+    '4000008400000027',
+    '4000008400001629',
+    '4000008400001280',
+    '4000000000003055',
+    '4000000000003097',
+    '4000000032200000',
   ];
   for (const number of numbers) card(number);
 });
@@ -136,22 +183,58 @@ test('country cards carry their country', () => {
 test('decline cards carry Stripe codes and customer-facing messages', () => {
   const cases: Array<[string, string, string, string, string | null, string | null]> = [
     ['4000000000000002', 'card_declined', 'generic_decline', 'Your card was declined.', 'try_again_later', null],
-    ['4000000000009995', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.', 'try_again_later', null],
+    [
+      '4000000000009995',
+      'card_declined',
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+      'try_again_later',
+      null,
+    ],
     ['4000000000009987', 'card_declined', 'lost_card', 'Your card was declined.', 'do_not_try_again', null],
     ['4000000000009979', 'card_declined', 'stolen_card', 'Your card was declined.', 'do_not_try_again', null],
     ['4000000000000069', 'expired_card', 'expired_card', 'Your card has expired.', 'confirm_card_data', 'exp_month'],
-    ['4000000000000127', 'incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect.", 'confirm_card_data', 'cvc'],
-    ['4000000000000119', 'processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.', 'try_again_later', null],
-    ['4000000000006975', 'card_declined', 'card_velocity_exceeded', 'Your card was declined for making repeated attempts too frequently or exceeding its amount limit.', 'try_again_later', null],
+    [
+      '4000000000000127',
+      'incorrect_cvc',
+      'incorrect_cvc',
+      "Your card's security code is incorrect.",
+      'confirm_card_data',
+      'cvc',
+    ],
+    [
+      '4000000000000119',
+      'processing_error',
+      'processing_error',
+      'An error occurred while processing your card. Try again in a little bit.',
+      'try_again_later',
+      null,
+    ],
+    [
+      '4000000000006975',
+      'card_declined',
+      'card_velocity_exceeded',
+      'Your card was declined for making repeated attempts too frequently or exceeding its amount limit.',
+      'try_again_later',
+      null,
+    ],
     ['4100000000000019', 'card_declined', 'fraudulent', 'Your card was declined.', null, null],
   ];
   for (const [number, code, declineCode, message, advice, param] of cases) {
     const { decline } = card(number);
     assert.ok(decline, number);
-    assert.deepEqual([decline.code, decline.decline_code, decline.message, decline.advice_code, decline.param], [code, declineCode, message, advice, param], number);
+    assert.deepEqual(
+      [decline.code, decline.decline_code, decline.message, decline.advice_code, decline.param],
+      [code, declineCode, message, advice, param],
+      number,
+    );
   }
-  assert.equal(card('4000000000000002').decline?.outcome.seller_message, 'The bank did not return any further details with this decline.');
-  for (const number of ['4000000000000002', '4000000000009995', '4000000000000069']) assert.equal(card(number).attach_declined, true);
+  assert.equal(
+    card('4000000000000002').decline?.outcome.seller_message,
+    'The bank did not return any further details with this decline.',
+  );
+  for (const number of ['4000000000000002', '4000000000009995', '4000000000000069'])
+    assert.equal(card(number).attach_declined, true);
 });
 
 test('old and new names of the same decline card', () => {
@@ -183,10 +266,26 @@ test('fraud, check, balance, refund and dispute behaviour', () => {
   const cvc = card('4000000000000101');
   assert.equal(cvc.checks.cvc_check, 'fail');
   assert.equal(cvc.decline_when, 'cvc_provided');
-  assert.deepEqual(card('4000000000000010').checks, { cvc_check: 'pass', address_line1_check: 'fail', address_postal_code_check: 'fail' });
-  assert.deepEqual(card('4000000000000028').checks, { cvc_check: 'pass', address_line1_check: 'fail', address_postal_code_check: 'pass' });
-  assert.deepEqual(card('4000000000000036').checks, { cvc_check: 'pass', address_line1_check: 'pass', address_postal_code_check: 'fail' });
-  assert.deepEqual(card('4000000000000044').checks, { cvc_check: 'pass', address_line1_check: 'unavailable', address_postal_code_check: 'unavailable' });
+  assert.deepEqual(card('4000000000000010').checks, {
+    cvc_check: 'pass',
+    address_line1_check: 'fail',
+    address_postal_code_check: 'fail',
+  });
+  assert.deepEqual(card('4000000000000028').checks, {
+    cvc_check: 'pass',
+    address_line1_check: 'fail',
+    address_postal_code_check: 'pass',
+  });
+  assert.deepEqual(card('4000000000000036').checks, {
+    cvc_check: 'pass',
+    address_line1_check: 'pass',
+    address_postal_code_check: 'fail',
+  });
+  assert.deepEqual(card('4000000000000044').checks, {
+    cvc_check: 'pass',
+    address_line1_check: 'unavailable',
+    address_postal_code_check: 'unavailable',
+  });
 
   assert.equal(card('4000000000000077').available_immediately, true);
   assert.equal(card('4000003720000278').available_immediately, true);
@@ -197,8 +296,14 @@ test('fraud, check, balance, refund and dispute behaviour', () => {
   assert.equal(attach.attach_declined, false);
   assert.equal(attach.decline?.decline_code, 'generic_decline');
 
-  assert.deepEqual(card('4000000000007726').refund, { status: 'pending', later: { status: 'succeeded', failure_reason: null } });
-  assert.deepEqual(card('4000000000005126').refund, { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
+  assert.deepEqual(card('4000000000007726').refund, {
+    status: 'pending',
+    later: { status: 'succeeded', failure_reason: null },
+  });
+  assert.deepEqual(card('4000000000005126').refund, {
+    status: 'succeeded',
+    later: { status: 'failed', failure_reason: 'expired_or_canceled_card' },
+  });
   assert.deepEqual(card('4242424242424242').refund, { status: 'succeeded' });
 
   assert.deepEqual(card('4000000000000259').dispute, { kind: 'chargeback', reason: 'fraudulent' });

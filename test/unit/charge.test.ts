@@ -6,7 +6,14 @@ import { DEFAULT_FEE_RULE } from '../../src/money/fees.js';
 import type { Approved, AuthorizeResult, CardProfile, Declined } from '../../src/network/network.js';
 import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import { availableOn, chargeTransaction, withStatus } from '../../src/payments/balance-transaction.js';
-import { approvedCharge, capturedCharge, failedCharge, lastPaymentError, releasedCharge, type ChargeAttempt } from '../../src/payments/charge.js';
+import {
+  approvedCharge,
+  capturedCharge,
+  failedCharge,
+  lastPaymentError,
+  releasedCharge,
+  type ChargeAttempt,
+} from '../../src/payments/charge.js';
 import { newPaymentIntent, type IntentParams } from '../../src/payments/payment-intent.js';
 import { newCardPaymentMethod } from '../../src/payments/payment-method.js';
 import { assertShape } from '../support/shapes.js';
@@ -24,16 +31,42 @@ async function profile(testId: string): Promise<CardProfile> {
 
 async function attemptWith(testId: string, params: IntentParams = {}): Promise<ChargeAttempt> {
   const card = await profile(testId);
-  const intent = newPaymentIntent('pi_unit', 'pi_unit_secret_x', { amount: 2000, currency: 'usd', description: 'Tea', ...params }, NOW);
+  const intent = newPaymentIntent(
+    'pi_unit',
+    'pi_unit_secret_x',
+    { amount: 2000, currency: 'usd', description: 'Tea', ...params },
+    NOW,
+  );
   const pm = newCardPaymentMethod('pm_unit', card, { billing_details: { name: 'Ada' } }, NOW);
-  return { id: 'ch_unit', intent, pm, profile: card, receiptUrl: 'http://127.0.0.1/receipts/acct_1/ch_unit/token', now: NOW };
+  return {
+    id: 'ch_unit',
+    intent,
+    pm,
+    profile: card,
+    receiptUrl: 'http://127.0.0.1/receipts/acct_1/ch_unit/token',
+    now: NOW,
+  };
 }
 
-async function authorize(attempt: ChargeAttempt, captureMethod: 'automatic' | 'manual' = 'automatic'): Promise<AuthorizeResult> {
-  return network.authorize({ idempotencyKey: attempt.id, amount: attempt.intent.amount, currency: attempt.intent.currency, profile: attempt.profile, captureMethod, offSession: false, authenticated: false });
+async function authorize(
+  attempt: ChargeAttempt,
+  captureMethod: 'automatic' | 'manual' = 'automatic',
+): Promise<AuthorizeResult> {
+  return network.authorize({
+    idempotencyKey: attempt.id,
+    amount: attempt.intent.amount,
+    currency: attempt.intent.currency,
+    profile: attempt.profile,
+    captureMethod,
+    offSession: false,
+    authenticated: false,
+  });
 }
 
-async function approved(testId: string, params: IntentParams = {}): Promise<{ attempt: ChargeAttempt; result: Approved }> {
+async function approved(
+  testId: string,
+  params: IntentParams = {},
+): Promise<{ attempt: ChargeAttempt; result: Approved }> {
   const attempt = await attemptWith(testId, params);
   const result = await authorize(attempt);
   assert.equal(result.status, 'approved', testId);
@@ -47,8 +80,12 @@ async function declined(testId: string): Promise<{ attempt: ChargeAttempt; resul
   return { attempt, result: result as Declined };
 }
 
-test('approvedCharge: a captured charge in Stripe\'s shape', async () => {
-  const { attempt, result } = await approved('pm_card_visa', { customer: 'cus_1', receipt_email: 'r@example.com', statement_descriptor_suffix: 'order 9' });
+test("approvedCharge: a captured charge in Stripe's shape", async () => {
+  const { attempt, result } = await approved('pm_card_visa', {
+    customer: 'cus_1',
+    receipt_email: 'r@example.com',
+    statement_descriptor_suffix: 'order 9',
+  });
   const charge = approvedCharge(attempt, result, true);
   assertShape('charge', charge);
   assert.equal(charge.id, 'ch_unit');
@@ -69,7 +106,12 @@ test('approvedCharge: a captured charge in Stripe\'s shape', async () => {
   assert.equal(charge.calculated_statement_descriptor, 'KASSA* ORDER 9');
   assert.equal(charge.balance_transaction, null);
   assert.equal(charge.failure_code, null);
-  assert.deepEqual(charge.outcome, { ...result.outcome, advice_code: null, network_advice_code: null, network_decline_code: null });
+  assert.deepEqual(charge.outcome, {
+    ...result.outcome,
+    advice_code: null,
+    network_advice_code: null,
+    network_decline_code: null,
+  });
   const card = charge.payment_method_details!.card!;
   assert.equal(card.brand, 'visa');
   assert.equal(card.last4, '4242');
@@ -147,12 +189,21 @@ test('capturedCharge and releasedCharge', async () => {
 });
 
 test('chargeTransaction: 2.9% + 30 by default, pending for two days', () => {
-  const txn = chargeTransaction('txn_1', { id: 'ch_1', currency: 'usd', description: 'Tea' }, 2000, DEFAULT_FEE_RULE, NOW, false);
+  const txn = chargeTransaction(
+    'txn_1',
+    { id: 'ch_1', currency: 'usd', description: 'Tea' },
+    2000,
+    DEFAULT_FEE_RULE,
+    NOW,
+    false,
+  );
   assertShape('balance_transaction', txn);
   assert.equal(txn.amount, 2000);
   assert.equal(txn.fee, 88);
   assert.equal(txn.net, 1912);
-  assert.deepEqual(txn.fee_details, [{ amount: 88, application: null, currency: 'usd', description: 'Stripe processing fees', type: 'stripe_fee' }]);
+  assert.deepEqual(txn.fee_details, [
+    { amount: 88, application: null, currency: 'usd', description: 'Stripe processing fees', type: 'stripe_fee' },
+  ]);
   assert.equal(txn.type, 'charge');
   assert.equal(txn.reporting_category, 'charge');
   assert.equal(txn.source, 'ch_1');
@@ -163,16 +214,37 @@ test('chargeTransaction: 2.9% + 30 by default, pending for two days', () => {
   assert.equal(withStatus(txn, txn.available_on).status, 'available');
   assert.equal(withStatus(txn, txn.available_on - 1).status, 'pending');
 
-  const immediate = chargeTransaction('txn_2', { id: 'ch_2', currency: 'usd', description: null }, 1000, DEFAULT_FEE_RULE, NOW, true);
+  const immediate = chargeTransaction(
+    'txn_2',
+    { id: 'ch_2', currency: 'usd', description: null },
+    1000,
+    DEFAULT_FEE_RULE,
+    NOW,
+    true,
+  );
   assert.equal(immediate.available_on, NOW);
   assert.equal(immediate.status, 'available');
   assert.equal(immediate.fee, 59);
   assert.equal(availableOn(NOW, true), NOW);
 
-  const yen = chargeTransaction('txn_3', { id: 'ch_3', currency: 'jpy', description: null }, 1000, DEFAULT_FEE_RULE, NOW, false);
+  const yen = chargeTransaction(
+    'txn_3',
+    { id: 'ch_3', currency: 'jpy', description: null },
+    1000,
+    DEFAULT_FEE_RULE,
+    NOW,
+    false,
+  );
   assert.equal(yen.fee, 29); // no fixed part in a zero-decimal currency
   assert.equal(yen.net, 971);
-  const custom = chargeTransaction('txn_4', { id: 'ch_4', currency: 'usd', description: null }, 1000, { percentBps: 150, fixed: { usd: 10 } }, NOW, false);
+  const custom = chargeTransaction(
+    'txn_4',
+    { id: 'ch_4', currency: 'usd', description: null },
+    1000,
+    { percentBps: 150, fixed: { usd: 10 } },
+    NOW,
+    false,
+  );
   assert.equal(custom.fee, 25);
   assert.equal(custom.net, 975);
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { COVERAGE_FILE, coverageMarkdown, extensionRoutes, KASSA_EXTENSIONS, routeKey } from '../../scripts/coverage.js';
+import {
+  COVERAGE_FILE,
+  coverageMarkdown,
+  extensionRoutes,
+  KASSA_EXTENSIONS,
+  routeKey,
+} from '../../scripts/coverage.js';
 import { ROUTES } from '../../src/kassa.js';
 import { findOperation, OPERATIONS } from '../../src/openapi/operations.js';
 
@@ -10,8 +16,14 @@ test('docs/coverage.md is current (regenerate with `npm run coverage`)', () => {
 });
 
 test('every route is a Stripe operation or a listed Kassa extension', () => {
-  const unlisted = ROUTES.filter((route) => !findOperation(route.method, route.path) && !(routeKey(route) in KASSA_EXTENSIONS)).map(routeKey);
-  assert.deepEqual(unlisted, [], 'use Stripe\'s path template, or list the route in KASSA_EXTENSIONS in scripts/coverage.ts');
+  const unlisted = ROUTES.filter(
+    (route) => !findOperation(route.method, route.path) && !(routeKey(route) in KASSA_EXTENSIONS),
+  ).map(routeKey);
+  assert.deepEqual(
+    unlisted,
+    [],
+    "use Stripe's path template, or list the route in KASSA_EXTENSIONS in scripts/coverage.ts",
+  );
 });
 
 test('KASSA_EXTENSIONS lists only routes that exist and are not Stripe operations', () => {
@@ -25,7 +37,10 @@ test('KASSA_EXTENSIONS lists only routes that exist and are not Stripe operation
 
 test('no route is registered twice', () => {
   const keys = ROUTES.map(routeKey);
-  assert.deepEqual(keys.filter((key, i) => keys.indexOf(key) !== i), []);
+  assert.deepEqual(
+    keys.filter((key, i) => keys.indexOf(key) !== i),
+    [],
+  );
 });
 
 test('the table counts served operations per resource and lists what is missing and what is extra', () => {

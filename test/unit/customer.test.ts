@@ -78,7 +78,11 @@ describe('newCustomer', () => {
         email: 'ada@example.com',
         individual_name: 'Ada',
         invoice_prefix: 'ADA123',
-        invoice_settings: { custom_fields: [{ name: 'VAT', value: 'GB1' }], footer: 'Thanks', rendering_options: { amount_tax_display: 'exclude_tax' } },
+        invoice_settings: {
+          custom_fields: [{ name: 'VAT', value: 'GB1' }],
+          footer: 'Thanks',
+          rendering_options: { amount_tax_display: 'exclude_tax' },
+        },
         metadata: { order: '42' },
         name: 'Ada Lovelace',
         next_invoice_sequence: 7,
@@ -113,8 +117,10 @@ describe('newCustomer', () => {
   });
 
   test('refuses an invalid email, invoice prefix, sequence or metadata', () => {
-    for (const email of ['not-an-email', 'a@b', 'a b@c.de', '@example.com']) assertRefused(() => newCustomer(ID, { email }, NOW), 'email', 'email_invalid');
-    for (const invoice_prefix of ['ab', 'lower', 'AB', 'ABCDEFGHIJKLM', 'AB-C']) assertRefused(() => newCustomer(ID, { invoice_prefix }, NOW), 'invoice_prefix');
+    for (const email of ['not-an-email', 'a@b', 'a b@c.de', '@example.com'])
+      assertRefused(() => newCustomer(ID, { email }, NOW), 'email', 'email_invalid');
+    for (const invoice_prefix of ['ab', 'lower', 'AB', 'ABCDEFGHIJKLM', 'AB-C'])
+      assertRefused(() => newCustomer(ID, { invoice_prefix }, NOW), 'invoice_prefix');
     assertRefused(() => newCustomer(ID, { next_invoice_sequence: 0 }, NOW), 'next_invoice_sequence');
     assertRefused(() => newCustomer(ID, { metadata: { ['k'.repeat(41)]: 'v' } }, NOW), `metadata[${'k'.repeat(41)}]`);
   });
@@ -130,7 +136,11 @@ describe('applyCustomerParams', () => {
         description: 'd',
         email: 'ada@example.com',
         invoice_prefix: 'ADA1',
-        invoice_settings: { custom_fields: [{ name: 'a', value: 'b' }], footer: 'f', rendering_options: { amount_tax_display: 'exclude_tax' } },
+        invoice_settings: {
+          custom_fields: [{ name: 'a', value: 'b' }],
+          footer: 'f',
+          rendering_options: { amount_tax_display: 'exclude_tax' },
+        },
         metadata: { a: '1', b: '2' },
         name: 'Ada',
         phone: '+47',
@@ -181,7 +191,12 @@ describe('applyCustomerParams', () => {
     assert.equal('business_name' in updated, false);
     assert.equal('individual_name' in updated, false);
     assert.deepEqual(updated.metadata, {});
-    assert.deepEqual(updated.invoice_settings, { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null });
+    assert.deepEqual(updated.invoice_settings, {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    });
     assertShape('customer', updated);
   });
 
@@ -201,7 +216,10 @@ describe('applyCustomerParams', () => {
   });
 
   test('preferred_locales and shipping are replaced', () => {
-    const updated = applyCustomerParams(base(), { preferred_locales: ['nb'], shipping: { name: 'Bob', phone: '+1', address: { line1: '2 St' } } });
+    const updated = applyCustomerParams(base(), {
+      preferred_locales: ['nb'],
+      shipping: { name: 'Bob', phone: '+1', address: { line1: '2 St' } },
+    });
     assert.deepEqual(updated.preferred_locales, ['nb']);
     assert.deepEqual(updated.shipping, { name: 'Bob', phone: '+1', address: fullAddress({ line1: '2 St' }) });
   });

@@ -3,13 +3,18 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { requestFingerprint } from '../../src/server/idempotency.js';
 
-const card = (number: string, cvc: string, exp_month = '12') => ({ type: 'card', card: { number, cvc, exp_month, exp_year: '2030' } });
+const card = (number: string, cvc: string, exp_month = '12') => ({
+  type: 'card',
+  card: { number, cvc, exp_month, exp_year: '2030' },
+});
 
 test('the request fingerprint never digests a full card number or CVC', () => {
   const params = card('4242424242424242', '987');
   const fingerprint = requestFingerprint('POST', '/v1/payment_methods', params);
   // What an unkeyed digest of the raw request would be: brute-forcing it would reveal the card.
-  const naive = createHash('sha256').update(`POST /v1/payment_methods\n${JSON.stringify(params)}`).digest('hex');
+  const naive = createHash('sha256')
+    .update(`POST /v1/payment_methods\n${JSON.stringify(params)}`)
+    .digest('hex');
   assert.notEqual(fingerprint, naive);
   assert.equal(fingerprint, requestFingerprint('POST', '/v1/payment_methods', card('4000000000004242', '123')));
 });

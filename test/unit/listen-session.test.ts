@@ -2,7 +2,14 @@
 // accounts, and a token's claims cannot be changed without its MAC failing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claimedSession, listenSecret, SESSION_TTL_SECONDS, sessionExpired, sessionToken, tokenIsGenuine } from '../../src/listen/listen-session.js';
+import {
+  claimedSession,
+  listenSecret,
+  SESSION_TTL_SECONDS,
+  sessionExpired,
+  sessionToken,
+  tokenIsGenuine,
+} from '../../src/listen/listen-session.js';
 
 test('the listen secret is a whsec_ secret, the same every time for an account and different for another', () => {
   assert.match(listenSecret('account-one-secret'), /^whsec_[0-9a-f]{64}$/);
@@ -10,10 +17,18 @@ test('the listen secret is a whsec_ secret, the same every time for an account a
   assert.notEqual(listenSecret('account-one-secret'), listenSecret('account-two-secret'));
 });
 
-test('a session token carries the account and types, and verifies only with its account\'s secret', () => {
+test("a session token carries the account and types, and verifies only with its account's secret", () => {
   const token = sessionToken({ accountId: 'acct_1', types: ['customer.created'], issuedAt: 1_700_000_000 }, 'secret-1');
-  assert.notEqual(token, sessionToken({ accountId: 'acct_1', types: ['customer.created'], issuedAt: 1_700_000_000 }, 'secret-1'), 'each session gets its own id');
-  assert.deepEqual(claimedSession(token), { accountId: 'acct_1', types: ['customer.created'], issuedAt: 1_700_000_000 });
+  assert.notEqual(
+    token,
+    sessionToken({ accountId: 'acct_1', types: ['customer.created'], issuedAt: 1_700_000_000 }, 'secret-1'),
+    'each session gets its own id',
+  );
+  assert.deepEqual(claimedSession(token), {
+    accountId: 'acct_1',
+    types: ['customer.created'],
+    issuedAt: 1_700_000_000,
+  });
   assert.equal(tokenIsGenuine(token, 'secret-1'), true);
   assert.equal(tokenIsGenuine(token, 'secret-2'), false);
 });
@@ -25,7 +40,15 @@ test('a token whose claims were changed, or that is malformed, is refused', () =
   const changed = `${Buffer.from(JSON.stringify({ ...claims, a: 'acct_2' })).toString('base64url')}.${mac}`;
   assert.deepEqual(claimedSession(changed)?.accountId, 'acct_2');
   assert.equal(tokenIsGenuine(changed, 'secret-1'), false);
-  for (const bad of ['', 'x', 'a.b.c', `${payload}.`, `${Buffer.from('[]').toString('base64url')}.${mac}`, `${Buffer.from('{"a":1,"t":[],"i":1}').toString('base64url')}.${mac}`, `${Buffer.from('{"a":"acct_1","t":[]}').toString('base64url')}.${mac}`]) {
+  for (const bad of [
+    '',
+    'x',
+    'a.b.c',
+    `${payload}.`,
+    `${Buffer.from('[]').toString('base64url')}.${mac}`,
+    `${Buffer.from('{"a":1,"t":[],"i":1}').toString('base64url')}.${mac}`,
+    `${Buffer.from('{"a":"acct_1","t":[]}').toString('base64url')}.${mac}`,
+  ]) {
     assert.equal(claimedSession(bad), undefined, bad);
   }
   assert.equal(tokenIsGenuine(`${payload}.AAAA`, 'secret-1'), false);

@@ -19,7 +19,8 @@ function assertRefused(current: Stripe.Metadata, update: Stripe.Metadata, param:
   );
 }
 
-const keys = (n: number, prefix = 'k'): Stripe.Metadata => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+const keys = (n: number, prefix = 'k'): Stripe.Metadata =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
 
 describe('applyMetadata', () => {
   test('an update merges keys and leaves the current metadata alone', () => {
@@ -61,13 +62,19 @@ describe('applyMetadata', () => {
 
   test('values up to 500 characters', () => {
     assert.equal(applyMetadata({}, { k: 'v'.repeat(500) }).k.length, 500);
-    assertRefused({}, { k: 'v'.repeat(501) }, 'metadata[k]', /up to 500 characters, but you passed in a value that is 501 characters/);
+    assertRefused(
+      {},
+      { k: 'v'.repeat(501) },
+      'metadata[k]',
+      /up to 500 characters, but you passed in a value that is 501 characters/,
+    );
     assert.equal(applyMetadata({}, { k: '€'.repeat(500) }).k, '€'.repeat(500));
     assert.equal([...applyMetadata({}, { k: '😀'.repeat(500) }).k].length, 500);
   });
 
   test('keys cannot contain square brackets or be empty', () => {
-    for (const key of ['a[b', 'a]b', '[x]', '']) assertRefused({}, { [key]: 'v' }, `metadata[${key}]`, /cannot contain '\[' or '\]'/);
+    for (const key of ['a[b', 'a]b', '[x]', ''])
+      assertRefused({}, { [key]: 'v' }, `metadata[${key}]`, /cannot contain '\[' or '\]'/);
   });
 
   test('a refused update changes nothing', () => {

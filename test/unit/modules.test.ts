@@ -17,13 +17,26 @@ function claimedTwice(claims: Array<[module: string, claim: string]>): string[] 
 
 test('modules have distinct names and claim distinct id prefixes, event types and extension routes', () => {
   assert.deepEqual(claimedTwice(MODULES.map((m) => [m.name, m.name])), []);
-  assert.deepEqual(claimedTwice(MODULES.flatMap((m) => (m.idPrefixes ?? []).map((p): [string, string] => [m.name, p]))), []);
-  assert.deepEqual(claimedTwice(MODULES.flatMap((m) => (m.eventTypes ?? []).map((t): [string, string] => [m.name, t]))), []);
-  assert.deepEqual(claimedTwice(MODULES.flatMap((m) => Object.keys(m.extensions ?? {}).map((r): [string, string] => [m.name, r]))), []);
+  assert.deepEqual(
+    claimedTwice(MODULES.flatMap((m) => (m.idPrefixes ?? []).map((p): [string, string] => [m.name, p]))),
+    [],
+  );
+  assert.deepEqual(
+    claimedTwice(MODULES.flatMap((m) => (m.eventTypes ?? []).map((t): [string, string] => [m.name, t]))),
+    [],
+  );
+  assert.deepEqual(
+    claimedTwice(MODULES.flatMap((m) => Object.keys(m.extensions ?? {}).map((r): [string, string] => [m.name, r]))),
+    [],
+  );
 });
 
 test("each module's trigger recipes cause only event types it emits, and cover all of them", () => {
   for (const module of MODULES) {
-    assert.deepEqual(Object.keys(module.triggerRecipes ?? {}).sort(), [...(module.eventTypes ?? [])].sort(), module.name);
+    assert.deepEqual(
+      Object.keys(module.triggerRecipes ?? {}).sort(),
+      [...(module.eventTypes ?? [])].sort(),
+      module.name,
+    );
   }
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkChargeAmount, checkCurrency, currency, CURRENCY_CODES, formatAmount } from '../../src/money/currencies.js';
+import {
+  checkChargeAmount,
+  checkCurrency,
+  currency,
+  CURRENCY_CODES,
+  formatAmount,
+} from '../../src/money/currencies.js';
 import { StripeError } from '../../src/server/errors.js';
 
 /** Asserts `fn` throws a StripeError with exactly this status and body. */
@@ -36,7 +42,23 @@ describe('the currency table', () => {
   });
 
   test('every zero-decimal currency has exponent 0 and charges any whole amount', () => {
-    const zero = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+    const zero = [
+      'bif',
+      'clp',
+      'djf',
+      'gnf',
+      'jpy',
+      'kmf',
+      'krw',
+      'mga',
+      'pyg',
+      'rwf',
+      'vnd',
+      'vuv',
+      'xaf',
+      'xof',
+      'xpf',
+    ];
     for (const code of zero) {
       const c = currency(code);
       assert.ok(c, code);
@@ -79,10 +101,32 @@ describe('the currency table', () => {
     }
   });
 
-  test('minimums are Stripe\'s documented settlement minimums, in minor units', () => {
+  test("minimums are Stripe's documented settlement minimums, in minor units", () => {
     const minimums: Record<string, number> = {
-      usd: 50, aed: 200, aud: 50, bgn: 100, brl: 50, cad: 50, chf: 50, czk: 1500, dkk: 250, eur: 50, gbp: 30, hkd: 400,
-      huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200, ron: 200, sek: 300, sgd: 50, thb: 1000,
+      usd: 50,
+      aed: 200,
+      aud: 50,
+      bgn: 100,
+      brl: 50,
+      cad: 50,
+      chf: 50,
+      czk: 1500,
+      dkk: 250,
+      eur: 50,
+      gbp: 30,
+      hkd: 400,
+      huf: 17500,
+      inr: 50,
+      jpy: 50,
+      mxn: 1000,
+      myr: 200,
+      nok: 300,
+      nzd: 50,
+      pln: 200,
+      ron: 200,
+      sek: 300,
+      sgd: 50,
+      thb: 1000,
     };
     for (const [code, minimum] of Object.entries(minimums)) assert.equal(currency(code)?.minimum, minimum, code);
     // No documented minimum: any positive amount.
@@ -92,8 +136,17 @@ describe('the currency table', () => {
 
   test('maximums: 8 digits, except IDR 12, INR 9, and for cards LBP 11, COP/HUF/JPY 10', () => {
     const maximums: Record<string, number> = {
-      usd: 99_999_999, eur: 99_999_999, gbp: 99_999_999, krw: 99_999_999, kwd: 99_999_999,
-      idr: 999_999_999_999, inr: 999_999_999, lbp: 99_999_999_999, cop: 9_999_999_999, huf: 9_999_999_999, jpy: 9_999_999_999,
+      usd: 99_999_999,
+      eur: 99_999_999,
+      gbp: 99_999_999,
+      krw: 99_999_999,
+      kwd: 99_999_999,
+      idr: 999_999_999_999,
+      inr: 999_999_999,
+      lbp: 99_999_999_999,
+      cop: 9_999_999_999,
+      huf: 9_999_999_999,
+      jpy: 9_999_999_999,
     };
     for (const [code, maximum] of Object.entries(maximums)) assert.equal(currency(code)?.maximum, maximum, code);
   });
@@ -113,7 +166,7 @@ describe('checkCurrency', () => {
     assert.equal(checkCurrency('JPY').code, 'jpy');
   });
 
-  test('refuses an unknown currency with Stripe\'s message, listing the supported ones', () => {
+  test("refuses an unknown currency with Stripe's message, listing the supported ones", () => {
     const message = `Invalid currency: xyz. Stripe currently supports these currencies: ${CURRENCY_CODES.join(', ')}`;
     assert.ok(message.includes('these currencies: usd, aed, afn, all, amd,'));
     assertStripeError(() => checkCurrency('XYZ'), 400, { type: 'invalid_request_error', message, param: 'currency' });
@@ -139,13 +192,37 @@ describe('checkChargeAmount', () => {
     assert.equal(checkChargeAmount(60, 'USD'), 60);
   });
 
-  test('below the minimum: amount_too_small with Stripe\'s wording', () => {
-    assertStripeError(() => checkChargeAmount(49, 'usd'), 400, amountError('amount_too_small', 'Amount must be at least $0.50 usd'));
-    assertStripeError(() => checkChargeAmount(49, 'eur'), 400, amountError('amount_too_small', 'Amount must be at least €0.50 eur'));
-    assertStripeError(() => checkChargeAmount(29, 'gbp'), 400, amountError('amount_too_small', 'Amount must be at least £0.30 gbp'));
-    assertStripeError(() => checkChargeAmount(49, 'jpy'), 400, amountError('amount_too_small', 'Amount must be at least ¥50 jpy'));
-    assertStripeError(() => checkChargeAmount(199, 'aed'), 400, amountError('amount_too_small', 'Amount must be at least AED 2.00 aed'));
-    assertStripeError(() => checkChargeAmount(17_499, 'huf'), 400, amountError('amount_too_small', 'Amount must be at least HUF 175.00 huf'));
+  test("below the minimum: amount_too_small with Stripe's wording", () => {
+    assertStripeError(
+      () => checkChargeAmount(49, 'usd'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least $0.50 usd'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(49, 'eur'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least €0.50 eur'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(29, 'gbp'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least £0.30 gbp'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(49, 'jpy'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least ¥50 jpy'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(199, 'aed'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least AED 2.00 aed'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(17_499, 'huf'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least HUF 175.00 huf'),
+    );
     assertStripeError(
       () => checkChargeAmount(10, 'usd', 'amount_to_capture'),
       400,
@@ -153,48 +230,86 @@ describe('checkChargeAmount', () => {
     );
   });
 
-  test('above the maximum: amount_too_large with Stripe\'s wording', () => {
-    assertStripeError(() => checkChargeAmount(100_000_000, 'usd'), 400, amountError('amount_too_large', 'Amount must be no more than $999,999.99'));
-    assertStripeError(() => checkChargeAmount(100_000_000, 'eur'), 400, amountError('amount_too_large', 'Amount must be no more than €999,999.99'));
-    assertStripeError(() => checkChargeAmount(10_000_000_000, 'jpy'), 400, amountError('amount_too_large', 'Amount must be no more than ¥9,999,999,999'));
-    assertStripeError(() => checkChargeAmount(1_000_000_000_000, 'idr'), 400, amountError('amount_too_large', 'Amount must be no more than IDR 9,999,999,999.99'));
+  test("above the maximum: amount_too_large with Stripe's wording", () => {
+    assertStripeError(
+      () => checkChargeAmount(100_000_000, 'usd'),
+      400,
+      amountError('amount_too_large', 'Amount must be no more than $999,999.99'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(100_000_000, 'eur'),
+      400,
+      amountError('amount_too_large', 'Amount must be no more than €999,999.99'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(10_000_000_000, 'jpy'),
+      400,
+      amountError('amount_too_large', 'Amount must be no more than ¥9,999,999,999'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(1_000_000_000_000, 'idr'),
+      400,
+      amountError('amount_too_large', 'Amount must be no more than IDR 9,999,999,999.99'),
+    );
   });
 
   test('refuses non-integers, zero and negatives', () => {
     const invalidInteger = (message: string) => amountError('parameter_invalid_integer', message);
     assertStripeError(() => checkChargeAmount(10.5, 'usd'), 400, invalidInteger('Invalid integer: 10.5'));
     assertStripeError(() => checkChargeAmount(Number.NaN, 'usd'), 400, invalidInteger('Invalid integer: NaN'));
-    assertStripeError(() => checkChargeAmount('100' as unknown as number, 'usd'), 400, invalidInteger('Invalid integer: 100'));
-    assertStripeError(() => checkChargeAmount(0, 'usd'), 400, invalidInteger('This value must be greater than or equal to 1.'));
-    assertStripeError(() => checkChargeAmount(-500, 'jpy'), 400, invalidInteger('This value must be greater than or equal to 1.'));
+    assertStripeError(
+      () => checkChargeAmount('100' as unknown as number, 'usd'),
+      400,
+      invalidInteger('Invalid integer: 100'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(0, 'usd'),
+      400,
+      invalidInteger('This value must be greater than or equal to 1.'),
+    );
+    assertStripeError(
+      () => checkChargeAmount(-500, 'jpy'),
+      400,
+      invalidInteger('This value must be greater than or equal to 1.'),
+    );
   });
 
   test('refuses amounts a special currency cannot charge', () => {
     assertStripeError(() => checkChargeAmount(150, 'ugx'), 400, {
       type: 'invalid_request_error',
-      message: 'Invalid amount. Currency UGX has become effectively zero-decimal and charged amounts must be evenly divisible by 100. See https://stripe.com/docs/currencies#zero-decimal for more information.',
+      message:
+        'Invalid amount. Currency UGX has become effectively zero-decimal and charged amounts must be evenly divisible by 100. See https://stripe.com/docs/currencies#zero-decimal for more information.',
       param: 'amount',
     });
     assertStripeError(() => checkChargeAmount(501, 'isk'), 400, {
       type: 'invalid_request_error',
-      message: 'Invalid amount. Currency ISK has become effectively zero-decimal and charged amounts must be evenly divisible by 100. See https://stripe.com/docs/currencies#zero-decimal for more information.',
+      message:
+        'Invalid amount. Currency ISK has become effectively zero-decimal and charged amounts must be evenly divisible by 100. See https://stripe.com/docs/currencies#zero-decimal for more information.',
       param: 'amount',
     });
     assertStripeError(() => checkChargeAmount(5125, 'kwd'), 400, {
       type: 'invalid_request_error',
-      message: 'Invalid amount. Charged amounts in KWD must be evenly divisible by 10 (the last of the three decimal digits must be 0). See https://stripe.com/docs/currencies#three-decimal for more information.',
+      message:
+        'Invalid amount. Charged amounts in KWD must be evenly divisible by 10 (the last of the three decimal digits must be 0). See https://stripe.com/docs/currencies#three-decimal for more information.',
       param: 'amount',
     });
-    assertStripeError(() => checkChargeAmount(50, 'ugx'), 400, amountError('amount_too_small', 'Amount must be at least UGX 1 ugx'));
+    assertStripeError(
+      () => checkChargeAmount(50, 'ugx'),
+      400,
+      amountError('amount_too_small', 'Amount must be at least UGX 1 ugx'),
+    );
   });
 
   test('an unknown currency is reported against the currency param', () => {
-    assert.throws(() => checkChargeAmount(100, 'xyz'), (error: unknown) => {
-      assert.ok(error instanceof StripeError);
-      assert.equal(error.body.param, 'currency');
-      assert.match(error.body.message, /^Invalid currency: xyz\. /);
-      return true;
-    });
+    assert.throws(
+      () => checkChargeAmount(100, 'xyz'),
+      (error: unknown) => {
+        assert.ok(error instanceof StripeError);
+        assert.equal(error.body.param, 'currency');
+        assert.match(error.body.message, /^Invalid currency: xyz\. /);
+        return true;
+      },
+    );
   });
 });
 

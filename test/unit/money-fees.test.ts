@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { currency } from '../../src/money/currencies.js';
-import { computeFee, DEFAULT_FEE_RULE, feeDetails, feeRuleFromEnv, parseFeeRule, refundFee, standardFixed, type FeeRule } from '../../src/money/fees.js';
+import {
+  computeFee,
+  DEFAULT_FEE_RULE,
+  feeDetails,
+  feeRuleFromEnv,
+  parseFeeRule,
+  refundFee,
+  standardFixed,
+  type FeeRule,
+} from '../../src/money/fees.js';
 
 const only = (percentBps: number): FeeRule => ({ percentBps, fixed: {}, defaultFixed: 0 });
 
@@ -47,7 +56,7 @@ describe('computeFee', () => {
     assert.equal(computeFee(1000, 'usd', { percentBps: 10_000, fixed: { usd: 500 } }), 1000);
   });
 
-  test('uses the per-currency fixed part, then the rule\'s default', () => {
+  test("uses the per-currency fixed part, then the rule's default", () => {
     const rule: FeeRule = { percentBps: 290, fixed: { usd: 0, jpy: 40 }, defaultFixed: 25 };
     assert.equal(computeFee(1000, 'usd', rule), 29);
     assert.equal(computeFee(1000, 'jpy', rule), 69);
@@ -63,7 +72,7 @@ describe('computeFee', () => {
 });
 
 describe('feeDetails', () => {
-  test('has Stripe\'s fee_details shape', () => {
+  test("has Stripe's fee_details shape", () => {
     assert.deepEqual(feeDetails(1000, 'usd'), [
       { amount: 59, application: null, currency: 'usd', description: 'Stripe processing fees', type: 'stripe_fee' },
     ]);
@@ -84,7 +93,10 @@ test('refunds carry no fee', () => {
 
 describe('parseFeeRule', () => {
   test('reads the documented form', () => {
-    assert.deepEqual(parseFeeRule('{"percent_bps":290,"fixed":{"usd":30,"jpy":0}}'), { percentBps: 290, fixed: { usd: 30, jpy: 0 } });
+    assert.deepEqual(parseFeeRule('{"percent_bps":290,"fixed":{"usd":30,"jpy":0}}'), {
+      percentBps: 290,
+      fixed: { usd: 30, jpy: 0 },
+    });
     assert.deepEqual(parseFeeRule('{"percent_bps":150,"fixed":{"USD":10},"default_fixed":20}'), {
       percentBps: 150,
       fixed: { usd: 10 },
@@ -118,11 +130,14 @@ describe('parseFeeRule', () => {
       ['{"default_fixed":null}', /default_fixed must be an integer/],
     ];
     for (const [json, message] of cases) {
-      assert.throws(() => parseFeeRule(json), (error: unknown) => {
-        assert.ok(error instanceof Error);
-        assert.match(error.message, message, json);
-        return true;
-      });
+      assert.throws(
+        () => parseFeeRule(json),
+        (error: unknown) => {
+          assert.ok(error instanceof Error);
+          assert.match(error.message, message, json);
+          return true;
+        },
+      );
     }
   });
 });

@@ -11,8 +11,14 @@ const network = createSimulatedNetwork();
 const NOW = Date.UTC(2026, 5, 15, 12) / 1000;
 const context = { fingerprintKey: 'acct_key_one', now: NOW };
 
-async function profileOf(card: Partial<CardInput> & { number: string }, key = context.fingerprintKey): Promise<CardProfile> {
-  const result = await network.tokenize({ exp_month: 12, exp_year: 2030, cvc: '123', ...card }, { ...context, fingerprintKey: key });
+async function profileOf(
+  card: Partial<CardInput> & { number: string },
+  key = context.fingerprintKey,
+): Promise<CardProfile> {
+  const result = await network.tokenize(
+    { exp_month: 12, exp_year: 2030, cvc: '123', ...card },
+    { ...context, fingerprintKey: key },
+  );
   assert.ok(result.ok, `tokenize ${card.number}: ${JSON.stringify(result)}`);
   return result.profile;
 }
@@ -44,29 +50,41 @@ function assertDeclined(result: AuthorizeResult, declineCode: string): asserts r
 
 test('tokenize keeps what Stripe shows of a card', async () => {
   const profile = await profileOf({ number: '4242424242424242', exp_month: 8, exp_year: 2031 });
-  assert.deepEqual({ ...profile, fingerprint: undefined }, {
-    brand: 'visa',
-    display_brand: 'visa',
-    funding: 'credit',
-    country: 'US',
-    last4: '4242',
-    exp_month: 8,
-    exp_year: 2031,
-    fingerprint: undefined,
-    checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
-    networks: { available: ['visa'], preferred: null },
-    three_d_secure_usage: { supported: true },
-    networkRef: 'visa',
-  });
+  assert.deepEqual(
+    { ...profile, fingerprint: undefined },
+    {
+      brand: 'visa',
+      display_brand: 'visa',
+      funding: 'credit',
+      country: 'US',
+      last4: '4242',
+      exp_month: 8,
+      exp_year: 2031,
+      fingerprint: undefined,
+      checks: { cvc_check: 'unchecked', address_line1_check: null, address_postal_code_check: null },
+      networks: { available: ['visa'], preferred: null },
+      three_d_secure_usage: { supported: true },
+      networkRef: 'visa',
+    },
+  );
   assert.match(profile.fingerprint, /^[0-9A-Za-z]{16}$/);
 
   const amex = await profileOf({ number: '3782 822463 10005', cvc: '1234' });
   assert.deepEqual([amex.brand, amex.display_brand, amex.last4], ['amex', 'american_express', '0005']);
   assert.equal(amex.three_d_secure_usage.supported, false);
 
-  const debit = await profileOf({ number: '4000-0566-5566-5556', cvc: null, address_postal_code: '94107', address_line1: '' });
+  const debit = await profileOf({
+    number: '4000-0566-5566-5556',
+    cvc: null,
+    address_postal_code: '94107',
+    address_line1: '',
+  });
   assert.equal(debit.funding, 'debit');
-  assert.deepEqual(debit.checks, { cvc_check: null, address_line1_check: null, address_postal_code_check: 'unchecked' });
+  assert.deepEqual(debit.checks, {
+    cvc_check: null,
+    address_line1_check: null,
+    address_postal_code_check: 'unchecked',
+  });
 
   const cb = await profileOf({ number: '4000002500001001' });
   assert.deepEqual([cb.country, cb.networks.available], ['FR', ['cartes_bancaires', 'visa']]);
@@ -81,7 +99,11 @@ test('any other Luhn-valid number is a US credit card of the brand its digits sa
   ];
   for (const [number, brand, display] of cases) {
     const profile = await profileOf({ number, cvc: brand === 'amex' ? '1234' : '123' });
-    assert.deepEqual([profile.brand, profile.display_brand, profile.funding, profile.country, profile.networkRef], [brand, display, 'credit', 'US', undefined], number);
+    assert.deepEqual(
+      [profile.brand, profile.display_brand, profile.funding, profile.country, profile.networkRef],
+      [brand, display, 'credit', 'US', undefined],
+      number,
+    );
     const result = await authorize(profile);
     assert.equal(result.status, 'approved', number);
   }
@@ -146,7 +168,10 @@ test('a profile never contains the full number or the CVC', async () => {
 
 test('test ids resolve to profiles of their card', async () => {
   const visa = await testProfile('pm_card_visa');
-  assert.deepEqual([visa.last4, visa.brand, visa.networkRef, visa.exp_month, visa.exp_year], ['4242', 'visa', 'visa', 6, 2027]);
+  assert.deepEqual(
+    [visa.last4, visa.brand, visa.networkRef, visa.exp_month, visa.exp_year],
+    ['4242', 'visa', 'visa', 6, 2027],
+  );
   assert.equal(visa.checks.cvc_check, 'unchecked');
   assert.equal((await testProfile('tok_amex')).last4, '0005');
   assert.equal((await testProfile('pm_card_chargeDeclined')).networkRef, 'charge_declined');
@@ -156,7 +181,11 @@ test('test ids resolve to profiles of their card', async () => {
   for (const entry of TEST_CARDS) {
     for (const id of [...entry.payment_methods, ...entry.tokens]) {
       const profile = await testProfile(id);
-      assert.deepEqual([profile.networkRef, profile.last4, profile.brand, profile.country, profile.funding], [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding], id);
+      assert.deepEqual(
+        [profile.networkRef, profile.last4, profile.brand, profile.country, profile.funding],
+        [entry.id, entry.number.slice(-4), entry.brand, entry.country, entry.funding],
+        id,
+      );
     }
   }
 });
@@ -190,28 +219,101 @@ test('an approved authorization', async () => {
 
 test('issuer declines', async () => {
   const cases: Array<[string, string, string, string, string | null, string | null]> = [
-    ['pm_card_visa_chargeDeclined', 'card_declined', 'generic_decline', 'Your card was declined.', 'try_again_later', null],
-    ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.', 'try_again_later', null],
-    ['pm_card_visa_chargeDeclinedLostCard', 'card_declined', 'lost_card', 'Your card was declined.', 'do_not_try_again', null],
-    ['pm_card_visa_chargeDeclinedStolenCard', 'card_declined', 'stolen_card', 'Your card was declined.', 'do_not_try_again', null],
-    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.', 'confirm_card_data', 'exp_month'],
-    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect.", 'confirm_card_data', 'cvc'],
-    ['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.', 'try_again_later', null],
-    ['pm_card_visa_chargeDeclinedVelocityLimitExceeded', 'card_declined', 'card_velocity_exceeded', 'Your card was declined for making repeated attempts too frequently or exceeding its amount limit.', 'try_again_later', null],
-    ['pm_card_chargeCustomerFail', 'card_declined', 'generic_decline', 'Your card was declined.', 'try_again_later', null],
+    [
+      'pm_card_visa_chargeDeclined',
+      'card_declined',
+      'generic_decline',
+      'Your card was declined.',
+      'try_again_later',
+      null,
+    ],
+    [
+      'pm_card_chargeDeclinedInsufficientFunds',
+      'card_declined',
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+      'try_again_later',
+      null,
+    ],
+    [
+      'pm_card_visa_chargeDeclinedLostCard',
+      'card_declined',
+      'lost_card',
+      'Your card was declined.',
+      'do_not_try_again',
+      null,
+    ],
+    [
+      'pm_card_visa_chargeDeclinedStolenCard',
+      'card_declined',
+      'stolen_card',
+      'Your card was declined.',
+      'do_not_try_again',
+      null,
+    ],
+    [
+      'pm_card_chargeDeclinedExpiredCard',
+      'expired_card',
+      'expired_card',
+      'Your card has expired.',
+      'confirm_card_data',
+      'exp_month',
+    ],
+    [
+      'pm_card_chargeDeclinedIncorrectCvc',
+      'incorrect_cvc',
+      'incorrect_cvc',
+      "Your card's security code is incorrect.",
+      'confirm_card_data',
+      'cvc',
+    ],
+    [
+      'pm_card_chargeDeclinedProcessingError',
+      'processing_error',
+      'processing_error',
+      'An error occurred while processing your card. Try again in a little bit.',
+      'try_again_later',
+      null,
+    ],
+    [
+      'pm_card_visa_chargeDeclinedVelocityLimitExceeded',
+      'card_declined',
+      'card_velocity_exceeded',
+      'Your card was declined for making repeated attempts too frequently or exceeding its amount limit.',
+      'try_again_later',
+      null,
+    ],
+    [
+      'pm_card_chargeCustomerFail',
+      'card_declined',
+      'generic_decline',
+      'Your card was declined.',
+      'try_again_later',
+      null,
+    ],
   ];
   for (const [id, code, declineCode, message, advice, param] of cases) {
     const result = await authorize(await testProfile(id));
     assertDeclined(result, declineCode);
-    assert.deepEqual([result.code, result.message, result.advice_code, result.param], [code, message, advice, param], id);
+    assert.deepEqual(
+      [result.code, result.message, result.advice_code, result.param],
+      [code, message, advice, param],
+      id,
+    );
     assert.equal(result.outcome.network_status, 'declined_by_network', id);
     assert.equal(result.outcome.type, 'issuer_declined', id);
     assert.equal(result.outcome.reason, declineCode, id);
   }
   const generic = await authorize(await testProfile('pm_card_chargeDeclined'));
-  assert.equal(generic.status === 'declined' && generic.outcome.seller_message, 'The bank did not return any further details with this decline.');
+  assert.equal(
+    generic.status === 'declined' && generic.outcome.seller_message,
+    'The bank did not return any further details with this decline.',
+  );
   const funds = await authorize(await profileOf({ number: '4000000000009995' }));
-  assert.equal(funds.status === 'declined' && funds.outcome.seller_message, 'The bank returned the decline code `insufficient_funds`.');
+  assert.equal(
+    funds.status === 'declined' && funds.outcome.seller_message,
+    'The bank returned the decline code `insufficient_funds`.',
+  );
 });
 
 test('Radar blocks the highest-risk cards before the network sees them', async () => {
@@ -220,14 +322,18 @@ test('Radar blocks the highest-risk cards before the network sees them', async (
     assertDeclined(result, 'fraudulent');
     assert.equal(result.code, 'card_declined');
     assert.equal(result.message, 'Your card was declined.');
-    assert.deepEqual(result.outcome, {
-      network_status: 'not_sent_to_network',
-      reason: 'highest_risk_level',
-      risk_level: 'highest',
-      risk_score: 90,
-      seller_message: 'Stripe blocked this payment as too risky.',
-      type: 'blocked',
-    }, id);
+    assert.deepEqual(
+      result.outcome,
+      {
+        network_status: 'not_sent_to_network',
+        reason: 'highest_risk_level',
+        risk_level: 'highest',
+        risk_score: 90,
+        seller_message: 'Stripe blocked this payment as too risky.',
+        type: 'blocked',
+      },
+      id,
+    );
   }
   const elevated = await authorize(await testProfile('pm_card_riskLevelElevated'));
   assert.equal(elevated.status, 'approved');
@@ -259,23 +365,41 @@ test('address checks report results only for what was given', async () => {
   for (const [number, line1, postal] of cases) {
     const result = await authorize(await profileOf({ number, ...address }));
     assert.equal(result.status, 'approved', number);
-    assert.deepEqual(result.status === 'approved' && result.checks, { cvc_check: 'pass', address_line1_check: line1, address_postal_code_check: postal }, number);
+    assert.deepEqual(
+      result.status === 'approved' && result.checks,
+      { cvc_check: 'pass', address_line1_check: line1, address_postal_code_check: postal },
+      number,
+    );
   }
   const bare = await authorize(await profileOf({ number: '4000000000000010' }));
-  assert.deepEqual(bare.status === 'approved' && bare.checks, { cvc_check: 'pass', address_line1_check: null, address_postal_code_check: null });
+  assert.deepEqual(bare.status === 'approved' && bare.checks, {
+    cvc_check: 'pass',
+    address_line1_check: null,
+    address_postal_code_check: null,
+  });
   const magic = await authorize(await testProfile('pm_card_avsZipFail'));
   assert.equal(magic.status === 'approved' && magic.checks.address_postal_code_check, 'fail');
 });
 
 test('3-D Secure cards ask for authentication until it is done', async () => {
-  for (const id of ['pm_card_authenticationRequiredOnSetup', 'pm_card_authenticationRequired', 'pm_card_authenticationRequiredSetupForOffSession', 'pm_card_threeDSecure2Required', 'pm_card_threeDSecureRequired']) {
+  for (const id of [
+    'pm_card_authenticationRequiredOnSetup',
+    'pm_card_authenticationRequired',
+    'pm_card_authenticationRequiredSetupForOffSession',
+    'pm_card_threeDSecure2Required',
+    'pm_card_threeDSecureRequired',
+  ]) {
     const profile = await testProfile(id);
     const first = await authorize(profile);
     assert.equal(first.status, 'authentication_required', id);
     assert.equal(first.status === 'authentication_required' && first.flow, 'challenge', id);
     const second = await authorize(profile, { authenticated: true });
     assert.equal(second.status, 'approved', id);
-    assert.deepEqual(second.status === 'approved' && second.threeDSecure, { authentication_flow: 'challenge', result: 'authenticated', result_reason: null, version: '2.2.0' }, id);
+    assert.deepEqual(
+      second.status === 'approved' && second.threeDSecure,
+      { authentication_flow: 'challenge', result: 'authenticated', result_reason: null, version: '2.2.0' },
+      id,
+    );
   }
   const us = await authorize(await profileOf({ number: '4000008400000027' }));
   assert.equal(us.status, 'authentication_required');
@@ -284,11 +408,19 @@ test('3-D Secure cards ask for authentication until it is done', async () => {
 test('3-D Secure off-session: set up, always, already set up', async () => {
   const onSetup = await testProfile('pm_card_authenticationRequiredOnSetup');
   const notSetUp = await authorize(onSetup, { offSession: true });
-  assert.deepEqual(notSetUp, { status: 'authentication_required', kind: 'required_unless_setup', flow: 'challenge', offSession: true });
+  assert.deepEqual(notSetUp, {
+    status: 'authentication_required',
+    kind: 'required_unless_setup',
+    flow: 'challenge',
+    offSession: true,
+  });
   assert.equal((await authorize(onSetup, { offSession: true, setupForOffSession: true })).status, 'approved');
 
   const always = await testProfile('pm_card_authenticationRequired');
-  assert.equal((await authorize(always, { offSession: true, setupForOffSession: true })).status, 'authentication_required');
+  assert.equal(
+    (await authorize(always, { offSession: true, setupForOffSession: true })).status,
+    'authentication_required',
+  );
 
   const alreadySetUp = await testProfile('pm_card_authenticationRequiredSetupForOffSession');
   assert.equal((await authorize(alreadySetUp, { offSession: true })).status, 'approved');
@@ -327,14 +459,21 @@ test('optional 3-D Secure runs only when requested', async () => {
   assert.equal(unenrolled.status, 'approved');
   assert.equal(unenrolled.status === 'approved' && unenrolled.threeDSecure?.result, 'attempt_acknowledged');
 
-  const unsupported = await authorize(await testProfile('pm_card_amex_threeDSecureNotSupported'), { requestThreeDSecure: true });
+  const unsupported = await authorize(await testProfile('pm_card_amex_threeDSecureNotSupported'), {
+    requestThreeDSecure: true,
+  });
   assert.equal(unsupported.status, 'approved');
   assert.equal(unsupported.status === 'approved' && unsupported.threeDSecure, null);
 });
 
 test('frictionless 3-D Secure', async () => {
   const profile = await profileOf({ number: '4000000032200000' });
-  assert.deepEqual(await authorize(profile), { status: 'authentication_required', kind: 'frictionless', flow: 'frictionless', offSession: false });
+  assert.deepEqual(await authorize(profile), {
+    status: 'authentication_required',
+    kind: 'frictionless',
+    flow: 'frictionless',
+    offSession: false,
+  });
   const done = await authorize(profile, { authenticated: true });
   assert.equal(done.status === 'approved' && done.threeDSecure?.authentication_flow, 'frictionless');
 });
@@ -344,25 +483,61 @@ test('verify: issuer-decline cards cannot be attached; decline-after-attaching c
   const declined = await network.verify({ profile: await testProfile('pm_card_chargeDeclinedInsufficientFunds') });
   assert.equal(declined.status === 'declined' && declined.decline_code, 'insufficient_funds');
   assert.equal((await network.verify({ profile: await testProfile('pm_card_chargeCustomerFail') })).status, 'approved');
-  assert.equal((await network.verify({ profile: await testProfile('pm_card_authenticationRequiredOnSetup') })).status, 'authentication_required');
-  assert.equal((await network.verify({ profile: await testProfile('pm_card_authenticationRequiredOnSetup'), authenticated: true })).status, 'approved');
-  assert.equal((await network.verify({ profile: await testProfile('pm_card_authenticationRequiredSetupForOffSession') })).status, 'approved');
+  assert.equal(
+    (await network.verify({ profile: await testProfile('pm_card_authenticationRequiredOnSetup') })).status,
+    'authentication_required',
+  );
+  assert.equal(
+    (await network.verify({ profile: await testProfile('pm_card_authenticationRequiredOnSetup'), authenticated: true }))
+      .status,
+    'approved',
+  );
+  assert.equal(
+    (await network.verify({ profile: await testProfile('pm_card_authenticationRequiredSetupForOffSession') })).status,
+    'approved',
+  );
 });
 
 test('capture, void and refunds per the card table', async () => {
   assert.deepEqual(await network.capture('auth_x', 1500), { status: 'succeeded', amount: 1500 });
   assert.deepEqual(await network.void('auth_x'), { status: 'succeeded' });
-  const refund = async (id: string) => network.refund({ idempotencyKey: `re_${id}`, authorizationId: 'auth_x', amount: 500, profile: await testProfile(id) });
+  const refund = async (id: string) =>
+    network.refund({
+      idempotencyKey: `re_${id}`,
+      authorizationId: 'auth_x',
+      amount: 500,
+      profile: await testProfile(id),
+    });
   assert.deepEqual(await refund('pm_card_visa'), { status: 'succeeded' });
-  assert.deepEqual(await refund('pm_card_pendingRefund'), { status: 'pending', later: { status: 'succeeded', failure_reason: null } });
-  assert.deepEqual(await refund('pm_card_refundFail'), { status: 'succeeded', later: { status: 'failed', failure_reason: 'expired_or_canceled_card' } });
-  const unknown = await network.refund({ idempotencyKey: 're_unknown', authorizationId: 'auth_x', amount: 500, profile: await profileOf({ number: '4111111111111111' }) });
+  assert.deepEqual(await refund('pm_card_pendingRefund'), {
+    status: 'pending',
+    later: { status: 'succeeded', failure_reason: null },
+  });
+  assert.deepEqual(await refund('pm_card_refundFail'), {
+    status: 'succeeded',
+    later: { status: 'failed', failure_reason: 'expired_or_canceled_card' },
+  });
+  const unknown = await network.refund({
+    idempotencyKey: 're_unknown',
+    authorizationId: 'auth_x',
+    amount: 500,
+    profile: await profileOf({ number: '4111111111111111' }),
+  });
   assert.deepEqual(unknown, { status: 'succeeded' });
-  assert.deepEqual(await refund('pm_card_pendingRefund'), await refund('pm_card_pendingRefund'), 'the same refund asked again gets the same answer');
+  assert.deepEqual(
+    await refund('pm_card_pendingRefund'),
+    await refund('pm_card_pendingRefund'),
+    'the same refund asked again gets the same answer',
+  );
 });
 
 test('authorize is idempotent by its key: the same key, the same answer; another key, another authorization', async () => {
-  for (const id of ['pm_card_visa', 'pm_card_createDispute', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired']) {
+  for (const id of [
+    'pm_card_visa',
+    'pm_card_createDispute',
+    'pm_card_chargeDeclined',
+    'pm_card_authenticationRequired',
+  ]) {
     const profile = await testProfile(id);
     const first = await authorize(profile, { idempotencyKey: `ch_${id}` });
     const again = await authorize(structuredClone(profile), { idempotencyKey: `ch_${id}` });
@@ -377,12 +552,29 @@ test('authorize is idempotent by its key: the same key, the same answer; another
   assert.notEqual(one.authorizationId, other.authorizationId);
   assert.notEqual(one.networkTransactionId, other.networkTransactionId);
   // Another network instance (another process, after a restart) answers the same.
-  assert.deepEqual(await createSimulatedNetwork().authorize({ idempotencyKey: 'ch_one', amount: 2000, currency: 'usd', profile: visa, captureMethod: 'automatic', offSession: false, authenticated: false }), one);
+  assert.deepEqual(
+    await createSimulatedNetwork().authorize({
+      idempotencyKey: 'ch_one',
+      amount: 2000,
+      currency: 'usd',
+      profile: visa,
+      captureMethod: 'automatic',
+      offSession: false,
+      authenticated: false,
+    }),
+    one,
+  );
 });
 
 test('network.ts is the interface alone: it imports nothing of the simulator', () => {
   const source = readFileSync(new URL('../../src/network/network.ts', import.meta.url), 'utf8');
-  const imports = [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'/gm), ...source.matchAll(/import\('([^']+)'\)/g)].map((m) => m[1]);
+  const imports = [
+    ...source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'/gm),
+    ...source.matchAll(/import\('([^']+)'\)/g),
+  ].map((m) => m[1]);
   assert.ok(imports.includes('./card-brands.js'), 'the imports were read');
-  assert.deepEqual(imports.filter((name) => /simulator|test-cards/.test(name)), []);
+  assert.deepEqual(
+    imports.filter((name) => /simulator|test-cards/.test(name)),
+    [],
+  );
 });

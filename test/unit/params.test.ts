@@ -20,7 +20,12 @@ const SCHEMA: ParamSchema = {
     rows: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } },
     address: unsettable({ type: 'object', properties: { line1: { type: 'string' }, city: { type: 'string' } } }),
     metadata: unsettable({ type: 'object', additionalProperties: { type: 'string' } }),
-    created: { anyOf: [{ type: 'object', properties: { gte: { type: 'integer' }, lt: { type: 'integer' } } }, { type: 'integer' }] },
+    created: {
+      anyOf: [
+        { type: 'object', properties: { gte: { type: 'integer' }, lt: { type: 'integer' } } },
+        { type: 'integer' },
+      ],
+    },
     shipping: {
       type: 'object',
       properties: { name: { type: 'string' }, address: { type: 'object', properties: { city: { type: 'string' } } } },
@@ -32,7 +37,11 @@ const SCHEMA: ParamSchema = {
 
 const coerce = (raw: Record<string, unknown>) => coerceParams(SCHEMA, raw);
 
-function assertRefused(raw: Record<string, unknown>, expected: { param: string; code?: string; message?: RegExp | string }, schema = SCHEMA): void {
+function assertRefused(
+  raw: Record<string, unknown>,
+  expected: { param: string; code?: string; message?: RegExp | string },
+  schema = SCHEMA,
+): void {
   assert.throws(
     () => coerceParams(schema, raw),
     (error: unknown) => {
@@ -74,10 +83,19 @@ describe('coerceParams', () => {
   });
 
   test('unknown parameters are refused at any depth', () => {
-    assertRefused({ bogus: 'x' }, { param: 'bogus', code: 'parameter_unknown', message: 'Received unknown parameter: bogus' });
+    assertRefused(
+      { bogus: 'x' },
+      { param: 'bogus', code: 'parameter_unknown', message: 'Received unknown parameter: bogus' },
+    );
     assertRefused({ address: { planet: 'Mars' } }, { param: 'address[planet]', code: 'parameter_unknown' });
-    assertRefused({ rows: [{ n: '1' }, { n: '2', extra: 'x' }] }, { param: 'rows[1][extra]', code: 'parameter_unknown' });
-    assertRefused({ shipping: { name: 'x', address: { city: 'y', zip: '1' } } }, { param: 'shipping[address][zip]', code: 'parameter_unknown' });
+    assertRefused(
+      { rows: [{ n: '1' }, { n: '2', extra: 'x' }] },
+      { param: 'rows[1][extra]', code: 'parameter_unknown' },
+    );
+    assertRefused(
+      { shipping: { name: 'x', address: { city: 'y', zip: '1' } } },
+      { param: 'shipping[address][zip]', code: 'parameter_unknown' },
+    );
   });
 
   test("Object.prototype's names are unknown parameters, not schema lookups", () => {
@@ -85,11 +103,17 @@ describe('coerceParams', () => {
       const raw = JSON.parse(`{"${name}": {"count": "lots"}}`) as Record<string, unknown>;
       assertRefused(raw, { param: name, code: 'parameter_unknown' });
     }
-    assertRefused(JSON.parse('{"address": {"__proto__": {"line1": "x"}}}'), { param: 'address[__proto__]', code: 'parameter_unknown' });
+    assertRefused(JSON.parse('{"address": {"__proto__": {"line1": "x"}}}'), {
+      param: 'address[__proto__]',
+      code: 'parameter_unknown',
+    });
   });
 
   test('a __proto__ key in free-form data stays data and never becomes the prototype', () => {
-    const out = coerceParams({ type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } } } }, JSON.parse('{"metadata": {"__proto__": "x"}}'));
+    const out = coerceParams(
+      { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } } } },
+      JSON.parse('{"metadata": {"__proto__": "x"}}'),
+    );
     const metadata = out.metadata as Record<string, unknown>;
     assert.equal(Object.getPrototypeOf(metadata), Object.prototype);
     assert.deepEqual(Object.keys(metadata), ['__proto__']);
@@ -101,8 +125,14 @@ describe('coerceParams', () => {
   test('enums refuse other values with the "must be one of" message', () => {
     assert.deepEqual(coerce({ mode: 'slow' }), { mode: 'slow' });
     assert.deepEqual(coerce({ mode: '' }), { mode: '' });
-    assertRefused({ mode: 'sometimes' }, { param: 'mode', message: 'Invalid mode: must be one of fast, slow, or careful' });
-    assertRefused({ mode: { a: 'b' } }, { param: 'mode', message: 'Invalid mode: must be one of fast, slow, or careful' });
+    assertRefused(
+      { mode: 'sometimes' },
+      { param: 'mode', message: 'Invalid mode: must be one of fast, slow, or careful' },
+    );
+    assertRefused(
+      { mode: { a: 'b' } },
+      { param: 'mode', message: 'Invalid mode: must be one of fast, slow, or careful' },
+    );
     assertRefused({ single: 'other' }, { param: 'single', message: 'Invalid single: must be one of only' });
   });
 
@@ -141,8 +171,18 @@ describe('coerceParams', () => {
   });
 
   test('required parameters: missing, and empty (cannot be unset)', () => {
-    assertRefused({ shipping: { address: { city: 'Oslo' } } }, { param: 'shipping[name]', code: 'parameter_missing', message: 'Missing required param: shipping[name].' });
-    assertRefused({ shipping: { name: '', address: { city: 'Oslo' } } }, { param: 'shipping[name]', code: 'parameter_invalid_empty', message: /You passed an empty string for 'shipping\[name\]'/ });
+    assertRefused(
+      { shipping: { address: { city: 'Oslo' } } },
+      { param: 'shipping[name]', code: 'parameter_missing', message: 'Missing required param: shipping[name].' },
+    );
+    assertRefused(
+      { shipping: { name: '', address: { city: 'Oslo' } } },
+      {
+        param: 'shipping[name]',
+        code: 'parameter_invalid_empty',
+        message: /You passed an empty string for 'shipping\[name\]'/,
+      },
+    );
     assertRefused({ rows: [{}] }, { param: 'rows[0][n]', code: 'parameter_missing' });
     const search = findOperation('GET', '/v1/customers/search')!.params;
     assertRefused({}, { param: 'query', code: 'parameter_missing' }, search);
@@ -165,7 +205,10 @@ describe('coerceParams', () => {
       email: 'a@b.co',
       balance: '-500',
       tax_exempt: 'reverse',
-      invoice_settings: { custom_fields: [{ name: 'VAT', value: 'GB1' }], rendering_options: { amount_tax_display: 'exclude_tax' } },
+      invoice_settings: {
+        custom_fields: [{ name: 'VAT', value: 'GB1' }],
+        rendering_options: { amount_tax_display: 'exclude_tax' },
+      },
       preferred_locales: ['en'],
       metadata: { k: 'v' },
     });
@@ -173,13 +216,24 @@ describe('coerceParams', () => {
       email: 'a@b.co',
       balance: -500,
       tax_exempt: 'reverse',
-      invoice_settings: { custom_fields: [{ name: 'VAT', value: 'GB1' }], rendering_options: { amount_tax_display: 'exclude_tax' } },
+      invoice_settings: {
+        custom_fields: [{ name: 'VAT', value: 'GB1' }],
+        rendering_options: { amount_tax_display: 'exclude_tax' },
+      },
       preferred_locales: ['en'],
       metadata: { k: 'v' },
     });
-    assertRefused({ tax_exempt: 'sometimes' }, { param: 'tax_exempt', message: 'Invalid tax_exempt: must be one of exempt, none, or reverse' }, schema);
+    assertRefused(
+      { tax_exempt: 'sometimes' },
+      { param: 'tax_exempt', message: 'Invalid tax_exempt: must be one of exempt, none, or reverse' },
+      schema,
+    );
     assertRefused({ phone: '1'.repeat(21) }, { param: 'phone', message: /at most 20 characters/ }, schema);
-    assertRefused({ invoice_settings: { custom_fields: [{ name: 'x' }] } }, { param: 'invoice_settings[custom_fields][0][value]', code: 'parameter_missing' }, schema);
+    assertRefused(
+      { invoice_settings: { custom_fields: [{ name: 'x' }] } },
+      { param: 'invoice_settings[custom_fields][0][value]', code: 'parameter_missing' },
+      schema,
+    );
   });
 
   test('a card field of the wrong type or length is refused without echoing its value', () => {
@@ -198,10 +252,30 @@ describe('coerceParams', () => {
     ];
     const operations: Array<[string, string, (card: Record<string, unknown>) => Record<string, unknown>, string]> = [
       ['POST', '/v1/payment_methods', (c) => ({ type: 'card', card: c }), 'card'],
-      ['POST', '/v1/payment_intents', (c) => ({ amount: '100', currency: 'usd', payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
-      ['POST', '/v1/payment_intents/{intent}/confirm', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
-      ['POST', '/v1/setup_intents', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
-      ['POST', '/v1/setup_intents/{intent}/confirm', (c) => ({ payment_method_data: { type: 'card', card: c } }), 'payment_method_data[card]'],
+      [
+        'POST',
+        '/v1/payment_intents',
+        (c) => ({ amount: '100', currency: 'usd', payment_method_data: { type: 'card', card: c } }),
+        'payment_method_data[card]',
+      ],
+      [
+        'POST',
+        '/v1/payment_intents/{intent}/confirm',
+        (c) => ({ payment_method_data: { type: 'card', card: c } }),
+        'payment_method_data[card]',
+      ],
+      [
+        'POST',
+        '/v1/setup_intents',
+        (c) => ({ payment_method_data: { type: 'card', card: c } }),
+        'payment_method_data[card]',
+      ],
+      [
+        'POST',
+        '/v1/setup_intents/{intent}/confirm',
+        (c) => ({ payment_method_data: { type: 'card', card: c } }),
+        'payment_method_data[card]',
+      ],
     ];
     for (const [method, path, wrap, prefix] of operations) {
       const schema = findOperation(method, path)!.params;
@@ -211,13 +285,19 @@ describe('coerceParams', () => {
           (error: unknown) => {
             assert.ok(error instanceof StripeError);
             assert.equal(error.body.param, `${prefix}[${field}]`, `${path} ${JSON.stringify(raw)}`);
-            assert.ok(!error.body.message!.includes(number) && !error.body.message!.includes(cvc), `${path}: ${error.body.message}`);
+            assert.ok(
+              !error.body.message!.includes(number) && !error.body.message!.includes(cvc),
+              `${path}: ${error.body.message}`,
+            );
             return true;
           },
         );
       }
     }
     // Other parameters still show what was wrong with them.
-    assertRefused({ count: 'abc' }, { param: 'count', code: 'parameter_invalid_integer', message: 'Invalid integer: abc' });
+    assertRefused(
+      { count: 'abc' },
+      { param: 'count', code: 'parameter_invalid_integer', message: 'Invalid integer: abc' },
+    );
   });
 });

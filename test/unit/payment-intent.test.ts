@@ -21,7 +21,15 @@ import { StripeError } from '../../src/server/errors.js';
 import { assertShape } from '../support/shapes.js';
 
 const NOW = 1_750_000_000;
-const ALL_STATUSES: Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled'];
+const ALL_STATUSES: Status[] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+  'requires_capture',
+  'succeeded',
+  'canceled',
+];
 
 function intent(params: IntentParams = {}): PaymentIntent {
   return newPaymentIntent('pi_test', 'pi_test_secret_abc', { amount: 2000, currency: 'usd', ...params }, NOW);
@@ -43,7 +51,7 @@ function stripeError(expected: { status?: number; code?: string; param?: string;
   };
 }
 
-test('newPaymentIntent: Stripe\'s defaults for a new intent', () => {
+test("newPaymentIntent: Stripe's defaults for a new intent", () => {
   const pi = intent({ currency: 'EUR' });
   assert.equal(pi.id, 'pi_test');
   assert.equal(pi.client_secret, 'pi_test_secret_abc');
@@ -57,16 +65,34 @@ test('newPaymentIntent: Stripe\'s defaults for a new intent', () => {
   assert.equal(pi.amount_received, 0);
   assert.equal(pi.amount_capturable, 0);
   assert.deepEqual(pi.metadata, {});
-  for (const field of ['customer', 'description', 'receipt_email', 'shipping', 'statement_descriptor', 'setup_future_usage', 'latest_charge', 'payment_method'] as const) {
+  for (const field of [
+    'customer',
+    'description',
+    'receipt_email',
+    'shipping',
+    'statement_descriptor',
+    'setup_future_usage',
+    'latest_charge',
+    'payment_method',
+  ] as const) {
     assert.equal(pi[field], null, field);
   }
   assertShape('payment_intent', pi);
 });
 
 test('newPaymentIntent: amount and currency are required', () => {
-  assert.throws(() => newPaymentIntent('pi_x', 's', { currency: 'usd' }, NOW), stripeError({ code: 'parameter_missing', param: 'amount' }));
-  assert.throws(() => newPaymentIntent('pi_x', 's', { amount: 100 }, NOW), stripeError({ code: 'parameter_missing', param: 'currency' }));
-  assert.throws(() => intent({ currency: 'abc' }), stripeError({ param: 'currency', message: /^Invalid currency: abc/ }));
+  assert.throws(
+    () => newPaymentIntent('pi_x', 's', { currency: 'usd' }, NOW),
+    stripeError({ code: 'parameter_missing', param: 'amount' }),
+  );
+  assert.throws(
+    () => newPaymentIntent('pi_x', 's', { amount: 100 }, NOW),
+    stripeError({ code: 'parameter_missing', param: 'currency' }),
+  );
+  assert.throws(
+    () => intent({ currency: 'abc' }),
+    stripeError({ param: 'currency', message: /^Invalid currency: abc/ }),
+  );
 });
 
 test('newPaymentIntent: amount limits by currency', () => {
@@ -76,14 +102,20 @@ test('newPaymentIntent: amount limits by currency', () => {
   assert.throws(() => intent({ amount: 49, currency: 'jpy' }), stripeError({ code: 'amount_too_small' }));
   assert.equal(intent({ amount: 9_999_999_999, currency: 'jpy' }).amount, 9_999_999_999);
   assert.equal(intent({ amount: 1230, currency: 'kwd' }).amount, 1230);
-  assert.throws(() => intent({ amount: 1235, currency: 'kwd' }), stripeError({ param: 'amount', message: /evenly divisible by 10/ }));
+  assert.throws(
+    () => intent({ amount: 1235, currency: 'kwd' }),
+    stripeError({ param: 'amount', message: /evenly divisible by 10/ }),
+  );
 });
 
 test('newPaymentIntent: payment_method_types, automatic_payment_methods', () => {
   const typed = intent({ payment_method_types: ['card', 'card'] });
   assert.deepEqual(typed.payment_method_types, ['card']);
   assert.equal(typed.automatic_payment_methods, null);
-  assert.deepEqual(intent({ automatic_payment_methods: { enabled: true, allow_redirects: 'never' } }).automatic_payment_methods, { allow_redirects: 'never', enabled: true });
+  assert.deepEqual(
+    intent({ automatic_payment_methods: { enabled: true, allow_redirects: 'never' } }).automatic_payment_methods,
+    { allow_redirects: 'never', enabled: true },
+  );
   const off = intent({ automatic_payment_methods: { enabled: false } });
   assert.equal(off.automatic_payment_methods, null);
   assert.deepEqual(off.payment_method_types, ['card']);
@@ -91,9 +123,15 @@ test('newPaymentIntent: payment_method_types, automatic_payment_methods', () => 
     () => intent({ payment_method_types: ['card'], automatic_payment_methods: { enabled: true } }),
     stripeError({ param: 'automatic_payment_methods', message: /only specify one of these parameters/ }),
   );
-  assert.throws(() => intent({ payment_method_types: ['card', 'sepa_debit'] }), stripeError({ param: 'payment_method_types[1]' }));
+  assert.throws(
+    () => intent({ payment_method_types: ['card', 'sepa_debit'] }),
+    stripeError({ param: 'payment_method_types[1]' }),
+  );
   // An empty list is as if none were given.
-  assert.deepEqual(intent({ payment_method_types: [] }).automatic_payment_methods, { allow_redirects: 'always', enabled: true });
+  assert.deepEqual(intent({ payment_method_types: [] }).automatic_payment_methods, {
+    allow_redirects: 'always',
+    enabled: true,
+  });
 });
 
 test('newPaymentIntent: the fields it takes', () => {
@@ -126,23 +164,49 @@ test('newPaymentIntent: the fields it takes', () => {
   assert.equal(pi.confirmation_method, 'manual');
   assert.equal(pi.transfer_group, 'g1');
   assertShape('payment_intent', pi);
-  assert.throws(() => intent({ receipt_email: 'nope' }), stripeError({ code: 'email_invalid', param: 'receipt_email' }));
+  assert.throws(
+    () => intent({ receipt_email: 'nope' }),
+    stripeError({ code: 'email_invalid', param: 'receipt_email' }),
+  );
 });
 
 test('statement descriptors: no full descriptor on card intents; suffix rules', () => {
-  assert.throws(() => intent({ statement_descriptor: 'MY SHOP' }), stripeError({ param: 'statement_descriptor', message: /not supported for the payment_method_type `card`/ }));
+  assert.throws(
+    () => intent({ statement_descriptor: 'MY SHOP' }),
+    stripeError({ param: 'statement_descriptor', message: /not supported for the payment_method_type `card`/ }),
+  );
   assert.equal(intent({ statement_descriptor: '' }).statement_descriptor, null);
-  assert.throws(() => intent({ statement_descriptor_suffix: 'X'.repeat(23) }), stripeError({ param: 'statement_descriptor_suffix', message: /at most 22/ }));
+  assert.throws(
+    () => intent({ statement_descriptor_suffix: 'X'.repeat(23) }),
+    stripeError({ param: 'statement_descriptor_suffix', message: /at most 22/ }),
+  );
   assert.equal(intent({ statement_descriptor_suffix: 'X'.repeat(22) }).statement_descriptor_suffix, 'X'.repeat(22));
   for (const bad of ['<b>', 'a"b', "a'b", 'a*b', 'a\\b', '>', '2024']) {
-    assert.throws(() => intent({ statement_descriptor_suffix: bad }), stripeError({ param: 'statement_descriptor_suffix' }), bad);
+    assert.throws(
+      () => intent({ statement_descriptor_suffix: bad }),
+      stripeError({ param: 'statement_descriptor_suffix' }),
+      bad,
+    );
   }
 });
 
 test('applyIntentParams: changes a copy; empty strings unset', () => {
-  const before = intent({ customer: 'cus_1', description: 'd', metadata: { a: '1', b: '2' }, shipping: { name: 'A', address: {} }, setup_future_usage: 'off_session' });
+  const before = intent({
+    customer: 'cus_1',
+    description: 'd',
+    metadata: { a: '1', b: '2' },
+    shipping: { name: 'A', address: {} },
+    setup_future_usage: 'off_session',
+  });
   const snapshot = structuredClone(before);
-  const after = applyIntentParams(before, { customer: '', description: '', metadata: { a: '' }, shipping: '', setup_future_usage: '', receipt_email: '' });
+  const after = applyIntentParams(before, {
+    customer: '',
+    description: '',
+    metadata: { a: '' },
+    shipping: '',
+    setup_future_usage: '',
+    receipt_email: '',
+  });
   assert.deepEqual(before, snapshot);
   assert.equal(after.customer, null);
   assert.equal(after.description, null);
@@ -155,7 +219,10 @@ test('applyIntentParams: changes a copy; empty strings unset', () => {
 
 test('applyIntentParams: a new currency re-checks the amount; types replace automatic payment methods', () => {
   const pi = intent({ amount: 1000 });
-  assert.throws(() => applyIntentParams(pi, { currency: 'czk' }), stripeError({ code: 'amount_too_small', param: 'amount' }));
+  assert.throws(
+    () => applyIntentParams(pi, { currency: 'czk' }),
+    stripeError({ code: 'amount_too_small', param: 'amount' }),
+  );
   assert.equal(applyIntentParams(pi, { currency: 'czk', amount: 1500 }).amount, 1500);
   assert.equal(applyIntentParams(pi, { currency: 'gbp' }).currency, 'gbp');
   const typed = applyIntentParams(pi, { payment_method_types: ['card'] });
@@ -165,10 +232,16 @@ test('applyIntentParams: a new currency re-checks the amount; types replace auto
 
 test('assertUpdatable: everything before confirmation, only bookkeeping after', () => {
   for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action'] as const) {
-    assert.doesNotThrow(() => assertUpdatable(inStatus(status), ['amount', 'currency', 'payment_method', 'metadata']), status);
+    assert.doesNotThrow(
+      () => assertUpdatable(inStatus(status), ['amount', 'currency', 'payment_method', 'metadata']),
+      status,
+    );
   }
   for (const status of ['processing', 'requires_capture', 'succeeded', 'canceled'] as const) {
-    assert.doesNotThrow(() => assertUpdatable(inStatus(status), ['metadata', 'description', 'receipt_email', 'shipping']), status);
+    assert.doesNotThrow(
+      () => assertUpdatable(inStatus(status), ['metadata', 'description', 'receipt_email', 'shipping']),
+      status,
+    );
     assert.throws(
       () => assertUpdatable(inStatus(status), ['metadata', 'amount']),
       stripeError({
@@ -180,7 +253,11 @@ test('assertUpdatable: everything before confirmation, only bookkeeping after', 
       }),
       status,
     );
-    assert.throws(() => assertUpdatable(inStatus(status), ['payment_method']), stripeError({ param: 'payment_method' }), status);
+    assert.throws(
+      () => assertUpdatable(inStatus(status), ['payment_method']),
+      stripeError({ param: 'payment_method' }),
+      status,
+    );
   }
 });
 
@@ -191,7 +268,10 @@ test('assertConfirmable: only intents that still wait for a payment', () => {
     else {
       assert.throws(
         () => assertConfirmable(inStatus(status)),
-        stripeError({ code: 'payment_intent_unexpected_state', message: new RegExp(`^You cannot confirm this PaymentIntent because it has a status of ${status}\\.`) }),
+        stripeError({
+          code: 'payment_intent_unexpected_state',
+          message: new RegExp(`^You cannot confirm this PaymentIntent because it has a status of ${status}\\.`),
+        }),
         status,
       );
     }
@@ -199,15 +279,36 @@ test('assertConfirmable: only intents that still wait for a payment', () => {
 });
 
 test('settleUnconfirmedStatus: a payment method means requires_confirmation, none means requires_payment_method', () => {
-  assert.equal(settleUnconfirmedStatus(inStatus('requires_payment_method', { payment_method: 'pm_1' })).status, 'requires_confirmation');
-  assert.equal(settleUnconfirmedStatus(inStatus('requires_confirmation', { payment_method: null })).status, 'requires_payment_method');
+  assert.equal(
+    settleUnconfirmedStatus(inStatus('requires_payment_method', { payment_method: 'pm_1' })).status,
+    'requires_confirmation',
+  );
+  assert.equal(
+    settleUnconfirmedStatus(inStatus('requires_confirmation', { payment_method: null })).status,
+    'requires_payment_method',
+  );
   assert.equal(settleUnconfirmedStatus(inStatus('succeeded', { payment_method: null })).status, 'succeeded');
-  assert.equal(settleUnconfirmedStatus(inStatus('requires_action', { payment_method: null })).status, 'requires_action');
+  assert.equal(
+    settleUnconfirmedStatus(inStatus('requires_action', { payment_method: null })).status,
+    'requires_action',
+  );
 });
 
 test('cancelIntent: from the open statuses and requires_capture; never after success', () => {
-  for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'] as const) {
-    const canceled = cancelIntent(inStatus(status, { amount_capturable: 2000, next_action: { type: 'redirect_to_url' } as Stripe.PaymentIntent.NextAction }), 'duplicate', NOW + 5);
+  for (const status of [
+    'requires_payment_method',
+    'requires_confirmation',
+    'requires_action',
+    'requires_capture',
+  ] as const) {
+    const canceled = cancelIntent(
+      inStatus(status, {
+        amount_capturable: 2000,
+        next_action: { type: 'redirect_to_url' } as Stripe.PaymentIntent.NextAction,
+      }),
+      'duplicate',
+      NOW + 5,
+    );
     assert.equal(canceled.status, 'canceled');
     assert.equal(canceled.canceled_at, NOW + 5);
     assert.equal(canceled.cancellation_reason, 'duplicate');
@@ -220,7 +321,9 @@ test('cancelIntent: from the open statuses and requires_capture; never after suc
       () => cancelIntent(inStatus(status), undefined, NOW),
       stripeError({
         code: 'payment_intent_unexpected_state',
-        message: new RegExp(`^You cannot cancel this PaymentIntent because it has a status of ${status}\\. Only a PaymentIntent with one of the following statuses may be canceled: `),
+        message: new RegExp(
+          `^You cannot cancel this PaymentIntent because it has a status of ${status}\\. Only a PaymentIntent with one of the following statuses may be canceled: `,
+        ),
       }),
     );
   }
@@ -234,12 +337,22 @@ test('captureAmount: all that is capturable, or less; never more, never zero', (
   assert.throws(() => captureAmount(held, 2001), stripeError({ code: 'amount_too_large', param: 'amount_to_capture' }));
   assert.throws(() => captureAmount(held, 0), stripeError({ param: 'amount_to_capture' }));
   for (const status of ALL_STATUSES.filter((s) => s !== 'requires_capture')) {
-    assert.throws(() => captureAmount(inStatus(status), undefined), stripeError({ code: 'payment_intent_unexpected_state', message: /You cannot capture this PaymentIntent/ }), status);
+    assert.throws(
+      () => captureAmount(inStatus(status), undefined),
+      stripeError({ code: 'payment_intent_unexpected_state', message: /You cannot capture this PaymentIntent/ }),
+      status,
+    );
   }
 });
 
 test('approvedIntent, capturedIntent, declinedIntent', () => {
-  const automatic = approvedIntent(inStatus('requires_confirmation', { last_payment_error: { type: 'card_error' } as Stripe.PaymentIntent.LastPaymentError }), 'ch_1', 'pm_1');
+  const automatic = approvedIntent(
+    inStatus('requires_confirmation', {
+      last_payment_error: { type: 'card_error' } as Stripe.PaymentIntent.LastPaymentError,
+    }),
+    'ch_1',
+    'pm_1',
+  );
   assert.equal(automatic.status, 'succeeded');
   assert.equal(automatic.amount_received, 2000);
   assert.equal(automatic.amount_capturable, 0);
@@ -258,12 +371,24 @@ test('approvedIntent, capturedIntent, declinedIntent', () => {
   assert.equal(captured.amount_capturable, 0);
   assert.equal(captured.amount, 2000);
 
-  const error = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' } as Stripe.PaymentIntent.LastPaymentError;
-  const declined = declinedIntent(inStatus('requires_confirmation', { payment_method: 'pm_3', latest_charge: 'ch_old' }), error, 'ch_3');
+  const error = {
+    type: 'card_error',
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  } as Stripe.PaymentIntent.LastPaymentError;
+  const declined = declinedIntent(
+    inStatus('requires_confirmation', { payment_method: 'pm_3', latest_charge: 'ch_old' }),
+    error,
+    'ch_3',
+  );
   assert.equal(declined.status, 'requires_payment_method');
   assert.equal(declined.payment_method, null);
   assert.equal(declined.latest_charge, 'ch_3');
   assert.deepEqual(declined.last_payment_error, error);
   // Without a charge (authentication failed before one was made) the latest charge stays.
-  assert.equal(declinedIntent(inStatus('requires_confirmation', { latest_charge: 'ch_old' }), error, null).latest_charge, 'ch_old');
+  assert.equal(
+    declinedIntent(inStatus('requires_confirmation', { latest_charge: 'ch_old' }), error, null).latest_charge,
+    'ch_old',
+  );
 });

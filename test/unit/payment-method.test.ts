@@ -23,12 +23,18 @@ const ID = 'pm_TESTTESTTESTTESTTESTTEST';
 const EMPTY_ADDRESS = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
 
 async function profileOf(card: Partial<CardInput> & { number: string }): Promise<CardProfile> {
-  const result = await createSimulatedNetwork().tokenize({ exp_month: 12, exp_year: 2030, cvc: '987', ...card }, { fingerprintKey: 'unit-test-key', now: NOW });
+  const result = await createSimulatedNetwork().tokenize(
+    { exp_month: 12, exp_year: 2030, cvc: '987', ...card },
+    { fingerprintKey: 'unit-test-key', now: NOW },
+  );
   assert.ok(result.ok, JSON.stringify(result));
   return result.profile;
 }
 
-function assertRefused(apply: () => unknown, expected: { status: number; type: string; param: string; code?: string; message?: string }): void {
+function assertRefused(
+  apply: () => unknown,
+  expected: { status: number; type: string; param: string; code?: string; message?: string },
+): void {
   assert.throws(apply, (error: unknown) => {
     assert.ok(error instanceof StripeError, String(error));
     assert.equal(error.statusCode, expected.status);
@@ -56,7 +62,13 @@ describe('newCardPaymentMethod', () => {
     assert.equal(pm.livemode, false);
     assert.equal(pm.allow_redisplay, 'unspecified');
     assert.deepEqual(pm.metadata, {});
-    assert.deepEqual(pm.billing_details, { address: EMPTY_ADDRESS, email: null, name: null, phone: null, tax_id: null });
+    assert.deepEqual(pm.billing_details, {
+      address: EMPTY_ADDRESS,
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    });
     assert.deepEqual(pm.card, {
       brand: 'visa',
       checks: { cvc_check: 'unchecked', address_line1_check: 'unchecked', address_postal_code_check: null },
@@ -101,7 +113,12 @@ describe('newCardPaymentMethod', () => {
       ID,
       visa,
       {
-        billing_details: { name: 'Ada', email: '', phone: '+4712345678', address: { line1: '1 Way', city: '', country: 'GB' } },
+        billing_details: {
+          name: 'Ada',
+          email: '',
+          phone: '+4712345678',
+          address: { line1: '1 Way', city: '', country: 'GB' },
+        },
         metadata: { order: '42', empty: '' },
         allow_redisplay: 'always',
       },
@@ -121,9 +138,15 @@ describe('newCardPaymentMethod', () => {
 
   test('brand details come through for other brands', async () => {
     const amex = newCardPaymentMethod(ID, await profileOf({ number: '378282246310005', cvc: '9876' }), {}, NOW);
-    assert.deepEqual([amex.card!.brand, amex.card!.display_brand, amex.card!.last4, amex.card!.three_d_secure_usage!.supported], ['amex', 'american_express', '0005', false]);
+    assert.deepEqual(
+      [amex.card!.brand, amex.card!.display_brand, amex.card!.last4, amex.card!.three_d_secure_usage!.supported],
+      ['amex', 'american_express', '0005', false],
+    );
     const prepaid = newCardPaymentMethod(ID, await profileOf({ number: '5105105105105100', cvc: null }), {}, NOW);
-    assert.deepEqual([prepaid.card!.brand, prepaid.card!.funding, prepaid.card!.checks!.cvc_check], ['mastercard', 'prepaid', null]);
+    assert.deepEqual(
+      [prepaid.card!.brand, prepaid.card!.funding, prepaid.card!.checks!.cvc_check],
+      ['mastercard', 'prepaid', null],
+    );
   });
 });
 
@@ -134,14 +157,21 @@ describe('applyPaymentMethodParams', () => {
     pm = newCardPaymentMethod(
       ID,
       profile,
-      { billing_details: { name: 'Ada', email: 'ada@example.com', address: { line1: '1 Way', city: 'London' } }, metadata: { a: '1', b: '2' } },
+      {
+        billing_details: { name: 'Ada', email: 'ada@example.com', address: { line1: '1 Way', city: 'London' } },
+        metadata: { a: '1', b: '2' },
+      },
       NOW,
     );
   });
 
   test('returns a new object and leaves the given one as it was', () => {
     const before = structuredClone(pm);
-    const next = applyPaymentMethodParams(pm, { billing_details: { name: 'Grace', address: { city: 'Paris' } }, metadata: { c: '3' }, card: { exp_month: 1 } });
+    const next = applyPaymentMethodParams(pm, {
+      billing_details: { name: 'Grace', address: { city: 'Paris' } },
+      metadata: { c: '3' },
+      card: { exp_month: 1 },
+    });
     assert.notEqual(next, pm);
     assert.deepEqual(pm, before);
     assert.equal(next.billing_details.name, 'Grace');
@@ -149,7 +179,9 @@ describe('applyPaymentMethodParams', () => {
   });
 
   test('billing details: given fields change, others stay; an address is replaced as a whole; empty strings unset', () => {
-    const next = applyPaymentMethodParams(pm, { billing_details: { phone: '+1555', email: '', address: { city: 'Paris', postal_code: '' } } });
+    const next = applyPaymentMethodParams(pm, {
+      billing_details: { phone: '+1555', email: '', address: { city: 'Paris', postal_code: '' } },
+    });
     assert.deepEqual(next.billing_details, {
       address: { ...EMPTY_ADDRESS, city: 'Paris' },
       email: null,
@@ -157,14 +189,21 @@ describe('applyPaymentMethodParams', () => {
       phone: '+1555',
       tax_id: null,
     });
-    assert.deepEqual(applyPaymentMethodParams(pm, { billing_details: { address: '' } }).billing_details.address, EMPTY_ADDRESS);
+    assert.deepEqual(
+      applyPaymentMethodParams(pm, { billing_details: { address: '' } }).billing_details.address,
+      EMPTY_ADDRESS,
+    );
     assert.deepEqual(applyPaymentMethodParams(pm, {}).billing_details, pm.billing_details);
   });
 
   test('metadata merges; an empty value removes a key; an empty metadata removes all', () => {
     assert.deepEqual(applyPaymentMethodParams(pm, { metadata: { a: '', c: '3' } }).metadata, { b: '2', c: '3' });
     assert.deepEqual(applyPaymentMethodParams(pm, { metadata: '' }).metadata, {});
-    assertRefused(() => applyPaymentMethodParams(pm, { metadata: { 'a[b]': 'x' } }), { status: 400, type: 'invalid_request_error', param: 'metadata[a[b]]' });
+    assertRefused(() => applyPaymentMethodParams(pm, { metadata: { 'a[b]': 'x' } }), {
+      status: 400,
+      type: 'invalid_request_error',
+      param: 'metadata[a[b]]',
+    });
   });
 
   test('card: only the expiry changes; the rest of the card stays', () => {
@@ -181,8 +220,20 @@ describe('checkExpiryUpdate', () => {
     card = newCardPaymentMethod(ID, await profileOf({ number: '4242424242424242' }), {}, NOW).card;
   });
 
-  const invalidMonth = { status: 402, type: 'card_error', code: 'invalid_expiry_month', param: 'card[exp_month]', message: "Your card's expiration month is invalid." };
-  const invalidYear = { status: 402, type: 'card_error', code: 'invalid_expiry_year', param: 'card[exp_year]', message: "Your card's expiration year is invalid." };
+  const invalidMonth = {
+    status: 402,
+    type: 'card_error',
+    code: 'invalid_expiry_month',
+    param: 'card[exp_month]',
+    message: "Your card's expiration month is invalid.",
+  };
+  const invalidYear = {
+    status: 402,
+    type: 'card_error',
+    code: 'invalid_expiry_year',
+    param: 'card[exp_year]',
+    message: "Your card's expiration year is invalid.",
+  };
 
   test('a real month, this month or later, up to 50 years ahead, passes', () => {
     checkExpiryUpdate(card!, { exp_month: 1, exp_year: 2031 }, NOW);

@@ -33,7 +33,10 @@ describe('previousAttributes', () => {
   });
 
   test('changed scalars show their old values; only what changed appears', () => {
-    assert.deepEqual(previousAfter({ name: 'Ada King', email: 'king@example.com' }), { name: 'Ada', email: 'ada@example.com' });
+    assert.deepEqual(previousAfter({ name: 'Ada King', email: 'king@example.com' }), {
+      name: 'Ada',
+      email: 'ada@example.com',
+    });
   });
 
   test('a value set where there was null shows null; an unset value shows the old one', () => {
@@ -51,7 +54,9 @@ describe('previousAttributes', () => {
 
   test('a changed nested object (address, invoice_settings) shows the whole old object', () => {
     assert.deepEqual(previousAfter({ address: { line1: '2 Way', city: 'London' } }), { address: customer.address });
-    assert.deepEqual(previousAfter({ invoice_settings: { footer: 'g' } }), { invoice_settings: customer.invoice_settings });
+    assert.deepEqual(previousAfter({ invoice_settings: { footer: 'g' } }), {
+      invoice_settings: customer.invoice_settings,
+    });
     assert.deepEqual(previousAfter({ address: '' }), { address: customer.address });
   });
 

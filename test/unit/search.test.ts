@@ -5,7 +5,13 @@ import { StripeError } from '../../src/server/errors.js';
 import type { ApiObject } from '../../src/server/resources.js';
 import { parseSearchQuery, type FieldKind } from '../../src/server/search.js';
 
-const FIELDS: Record<string, FieldKind> = { created: 'number', email: 'string', metadata: 'metadata', name: 'string', phone: 'string' };
+const FIELDS: Record<string, FieldKind> = {
+  created: 'number',
+  email: 'string',
+  metadata: 'metadata',
+  name: 'string',
+  phone: 'string',
+};
 
 interface TestCustomer extends ApiObject {
   created: number;
@@ -15,9 +21,33 @@ interface TestCustomer extends ApiObject {
   metadata: Record<string, string>;
 }
 
-const ada: TestCustomer = { id: 'cus_ada', object: 'customer', created: 1_700_000_000, email: 'Ada@Example.com', name: 'Ada Lovelace', phone: null, metadata: { tier: 'gold', 'order-id': '42' } };
-const bob: TestCustomer = { id: 'cus_bob', object: 'customer', created: 1_700_000_100, email: 'bob@example.org', name: 'Bob Babbage', phone: '+4711111111', metadata: { tier: 'silver' } };
-const cyd: TestCustomer = { id: 'cus_cyd', object: 'customer', created: 1_700_000_200, email: null, name: null, phone: '+4722222222', metadata: {} };
+const ada: TestCustomer = {
+  id: 'cus_ada',
+  object: 'customer',
+  created: 1_700_000_000,
+  email: 'Ada@Example.com',
+  name: 'Ada Lovelace',
+  phone: null,
+  metadata: { tier: 'gold', 'order-id': '42' },
+};
+const bob: TestCustomer = {
+  id: 'cus_bob',
+  object: 'customer',
+  created: 1_700_000_100,
+  email: 'bob@example.org',
+  name: 'Bob Babbage',
+  phone: '+4711111111',
+  metadata: { tier: 'silver' },
+};
+const cyd: TestCustomer = {
+  id: 'cus_cyd',
+  object: 'customer',
+  created: 1_700_000_200,
+  email: null,
+  name: null,
+  phone: '+4722222222',
+  metadata: {},
+};
 const ALL = [ada, bob, cyd];
 
 /** The ids of the customers the query matches. */
@@ -87,7 +117,7 @@ describe('search query: substring (~)', () => {
 });
 
 describe('search query: metadata', () => {
-  test("metadata['key']:'value' and metadata[\"key\"]:\"value\"", () => {
+  test('metadata[\'key\']:\'value\' and metadata["key"]:"value"', () => {
     assert.deepEqual(matches(`metadata['tier']:'gold'`), ['cus_ada']);
     assert.deepEqual(matches(`metadata["tier"]:"silver"`), ['cus_bob']);
     assert.deepEqual(matches(`metadata['order-id']:'42'`), ['cus_ada']);

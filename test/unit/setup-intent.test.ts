@@ -27,7 +27,14 @@ import { StripeError } from '../../src/server/errors.js';
 import { assertShape } from '../support/shapes.js';
 
 const NOW = 1_750_000_000;
-const ALL_STATUSES: Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'canceled'];
+const ALL_STATUSES: Status[] = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+  'succeeded',
+  'canceled',
+];
 const OPEN_STATUSES: Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 const PROFILE: CardProfile = {
@@ -79,7 +86,12 @@ test('a new SetupIntent waits for a payment method, for off-session use by defau
 });
 
 test('create parameters: usage, customer, description, metadata', () => {
-  const si = setupIntent({ usage: 'on_session', customer: 'cus_1', description: 'Save card', metadata: { order: '7' } });
+  const si = setupIntent({
+    usage: 'on_session',
+    customer: 'cus_1',
+    description: 'Save card',
+    metadata: { order: '7' },
+  });
   assert.equal(si.usage, 'on_session');
   assert.equal(si.customer, 'cus_1');
   assert.equal(si.description, 'Save card');
@@ -96,13 +108,25 @@ test('payment method types: explicit types turn automatic payment methods off; b
   assert.deepEqual(allowed.allowed_payment_method_types, ['card']);
   assert.equal(allowed.automatic_payment_methods, null);
   assert.equal(setupIntent({ automatic_payment_methods: { enabled: false } }).automatic_payment_methods, null);
-  assert.deepEqual(setupIntent({ automatic_payment_methods: { enabled: true, allow_redirects: 'never' } }).automatic_payment_methods, {
-    allow_redirects: 'never',
-    enabled: true,
-  });
-  assert.throws(() => setupIntent({ payment_method_types: ['card'], automatic_payment_methods: { enabled: true } }), stripeError({ param: 'automatic_payment_methods' }));
-  assert.throws(() => setupIntent({ payment_method_types: ['card', 'sepa_debit'] }), stripeError({ param: 'payment_method_types[1]' }));
-  assert.throws(() => setupIntent({ excluded_payment_method_types: ['card'] }), stripeError({ param: 'excluded_payment_method_types' }));
+  assert.deepEqual(
+    setupIntent({ automatic_payment_methods: { enabled: true, allow_redirects: 'never' } }).automatic_payment_methods,
+    {
+      allow_redirects: 'never',
+      enabled: true,
+    },
+  );
+  assert.throws(
+    () => setupIntent({ payment_method_types: ['card'], automatic_payment_methods: { enabled: true } }),
+    stripeError({ param: 'automatic_payment_methods' }),
+  );
+  assert.throws(
+    () => setupIntent({ payment_method_types: ['card', 'sepa_debit'] }),
+    stripeError({ param: 'payment_method_types[1]' }),
+  );
+  assert.throws(
+    () => setupIntent({ excluded_payment_method_types: ['card'] }),
+    stripeError({ param: 'excluded_payment_method_types' }),
+  );
 });
 
 test('request_three_d_secure=any asks for 3-D Secure whatever the card needs', () => {
@@ -131,13 +155,19 @@ test('confirm and cancel only while open; otherwise setup_intent_unexpected_stat
       assert.equal(canceled.cancellation_reason, 'duplicate');
       assert.equal(canceled.next_action, null);
     } else {
-      assert.throws(() => assertConfirmable(si), stripeError({ code: 'setup_intent_unexpected_state', message: new RegExp(`status of ${status}`) }));
-      assert.throws(() => cancelSetupIntent(si, undefined), (error: unknown) => {
-        assert.ok(error instanceof StripeError);
-        assert.equal(error.body.code, 'setup_intent_unexpected_state');
-        assert.equal((error.body.setup_intent as SetupIntent).id, 'seti_test');
-        return true;
-      });
+      assert.throws(
+        () => assertConfirmable(si),
+        stripeError({ code: 'setup_intent_unexpected_state', message: new RegExp(`status of ${status}`) }),
+      );
+      assert.throws(
+        () => cancelSetupIntent(si, undefined),
+        (error: unknown) => {
+          assert.ok(error instanceof StripeError);
+          assert.equal(error.body.code, 'setup_intent_unexpected_state');
+          assert.equal((error.body.setup_intent as SetupIntent).id, 'seti_test');
+          return true;
+        },
+      );
     }
   }
   assert.equal(cancelSetupIntent(setupIntent(), undefined).cancellation_reason, null);
@@ -146,9 +176,13 @@ test('confirm and cancel only while open; otherwise setup_intent_unexpected_stat
 test('once over, only description and metadata may be updated', () => {
   for (const status of ['succeeded', 'canceled', 'processing'] as Status[]) {
     assert.doesNotThrow(() => assertUpdatable(inStatus(status), ['metadata', 'description']));
-    assert.throws(() => assertUpdatable(inStatus(status), ['metadata', 'customer']), stripeError({ code: 'setup_intent_unexpected_state', param: 'customer' }));
+    assert.throws(
+      () => assertUpdatable(inStatus(status), ['metadata', 'customer']),
+      stripeError({ code: 'setup_intent_unexpected_state', param: 'customer' }),
+    );
   }
-  for (const status of OPEN_STATUSES) assert.doesNotThrow(() => assertUpdatable(inStatus(status), ['customer', 'payment_method']));
+  for (const status of OPEN_STATUSES)
+    assert.doesNotThrow(() => assertUpdatable(inStatus(status), ['customer', 'payment_method']));
 });
 
 test('success, failure and requires_action move the SetupIntent as Stripe does', () => {
@@ -159,7 +193,15 @@ test('success, failure and requires_action move the SetupIntent as Stripe does',
   assert.equal(ok.payment_method, 'pm_test');
   assertShape('setup_intent', ok);
 
-  const error = declineError({ code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.', advice_code: 'try_again_later' }, PM);
+  const error = declineError(
+    {
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+      advice_code: 'try_again_later',
+    },
+    PM,
+  );
   const failed = failedSetupIntent(confirming, error, 'setatt_2');
   assert.equal(failed.status, 'requires_payment_method');
   assert.equal(failed.payment_method, null);
@@ -173,9 +215,15 @@ test('success, failure and requires_action move the SetupIntent as Stripe does',
   const url = 'http://kassa.test/kassa/3ds/seti_test';
   const sdk = requiresActionSetupIntent(confirming, 'pm_test', 'setatt_3', url, undefined);
   assert.equal(sdk.status, 'requires_action');
-  assert.deepEqual(sdk.next_action, { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: 'seti_test' } });
+  assert.deepEqual(sdk.next_action, {
+    type: 'use_stripe_sdk',
+    use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: 'seti_test' },
+  });
   const redirect = requiresActionSetupIntent(confirming, 'pm_test', 'setatt_3', url, 'https://shop.test/done');
-  assert.deepEqual(redirect.next_action, { type: 'redirect_to_url', redirect_to_url: { url, return_url: 'https://shop.test/done' } });
+  assert.deepEqual(redirect.next_action, {
+    type: 'redirect_to_url',
+    redirect_to_url: { url, return_url: 'https://shop.test/done' },
+  });
   assertShape('setup_intent', redirect);
 
   const authFailed = failedSetupIntent(redirect, authenticationFailureError(PM), 'setatt_3');
@@ -213,7 +261,18 @@ test('the publishable view leaves out customer and metadata', () => {
   assert.equal('metadata' in view, false);
   assert.equal('customer' in view, false);
   assert.deepEqual(Object.keys(view).sort(), [
-    'cancellation_reason', 'client_secret', 'created', 'description', 'id', 'last_setup_error', 'livemode', 'next_action', 'object',
-    'payment_method', 'payment_method_types', 'status', 'usage',
+    'cancellation_reason',
+    'client_secret',
+    'created',
+    'description',
+    'id',
+    'last_setup_error',
+    'livemode',
+    'next_action',
+    'object',
+    'payment_method',
+    'payment_method_types',
+    'status',
+    'usage',
   ]);
 });

@@ -8,15 +8,30 @@ import { test } from 'node:test';
 import type Stripe from 'stripe';
 import { handleEvent } from '../../examples/shop/fulfilment.js';
 import { OrderStore } from '../../examples/shop/order-store.js';
-import { applyPaymentFailed, applyPaymentSucceeded, CheckoutError, newOrder, parseCheckout, type Order } from '../../examples/shop/orders.js';
+import {
+  applyPaymentFailed,
+  applyPaymentSucceeded,
+  CheckoutError,
+  newOrder,
+  parseCheckout,
+  type Order,
+} from '../../examples/shop/orders.js';
 import { s10CheckDigit, trackingNumber } from '../../examples/shop/tracking.js';
 import { formatMoney } from '../../examples/shop/pages/html.js';
 
-const CUSTOMER = { name: ' Ada Lovelace ', email: 'ada@example.com', address: { line1: 'Havenstraat 7', city: 'Amsterdam', postal_code: '1011 AB', country: 'nl' } };
+const CUSTOMER = {
+  name: ' Ada Lovelace ',
+  email: 'ada@example.com',
+  address: { line1: 'Havenstraat 7', city: 'Amsterdam', postal_code: '1011 AB', country: 'nl' },
+};
 const NOW = 1_764_000_000;
 
 function order(): Order {
-  return newOrder('ord_1', parseCheckout({ items: [{ product: 'mug', quantity: 2 }, { product: 'tote' }], customer: CUSTOMER }), NOW);
+  return newOrder(
+    'ord_1',
+    parseCheckout({ items: [{ product: 'mug', quantity: 2 }, { product: 'tote' }], customer: CUSTOMER }),
+    NOW,
+  );
 }
 
 function fieldOf(body: unknown): string {
@@ -40,8 +55,14 @@ test('parseCheckout trims and normalises, and names the first bad field', () => 
   assert.equal(fieldOf({ items: [{ product: 'mug', quantity: 11 }], customer: CUSTOMER }), 'items[0].quantity');
   assert.equal(fieldOf({ items: [{ product: 'mug', quantity: '2' }], customer: CUSTOMER }), 'items[0].quantity');
   assert.equal(fieldOf({ items: [{ product: 'mug' }], customer: { ...CUSTOMER, email: 'ada' } }), 'customer.email');
-  assert.equal(fieldOf({ items: [{ product: 'mug' }], customer: { ...CUSTOMER, name: 'x'.repeat(101) } }), 'customer.name');
-  assert.equal(fieldOf({ items: [{ product: 'mug' }], customer: { ...CUSTOMER, address: { ...CUSTOMER.address, city: '' } } }), 'customer.address.city');
+  assert.equal(
+    fieldOf({ items: [{ product: 'mug' }], customer: { ...CUSTOMER, name: 'x'.repeat(101) } }),
+    'customer.name',
+  );
+  assert.equal(
+    fieldOf({ items: [{ product: 'mug' }], customer: { ...CUSTOMER, address: { ...CUSTOMER.address, city: '' } } }),
+    'customer.address.city',
+  );
 });
 
 test('newOrder prices every line from the catalog in minor units', () => {
@@ -75,12 +96,30 @@ test('a succeeded payment fulfils once, and only for the full amount', () => {
 
 test('a failed payment is recorded, but never undoes a paid order', () => {
   const placed = order();
-  const declined = { id: 'pi_1', amount_received: 0, currency: 'eur', last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } };
+  const declined = {
+    id: 'pi_1',
+    amount_received: 0,
+    currency: 'eur',
+    last_payment_error: {
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+    },
+  };
   const failed = applyPaymentFailed(placed, declined, 'evt_1', NOW);
   assert.equal(failed.outcome, 'failure_recorded');
   assert.equal(failed.order.status, 'payment_failed');
-  assert.deepEqual(failed.order.payment_failure, { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' });
-  const paid = applyPaymentSucceeded(failed.order, { id: 'pi_1', amount_received: placed.amount, currency: 'eur' }, 'evt_2', NOW).order;
+  assert.deepEqual(failed.order.payment_failure, {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  });
+  const paid = applyPaymentSucceeded(
+    failed.order,
+    { id: 'pi_1', amount_received: placed.amount, currency: 'eur' },
+    'evt_2',
+    NOW,
+  ).order;
   assert.equal(paid.status, 'paid');
   const late = applyPaymentFailed(paid, declined, 'evt_3', NOW);
   assert.equal(late.outcome, 'ignored_after_payment');
@@ -104,11 +143,17 @@ test('handleEvent handles each event id once, and the JSON file keeps orders and
   const event = {
     id: 'evt_1',
     type: 'payment_intent.succeeded',
-    data: { object: { id: 'pi_1', amount_received: placed.amount, currency: 'eur', metadata: { order_id: placed.id } } },
+    data: {
+      object: { id: 'pi_1', amount_received: placed.amount, currency: 'eur', metadata: { order_id: placed.id } },
+    },
   } as unknown as Stripe.Event;
   assert.equal(handleEvent(store, event, NOW), 'fulfilled');
   assert.equal(handleEvent(store, event, NOW + 1), 'duplicate');
-  const stranger = { ...event, id: 'evt_2', data: { object: { ...event.data.object, metadata: { order_id: 'ord_missing' } } } } as unknown as Stripe.Event;
+  const stranger = {
+    ...event,
+    id: 'evt_2',
+    data: { object: { ...event.data.object, metadata: { order_id: 'ord_missing' } } },
+  } as unknown as Stripe.Event;
   assert.equal(handleEvent(store, stranger, NOW), 'unknown_order');
 
   const reopened = new OrderStore(path);

@@ -21,7 +21,8 @@ test('CI requires PostgreSQL and Chromium; so do the KASSA_REQUIRE_* flags; else
 
 /** Loads the store targets as a test file does, against a PostgreSQL that is not there. */
 function loadTargets(env: NodeJS.ProcessEnv) {
-  const script = "const { storeTargets } = await import('./test/support/stores.ts'); const t = await storeTargets(); console.log(JSON.stringify(t.map((x) => [x.name, Boolean(x.skip)])));";
+  const script =
+    "const { storeTargets } = await import('./test/support/stores.ts'); const t = await storeTargets(); console.log(JSON.stringify(t.map((x) => [x.name, Boolean(x.skip)])));";
   const { KASSA_REQUIRE_POSTGRES: _flag, CI: _ci, ...rest } = process.env;
   return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     env: { ...rest, DATABASE_URL: 'postgres://127.0.0.1:1/test', ...env },
@@ -36,6 +37,9 @@ test('with CI=true and no PostgreSQL, loading the store targets fails; without C
 
   const outside = loadTargets({});
   assert.equal(outside.status, 0, outside.stderr);
-  assert.deepEqual(JSON.parse(outside.stdout.trim()), [['sqlite', false], ['postgres', true]]);
+  assert.deepEqual(JSON.parse(outside.stdout.trim()), [
+    ['sqlite', false],
+    ['postgres', true],
+  ]);
   assert.match(outside.stderr, /NOTICE: skipping the PostgreSQL half/);
 });

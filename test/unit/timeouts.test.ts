@@ -19,7 +19,11 @@ test('the headers timeout defaults to at most the request timeout, and may not e
 });
 
 test('the environment sets each one', () => {
-  const config = loadConfig({ KASSA_REQUEST_TIMEOUT_MS: '5000', KASSA_HEADERS_TIMEOUT_MS: '2000', KASSA_KEEP_ALIVE_TIMEOUT_MS: '' });
+  const config = loadConfig({
+    KASSA_REQUEST_TIMEOUT_MS: '5000',
+    KASSA_HEADERS_TIMEOUT_MS: '2000',
+    KASSA_KEEP_ALIVE_TIMEOUT_MS: '',
+  });
   assert.deepEqual(config.timeouts, { headersMs: 2000, requestMs: 5000, keepAliveMs: 72_000 });
   assert.throws(() => loadConfig({ KASSA_REQUEST_TIMEOUT_MS: 'soon' }), /invalid KASSA_REQUEST_TIMEOUT_MS/);
   assert.throws(() => loadConfig({ KASSA_HEADERS_TIMEOUT_MS: '40000' }), /cannot be longer/);

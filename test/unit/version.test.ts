@@ -57,7 +57,10 @@ describe('checkApiVersion', () => {
         (error: unknown) => {
           assert.ok(error instanceof StripeError, version);
           assert.equal(error.statusCode, 400);
-          assert.deepEqual(error.body, { type: 'invalid_request_error', message: `Invalid Stripe API version: ${version}` });
+          assert.deepEqual(error.body, {
+            type: 'invalid_request_error',
+            message: `Invalid Stripe API version: ${version}`,
+          });
           return true;
         },
         version,

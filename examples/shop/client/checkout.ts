@@ -20,7 +20,12 @@ const elements = stripe.elements();
 const card: StripeCardElement = elements.create('card', {
   hidePostalCode: true,
   style: {
-    base: { color: '#1f2a44', fontSize: '16px', fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif', '::placeholder': { color: '#8a94a8' } },
+    base: {
+      color: '#1f2a44',
+      fontSize: '16px',
+      fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif',
+      '::placeholder': { color: '#8a94a8' },
+    },
     invalid: { color: '#c0392b', iconColor: '#c0392b' },
   },
   classes: { base: 'card-field' },
@@ -35,7 +40,8 @@ card.on('change', (event: StripeCardElementChangeEvent) => {
 
 function showTotals(): void {
   const label = priceLabel(config.product.price, Number(quantity.value), config.product.currency);
-  for (const selector of ['[data-line-total]', '[data-subtotal]', '[data-total]']) document.querySelector(selector)!.textContent = label;
+  for (const selector of ['[data-line-total]', '[data-subtotal]', '[data-total]'])
+    document.querySelector(selector)!.textContent = label;
   payButton.querySelector('.pay-label')!.textContent = `Pay ${label}`;
 }
 quantity.addEventListener('change', showTotals);
@@ -83,7 +89,13 @@ function setPaying(on: boolean): void {
 
 /** The required fields the browser can check before asking the shop. */
 function firstMissing(): string | undefined {
-  const required = ['customer.name', 'customer.email', 'customer.address.line1', 'customer.address.postal_code', 'customer.address.city'];
+  const required = [
+    'customer.name',
+    'customer.email',
+    'customer.address.line1',
+    'customer.address.postal_code',
+    'customer.address.city',
+  ];
   return required.find((name) => !field(name));
 }
 
@@ -106,7 +118,10 @@ form.addEventListener('submit', async (event) => {
     const { order, client_secret } = await ensureOrder(request);
     const { customer } = request;
     const result = await stripe.confirmCardPayment(client_secret, {
-      payment_method: { card, billing_details: { name: customer.name, email: customer.email, address: customer.address } },
+      payment_method: {
+        card,
+        billing_details: { name: customer.name, email: customer.email, address: customer.address },
+      },
     });
     if (result.error) {
       cardErrors.textContent = paymentErrorMessage(result.error);

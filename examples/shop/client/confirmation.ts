@@ -12,7 +12,9 @@ let polls = 0;
 async function poll(): Promise<void> {
   if (order.status === 'paid' || polls++ >= GIVE_UP_AFTER) return;
   try {
-    const response = await fetch(`/api/orders/${encodeURIComponent(order.id)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`/api/orders/${encodeURIComponent(order.id)}`, {
+      headers: { accept: 'application/json' },
+    });
     if (response.ok) {
       const next = (await response.json()) as OrderJson;
       if (JSON.stringify(next) !== JSON.stringify(order)) {

@@ -15,21 +15,42 @@ const { product } = config;
 const CARD_OPTIONS = {
   hidePostalCode: true,
   style: {
-    base: { color: '#1f2a44', fontSize: '16px', fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif', '::placeholder': { color: '#8a94a8' } },
+    base: {
+      color: '#1f2a44',
+      fontSize: '16px',
+      fontFamily: '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif',
+      '::placeholder': { color: '#8a94a8' },
+    },
     invalid: { color: '#c0392b', iconColor: '#c0392b' },
   },
   classes: { base: 'card-field' },
 };
 
-const COUNTRIES = [['NL', 'Netherlands'], ['BE', 'Belgium'], ['DE', 'Germany'], ['FR', 'France'], ['IE', 'Ireland'], ['GB', 'United Kingdom'], ['US', 'United States']];
+const COUNTRIES = [
+  ['NL', 'Netherlands'],
+  ['BE', 'Belgium'],
+  ['DE', 'Germany'],
+  ['FR', 'France'],
+  ['IE', 'Ireland'],
+  ['GB', 'United Kingdom'],
+  ['US', 'United States'],
+];
 const REQUIRED = ['name', 'email', 'line1', 'postal_code', 'city'];
 
 function Field({ id, label, value, onChange, error, ...rest }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-invalid={error ? 'true' : undefined} {...rest} />
-      <div className="field-error" role="alert">{error}</div>
+      <input
+        id={id}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? 'true' : undefined}
+        {...rest}
+      />
+      <div className="field-error" role="alert">
+        {error}
+      </div>
     </div>
   );
 }
@@ -66,12 +87,20 @@ function CheckoutForm({ quantity, onPaying }) {
     const customer = {
       name: details.name.trim(),
       email: details.email.trim(),
-      address: { line1: details.line1.trim(), city: details.city.trim(), postal_code: details.postal_code.trim(), country: details.country },
+      address: {
+        line1: details.line1.trim(),
+        city: details.city.trim(),
+        postal_code: details.postal_code.trim(),
+        country: details.country,
+      },
     };
     try {
       const { order, client_secret } = await ensureOrder({ items: [{ product: product.id, quantity }], customer });
       const result = await stripe.confirmCardPayment(client_secret, {
-        payment_method: { card, billing_details: { name: customer.name, email: customer.email, address: customer.address } },
+        payment_method: {
+          card,
+          billing_details: { name: customer.name, email: customer.email, address: customer.address },
+        },
       });
       if (result.error) {
         setCardError(paymentErrorMessage(result.error));
@@ -90,21 +119,59 @@ function CheckoutForm({ quantity, onPaying }) {
     <form id="checkout-form" className="panel" noValidate onSubmit={submit}>
       <fieldset>
         <legend>Contact</legend>
-        <Field id="name" label="Full name" autoComplete="name" value={details.name} onChange={set('name')} error={errors.name} />
-        <Field id="email" label="Email" type="email" autoComplete="email" value={details.email} onChange={set('email')} error={errors.email} />
+        <Field
+          id="name"
+          label="Full name"
+          autoComplete="name"
+          value={details.name}
+          onChange={set('name')}
+          error={errors.name}
+        />
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={details.email}
+          onChange={set('email')}
+          error={errors.email}
+        />
       </fieldset>
       <fieldset>
         <legend>Shipping address</legend>
-        <Field id="line1" label="Address" autoComplete="address-line1" value={details.line1} onChange={set('line1')} error={errors.line1} />
+        <Field
+          id="line1"
+          label="Address"
+          autoComplete="address-line1"
+          value={details.line1}
+          onChange={set('line1')}
+          error={errors.line1}
+        />
         <div className="row">
-          <Field id="postal_code" label="Postal code" autoComplete="postal-code" value={details.postal_code} onChange={set('postal_code')} error={errors.postal_code} />
-          <Field id="city" label="City" autoComplete="address-level2" value={details.city} onChange={set('city')} error={errors.city} />
+          <Field
+            id="postal_code"
+            label="Postal code"
+            autoComplete="postal-code"
+            value={details.postal_code}
+            onChange={set('postal_code')}
+            error={errors.postal_code}
+          />
+          <Field
+            id="city"
+            label="City"
+            autoComplete="address-level2"
+            value={details.city}
+            onChange={set('city')}
+            error={errors.city}
+          />
         </div>
         <div className="field">
           <label htmlFor="country">Country</label>
           <select id="country" value={details.country} onChange={(event) => set('country')(event.target.value)}>
             {COUNTRIES.map(([code, name]) => (
-              <option key={code} value={code}>{name}</option>
+              <option key={code} value={code}>
+                {name}
+              </option>
             ))}
           </select>
         </div>
@@ -120,12 +187,16 @@ function CheckoutForm({ quantity, onPaying }) {
             setCardError(event.error ? event.error.message : '');
           }}
         />
-        <div id="card-errors" className="field-error" role="alert">{cardError}</div>
+        <div id="card-errors" className="field-error" role="alert">
+          {cardError}
+        </div>
         <div className="hint">
           Test mode: pay with <code>4242 4242 4242 4242</code>, any future date and any CVC.
         </div>
       </fieldset>
-      <div id="form-error" className="field-error" role="alert">{errors.form}</div>
+      <div id="form-error" className="field-error" role="alert">
+        {errors.form}
+      </div>
       <button id="pay" className="button pay" type="submit" disabled={!stripe || paying}>
         {paying && <span className="spinner" />}
         <span className="pay-label">{paying ? 'Processing…' : `Pay ${total}`}</span>
@@ -147,10 +218,19 @@ function Summary({ quantity, setQuantity, disabled }) {
           <strong>{product.name}</strong>
           <span>{product.tagline}</span>
           <div className="qty">
-            <label htmlFor="quantity" style={{ margin: 0 }}>Qty</label>
-            <select id="quantity" value={quantity} disabled={disabled} onChange={(event) => setQuantity(Number(event.target.value))}>
+            <label htmlFor="quantity" style={{ margin: 0 }}>
+              Qty
+            </label>
+            <select
+              id="quantity"
+              value={quantity}
+              disabled={disabled}
+              onChange={(event) => setQuantity(Number(event.target.value))}
+            >
               {Array.from({ length: 10 }, (_, i) => i + 1).map((n) => (
-                <option key={n} value={n}>{n}</option>
+                <option key={n} value={n}>
+                  {n}
+                </option>
               ))}
             </select>
           </div>
@@ -158,9 +238,14 @@ function Summary({ quantity, setQuantity, disabled }) {
         <div className="price">{total}</div>
       </div>
       <dl className="totals">
-        <dt>Subtotal</dt><dd>{total}</dd>
-        <dt>Shipping</dt><dd>Free</dd>
-        <dt className="total">Total</dt><dd className="total" data-total>{total}</dd>
+        <dt>Subtotal</dt>
+        <dd>{total}</dd>
+        <dt>Shipping</dt>
+        <dd>Free</dd>
+        <dt className="total">Total</dt>
+        <dd className="total" data-total>
+          {total}
+        </dd>
       </dl>
     </aside>
   );
@@ -172,7 +257,9 @@ function App() {
   return (
     <>
       <h1>Checkout</h1>
-      <p className="lead">Built with React and @stripe/react-stripe-js: the Stripe.js script tag is the only Kassa-specific line.</p>
+      <p className="lead">
+        Built with React and @stripe/react-stripe-js: the Stripe.js script tag is the only Kassa-specific line.
+      </p>
       <Elements stripe={stripePromise}>
         <div className="checkout">
           <CheckoutForm quantity={quantity} onPaying={setPaying} />

@@ -31,12 +31,19 @@ export class OrderError extends Error {
 async function postOrder(request: OrderRequest): Promise<CreatedOrder> {
   let response: Response;
   try {
-    response = await fetch('/api/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    response = await fetch('/api/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
   } catch {
     throw new OrderError('Could not reach the shop. Check your connection and try again.', undefined);
   }
-  const body = (await response.json().catch(() => ({}))) as { error?: { message: string; field?: string } } & Partial<CreatedOrder>;
-  if (!response.ok || !body.client_secret) throw new OrderError(body.error?.message ?? 'Something went wrong. Please try again.', body.error?.field);
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { message: string; field?: string };
+  } & Partial<CreatedOrder>;
+  if (!response.ok || !body.client_secret)
+    throw new OrderError(body.error?.message ?? 'Something went wrong. Please try again.', body.error?.field);
   return body as CreatedOrder;
 }
 
@@ -64,6 +71,7 @@ export function priceLabel(unitPrice: number, quantity: number, currency: string
  */
 export function paymentErrorMessage(error: { type?: string; code?: string; message?: string }): string {
   if ((error.type === 'card_error' || error.type === 'validation_error') && error.message) return error.message;
-  if (error.code === 'payment_intent_authentication_failure') return "We couldn't confirm this payment with your bank. Please try again, or use another card.";
+  if (error.code === 'payment_intent_authentication_failure')
+    return "We couldn't confirm this payment with your bank. Please try again, or use another card.";
   return 'Your payment could not be completed. Please try again.';
 }

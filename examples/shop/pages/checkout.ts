@@ -70,7 +70,10 @@ ${input('customer.address.city', 'City', 'autocomplete="address-level2" required
 
 export function checkoutPage(options: CheckoutPageOptions): string {
   const { product } = options;
-  const config = { publishableKey: options.publishableKey, product: { id: product.id, price: product.price, currency: product.currency } };
+  const config = {
+    publishableKey: options.publishableKey,
+    product: { id: product.id, price: product.price, currency: product.currency },
+  };
   return page({
     title: 'Checkout',
     head: `<script src="${escapeHtml(options.stripeJsUrl)}"></script>`,

@@ -20,5 +20,8 @@ export function formatMoney(amount: number, currency: string): string {
 }
 
 export function formatTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+  return (
+    new Date(unixSeconds * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) +
+    ' UTC'
+  );
 }

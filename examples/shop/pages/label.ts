@@ -10,7 +10,13 @@ const SENDER = [SHOP_NAME, 'Havenstraat 12', '1011 AB Amsterdam', 'NL'];
 export function labelPage(order: Order): string {
   const shipment = order.shipment!;
   const { name, address } = order.customer;
-  const recipient = [name, address.line1, address.line2, `${address.postal_code} ${address.city}`, address.country].filter(Boolean);
+  const recipient = [
+    name,
+    address.line1,
+    address.line2,
+    `${address.postal_code} ${address.city}`,
+    address.country,
+  ].filter(Boolean);
   const items = order.items.map((item) => `<li>${item.quantity} × ${escapeHtml(item.name)}</li>`).join('');
   const units = order.items.reduce((sum, item) => sum + item.quantity, 0);
   return `<!doctype html>

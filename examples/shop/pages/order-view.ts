@@ -51,7 +51,10 @@ function headline(order: OrderJson): string {
 
 export function orderView(order: OrderJson): string {
   const lines = order.items
-    .map((item) => `<dt>${item.quantity} × ${escapeHtml(item.name)}</dt><dd>${formatMoney(item.unit_amount * item.quantity, order.currency)}</dd>`)
+    .map(
+      (item) =>
+        `<dt>${item.quantity} × ${escapeHtml(item.name)}</dt><dd>${formatMoney(item.unit_amount * item.quantity, order.currency)}</dd>`,
+    )
     .join('');
   const { address } = order.customer;
   const history = [...order.history]
@@ -62,7 +65,13 @@ export function orderView(order: OrderJson): string {
 <div class="details">
 <section class="panel"><h2>Order <span class="mono">${escapeHtml(order.id)}</span> ${statusBadge(order.status)}</h2>
 <dl class="totals">${lines}<dt>Shipping</dt><dd>Free</dd><dt class="total">Total</dt><dd class="total">${formatMoney(order.amount, order.currency)}</dd></dl></section>
-<section class="panel"><h2>Shipping to</h2><address>${[order.customer.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, address.country]
+<section class="panel"><h2>Shipping to</h2><address>${[
+    order.customer.name,
+    address.line1,
+    address.line2,
+    `${address.postal_code} ${address.city}`,
+    address.country,
+  ]
     .filter(Boolean)
     .map(escapeHtml)
     .join('<br>')}</address>

@@ -21,5 +21,9 @@ export function ordersPage(orders: Order[]): string {
   const table = orders.length
     ? `<table class="orders"><thead><tr><th>Order</th><th>Placed</th><th>Items</th><th>Customer</th><th>Status</th><th>Shipment</th><th class="amount">Total</th></tr></thead><tbody>${rows}</tbody></table>`
     : `<div class="empty">No orders yet. <a href="/">Visit the shop</a>.</div>`;
-  return page({ title: 'Orders', nav: 'orders', body: `<h1>Orders</h1><p class="lead">Paid orders get a shipping label as soon as the payment's webhook arrives.</p>${table}` });
+  return page({
+    title: 'Orders',
+    nav: 'orders',
+    body: `<h1>Orders</h1><p class="lead">Paid orders get a shipping label as soon as the payment's webhook arrives.</p>${table}`,
+  });
 }

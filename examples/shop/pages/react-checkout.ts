@@ -10,7 +10,13 @@ export function reactCheckoutPage(options: { product: Product; publishableKey: s
   const { product } = options;
   const config = {
     publishableKey: options.publishableKey,
-    product: { id: product.id, name: product.name, tagline: product.tagline, price: product.price, currency: product.currency },
+    product: {
+      id: product.id,
+      name: product.name,
+      tagline: product.tagline,
+      price: product.price,
+      currency: product.currency,
+    },
     art: productArt(product, 84),
   };
   return page({

@@ -33,7 +33,8 @@ export function expiryState(input: string, now: Date, deleting = false): ExpiryS
   const empty = digits.length === 0;
   const base = { display, empty, month: null, year: null };
   if (digits.length < 4) {
-    if (digits.length >= 2 && (Number(digits.slice(0, 2)) < 1 || Number(digits.slice(0, 2)) > 12)) return { ...base, complete: false, error: 'invalid_expiry_month' };
+    if (digits.length >= 2 && (Number(digits.slice(0, 2)) < 1 || Number(digits.slice(0, 2)) > 12))
+      return { ...base, complete: false, error: 'invalid_expiry_month' };
     return { ...base, complete: false, error: 'incomplete_expiry' };
   }
   const month = Number(digits.slice(0, 2));
@@ -41,7 +42,8 @@ export function expiryState(input: string, now: Date, deleting = false): ExpiryS
   if (month < 1 || month > 12) return { ...base, complete: false, error: 'invalid_expiry_month' };
   const thisYear = now.getFullYear();
   if (year < thisYear) return { ...base, complete: false, error: 'invalid_expiry_year_past' };
-  if (year === thisYear && month < now.getMonth() + 1) return { ...base, complete: false, error: 'invalid_expiry_month_past' };
+  if (year === thisYear && month < now.getMonth() + 1)
+    return { ...base, complete: false, error: 'invalid_expiry_month_past' };
   if (year > thisYear + MAX_YEARS_AHEAD) return { ...base, complete: false, error: 'invalid_expiry_year' };
   return { display, empty, month, year, complete: true, error: null };
 }

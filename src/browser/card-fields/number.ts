@@ -1,6 +1,13 @@
 // The card number input: digits only, grouped by brand as the customer types,
 // capped at the brand's longest length, checked by length and Luhn.
-import { cardLengths, detectBrand, formatCardNumber, luhnValid, maxLength, type CardBrand } from '../../network/card-brands.js';
+import {
+  cardLengths,
+  detectBrand,
+  formatCardNumber,
+  luhnValid,
+  maxLength,
+  type CardBrand,
+} from '../../network/card-brands.js';
 import type { FieldState } from './field-state.js';
 
 export interface NumberState extends FieldState {
@@ -21,7 +28,8 @@ export function numberState(input: string): NumberState {
   if (empty) error = 'incomplete_number';
   else if (lengths.includes(digits.length) && luhnValid(digits)) complete = true;
   // Invalid once no longer number of this brand can pass, or a full-length number fails Luhn.
-  else if (digits.length >= longest || (lengths.includes(digits.length) && digits.length >= 16)) error = 'invalid_number';
+  else if (digits.length >= longest || (lengths.includes(digits.length) && digits.length >= 16))
+    error = 'invalid_number';
   else error = 'incomplete_number';
   return { digits, brand, display, empty, complete, error };
 }

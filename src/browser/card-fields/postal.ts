@@ -11,7 +11,10 @@ export interface PostalState extends FieldState {
 const MAX_LENGTH = 10;
 
 export function postalState(input: string): PostalState {
-  const value = input.replace(/[^0-9A-Za-z -]/g, '').slice(0, MAX_LENGTH).toUpperCase();
+  const value = input
+    .replace(/[^0-9A-Za-z -]/g, '')
+    .slice(0, MAX_LENGTH)
+    .toUpperCase();
   const compact = value.replace(/[\s-]/g, '');
   const allDigits = /^\d+$/.test(compact);
   const complete = allDigits ? compact.length >= 5 : compact.length >= 3;

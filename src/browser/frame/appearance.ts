@@ -6,7 +6,14 @@ import { safeCssValue } from './style.js';
 const THEMES: Record<string, Record<string, string>> = {
   stripe: {},
   flat: { colorBackground: '#f6f8fa', borderRadius: '4px' },
-  night: { colorBackground: '#30313d', colorText: '#ffffff', colorTextSecondary: '#a0a3b1', colorTextPlaceholder: '#878a99', colorPrimary: '#0570de', colorBorder: '#424353' },
+  night: {
+    colorBackground: '#30313d',
+    colorText: '#ffffff',
+    colorTextSecondary: '#a0a3b1',
+    colorTextPlaceholder: '#878a99',
+    colorPrimary: '#0570de',
+    colorBorder: '#424353',
+  },
 };
 
 const VARIABLES: Record<string, string> = {

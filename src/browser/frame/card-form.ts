@@ -23,11 +23,31 @@ interface Field {
   state: FieldState;
 }
 
-const LABELS: Record<FieldName, string> = { number: 'Card number', expiry: 'Expiration date', cvc: 'Security code', postal: 'ZIP' };
-const PAYMENT_LABELS: Record<FieldName, string> = { number: 'Card number', expiry: 'Expiration date', cvc: 'Security code', postal: 'ZIP code' };
+const LABELS: Record<FieldName, string> = {
+  number: 'Card number',
+  expiry: 'Expiration date',
+  cvc: 'Security code',
+  postal: 'ZIP',
+};
+const PAYMENT_LABELS: Record<FieldName, string> = {
+  number: 'Card number',
+  expiry: 'Expiration date',
+  cvc: 'Security code',
+  postal: 'ZIP code',
+};
 const PLACEHOLDERS: Record<FieldName, string> = { number: 'Card number', expiry: 'MM / YY', cvc: 'CVC', postal: 'ZIP' };
-const PAYMENT_PLACEHOLDERS: Record<FieldName, string> = { number: '1234 1234 1234 1234', expiry: 'MM / YY', cvc: 'CVC', postal: '12345' };
-const AUTOCOMPLETE: Record<FieldName, string> = { number: 'cc-number', expiry: 'cc-exp', cvc: 'cc-csc', postal: 'postal-code' };
+const PAYMENT_PLACEHOLDERS: Record<FieldName, string> = {
+  number: '1234 1234 1234 1234',
+  expiry: 'MM / YY',
+  cvc: 'CVC',
+  postal: '12345',
+};
+const AUTOCOMPLETE: Record<FieldName, string> = {
+  number: 'cc-number',
+  expiry: 'cc-exp',
+  cvc: 'cc-csc',
+  postal: 'postal-code',
+};
 
 function fieldsOf(kind: CardElementType, options: Record<string, any>): FieldName[] {
   switch (kind) {
@@ -64,7 +84,12 @@ export class CardForm {
     private readonly events: CardFormEvents,
   ) {
     this.render();
-    window.__kassaCardFields = { group, read: () => this.parts(), touchAll: () => this.touchAll(), refresh: () => this.refreshCvc() };
+    window.__kassaCardFields = {
+      group,
+      read: () => this.parts(),
+      touchAll: () => this.touchAll(),
+      refresh: () => this.refreshCvc(),
+    };
   }
 
   /** New options from `element.update()`: the inputs keep what was typed. */
@@ -74,7 +99,8 @@ export class CardForm {
     this.options = { ...this.options, ...options };
     this.render();
     for (const field of this.fields) {
-      field.input.value = typed.get(field.name) ?? (field.name === 'postal' ? String(this.options.value?.postalCode ?? '') : '');
+      field.input.value =
+        typed.get(field.name) ?? (field.name === 'postal' ? String(this.options.value?.postalCode ?? '') : '');
       field.touched = touched.get(field.name) ?? false;
       this.recompute(field);
     }
@@ -122,7 +148,12 @@ export class CardForm {
       row.setAttribute('role', 'group');
       row.setAttribute('aria-label', 'Credit or debit card');
     }
-    const showIcon = this.kind === 'card' ? !this.options.hideIcon : this.kind === 'cardNumber' ? Boolean(this.options.showIcon) : false;
+    const showIcon =
+      this.kind === 'card'
+        ? !this.options.hideIcon
+        : this.kind === 'cardNumber'
+          ? Boolean(this.options.showIcon)
+          : false;
     this.icon = null;
     if (showIcon) {
       this.icon = document.createElement('span');
@@ -176,7 +207,10 @@ export class CardForm {
     input.setAttribute('aria-invalid', 'false');
     input.setAttribute('aria-describedby', payment ? `${id}-error` : 'kassa-error');
     input.disabled = Boolean(this.options.disabled);
-    const placeholder = typeof this.options.placeholder === 'string' && this.kind !== 'card' && this.kind !== 'payment' ? this.options.placeholder : (payment ? PAYMENT_PLACEHOLDERS : PLACEHOLDERS)[name];
+    const placeholder =
+      typeof this.options.placeholder === 'string' && this.kind !== 'card' && this.kind !== 'payment'
+        ? this.options.placeholder
+        : (payment ? PAYMENT_PLACEHOLDERS : PLACEHOLDERS)[name];
     input.placeholder = placeholder;
     if (name === 'postal' && this.options.value?.postalCode) input.value = String(this.options.value.postalCode);
     box.appendChild(label);
@@ -194,8 +228,17 @@ export class CardForm {
     } else {
       box.appendChild(input);
     }
-    const field: Field = { name, input, box, errorLine, touched: false, state: { display: '', empty: true, complete: false, error: null } };
-    input.addEventListener('input', (event) => this.onInput(field, (event as InputEvent).inputType?.startsWith('delete') ?? false));
+    const field: Field = {
+      name,
+      input,
+      box,
+      errorLine,
+      touched: false,
+      state: { display: '', empty: true, complete: false, error: null },
+    };
+    input.addEventListener('input', (event) =>
+      this.onInput(field, (event as InputEvent).inputType?.startsWith('delete') ?? false),
+    );
     input.addEventListener('focus', () => this.onFocus());
     input.addEventListener('blur', () => this.onBlur(field));
     input.addEventListener('keydown', (event) => this.onKeydown(field, event));
@@ -287,7 +330,11 @@ export class CardForm {
   }
 
   private shownFields(): ShownField[] {
-    return this.fields.map((f) => ({ state: f.state, touched: f.touched && !focusedInput(f.input), submitted: this.submitted && !focusedInput(f.input) }));
+    return this.fields.map((f) => ({
+      state: f.state,
+      touched: f.touched && !focusedInput(f.input),
+      submitted: this.submitted && !focusedInput(f.input),
+    }));
   }
 
   /** Sends a change event when anything the merchant sees changed, and repaints. */
@@ -333,8 +380,14 @@ export class CardForm {
     if (live && live.textContent !== firstError) live.textContent = firstError;
     this.collapseNumber();
     const body = document.body.classList;
-    body.toggle('is-empty', this.fields.every((f) => f.state.empty));
-    body.toggle('is-complete', this.fields.every((f) => f.state.complete));
+    body.toggle(
+      'is-empty',
+      this.fields.every((f) => f.state.empty),
+    );
+    body.toggle(
+      'is-complete',
+      this.fields.every((f) => f.state.complete),
+    );
     body.toggle('is-invalid', Boolean(firstError));
     body.toggle('is-focused', this.focused);
     body.toggle('is-disabled', Boolean(this.options.disabled));
@@ -343,7 +396,12 @@ export class CardForm {
       const cvc = this.fields.find((f) => f.name === 'cvc');
       const brand = this.brand();
       const numberInvalid = number ? Boolean(shownError(shown[this.fields.indexOf(number)]!)) : false;
-      const html = cvc && focusedInput(cvc.input) && this.kind === 'card' ? CVC_ICON : numberInvalid ? ERROR_ICON : BRAND_ICONS[brand];
+      const html =
+        cvc && focusedInput(cvc.input) && this.kind === 'card'
+          ? CVC_ICON
+          : numberInvalid
+            ? ERROR_ICON
+            : BRAND_ICONS[brand];
       if (this.icon.innerHTML !== html) this.icon.innerHTML = html;
       this.icon.dataset.brand = brand;
     }

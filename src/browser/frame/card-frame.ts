@@ -27,7 +27,10 @@ export function startCardFrame(params: FrameParams): void {
   setStyle('kassa-base', FRAME_CSS);
   applyFonts(params.fonts);
   const renderStyle = (options: Record<string, any>, appearance: Record<string, unknown> | undefined) => {
-    setStyle('kassa-style', styleCss(options.style, 'input', '.icon') + (params.kind === 'payment' ? appearanceCss(appearance) : ''));
+    setStyle(
+      'kassa-style',
+      styleCss(options.style, 'input', '.icon') + (params.kind === 'payment' ? appearanceCss(appearance) : ''),
+    );
   };
   let appearance = params.appearance;
   renderStyle(params.options, appearance);
@@ -41,7 +44,12 @@ export function startCardFrame(params: FrameParams): void {
     blur: () => channel.post('blur'),
     escape: () => channel.post('escape'),
   });
-  const api = { origin: window.location.origin, key: params.key, stripeAccount: params.stripeAccount, apiVersion: params.apiVersion };
+  const api = {
+    origin: window.location.origin,
+    key: params.key,
+    stripeAccount: params.stripeAccount,
+    apiVersion: params.apiVersion,
+  };
 
   async function command(type: string, payload: any, requestId: string | undefined): Promise<void> {
     switch (type) {

@@ -17,7 +17,8 @@ export function applyFonts(fonts: unknown[] | undefined): void {
       continue;
     }
     const family = safeCssValue(font.family);
-    const src = typeof font.src === 'string' && font.src.split(',').every((part) => FONT_URL.test(part.trim())) ? font.src : null;
+    const src =
+      typeof font.src === 'string' && font.src.split(',').every((part) => FONT_URL.test(part.trim())) ? font.src : null;
     if (!family || !src) continue;
     const extra = (['weight', 'style', 'display', 'unicodeRange'] as const)
       .map((key) => [key, safeCssValue(font[key])] as const)

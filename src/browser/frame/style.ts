@@ -22,7 +22,12 @@ const PROPERTIES: Record<string, string> = {
 
 const PSEUDOS = [':hover', ':focus', '::placeholder', '::selection', ':-webkit-autofill', ':disabled', '::-ms-clear'];
 /** Body classes the frame sets for each variant (`base` applies always). */
-const VARIANTS: Record<string, string> = { base: '', complete: '.is-complete ', empty: '.is-empty ', invalid: '.is-invalid ' };
+const VARIANTS: Record<string, string> = {
+  base: '',
+  complete: '.is-complete ',
+  empty: '.is-empty ',
+  invalid: '.is-invalid ',
+};
 
 export function safeCssValue(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
@@ -43,7 +48,11 @@ function declarations(props: Record<string, unknown>, iconSelector: string | nul
 }
 
 /** CSS for a `style` object, applied to `inputSelector` (and `iconSelector` for iconColor). */
-export function styleCss(style: Record<string, unknown> | undefined, inputSelector: string, iconSelector: string): string {
+export function styleCss(
+  style: Record<string, unknown> | undefined,
+  inputSelector: string,
+  iconSelector: string,
+): string {
   if (!style || typeof style !== 'object') return '';
   let css = '';
   for (const [variant, prefix] of Object.entries(VARIANTS)) {

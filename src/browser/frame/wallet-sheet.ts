@@ -42,11 +42,23 @@ function formatAmount(amount: number, currency: string): string {
 const escapeHtml = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startWalletSheet(params: FrameParams): void {
-  const request = params.options as { currency: string; total: { label: string; amount: number }; displayItems?: Array<{ label: string; amount: number }>; requestPayerName?: boolean; requestPayerEmail?: boolean };
+  const request = params.options as {
+    currency: string;
+    total: { label: string; amount: number };
+    displayItems?: Array<{ label: string; amount: number }>;
+    requestPayerName?: boolean;
+    requestPayerEmail?: boolean;
+  };
   const style = document.createElement('style');
   style.textContent = CSS;
   document.head.appendChild(style);
-  const lines = [...(request.displayItems ?? []).map((item) => `<div class="line"><span>${escapeHtml(item.label)}</span><span>${escapeHtml(formatAmount(item.amount, request.currency))}</span></div>`), `<div class="line total"><span>${escapeHtml(request.total.label)}</span><span>${escapeHtml(formatAmount(request.total.amount, request.currency))}</span></div>`];
+  const lines = [
+    ...(request.displayItems ?? []).map(
+      (item) =>
+        `<div class="line"><span>${escapeHtml(item.label)}</span><span>${escapeHtml(formatAmount(item.amount, request.currency))}</span></div>`,
+    ),
+    `<div class="line total"><span>${escapeHtml(request.total.label)}</span><span>${escapeHtml(formatAmount(request.total.amount, request.currency))}</span></div>`,
+  ];
   const main = document.createElement('main');
   main.innerHTML = `<h1>Kassa test wallet</h1><p class="sub">Stands in for Apple Pay / Google Pay in test mode.</p>
 <div class="lines">${lines.join('')}</div>
@@ -59,7 +71,12 @@ ${request.requestPayerEmail ? '<label for="email">Email</label><input id="email"
   const pay = main.querySelector<HTMLButtonElement>('button.pay')!;
   const cancel = main.querySelector<HTMLButtonElement>('button.cancel')!;
   const status = main.querySelector<HTMLElement>('.status')!;
-  const api = { origin: window.location.origin, key: params.key, stripeAccount: params.stripeAccount, apiVersion: params.apiVersion };
+  const api = {
+    origin: window.location.origin,
+    key: params.key,
+    stripeAccount: params.stripeAccount,
+    apiVersion: params.apiVersion,
+  };
 
   const channel = new ParentChannel(params, (type, payload) => {
     if (type !== 'complete') return;

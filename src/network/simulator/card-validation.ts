@@ -3,7 +3,16 @@
 // card, with the test card table's brand, funding and country where the
 // number is a test card.
 import { cvcLength, detectBrand, displayBrand, luhnValid, normalizeCardNumber, validLength } from '../card-brands.js';
-import { fingerprint, type CardError, type CardErrorCode, type CardInput, type CardProfile, type Checks, type TokenizeContext, type TokenizeResult } from '../network.js';
+import {
+  fingerprint,
+  type CardError,
+  type CardErrorCode,
+  type CardInput,
+  type CardProfile,
+  type Checks,
+  type TokenizeContext,
+  type TokenizeResult,
+} from '../network.js';
 import { CARD_DEFAULTS, testCardByNumber, type TestCard } from './test-cards.js';
 
 const MESSAGES: Record<CardErrorCode, string> = {
@@ -43,7 +52,13 @@ function fullYear(year: number, currentYear: number): number {
   return full;
 }
 
-function buildProfile(number: string, expMonth: number, expYear: number, checks: Checks, context: TokenizeContext): CardProfile {
+function buildProfile(
+  number: string,
+  expMonth: number,
+  expYear: number,
+  checks: Checks,
+  context: TokenizeContext,
+): CardProfile {
   const card = testCardByNumber(number);
   const brand = card?.brand ?? detectBrand(number);
   const networks = card?.networks ?? (brand === 'unknown' ? [] : [brand]);

@@ -47,7 +47,7 @@ function networkTransactionId(idempotencyKey: string): string {
 
 /** Behaviour of a profile's card: its table entry, or the defaults for any other valid number. */
 function behaviourOf(profile: CardProfile): TestCard | null {
-  return profile.networkRef ? testCardById(profile.networkRef) ?? null : null;
+  return profile.networkRef ? (testCardById(profile.networkRef) ?? null) : null;
 }
 
 /** Check results after the issuer saw the data: only what was given gets a result. */
@@ -56,11 +56,15 @@ function checkResults(profile: CardProfile, card: TestCard | null): Checks {
   return {
     cvc_check: profile.checks.cvc_check === null ? null : results.cvc_check,
     address_line1_check: profile.checks.address_line1_check === null ? null : results.address_line1_check,
-    address_postal_code_check: profile.checks.address_postal_code_check === null ? null : results.address_postal_code_check,
+    address_postal_code_check:
+      profile.checks.address_postal_code_check === null ? null : results.address_postal_code_check,
   };
 }
 
-function needsAuthentication(kind: ThreeDSecureKind, request: { offSession: boolean; setupForOffSession?: boolean; requestThreeDSecure?: boolean }): boolean {
+function needsAuthentication(
+  kind: ThreeDSecureKind,
+  request: { offSession: boolean; setupForOffSession?: boolean; requestThreeDSecure?: boolean },
+): boolean {
   switch (kind) {
     case 'not_enrolled':
     case 'not_supported':
@@ -98,15 +102,34 @@ function declined(decline: Decline, card: TestCard | null, profile: CardProfile)
 }
 
 function authenticationRequired(kind: ThreeDSecureKind, offSession: boolean): AuthenticationRequired {
-  return { status: 'authentication_required', kind, flow: kind === 'frictionless' ? 'frictionless' : 'challenge', offSession };
+  return {
+    status: 'authentication_required',
+    kind,
+    flow: kind === 'frictionless' ? 'frictionless' : 'challenge',
+    offSession,
+  };
 }
 
-function threeDSecureResult(kind: ThreeDSecureKind, authenticated: boolean, requested: boolean): ThreeDSecureResult | null {
+function threeDSecureResult(
+  kind: ThreeDSecureKind,
+  authenticated: boolean,
+  requested: boolean,
+): ThreeDSecureResult | null {
   if (authenticated) {
-    return { authentication_flow: kind === 'frictionless' ? 'frictionless' : 'challenge', result: 'authenticated', result_reason: null, version: THREE_D_SECURE_VERSION };
+    return {
+      authentication_flow: kind === 'frictionless' ? 'frictionless' : 'challenge',
+      result: 'authenticated',
+      result_reason: null,
+      version: THREE_D_SECURE_VERSION,
+    };
   }
   if (requested && kind === 'not_enrolled') {
-    return { authentication_flow: null, result: 'attempt_acknowledged', result_reason: null, version: THREE_D_SECURE_VERSION };
+    return {
+      authentication_flow: null,
+      result: 'attempt_acknowledged',
+      result_reason: null,
+      version: THREE_D_SECURE_VERSION,
+    };
   }
   return null;
 }
@@ -153,11 +176,14 @@ function verifyCard(request: VerifyRequest): VerifyResult {
   const card = behaviourOf(profile);
   const kind = card?.three_d_secure ?? CARD_DEFAULTS.three_d_secure;
   const authenticated = Boolean(request.authenticated);
-  const needs = kind !== 'required_on_session' && needsAuthentication(kind, { offSession: false, requestThreeDSecure: request.requestThreeDSecure });
+  const needs =
+    kind !== 'required_on_session' &&
+    needsAuthentication(kind, { offSession: false, requestThreeDSecure: request.requestThreeDSecure });
   const decline = card?.decline ?? null;
   const when = card?.decline_when;
 
-  if (decline && when === 'three_d_secure_attempted' && (authenticated || needs)) return declined(decline, card, profile);
+  if (decline && when === 'three_d_secure_attempted' && (authenticated || needs))
+    return declined(decline, card, profile);
   if (needs && !authenticated) return authenticationRequired(kind, false);
   if (decline && (card?.attach_declined || (when === 'cvc_provided' && profile.checks.cvc_check !== null))) {
     return declined(decline, card, profile);

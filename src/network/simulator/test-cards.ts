@@ -3,7 +3,15 @@
 // only types it (in the network's neutral types), fills in the defaults and
 // indexes it by number and by pm_card_* / tok_* id.
 import type { CardBrand, CardNetwork } from '../card-brands.js';
-import type { CheckResult, DisputeNotice, Funding, OutcomeType, RefundResult, RiskLevel, ThreeDSecureKind } from '../network.js';
+import type {
+  CheckResult,
+  DisputeNotice,
+  Funding,
+  OutcomeType,
+  RefundResult,
+  RiskLevel,
+  ThreeDSecureKind,
+} from '../network.js';
 import testCardsJson from './test-cards.json' with { type: 'json' };
 
 /** When the card's decline applies: always, only if a CVC was given, or only once 3-D Secure is attempted. */
@@ -64,7 +72,19 @@ type RawCard = Partial<Omit<TestCard, 'decline' | 'checks' | 'outcome'>> & {
 };
 
 interface RawTable {
-  defaults: Omit<TestCard, 'id' | 'section' | 'description' | 'number' | 'brand' | 'networks' | 'payment_methods' | 'tokens' | 'outcome' | 'decline'> & { decline: null };
+  defaults: Omit<
+    TestCard,
+    | 'id'
+    | 'section'
+    | 'description'
+    | 'number'
+    | 'brand'
+    | 'networks'
+    | 'payment_methods'
+    | 'tokens'
+    | 'outcome'
+    | 'decline'
+  > & { decline: null };
   declines: Record<string, Decline>;
   cards: RawCard[];
 }
