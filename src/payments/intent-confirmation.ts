@@ -7,8 +7,9 @@
 import type { PaymentNetwork } from '../network/network.js';
 import { invalidParam, invalidRequest, resourceMissing, type StripeError } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
-import type { RequestContext } from '../server/route.js';
-import type { HttpWriteContext } from '../server/write-context.js';
+import type { CommittedError, RequestContext } from '../server/route.js';
+import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
+import { recordContext, recordOnce, type NetworkAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import {
@@ -227,4 +228,27 @@ export function intentWaitingFor<T extends Intent>(kind: IntentKind<T, unknown>)
     const intent = JSON.parse(row.doc) as T;
     return intent.status === 'requires_action' && intent.payment_method === challenge.payment_method ? intent : null;
   };
+}
+
+/**
+ * The record step of an intent's network attempt (network-attempt.ts): once
+ * the holds are released, the intent and its PaymentMethod are loaded again,
+ * locked, for `record`. When the attempt was recorded already, the intent as it is.
+ */
+export function recordIntentAttempt<T extends Intent, R>(
+  writeCtx: WriteContext,
+  attempt: NetworkAttempt & { paymentMethod: string },
+  kind: IntentKind<T, unknown>,
+  intentId: string,
+  record: (ctx: HttpWriteContext, intent: T, stored: StoredPaymentMethod) => Promise<R>,
+): Promise<T | R | CommittedError> {
+  const ctx = recordContext(writeCtx, attempt);
+  return recordOnce<T | R>(ctx, attempt, {
+    recorded: () => loadIntent(ctx, kind, intentId),
+    async record() {
+      const intent = await loadIntent(ctx, kind, intentId, { forUpdate: true });
+      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
+      return record(ctx, intent, stored);
+    },
+  });
 }

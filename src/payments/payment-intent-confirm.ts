@@ -27,13 +27,13 @@ import {
 import {
   checkReturnUrlGiven,
   intentWaitingFor,
-  loadIntent,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
+  recordIntentAttempt,
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import { newAttemptId, persistAttempt, recordContext, recordOnce, type AuthorizeAttempt } from './network-attempt.js';
+import { newAttemptId, persistAttempt, type AuthorizeAttempt } from './network-attempt.js';
 import {
   applyIntentParams,
   approvedIntent,
@@ -44,12 +44,7 @@ import {
   type IntentParams,
   type PaymentIntent,
 } from './payment-intent.js';
-import {
-  attachToCustomer,
-  loadPaymentMethod,
-  savePaymentMethod,
-  type StoredPaymentMethod,
-} from './payment-method-store.js';
+import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import type { PaymentServices } from './services.js';
 import {
   challengeReturnUrl,
@@ -168,12 +163,12 @@ export async function recordAuthorization(
   attempt: AuthorizeAttempt,
   result: AuthorizeResult,
 ): Promise<PaymentIntent | CommittedError> {
-  const ctx = recordContext(writeCtx, attempt);
-  return recordOnce<PaymentIntent | CommittedError>(ctx, attempt, {
-    recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
-    async record() {
-      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
-      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
+  return recordIntentAttempt(
+    writeCtx,
+    attempt,
+    PAYMENT_INTENT,
+    attempt.intent,
+    async (ctx, intent, stored): Promise<PaymentIntent | CommittedError> => {
       switch (result.status) {
         case 'approved':
           return approve(ctx, intent, stored, attempt.charge, result, services);
@@ -189,7 +184,7 @@ export async function recordAuthorization(
           } as Stripe.PaymentIntent.LastPaymentError);
       }
     },
-  });
+  );
 }
 
 /** The charge an attempt records, under the id its authorization was asked with. */

@@ -17,19 +17,14 @@ import { cardError } from './card-error.js';
 import {
   checkReturnUrlGiven,
   intentWaitingFor,
-  loadIntent,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
+  recordIntentAttempt,
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import { newAttemptId, persistAttempt, recordContext, recordOnce, type VerifyAttempt } from './network-attempt.js';
-import {
-  attachToCustomer,
-  loadPaymentMethod,
-  savePaymentMethod,
-  type StoredPaymentMethod,
-} from './payment-method-store.js';
+import { newAttemptId, persistAttempt, type VerifyAttempt } from './network-attempt.js';
+import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import {
   applySetupIntentParams,
   assertConfirmable,
@@ -119,12 +114,12 @@ export async function recordVerification(
   attempt: VerifyAttempt,
   result: VerifyResult,
 ): Promise<SetupIntent | CommittedError> {
-  const ctx = recordContext(writeCtx, attempt);
-  return recordOnce<SetupIntent | CommittedError>(ctx, attempt, {
-    recorded: () => loadIntent(ctx, SETUP_INTENT, attempt.setupIntent),
-    async record() {
-      const setupIntent = await loadIntent(ctx, SETUP_INTENT, attempt.setupIntent, { forUpdate: true });
-      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
+  return recordIntentAttempt(
+    writeCtx,
+    attempt,
+    SETUP_INTENT,
+    attempt.setupIntent,
+    async (ctx, setupIntent, stored): Promise<SetupIntent | CommittedError> => {
       if (!attempt.confirm) {
         const waiting = await loadAttempt(ctx, setupIntent);
         if (result.status === 'authentication_required')
@@ -136,7 +131,7 @@ export async function recordVerification(
       const settled = await settle(ctx, setupIntent, stored, result, null);
       return settled.error ? new CommittedError(settled.error) : settled.setupIntent;
     },
-  });
+  );
 }
 
 /** The issuer asks for 3-D Secure: a SetupAttempt waits for the customer on Kassa's challenge page. */
