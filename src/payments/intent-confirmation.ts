@@ -9,12 +9,14 @@ import { invalidParam, invalidRequest, resourceMissing, type StripeError } from 
 import { randomString } from '../server/ids.js';
 import type { CommittedError, RequestContext } from '../server/route.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
+import type { StoredRow } from '../store/store.js';
 import { recordContext, recordOnce, type NetworkAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import {
   createCardPaymentMethod,
   loadPaymentMethod,
+  paymentMethodFromRow,
   paymentMethodToUse,
   resolvePaymentMethod,
   type CardParams,
@@ -56,7 +58,14 @@ export async function loadIntent<T extends Intent>(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<T> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  return intentFromRow(await ctx.db.getObject(ctx.accountId, id, options), kind, id);
+}
+
+export function intentFromRow<T extends Intent>(
+  row: StoredRow | undefined,
+  kind: IntentKind<T, unknown>,
+  id: string,
+): T {
   if (!row || row.type !== kind.object) throw resourceMissing(kind.object, id, 'intent');
   return JSON.parse(row.doc) as T;
 }
@@ -231,9 +240,9 @@ export function intentWaitingFor<T extends Intent>(kind: IntentKind<T, unknown>)
 }
 
 /**
- * The record step of an intent's network attempt (network-attempt.ts): once
- * the holds are released, the intent and its PaymentMethod are loaded again,
- * locked, for `record`. When the attempt was recorded already, the intent as it is.
+ * The record step of an intent's network attempt (network-attempt.ts): the
+ * intent and its PaymentMethod as the release found them, for `record`. When
+ * the attempt was recorded already, the intent as it is.
  */
 export function recordIntentAttempt<T extends Intent, R>(
   writeCtx: WriteContext,
@@ -245,10 +254,11 @@ export function recordIntentAttempt<T extends Intent, R>(
   const ctx = recordContext(writeCtx, attempt);
   return recordOnce<T | R>(ctx, attempt, {
     recorded: () => loadIntent(ctx, kind, intentId),
-    async record() {
-      const intent = await loadIntent(ctx, kind, intentId, { forUpdate: true });
-      const stored = await loadPaymentMethod(ctx, attempt.paymentMethod, 'payment_method', { forUpdate: true });
-      return record(ctx, intent, stored);
-    },
+    record: (held) =>
+      record(
+        ctx,
+        intentFromRow(held.row(intentId), kind, intentId),
+        paymentMethodFromRow(held.row(attempt.paymentMethod), attempt.paymentMethod, 'payment_method'),
+      ),
   });
 }

@@ -18,6 +18,7 @@ import { CommittedError, type RequestContext } from '../server/route.js';
 import type { IdempotencyScope } from '../server/idempotency-store.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import { holdObjects, releaseHolds } from '../store/objects.js';
+import type { StoredRow } from '../store/store.js';
 import type { RefundReason } from './refund.js';
 
 interface AttemptBase {
@@ -142,22 +143,41 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
   );
 }
 
+/** The objects an attempt held, as its release found them: the record step reads them here rather than loading them again. */
+export class HeldObjects {
+  private readonly rows = new Map<string, StoredRow>();
+
+  constructor(rows: readonly StoredRow[]) {
+    for (const row of rows) this.rows.set(row.id, row);
+  }
+
+  /** The held object's row, locked by this transaction (the release wrote it). */
+  row(id: string): StoredRow {
+    const row = this.rows.get(id);
+    if (!row) throw new Error(`${id} was not held by this attempt`);
+    return row;
+  }
+}
+
 /**
  * The record step, whoever runs it (the write that called, or the recovery
- * job): releases the holds and cancels the job, then runs `record`. When the
- * attempt was recorded already, runs `recorded` instead (what the caller
- * answers) and records nothing. A refusal while recording is answered as a
- * CommittedError: its writes are undone, the release is kept.
+ * job): releases the holds and cancels the job, then runs `record` with the
+ * held objects. When the attempt was recorded already, runs `recorded`
+ * instead (what the caller answers) and records nothing. A refusal while
+ * recording is answered as a CommittedError: its writes are undone, the
+ * release is kept.
  */
 export async function recordOnce<R>(
   ctx: WriteContext,
   attempt: NetworkAttempt,
-  steps: { recorded: () => Promise<R>; record: () => Promise<R> },
+  steps: { recorded: () => Promise<R>; record: (held: HeldObjects) => Promise<R> },
 ): Promise<R | CommittedError> {
-  if (!(await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id))) return steps.recorded();
+  const released = await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id);
+  if (released.length === 0) return steps.recorded();
   await cancelJob(ctx.db, attempt.id);
+  const held = new HeldObjects(released);
   try {
-    return await ctx.db.savepoint(steps.record);
+    return await ctx.db.savepoint(() => steps.record(held));
   } catch (error) {
     if (error instanceof StripeError) return new CommittedError(error);
     throw error;

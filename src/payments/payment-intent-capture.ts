@@ -12,7 +12,8 @@ import type { HttpWriteContext, WriteContext } from '../server/write-context.js'
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { capturedCharge, releasedCharge, type Charge, type ChargeSecret } from './charge.js';
-import { loadIntent } from './intent-confirmation.js';
+import { chargeFromRow, loadChargeForUpdate, type StoredCharge } from './charge-store.js';
+import { intentFromRow, loadIntent } from './intent-confirmation.js';
 import {
   newAttemptId,
   persistAttempt,
@@ -41,10 +42,14 @@ export interface CancelParams {
   cancellation_reason?: Stripe.PaymentIntent.CancellationReason;
 }
 
+/** An authorized charge has what Kassa keeps about its authorization. */
+function authorized({ charge, secret }: StoredCharge): { charge: Charge; secret: ChargeSecret } {
+  if (!secret) throw resourceMissing('charge', charge.id, 'charge');
+  return { charge, secret };
+}
+
 async function loadCharge(ctx: HttpWriteContext, id: string): Promise<{ charge: Charge; secret: ChargeSecret }> {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
-  if (!row || row.type !== 'charge' || !row.private) throw resourceMissing('charge', id, 'charge');
-  return { charge: JSON.parse(row.doc) as Charge, secret: JSON.parse(row.private) as ChargeSecret };
+  return authorized(await loadChargeForUpdate(ctx, id, 'charge'));
 }
 
 export async function captureIntent(
@@ -77,9 +82,9 @@ export function recordCapture(
   const ctx = recordContext(writeCtx, attempt);
   return recordOnce(ctx, attempt, {
     recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
-    async record() {
-      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
-      const { charge, secret } = await loadCharge(ctx, attempt.charge);
+    async record(held) {
+      const intent = intentFromRow(held.row(attempt.intent), PAYMENT_INTENT, attempt.intent);
+      const { charge, secret } = authorized(chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge'));
       const txn = chargeTransaction(
         newId('txn'),
         charge,
@@ -136,9 +141,9 @@ export function recordVoid(writeCtx: WriteContext, attempt: VoidAttempt): Promis
   const ctx = recordContext(writeCtx, attempt);
   return recordOnce(ctx, attempt, {
     recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
-    async record() {
-      const intent = await loadIntent(ctx, PAYMENT_INTENT, attempt.intent, { forUpdate: true });
-      const { charge } = await loadCharge(ctx, attempt.charge);
+    async record(held) {
+      const intent = intentFromRow(held.row(attempt.intent), PAYMENT_INTENT, attempt.intent);
+      const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
       await releaseCharge(ctx, charge);
       const next = cancelIntent(intent, attempt.cancellationReason as CancelParams['cancellation_reason'], ctx.now);
       await ctx.db.updateObject(ctx.accountId, next);

@@ -4,6 +4,7 @@ import type { CardInput, CardProfile, PaymentNetwork } from '../network/network.
 import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import type { HttpWriteContext } from '../server/write-context.js';
+import type { StoredRow } from '../store/store.js';
 import { cardError } from './card-error.js';
 import {
   assertReusable,
@@ -108,7 +109,10 @@ export async function loadPaymentMethod(
   param = 'payment_method',
   options: { forUpdate?: boolean } = {},
 ): Promise<StoredPaymentMethod> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  return paymentMethodFromRow(await ctx.db.getObject(ctx.accountId, id, options), id, param);
+}
+
+export function paymentMethodFromRow(row: StoredRow | undefined, id: string, param: string): StoredPaymentMethod {
   if (!row || row.type !== 'payment_method' || !row.private) throw resourceMissing('PaymentMethod', id, param);
   return { pm: JSON.parse(row.doc) as PaymentMethod, secret: JSON.parse(row.private) as PaymentMethodSecret };
 }

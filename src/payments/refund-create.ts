@@ -12,6 +12,7 @@ import type { CommittedError, RequestContext } from '../server/route.js';
 import type { WriteContext } from '../server/write-context.js';
 import { refundTransaction } from './balance-transaction.js';
 import type { Charge, ChargeSecret } from './charge.js';
+import { chargeFromRow, loadChargeForUpdate } from './charge-store.js';
 import { newAttemptId, persistAttempt, recordOnce, type RefundAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import {
@@ -25,7 +26,7 @@ import {
   type RefundReason,
   type RefundTarget,
 } from './refund.js';
-import { loadChargeForUpdate, loadRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
+import { loadRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
 import type { PaymentServices } from './services.js';
 
 export interface CreateRefundParams {
@@ -102,8 +103,8 @@ export function recordRefund(
   const { id, amount, reason, metadata } = attempt.refund;
   return recordOnce(ctx, attempt, {
     recorded: () => loadRefund(ctx, id),
-    async record() {
-      const { charge } = await loadChargeForUpdate(ctx, attempt.charge, 'charge');
+    async record(held) {
+      const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
       await ctx.db.insertObject(ctx.accountId, txn);
       const refund = newRefund({

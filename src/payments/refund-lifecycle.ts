@@ -6,7 +6,7 @@ import { scheduleJob, type JobContext, type JobHandler } from '../jobs/jobs.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import type { WriteContext } from '../server/write-context.js';
-import type { Charge, ChargeSecret } from './charge.js';
+import { loadChargeForUpdate } from './charge-store.js';
 import {
   LATER_OUTCOME_DELAY_SECONDS,
   refundFailureTransaction,
@@ -14,7 +14,6 @@ import {
   settledRefund,
   unrefundedCharge,
   type Refund,
-  type RefundTarget,
 } from './refund.js';
 
 /** The job that applies the network's later outcome of a refund. */
@@ -32,19 +31,6 @@ export async function loadRefund(ctx: Db, id: string, options: { forUpdate?: boo
   const row = await ctx.db.getObject(ctx.accountId, id, options);
   if (!row || row.type !== 'refund') throw resourceMissing('refund', id, 'refund');
   return JSON.parse(row.doc) as Refund;
-}
-
-export async function loadChargeForUpdate(
-  ctx: Db,
-  id: string,
-  param: RefundTarget,
-): Promise<{ charge: Charge; secret: ChargeSecret | null }> {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
-  if (!row || row.type !== 'charge') throw resourceMissing('charge', id, param);
-  return {
-    charge: JSON.parse(row.doc) as Charge,
-    secret: row.private ? (JSON.parse(row.private) as ChargeSecret) : null,
-  };
 }
 
 /** The network will have its later word on the refund: a job applies it after Stripe's usual delay. */

@@ -250,16 +250,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const respond = async (tx: Queries, produce: () => Promise<RouteResult>, afterCall = false): Promise<Outcome> => {
       let status = 200;
       let json: string;
+      const answer = async (): Promise<CallOut<RequestContext, RouteResult> | string> => {
+        const result = await asCaller(produce);
+        if (result instanceof CallOut) return result;
+        if (!(result instanceof CommittedError)) return render(tx, result);
+        status = result.error.statusCode;
+        return JSON.stringify(errorResponse(result.error));
+      };
       try {
         // The handler runs in a savepoint so that a failure that Stripe records
         // (a 404, a refusal) can be stored without the writes that led to it.
-        const done = await tx.savepoint(async () => {
-          const result = await asCaller(produce);
-          if (result instanceof CallOut) return result;
-          if (!(result instanceof CommittedError)) return render(tx, result);
-          status = result.error.statusCode;
-          return JSON.stringify(errorResponse(result.error));
-        });
+        // A recorded call needs none: its record step undoes its own writes on
+        // a refusal (recordOnce) and what precedes it, the release, must stay.
+        const done = afterCall ? await answer() : await tx.savepoint(answer);
         if (done instanceof CallOut) {
           // The key is taken until the answer is recorded: a retry meanwhile is told idempotency_key_in_use.
           if (scope)

@@ -67,18 +67,22 @@ export async function holdObjects(db: Db, accountId: string, ids: readonly strin
   ]);
 }
 
-/** Releases what `holder` holds of `ids`; false when it held none of them (released already: its write was recorded). */
+/**
+ * Releases what `holder` holds of `ids` and returns those objects as they are
+ * (so the write that held them need not load them again); empty when it held
+ * none of them (released already: its write was recorded).
+ */
 export async function releaseHolds(
   db: Db,
   accountId: string,
   ids: readonly string[],
   holder: string,
-): Promise<boolean> {
-  const released = await db.run(
-    `UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+): Promise<StoredRow[]> {
+  const rows = await db.all<StoredRow>(
+    `UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id, type, seq, deleted, doc, private`,
     [accountId, holder, ...ids],
   );
-  return released > 0;
+  return rows.map((row) => ({ ...row, deleted: Boolean(row.deleted) }));
 }
 
 /**
