@@ -85,6 +85,31 @@ export async function insertJob(
   );
 }
 
+/** Whether a hold's writer left it past its due time (see scheduleOverdueHolds); one read of a small index. */
+export async function hasOverdueHolds(db: Db, now: number): Promise<boolean> {
+  const rows = await db.all('SELECT 1 AS due FROM objects WHERE held_until <= ? LIMIT 1', [now]);
+  return rows.length > 0;
+}
+
+/**
+ * A write that holds objects between two transactions (store/objects.ts
+ * holdObjects) carries the job that finishes it if its writer goes away.
+ * Holds not released by their due time become those jobs, due now, with the
+ * holder's id as the job's; the objects stay held until the job releases them.
+ */
+export async function scheduleOverdueHolds(db: Db, now: number): Promise<number> {
+  const scheduled = await db.run(
+    `INSERT INTO jobs (id, account_id, kind, run_at, payload, created)
+     SELECT held_by, account_id, hold_job, ?, hold_payload, ? FROM objects WHERE held_until <= ?
+     ON CONFLICT DO NOTHING`,
+    [now, now, now],
+  );
+  await db.run('UPDATE objects SET held_until = NULL, hold_job = NULL, hold_payload = NULL WHERE held_until <= ?', [
+    now,
+  ]);
+  return scheduled;
+}
+
 /** Whether any job (of the kinds chosen) is due and unclaimed: a cheap read before taking the write lock that claiming needs. */
 export async function hasDueJobs(db: Db, now: number, kinds: JobKinds = {}): Promise<boolean> {
   const [kindSql, kindArgs] = kindFilter(kinds);
@@ -136,11 +161,6 @@ export async function completeJob(db: Db, id: string, attempts: number): Promise
       [id, attempts],
     )) === 1
   );
-}
-
-/** Marks a pending job done without running it: the work it stood ready to do was done another way. */
-export async function cancelJob(db: Db, id: string): Promise<void> {
-  await db.run("UPDATE jobs SET status = 'done', claimed_until = NULL WHERE id = ? AND status = 'pending'", [id]);
 }
 
 /** Holds a claim longer (a delivery that chaos mode delays); false when it was lost. */

@@ -7,7 +7,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../server/clock.js';
 import type { WriteContextFactory } from '../server/write-context.js';
 import type { Store } from '../store/store.js';
-import { claimDueJobs, completeJob, failJob, hasDueJobs, holdJob, type JobKinds, type JobRow } from './job-store.js';
+import {
+  claimDueJobs,
+  completeJob,
+  failJob,
+  hasDueJobs,
+  hasOverdueHolds,
+  holdJob,
+  scheduleOverdueHolds,
+  type JobKinds,
+  type JobRow,
+} from './job-store.js';
 import type { JobContext, JobHandler } from './jobs.js';
 
 /** How long a claim holds before another worker may take the job over, in seconds. */
@@ -109,6 +119,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   }
 
   async function pass(now: number): Promise<number> {
+    if (await hasOverdueHolds(store.read, now)) await store.transaction((tx) => scheduleOverdueHolds(tx, now));
     let ran = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
       const jobs = await claim(now);

@@ -1,14 +1,14 @@
 // Calls to the card network that move money or set a card up (authorize,
-// verify, capture, void, refund) never run inside a transaction. A write persists the attempt first:
-// it holds the objects the answer will change (intent, PaymentMethod, charge)
-// and schedules the attempt's recovery job, in its transaction. Then the
-// network is called with the attempt's idempotency key, and the answer is
-// recorded in a new transaction that releases the holds and cancels the job.
-// If the process dies between the call and the record, the job calls again
-// (the same key gets the same answer, so nothing is charged twice) and
-// records it. Whichever records first wins; the other finds the holds gone.
-import { cancelJob } from '../jobs/job-store.js';
-import { scheduleJob } from '../jobs/jobs.js';
+// verify, capture, void, refund) never run inside a transaction. A write
+// persists the attempt first: it holds the objects the answer will change
+// (intent, PaymentMethod, charge), the hold carrying the attempt as its
+// recovery job, in its transaction. Then the network is called with the
+// attempt's idempotency key, and the answer is recorded in a new transaction
+// that releases the holds. If the process dies between the call and the
+// record, the hold outlives its due time and becomes the recovery job, which
+// calls again (the same key gets the same answer, so nothing is charged
+// twice) and records it. Whichever records first wins; the other finds the
+// holds gone.
 import type { AuthorizeRequest, PaymentNetwork, RefundRequest, VerifyRequest } from '../network/network.js';
 import { CallOut } from '../server/call-out.js';
 import { StripeError } from '../server/errors.js';
@@ -128,14 +128,10 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
       replay: { scope, expand: request.expand ?? [], publishable: request.auth.kind === 'publishable' },
     };
   }
-  await holdObjects(ctx.db, ctx.accountId, attempt.holds, attempt.id);
-  await scheduleJob(ctx.db, {
-    id: attempt.id,
-    accountId: ctx.accountId,
+  await holdObjects(ctx.db, ctx.accountId, attempt.holds, attempt.id, {
     kind: RECORD_ATTEMPT_JOB,
-    runAt: ctx.now + RECOVER_AFTER_SECONDS,
     payload: attempt,
-    now: ctx.now,
+    due: ctx.now + RECOVER_AFTER_SECONDS,
   });
   return new CallOut(
     () => callNetwork(network, attempt),
@@ -161,7 +157,7 @@ export class HeldObjects {
 
 /**
  * The record step, whoever runs it (the write that called, or the recovery
- * job): releases the holds and cancels the job, then runs `record` with the
+ * job): releases the holds, then runs `record` with the
  * held objects. When the attempt was recorded already, runs `recorded`
  * instead (what the caller answers) and records nothing. A refusal while
  * recording is answered as a CommittedError: its writes are undone, the
@@ -174,7 +170,6 @@ export async function recordOnce<R>(
 ): Promise<R | CommittedError> {
   const released = await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id);
   if (released.length === 0) return steps.recorded();
-  await cancelJob(ctx.db, attempt.id);
   const held = new HeldObjects(released);
   try {
     return await ctx.db.savepoint(() => steps.record(held));

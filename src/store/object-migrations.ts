@@ -77,4 +77,14 @@ export const objectMigrations: Migration[] = [
       ALTER TABLE objects ADD COLUMN held_by TEXT;
     `,
   },
+  {
+    key: 'objects:005',
+    name: "a hold's recovery: the job that finishes the write if its writer goes away, and when",
+    sql: () => `
+      ALTER TABLE objects ADD COLUMN held_until BIGINT;
+      ALTER TABLE objects ADD COLUMN hold_job TEXT;
+      ALTER TABLE objects ADD COLUMN hold_payload TEXT;
+      CREATE INDEX objects_held_until ON objects (held_until) WHERE held_until IS NOT NULL;
+    `,
+  },
 ];

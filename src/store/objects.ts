@@ -6,7 +6,9 @@
 // A write that must call out between two transactions (the card network)
 // holds the objects it is about to change (`held_by`): until it releases
 // them, loading one for update throws ObjectHeld, and the caller waits and
-// tries again. Plain reads see the object as it is.
+// tries again. Plain reads see the object as it is. The hold carries the job
+// that finishes the write should its writer go away (`held_until`,
+// `hold_job`, `hold_payload`; the job worker schedules it when overdue).
 import type { Db } from './db.js';
 import { forUpdate } from './dialect.js';
 import type { StoredRow } from './store.js';
@@ -58,13 +60,35 @@ export async function getObjectRow(
   };
 }
 
-/** Holds the account's objects `ids` for `holder` until releaseHolds; they must be loaded for update (and free) in this transaction already. */
-export async function holdObjects(db: Db, accountId: string, ids: readonly string[], holder: string): Promise<void> {
-  await db.run(`UPDATE objects SET held_by = ? WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
-    holder,
-    accountId,
-    ...ids,
-  ]);
+/** What finishes a held write if its writer goes away: a job of `kind` with `payload`, scheduled once `due` passes. */
+export interface HoldRecovery {
+  kind: string;
+  payload: unknown;
+  /** Unix seconds. */
+  due: number;
+}
+
+/**
+ * Holds the account's objects `ids` for `holder` until releaseHolds; they must
+ * be loaded for update (and free) in this transaction already. The first
+ * object carries the recovery: a hold not released by `due` becomes a job
+ * (the job worker's scheduleOverdueHolds), whose id is `holder`.
+ */
+export async function holdObjects(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+  holder: string,
+  recovery: HoldRecovery,
+): Promise<void> {
+  await db.run(
+    `UPDATE objects SET held_by = ?,
+       held_until = CASE WHEN id = ? THEN CAST(? AS BIGINT) END,
+       hold_job = CASE WHEN id = ? THEN ? END,
+       hold_payload = CASE WHEN id = ? THEN ? END
+     WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+    [holder, ids[0], recovery.due, ids[0], recovery.kind, ids[0], JSON.stringify(recovery.payload), accountId, ...ids],
+  );
 }
 
 /**
@@ -79,7 +103,7 @@ export async function releaseHolds(
   holder: string,
 ): Promise<StoredRow[]> {
   const rows = await db.all<StoredRow>(
-    `UPDATE objects SET held_by = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id, type, seq, deleted, doc, private`,
+    `UPDATE objects SET held_by = NULL, held_until = NULL, hold_job = NULL, hold_payload = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id, type, seq, deleted, doc, private`,
     [accountId, holder, ...ids],
   );
   return rows.map((row) => ({ ...row, deleted: Boolean(row.deleted) }));

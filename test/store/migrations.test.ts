@@ -66,7 +66,7 @@ describeEachStore('migrations', (target) => {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
         assert.deepEqual(
           applied.map((r) => r.key),
-          ['events:002', 'jobs:002', 'objects:004', 'payments:001'],
+          ['events:002', 'jobs:002', 'objects:004', 'objects:005', 'payments:001'],
           `round ${round}: only the new migrations ran`,
         );
         assert.equal(
