@@ -4,12 +4,12 @@
 // same idempotency key, so the network answers as before and nothing is
 // charged twice, then records the answer as the write would have, and the
 // response to the API request's Idempotency-Key, so that the client's retry
-// replays it. (A publishable key's response is not rendered here: its key is
-// freed and the retry runs again, seeing the recorded state.)
+// replays it. (A publishable key's response is not rendered here: its key, if
+// taken, is freed and a retry runs again, seeing the recorded state.)
 import type { JobContext, JobHandler } from '../jobs/jobs.js';
 import type { AuthorizeResult, RefundResult, VerifyResult } from '../network/network.js';
 import type { Answer, SecretResponse } from '../server/answer.js';
-import { completeIdempotencyKey, releasePendingIdempotencyKey } from '../server/idempotency-store.js';
+import { insertIdempotencyKey, releasePendingIdempotencyKey } from '../server/idempotency-store.js';
 import { callNetwork, RECORD_ATTEMPT_JOB, type NetworkAttempt } from './network-attempt.js';
 import { recordCapture, recordVoid } from './payment-intent-capture.js';
 import { recordAuthorization } from './payment-intent-confirm.js';
@@ -26,13 +26,15 @@ export function attemptRecoveryJob(services: PaymentServices, respond: SecretRes
       const result = await record(ctx, services, attempt, ctx.prepared);
       const replay = attempt.replay;
       if (!replay) return;
-      if (replay.publishable) await releasePendingIdempotencyKey(ctx.db, replay.scope);
-      else
-        await completeIdempotencyKey(
-          ctx.db,
-          replay.scope,
-          toRecord(await respond(ctx.db, ctx.accountId, result, replay.expand)),
-        );
+      const { scope, ...request } = replay.request;
+      if (replay.publishable) return releasePendingIdempotencyKey(ctx.db, scope);
+      const response = await respond(ctx.db, ctx.accountId, result, replay.expand);
+      await insertIdempotencyKey(
+        ctx.db,
+        scope,
+        { ...request, responseStatus: response.status, responseBody: response.body },
+        { afterCall: true },
+      );
     },
   };
 }
@@ -56,8 +58,3 @@ function record(
       return recordRefund(ctx, attempt, answer as RefundResult);
   }
 }
-
-const toRecord = (response: { status: number; body: string }) => ({
-  responseStatus: response.status,
-  responseBody: response.body,
-});

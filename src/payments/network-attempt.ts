@@ -15,7 +15,7 @@ import { StripeError } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import type { Metadata } from '../server/metadata.js';
 import { CommittedError, type RequestContext } from '../server/route.js';
-import type { IdempotencyScope } from '../server/idempotency-store.js';
+import type { IdempotentRequest } from '../server/idempotency-store.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import { holdObjects, releaseHolds } from '../store/objects.js';
 import type { StoredRow } from '../store/store.js';
@@ -28,8 +28,8 @@ interface AttemptBase {
   holds: string[];
   /** Where this server is reached, for the links the record hands out (receipts, 3-D Secure pages). */
   baseUrl: string;
-  /** The API request's idempotency key and expand[]: the recovery answers the key as the request would have. */
-  replay?: { scope: IdempotencyScope; expand: string[]; publishable: boolean };
+  /** The API request's Idempotency-Key and expand[]: the recovery answers the key as the request would have. */
+  replay?: { request: IdempotentRequest; expand: string[]; publishable: boolean };
 }
 
 /** Paying a PaymentIntent: at confirm, or after the customer completed a 3-D Secure challenge. */
@@ -121,11 +121,14 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
   record: (ctx: WriteContext, attempt: A, answer: unknown) => Promise<R>,
 ): Promise<CallOut<WriteContext, R>> {
   const request = ctx as Partial<RequestContext<unknown>>;
-  if (request.auth && request.idempotencyKey) {
-    const scope = { accountId: ctx.accountId, keyId: request.auth.keyId, key: request.idempotencyKey };
+  if (request.auth && request.idempotency) {
     attempt = {
       ...attempt,
-      replay: { scope, expand: request.expand ?? [], publishable: request.auth.kind === 'publishable' },
+      replay: {
+        request: request.idempotency,
+        expand: request.expand ?? [],
+        publishable: request.auth.kind === 'publishable',
+      },
     };
   }
   await holdObjects(ctx.db, ctx.accountId, attempt.holds, attempt.id, {

@@ -70,7 +70,10 @@ export async function captureIntent(
     amount,
     metadata: ctx.params.metadata as Metadata | undefined,
   };
-  return persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordCapture(recordCtx, services, held));
+  // A retry of the capture loads the intent for update: it meets the hold.
+  return (
+    await persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordCapture(recordCtx, services, held))
+  ).onHeldObjects();
 }
 
 /** The network captured: the charge's funds enter the balance and the intent succeeds. */
@@ -127,7 +130,9 @@ export async function cancelPaymentIntent(
         authorizationId: secret.authorizationId,
         cancellationReason: ctx.params.cancellation_reason,
       };
-      return persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordVoid(recordCtx, held));
+      return (
+        await persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordVoid(recordCtx, held))
+      ).onHeldObjects();
     }
     await releaseCharge(ctx, charge);
   }

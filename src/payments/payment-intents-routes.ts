@@ -99,7 +99,8 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
             { code: 'payment_intent_unexpected_state' },
           );
         }
-        return confirmIntent(ctx, intent, ctx.params, services);
+        // A retry loads the intent for update: it meets the confirm's hold.
+        return (await confirmIntent(ctx, intent, ctx.params, services)).onHeldObjects();
       },
     },
     {

@@ -89,9 +89,12 @@ export async function createRefund(
     refund: { id, amount, reason: p.reason, metadata },
     request: { idempotencyKey: id, authorizationId: secret.authorizationId, amount, profile: secret.card },
   };
-  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
-    recordRefund(recordCtx, held, answer as RefundResult),
-  );
+  // A retry loads the charge for update (chargeToRefund): it meets the hold.
+  return (
+    await persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
+      recordRefund(recordCtx, held, answer as RefundResult),
+    )
+  ).onHeldObjects();
 }
 
 /** The network's answer to a refund, recorded by the request that asked or by the attempt's recovery job. */

@@ -87,7 +87,8 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
       publishableExpand: ['payment_method'],
       async handler(ctx: RequestContext<SetupConfirmParams>) {
         const setupIntent = await loadForClient(ctx, SETUP_INTENT, { forUpdate: true });
-        return confirmSetupIntent(ctx, setupIntent, ctx.params, network);
+        // A retry loads the SetupIntent for update: it meets the confirm's hold.
+        return (await confirmSetupIntent(ctx, setupIntent, ctx.params, network)).onHeldObjects();
       },
     },
     {

@@ -10,12 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { Queries, Store } from '../store/store.js';
-import {
-  completeIdempotencyKey,
-  insertIdempotencyKey,
-  pruneIdempotencyKeys,
-  type IdempotencyScope,
-} from './idempotency-store.js';
+import { insertIdempotencyKey, pruneIdempotencyKeys, type IdempotentRequest } from './idempotency-store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { discardRestOfBody, MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
 import { CallOut, waitWhileHeld } from './call-out.js';
@@ -204,11 +199,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const url = request.url.split('?')[0];
     const idempotencyKey = headerValue(request.headers['idempotency-key']);
     const isWrite = route.method !== 'GET';
-    let scope: IdempotencyScope | undefined;
+    let idempotent: IdempotentRequest | null = null;
     if (idempotencyKey !== null && route.method === 'POST') {
       checkIdempotencyKey(idempotencyKey);
       reply.header('Idempotency-Key', idempotencyKey);
-      scope = { accountId: auth.accountId, keyId: auth.keyId, key: idempotencyKey };
+      idempotent = {
+        scope: { accountId: auth.accountId, keyId: auth.keyId, key: idempotencyKey },
+        fingerprint: requestFingerprint(route.method, url, raw),
+        requestId: request.id,
+        created: now,
+      };
     }
 
     const cause = { id: request.id, idempotency_key: idempotencyKey };
@@ -226,7 +226,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         schedule: write.schedule,
         auth,
         requestId: request.id,
-        idempotencyKey,
+        idempotency: idempotent,
         apiVersion: request.stripeVersion,
         params,
         expand,
@@ -245,7 +245,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return sendJson(reply, 200, await render(store.read, result));
     }
 
-    const fingerprint = scope ? requestFingerprint(route.method, url, raw) : '';
     /** The handler's result as the response, recorded for the idempotency key; or the call it must make before it has one. */
     const respond = async (tx: Queries, produce: () => Promise<RouteResult>, afterCall = false): Promise<Outcome> => {
       let status = 200;
@@ -264,38 +263,32 @@ export function buildApp(options: AppOptions): FastifyInstance {
         // a refusal (recordOnce) and what precedes it, the release, must stay.
         const done = afterCall ? await answer() : await tx.savepoint(answer);
         if (done instanceof CallOut) {
-          // The key is taken until the answer is recorded: a retry meanwhile is told idempotency_key_in_use.
-          if (scope)
-            await insertIdempotencyKey(tx, scope, {
-              fingerprint,
-              requestId: request.id,
-              responseStatus: 0,
-              responseBody: '',
-              created: now,
-            });
+          // Until the answer is recorded, a retry with the key that meets the objects the call holds waits for
+          // them and replays the answer; any other is told idempotency_key_in_use, as the key is taken here.
+          if (idempotent && !done.retryMeetsHolds) {
+            const { scope, ...record } = idempotent;
+            await insertIdempotencyKey(tx, scope, { ...record, responseStatus: 0, responseBody: '' });
+          }
           return { callOut: done };
         }
         json = done;
       } catch (error) {
-        if (!scope || !isRecordable(error)) throw error;
+        if (!idempotent || !isRecordable(error)) throw error;
         status = error.statusCode;
         json = JSON.stringify(errorResponse(error));
       }
-      if (scope && afterCall) await completeIdempotencyKey(tx, scope, { responseStatus: status, responseBody: json });
-      else if (scope)
-        await insertIdempotencyKey(tx, scope, {
-          fingerprint,
-          requestId: request.id,
-          responseStatus: status,
-          responseBody: json,
-          created: now,
-        });
+      if (idempotent) {
+        const { scope, ...record } = idempotent;
+        await insertIdempotencyKey(tx, scope, { ...record, responseStatus: status, responseBody: json }, { afterCall });
+      }
       return { status, body: json, originalRequestId: request.id, replayed: false };
     };
     // A write that meets an object held by another write's network call waits for it (waitWhileHeld).
     let outcome = await waitWhileHeld(() =>
       store.transaction(async (tx) => {
-        const recorded = scope ? await recordedResponse(tx, scope, fingerprint, now) : undefined;
+        const recorded = idempotent
+          ? await recordedResponse(tx, idempotent.scope, idempotent.fingerprint, now)
+          : undefined;
         if (recorded) return { ...recorded, replayed: true };
         return respond(tx, () => route.handler(context(tx)));
       }),

@@ -14,11 +14,24 @@ export class CallOut<C, R> {
     readonly call: () => Promise<unknown>,
     /** Records the call's answer in a new transaction and releases the holds. */
     readonly record: (ctx: C, answer: unknown) => Promise<R>,
+    /**
+     * Whether a retry of the request meets the objects the call holds (the
+     * request names one it loads for update first): the retry then waits for
+     * the record and replays its answer, so the request's Idempotency-Key
+     * need not be taken meanwhile. False by default: a request that creates
+     * what it holds (a PaymentIntent created with confirm=true) takes its key.
+     */
+    readonly retryMeetsHolds = false,
   ) {}
 
   /** The same call, its record's result passed through `fn`. */
   map<S>(fn: (result: R) => S): CallOut<C, S> {
-    return new CallOut(this.call, async (ctx, answer) => fn(await this.record(ctx, answer)));
+    return new CallOut(this.call, async (ctx, answer) => fn(await this.record(ctx, answer)), this.retryMeetsHolds);
+  }
+
+  /** The same call, made by a request whose retry meets its holds (see retryMeetsHolds). */
+  onHeldObjects(): CallOut<C, R> {
+    return new CallOut(this.call, this.record, true);
   }
 }
 

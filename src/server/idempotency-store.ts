@@ -17,6 +17,11 @@ export interface IdempotencyRecord {
   created: number;
 }
 
+/** A POST with an Idempotency-Key, as its response will be recorded: the key's scope and the request it stands for. */
+export interface IdempotentRequest extends Omit<IdempotencyRecord, 'responseStatus' | 'responseBody'> {
+  scope: IdempotencyScope;
+}
+
 /**
  * Holds the key for the rest of this transaction, so that a concurrent
  * request with it is told so at once. False when another transaction holds
@@ -55,11 +60,27 @@ export async function getIdempotencyKey(db: Db, scope: IdempotencyScope): Promis
   );
 }
 
-/** Records a request's response, in the transaction that made its writes. */
-export async function insertIdempotencyKey(db: Db, scope: IdempotencyScope, record: IdempotencyRecord): Promise<void> {
+/**
+ * Records a request's response, in the transaction that made its writes.
+ * `afterCall`: the response of a request that called out, recorded by
+ * whoever records the call's answer first: it fills in the key taken while
+ * the request called (response status 0), or records it when the key was
+ * not taken, and does nothing when the key has a response already.
+ */
+export async function insertIdempotencyKey(
+  db: Db,
+  scope: IdempotencyScope,
+  record: IdempotencyRecord,
+  options: { afterCall?: boolean } = {},
+): Promise<void> {
+  const onConflict = options.afterCall
+    ? ` ON CONFLICT (account_id, key_id, idempotency_key) DO UPDATE
+         SET response_status = excluded.response_status, response_body = excluded.response_body
+         WHERE idempotency_keys.response_status = 0`
+    : '';
   await db.run(
     `INSERT INTO idempotency_keys (account_id, key_id, idempotency_key, created, fingerprint, request_id, response_status, response_body)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)${onConflict}`,
     [
       scope.accountId,
       scope.keyId,
@@ -70,22 +91,6 @@ export async function insertIdempotencyKey(db: Db, scope: IdempotencyScope, reco
       record.responseStatus,
       record.responseBody,
     ],
-  );
-}
-
-/**
- * Fills in the response of a key taken while its request called out (response
- * status 0); whoever records the call's answer first does, so nothing when
- * the response is there already.
- */
-export async function completeIdempotencyKey(
-  db: Db,
-  scope: IdempotencyScope,
-  response: { responseStatus: number; responseBody: string },
-): Promise<void> {
-  await db.run(
-    'UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE account_id = ? AND key_id = ? AND idempotency_key = ? AND response_status = 0',
-    [response.responseStatus, response.responseBody, scope.accountId, scope.keyId, scope.key],
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Auth } from './auth.js';
 import type { CallOut } from './call-out.js';
 import type { StripeError } from './errors.js';
+import type { IdempotentRequest } from './idempotency-store.js';
 import type { ListEnvelope } from './list.js';
 import type { ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
@@ -32,7 +33,8 @@ export type RouteResult =
 export interface RequestContext<P = Record<string, unknown>> extends HttpWriteContext {
   auth: Auth;
   requestId: string;
-  idempotencyKey: string | null;
+  /** A POST's Idempotency-Key, with what its recorded response will say; null without one. */
+  idempotency: IdempotentRequest | null;
   apiVersion: string;
   /** Parameters checked and typed against the operation's schema; `expand` removed. */
   params: P;

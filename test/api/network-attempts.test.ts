@@ -32,9 +32,16 @@ function recordingNetwork() {
   const inner = createSimulatedNetwork();
   const calls: Call[] = [];
   const stalled: Array<(error: Error) => void> = [];
+  const paused: Array<() => void> = [];
   let stallNext: MoneyCall | null = null;
+  let pauseNext: MoneyCall | null = null;
   const answerOf = async <T>(method: MoneyCall, key: string, answer: T): Promise<T> => {
     calls.push({ method, key, answer });
+    if (pauseNext === method) {
+      pauseNext = null;
+      await new Promise<void>((resolve) => paused.push(resolve));
+      return answer;
+    }
     if (stallNext !== method) return answer;
     stallNext = null;
     return new Promise<never>((_resolve, reject) => stalled.push(reject));
@@ -51,6 +58,11 @@ function recordingNetwork() {
     network,
     calls,
     stall: (method: MoneyCall) => void (stallNext = method),
+    /** The next such call comes back only when resume() is called. */
+    pause: (method: MoneyCall) => void (pauseNext = method),
+    resume: () => {
+      for (const resolve of paused.splice(0)) resolve();
+    },
     /** The process ends: the stalled calls never come back (the request fails, nothing is recorded). */
     die: () => {
       for (const reject of stalled.splice(0)) reject(new Error('the process ended'));
@@ -231,6 +243,59 @@ describeEachStore('network calls outside transactions', (target) => {
       assert.equal(charge.amount_refunded, 500);
     } finally {
       await second.close();
+    }
+  });
+
+  test('a retry while the call is out: one naming the held intent waits and replays, a create with confirm=true is told idempotency_key_in_use', async () => {
+    const config = await target.config();
+    const recorder = recordingNetwork();
+    const kassa = await startKassa(config, { clock, network: recorder.network, jobPollMs: 60_000 });
+    const authorizations = () => recorder.calls.filter((c) => c.method === 'authorize');
+    try {
+      const intent = await kassa.stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        automatic_payment_methods: NO_REDIRECTS,
+      });
+      recorder.pause('authorize');
+      const confirmKey = `confirm-${intent.id}`;
+      const first = kassa.stripe.paymentIntents.confirm(intent.id, {}, { idempotencyKey: confirmKey });
+      await until('the authorize call', () => authorizations()[0]);
+      const retry = kassa.stripe.paymentIntents.confirm(intent.id, {}, { idempotencyKey: confirmKey });
+      await sleep(100);
+      recorder.resume();
+      const [answered, replayed] = await Promise.all([first, retry]);
+      assert.equal(answered.status, 'succeeded');
+      assert.equal(replayed.lastResponse.headers['idempotent-replayed'], 'true');
+      assert.equal(replayed.latest_charge, answered.latest_charge);
+      assert.equal(authorizations().length, 1, 'the retry asked the network nothing');
+
+      recorder.pause('authorize');
+      const params: Stripe.PaymentIntentCreateParams = {
+        amount: 2600,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        automatic_payment_methods: NO_REDIRECTS,
+        confirm: true,
+      };
+      const createKey = `create-${intent.id}`;
+      const created = kassa.stripe.paymentIntents.create(params, { idempotencyKey: createKey });
+      await until('the second authorize call', () => authorizations()[1]);
+      await assert.rejects(kassa.stripe.paymentIntents.create(params, { idempotencyKey: createKey }), {
+        statusCode: 409,
+        code: 'idempotency_key_in_use',
+      });
+      recorder.resume();
+      const made = await created;
+      assert.equal(made.status, 'succeeded');
+      const again = await kassa.stripe.paymentIntents.create(params, { idempotencyKey: createKey });
+      assert.equal(again.id, made.id);
+      assert.equal(again.lastResponse.headers['idempotent-replayed'], 'true');
+      assert.equal(authorizations().length, 2);
+    } finally {
+      recorder.resume();
+      await kassa.close();
     }
   });
 
