@@ -4,13 +4,14 @@
 // return_url rule, the update steps, and finding the intent a 3-D Secure
 // challenge waits on. Stripe words its messages by kind ("this SetupIntent"),
 // which each function reads from the intent itself.
+import { previousAttributes } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import { invalidParam, invalidRequest, resourceMissing, type StripeError } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
 import type { CommittedError, RequestContext } from '../server/route.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import type { StoredRow } from '../store/store.js';
-import { recordContext, recordOnce, type NetworkAttempt } from './network-attempt.js';
+import { recordContext, recordOnce, type IntentConfirm, type NetworkAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import {
@@ -239,14 +240,20 @@ export function intentWaitingFor<T extends Intent>(kind: IntentKind<T, unknown>)
   };
 }
 
+/** What a confirm changes on the intent, by field (see IntentConfirm). */
+export function confirmChanges<T extends Intent>(before: T, after: T): Record<string, unknown> {
+  const changed = Object.keys(previousAttributes(before, after));
+  return Object.fromEntries(changed.map((field) => [field, (after as unknown as Record<string, unknown>)[field]]));
+}
+
 /**
  * The record step of an intent's network attempt (network-attempt.ts): the
- * intent and its PaymentMethod as the release found them, for `record`. When
- * the attempt was recorded already, the intent as it is.
+ * intent (with a confirm's changes) and its PaymentMethod as the release found
+ * them, for `record`. When the attempt was recorded already, the intent as it is.
  */
 export function recordIntentAttempt<T extends Intent, R>(
   writeCtx: WriteContext,
-  attempt: NetworkAttempt & { paymentMethod: string },
+  attempt: NetworkAttempt & { paymentMethod: string; confirm?: IntentConfirm },
   kind: IntentKind<T, unknown>,
   intentId: string,
   record: (ctx: HttpWriteContext, intent: T, stored: StoredPaymentMethod) => Promise<R>,
@@ -257,7 +264,7 @@ export function recordIntentAttempt<T extends Intent, R>(
     record: (held) =>
       record(
         ctx,
-        intentFromRow(held.row(intentId), kind, intentId),
+        { ...intentFromRow(held.row(intentId), kind, intentId), ...attempt.confirm?.changes } as T,
         paymentMethodFromRow(held.row(attempt.paymentMethod), attempt.paymentMethod, 'payment_method'),
       ),
   });

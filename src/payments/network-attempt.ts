@@ -32,6 +32,17 @@ interface AttemptBase {
   replay?: { request: IdempotentRequest; expand: string[]; publishable: boolean };
 }
 
+/** What a confirm asked, kept with its attempt. */
+export interface IntentConfirm {
+  /** Where the challenge page sends the customer back. */
+  returnUrl?: string;
+  /**
+   * The fields the confirm's parameters change on the intent, stored with the
+   * network's answer: the hold keeps the intent as it was until then.
+   */
+  changes: Record<string, unknown>;
+}
+
 /** Paying a PaymentIntent: at confirm, or after the customer completed a 3-D Secure challenge. */
 export interface AuthorizeAttempt extends AttemptBase {
   call: 'authorize';
@@ -41,7 +52,7 @@ export interface AuthorizeAttempt extends AttemptBase {
   charge: string;
   request: AuthorizeRequest;
   /** A confirm's options; absent after a challenge, whose declines fail the intent without an error to answer. */
-  confirm?: { offSession: boolean; returnUrl?: string; errorOnRequiresAction: boolean };
+  confirm?: IntentConfirm & { offSession: boolean; errorOnRequiresAction: boolean };
 }
 
 /** Setting a card up for later: a SetupIntent's check with the issuer, at confirm or after a 3-D Secure challenge. */
@@ -51,7 +62,7 @@ export interface VerifyAttempt extends AttemptBase {
   paymentMethod: string;
   request: VerifyRequest;
   /** A confirm's: where the challenge page sends the customer back; absent after a challenge. */
-  confirm?: { returnUrl?: string };
+  confirm?: IntentConfirm;
 }
 
 export interface CaptureAttempt extends AttemptBase {

@@ -26,6 +26,7 @@ import {
 } from './charge.js';
 import {
   checkReturnUrlGiven,
+  confirmChanges,
   intentWaitingFor,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
@@ -103,9 +104,9 @@ export async function confirmIntent(
     current.status === 'requires_confirmation' &&
     current.confirmation_method === 'manual' &&
     (await takeAuthentication(ctx, intent.id, stored.pm.id));
-  // The confirm's parameters are kept whatever the network answers.
-  if (JSON.stringify(intent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, intent);
+  // The confirm's parameters are kept whatever the network answers: the record stores them.
   const confirm = {
+    changes: confirmChanges(current, intent),
     offSession,
     returnUrl: challengeReturnUrl({ return_url, use_stripe_sdk }),
     errorOnRequiresAction: error_on_requires_action === true,

@@ -16,6 +16,7 @@ import type { HttpWriteContext, WriteContext } from '../server/write-context.js'
 import { cardError } from './card-error.js';
 import {
   checkReturnUrlGiven,
+  confirmChanges,
   intentWaitingFor,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
@@ -76,9 +77,11 @@ export async function confirmSetupIntent(
   const setupIntent = applySetupIntentParams(current, { payment_method_options: params.payment_method_options });
   const stored = await paymentMethodToConfirm(ctx, network, setupIntent, params);
   checkReturnUrlGiven(ctx, setupIntent, params.return_url);
-  // The confirm's parameters are kept whatever the issuer answers.
-  if (JSON.stringify(setupIntent) !== JSON.stringify(current)) await ctx.db.updateObject(ctx.accountId, setupIntent);
-  const attempt = verificationAttempt(ctx, setupIntent, stored, false, { returnUrl: challengeReturnUrl(params) });
+  // The confirm's parameters are kept whatever the issuer answers: the record stores them.
+  const attempt = verificationAttempt(ctx, setupIntent, stored, false, {
+    returnUrl: challengeReturnUrl(params),
+    changes: confirmChanges(current, setupIntent),
+  });
   return persistAttempt(ctx, network, attempt, (recordCtx, held, answer) =>
     recordVerification(recordCtx, held, answer as VerifyResult),
   );
