@@ -17,6 +17,7 @@ import {
   type CustomerSecret,
   type ExtrasParams,
 } from './customer-extras.js';
+import { getObjectRow, insertObject, markDeleted, saveObject } from '../store/objects.js';
 
 interface CreateParams extends CustomerParams, ExtrasParams {
   payment_method?: string;
@@ -39,7 +40,7 @@ const SEARCH_FIELDS = {
 } as const;
 
 async function loadCustomer(db: Queries, accountId: string, id: string, options: { forUpdate?: boolean } = {}) {
-  const row = await db.getObject(accountId, id, options);
+  const row = await getObjectRow(db, accountId, id, options);
   if (!row || row.type !== 'customer') throw resourceMissing('customer', id);
   return row;
 }
@@ -57,7 +58,7 @@ async function checkReferences(ctx: RequestContext<CreateParams>): Promise<void>
   ];
   for (const [param, id, kind] of refs) {
     if (!id) continue;
-    const row = await ctx.db.getObject(ctx.accountId, id);
+    const row = await getObjectRow(ctx.db, ctx.accountId, id);
     if (!row || row.deleted) throw resourceMissing(kind, id, param);
   }
 }
@@ -72,7 +73,7 @@ async function emptyList(
 }
 
 async function secretOf(db: Queries, accountId: string, id: string): Promise<CustomerSecret> {
-  const row = await db.getObject(accountId, id);
+  const row = await getObjectRow(db, accountId, id);
   return row?.private ? (JSON.parse(row.private) as CustomerSecret) : {};
 }
 
@@ -123,11 +124,11 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
         newCustomer(newId('cus', CUSTOMER_ID_LENGTH), ctx.params, ctx.now),
         ctx.params,
       );
-      await ctx.db.insertObject(ctx.accountId, customer, applyExtras({}, ctx.params));
+      await insertObject(ctx.db, ctx.accountId, customer, applyExtras({}, ctx.params));
       await ctx.emit('customer.created', customer);
       for (const data of ctx.params.tax_id_data ?? []) {
         const taxId = newTaxId(newId('txi'), customer.id, data, ctx.now);
-        await ctx.db.insertObject(ctx.accountId, taxId);
+        await insertObject(ctx.db, ctx.accountId, taxId);
         await ctx.emit('customer.tax_id.created', taxId);
       }
       await afterStore();
@@ -159,7 +160,7 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
       const secret = applyExtras(row.private ? (JSON.parse(row.private) as CustomerSecret) : {}, ctx.params);
       const changed = await saveUpdate(ctx, 'customer.updated', before, after, secret);
       if (!changed && JSON.stringify(secret) !== (row.private ?? '{}'))
-        await ctx.db.updateObject(ctx.accountId, after, secret);
+        await saveObject(ctx.db, ctx.accountId, after, secret);
       return after;
     },
   },
@@ -175,7 +176,7 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
         deletedCustomer(row.id),
         ctx.params,
       );
-      await ctx.db.markDeleted(ctx.accountId, stub);
+      await markDeleted(ctx.db, ctx.accountId, stub);
       await ctx.emit('customer.deleted', JSON.parse(row.doc));
       await afterStore();
       return stub;

@@ -6,6 +6,7 @@ import type { ApiObject } from '../server/resources.js';
 import { createSignal } from '../server/signal.js';
 import { API_VERSION } from '../server/version.js';
 import { insertEvent } from './event-store.js';
+import { saveObject } from '../store/objects.js';
 
 export interface EventRequest {
   id: string | null;
@@ -117,7 +118,7 @@ export async function saveUpdate(
 ): Promise<boolean> {
   const previous = previousAttributes(before, after);
   if (Object.keys(previous).length === 0) return false;
-  await ctx.db.updateObject(ctx.accountId, after, secret);
+  await saveObject(ctx.db, ctx.accountId, after, secret);
   await ctx.emit(eventType, after, previous);
   return true;
 }

@@ -4,6 +4,7 @@
 import { scheduleJob, type JobContext, type JobHandler } from '../jobs/jobs.js';
 import type { WriteContext } from '../server/write-context.js';
 import { withStatus, type BalanceTransaction } from './balance-transaction.js';
+import { insertObject, saveObject } from '../store/objects.js';
 
 /** Marks a pending balance transaction available once its available_on has come. */
 export const BALANCE_AVAILABLE_JOB = 'balance_transaction.available';
@@ -18,7 +19,7 @@ export async function recordBalanceTransaction(
   ctx: Pick<WriteContext, 'db' | 'accountId' | 'now'>,
   txn: BalanceTransaction,
 ): Promise<void> {
-  await ctx.db.insertObject(ctx.accountId, txn);
+  await insertObject(ctx.db, ctx.accountId, txn);
   if (txn.status !== 'pending') return;
   // One job per account and availability date, not per transaction: funds become available a day at a time.
   const id = `job_balance_${ctx.accountId}_${txn.available_on}`;
@@ -48,7 +49,7 @@ async function markAvailable(ctx: JobContext<unknown>): Promise<void> {
     for (const row of rows.slice(0, PAGE)) {
       const before = JSON.parse(row.doc) as BalanceTransaction;
       const after = withStatus(before, ctx.now);
-      if (after !== before) await ctx.db.updateObject(ctx.accountId, after);
+      if (after !== before) await saveObject(ctx.db, ctx.accountId, after);
     }
     if (rows.length <= PAGE) return;
     startingAfter = rows[PAGE - 1].seq;

@@ -7,6 +7,7 @@ import { listPage, rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { withStatus, type BalanceTransaction } from './balance-transaction.js';
 import { balanceSums } from './balance-sums.js';
+import { getObjectRow } from '../store/objects.js';
 
 /** A new account's balance is shown in its default currency. */
 const DEFAULT_CURRENCY = 'usd';
@@ -42,7 +43,7 @@ function retrieveTransaction(path: string): Route {
     method: 'GET',
     path,
     async handler(ctx) {
-      const row = await ctx.db.getObject(ctx.accountId, ctx.path.id);
+      const row = await getObjectRow(ctx.db, ctx.accountId, ctx.path.id);
       if (!row || row.type !== 'balance_transaction') throw resourceMissing('balance transaction', ctx.path.id, 'id');
       return withStatus(JSON.parse(row.doc) as BalanceTransaction, ctx.now);
     },

@@ -4,6 +4,7 @@ import { resourceMissing } from '../server/errors.js';
 import type { WriteContext } from '../server/write-context.js';
 import type { StoredRow } from '../store/store.js';
 import type { Charge, ChargeSecret } from './charge.js';
+import { getObjectRow } from '../store/objects.js';
 
 export interface StoredCharge {
   charge: Charge;
@@ -24,5 +25,5 @@ export async function loadChargeForUpdate(
   id: string,
   param: string,
 ): Promise<StoredCharge> {
-  return chargeFromRow(await ctx.db.getObject(ctx.accountId, id, { forUpdate: true }), id, param);
+  return chargeFromRow(await getObjectRow(ctx.db, ctx.accountId, id, { forUpdate: true }), id, param);
 }

@@ -7,6 +7,7 @@ import type { HttpWriteContext } from '../server/write-context.js';
 import { applyMetadata, type Metadata } from '../server/metadata.js';
 import { searchRoute } from '../server/search.js';
 import type { Charge } from './charge.js';
+import { getObjectRow } from '../store/objects.js';
 
 interface UpdateParams {
   customer?: string;
@@ -35,7 +36,7 @@ export async function loadChargeDoc(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Charge> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  const row = await getObjectRow(ctx.db, ctx.accountId, id, options);
   if (!row || row.type !== 'charge') throw resourceMissing('charge', id, 'charge');
   return JSON.parse(row.doc) as Charge;
 }
@@ -59,7 +60,7 @@ export const chargeRoutes: Route[] = [
         // Stripe lets an update name the customer only of a charge that has none.
         if (before.customer)
           throw invalidRequest('The customer of a charge cannot be changed once it is set.', { param: 'customer' });
-        const row = await ctx.db.getObject(ctx.accountId, p.customer);
+        const row = await getObjectRow(ctx.db, ctx.accountId, p.customer);
         if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', p.customer, 'customer');
         after.customer = p.customer;
       }

@@ -25,6 +25,7 @@ import {
 } from './payment-method-store.js';
 import type { SetupIntent } from './setup-intent.js';
 import type { ChallengeFinisher } from './three-d-secure.js';
+import { getObjectRow, saveObject } from '../store/objects.js';
 
 export type Intent = PaymentIntent | SetupIntent;
 
@@ -59,7 +60,7 @@ export async function loadIntent<T extends Intent>(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<T> {
-  return intentFromRow(await ctx.db.getObject(ctx.accountId, id, options), kind, id);
+  return intentFromRow(await getObjectRow(ctx.db, ctx.accountId, id, options), kind, id);
 }
 
 export function intentFromRow<T extends Intent>(
@@ -92,7 +93,7 @@ export async function loadForClient<T extends Intent>(
 
 export async function checkCustomer(ctx: HttpWriteContext, id: string | '' | undefined): Promise<void> {
   if (!id) return;
-  const row = await ctx.db.getObject(ctx.accountId, id);
+  const row = await getObjectRow(ctx.db, ctx.accountId, id);
   if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, 'customer');
 }
 
@@ -212,7 +213,7 @@ export async function updateIntent<T extends Intent, P>(
   const paymentMethod = await paymentMethodToSet(ctx, network, { payment_method, payment_method_data });
   if (paymentMethod !== undefined) intent = { ...intent, payment_method: paymentMethod };
   intent = kind.settleUnconfirmedStatus(intent);
-  if (JSON.stringify(intent) !== JSON.stringify(before)) await ctx.db.updateObject(ctx.accountId, intent);
+  if (JSON.stringify(intent) !== JSON.stringify(before)) await saveObject(ctx.db, ctx.accountId, intent);
   return intent;
 }
 
@@ -233,7 +234,7 @@ export async function paymentMethodAfterChallenge(
 /** A finisher's `load`: the intent, when it still waits for this challenge. */
 export function intentWaitingFor<T extends Intent>(kind: IntentKind<T, unknown>): ChallengeFinisher['load'] {
   return async (ctx, challenge, options) => {
-    const row = await ctx.db.getObject(ctx.accountId, challenge.intent, options);
+    const row = await getObjectRow(ctx.db, ctx.accountId, challenge.intent, options);
     if (!row || row.type !== kind.object) return null;
     const intent = JSON.parse(row.doc) as T;
     return intent.status === 'requires_action' && intent.payment_method === challenge.payment_method ? intent : null;

@@ -32,6 +32,7 @@ import {
   type PaymentIntent,
 } from './payment-intent.js';
 import type { PaymentServices } from './services.js';
+import { saveObject } from '../store/objects.js';
 
 export interface CaptureParams {
   amount_to_capture?: number;
@@ -98,11 +99,11 @@ export function recordCapture(
       );
       await recordBalanceTransaction(ctx, txn);
       const captured = capturedCharge(charge, attempt.amount, txn.id);
-      await ctx.db.updateObject(ctx.accountId, captured);
+      await saveObject(ctx.db, ctx.accountId, captured);
       const next = applyIntentParams(capturedIntent(intent, attempt.amount), {
         metadata: attempt.metadata as IntentParams['metadata'],
       });
-      await ctx.db.updateObject(ctx.accountId, next);
+      await saveObject(ctx.db, ctx.accountId, next);
       await ctx.emit('charge.captured', captured, { captured: false, amount_captured: 0, balance_transaction: null });
       await ctx.emit('payment_intent.succeeded', next);
       return next;
@@ -136,7 +137,7 @@ export async function cancelPaymentIntent(
     }
     await releaseCharge(ctx, charge);
   }
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('payment_intent.canceled', next);
   return next;
 }
@@ -151,7 +152,7 @@ export function recordVoid(writeCtx: WriteContext, attempt: VoidAttempt): Promis
       const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
       await releaseCharge(ctx, charge);
       const next = cancelIntent(intent, attempt.cancellationReason as CancelParams['cancellation_reason'], ctx.now);
-      await ctx.db.updateObject(ctx.accountId, next);
+      await saveObject(ctx.db, ctx.accountId, next);
       await ctx.emit('payment_intent.canceled', next);
       return next;
     },
@@ -160,6 +161,6 @@ export function recordVoid(writeCtx: WriteContext, attempt: VoidAttempt): Promis
 
 async function releaseCharge(ctx: WriteContext, charge: Charge): Promise<void> {
   const released = releasedCharge(charge);
-  await ctx.db.updateObject(ctx.accountId, released);
+  await saveObject(ctx.db, ctx.accountId, released);
   await ctx.emit('charge.refunded', released, { amount_refunded: charge.amount_refunded, refunded: false });
 }

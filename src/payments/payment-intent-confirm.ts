@@ -55,6 +55,7 @@ import {
   type ChallengeFinisher,
   type ChallengeOutcome,
 } from './three-d-secure.js';
+import { insertObject, saveObject } from '../store/objects.js';
 
 export const PAYMENT_INTENT: IntentKind<PaymentIntent, IntentParams> = {
   object: 'payment_intent',
@@ -232,13 +233,13 @@ async function approve(
     await recordBalanceTransaction(ctx, txn);
     charge = { ...charge, balance_transaction: txn.id };
   }
-  await ctx.db.insertObject(ctx.accountId, charge, {
+  await insertObject(ctx.db, ctx.accountId, charge, {
     ...secret,
     authorizationId: result.authorizationId,
     availableImmediately: result.availableImmediately,
   });
   const next = approvedIntent(intent, charge.id, stored.pm.id);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('charge.succeeded', charge);
   await ctx.emit(captured ? 'payment_intent.succeeded' : 'payment_intent.amount_capturable_updated', next);
   if (!(await saveForFutureUse(ctx, next, stored)) && !stored.pm.customer) {
@@ -276,9 +277,9 @@ async function decline(
 ): Promise<CommittedError> {
   const { attempt: chargeAttempt, secret } = attempt(ctx, intent, stored, chargeId);
   const charge = failedCharge(chargeAttempt, result);
-  await ctx.db.insertObject(ctx.accountId, charge, secret);
+  await insertObject(ctx.db, ctx.accountId, charge, secret);
   const next = declinedIntent(intent, lastPaymentError(result, charge.id, stored.pm), charge.id);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('charge.failed', charge);
   await ctx.emit('payment_intent.payment_failed', next);
   return new CommittedError(
@@ -313,7 +314,7 @@ async function requireAction(
       type: 'card_error',
     } as Stripe.PaymentIntent.LastPaymentError;
     const next = declinedIntent(intent, error, null);
-    await ctx.db.updateObject(ctx.accountId, next);
+    await saveObject(ctx.db, ctx.accountId, next);
     await ctx.emit('payment_intent.payment_failed', next);
     return new CommittedError(
       cardError({
@@ -353,7 +354,7 @@ async function requireAction(
     payment_method: stored.pm.id,
     last_payment_error: null,
   };
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('payment_intent.requires_action', next);
   return next;
 }
@@ -390,7 +391,7 @@ export async function finishAuthentication(
   if (answer === 'complete' && intent.confirmation_method === 'manual') {
     // Stripe: the server must confirm again; that confirm goes to the network authenticated (takeAuthentication).
     const next: PaymentIntent = { ...intent, status: 'requires_confirmation', next_action: null };
-    await ctx.db.updateObject(ctx.accountId, next);
+    await saveObject(ctx.db, ctx.accountId, next);
     return next;
   }
   if (answer === 'complete') {
@@ -415,7 +416,7 @@ async function paymentFailed(
   error: Stripe.PaymentIntent.LastPaymentError,
 ): Promise<PaymentIntent> {
   const next = declinedIntent(intent, error, null);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('payment_intent.payment_failed', next);
   return next;
 }

@@ -18,6 +18,7 @@ import {
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
 import { newPaymentIntent, settleUnconfirmedStatus, type IntentParams } from './payment-intent.js';
+import { insertObject } from '../store/objects.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
   confirm?: boolean;
@@ -64,7 +65,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
           });
           if (paymentMethod) intent = settleUnconfirmedStatus({ ...intent, payment_method: paymentMethod });
         }
-        await ctx.db.insertObject(ctx.accountId, intent);
+        await insertObject(ctx.db, ctx.accountId, intent);
         await ctx.emit('payment_intent.created', intent);
         if (!confirm) return intent;
         return confirmIntent(ctx, intent, confirmParams, services);

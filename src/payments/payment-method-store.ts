@@ -15,6 +15,7 @@ import {
   type PaymentMethodSecret,
 } from './payment-method.js';
 import { fingerprintKey } from '../accounts/account-store.js';
+import { getObjectRow, insertObject, saveObject } from '../store/objects.js';
 
 export interface StoredPaymentMethod {
   pm: PaymentMethod;
@@ -60,7 +61,7 @@ export async function createCardPaymentMethod(
   }
   const pm = newCardPaymentMethod(newId('pm'), profile, params, ctx.now);
   const secret: PaymentMethodSecret = { card: profile };
-  await ctx.db.insertObject(ctx.accountId, pm, secret);
+  await insertObject(ctx.db, ctx.accountId, pm, secret);
   return { pm, secret };
 }
 
@@ -80,7 +81,7 @@ export async function resolvePaymentMethod(
     if (!profile) throw resourceMissing('PaymentMethod', id, param);
     const pm = newCardPaymentMethod(newId('pm'), profile, {}, ctx.now);
     const secret: PaymentMethodSecret = { card: profile };
-    await ctx.db.insertObject(ctx.accountId, pm, secret);
+    await insertObject(ctx.db, ctx.accountId, pm, secret);
     return { pm, secret, fresh: true };
   }
   const stored = await loadPaymentMethod(ctx, id, param, options);
@@ -109,7 +110,7 @@ export async function loadPaymentMethod(
   param = 'payment_method',
   options: { forUpdate?: boolean } = {},
 ): Promise<StoredPaymentMethod> {
-  return paymentMethodFromRow(await ctx.db.getObject(ctx.accountId, id, options), id, param);
+  return paymentMethodFromRow(await getObjectRow(ctx.db, ctx.accountId, id, options), id, param);
 }
 
 export function paymentMethodFromRow(row: StoredRow | undefined, id: string, param: string): StoredPaymentMethod {
@@ -118,7 +119,7 @@ export function paymentMethodFromRow(row: StoredRow | undefined, id: string, par
 }
 
 export async function savePaymentMethod(ctx: HttpWriteContext, stored: StoredPaymentMethod): Promise<void> {
-  await ctx.db.updateObject(ctx.accountId, stored.pm, stored.secret);
+  await saveObject(ctx.db, ctx.accountId, stored.pm, stored.secret);
 }
 
 /**

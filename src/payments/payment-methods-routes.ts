@@ -20,6 +20,7 @@ import {
   savePaymentMethod,
   type CardParams,
 } from './payment-method-store.js';
+import { getObjectRow, saveObject } from '../store/objects.js';
 
 interface CreateParams extends PaymentMethodParams {
   type: string;
@@ -29,7 +30,7 @@ interface CreateParams extends PaymentMethodParams {
 }
 
 async function loadLiveCustomer(ctx: HttpWriteContext, id: string, param = 'customer') {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate: true });
+  const row = await getObjectRow(ctx.db, ctx.accountId, id, { forUpdate: true });
   if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', id, param);
   return row;
 }
@@ -128,7 +129,7 @@ export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
       method: 'GET',
       path: '/v1/customers/{customer}/payment_methods',
       async handler(ctx: RequestContext<ListParams & { type?: string }>) {
-        const row = await ctx.db.getObject(ctx.accountId, ctx.path.customer);
+        const row = await getObjectRow(ctx.db, ctx.accountId, ctx.path.customer);
         if (!row || row.type !== 'customer' || row.deleted) throw resourceMissing('customer', ctx.path.customer);
         const filters: Filter[] = [{ field: 'doc.customer', op: '=', value: ctx.path.customer }];
         if (ctx.params.type) filters.push({ field: 'doc.type', op: '=', value: ctx.params.type });
@@ -162,11 +163,11 @@ async function clearDefaultPaymentMethod(
   customerId: string,
   paymentMethodId: string,
 ): Promise<void> {
-  const row = await ctx.db.getObject(ctx.accountId, customerId, { forUpdate: true });
+  const row = await getObjectRow(ctx.db, ctx.accountId, customerId, { forUpdate: true });
   if (!row || row.deleted) return;
   const customer = JSON.parse(row.doc);
   if (customer.invoice_settings?.default_payment_method !== paymentMethodId) return;
   const updated = { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: null } };
-  await ctx.db.updateObject(ctx.accountId, updated);
+  await saveObject(ctx.db, ctx.accountId, updated);
   await ctx.emit('customer.updated', updated, { invoice_settings: customer.invoice_settings });
 }

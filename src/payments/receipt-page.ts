@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatAmount } from '../money/currencies.js';
 import type { Store } from '../store/store.js';
 import type { Charge, ChargeSecret } from './charge.js';
+import { getObjectRow } from '../store/objects.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -45,7 +46,7 @@ footer{margin-top:24px;color:#8792a2;font-size:12px}
 export function registerReceiptPage(app: FastifyInstance, store: Store): void {
   app.get('/receipts/:account/:charge/:token', async (request, reply) => {
     const { account, charge, token } = request.params as Record<string, string>;
-    const row = await store.read.getObject(account, charge);
+    const row = await getObjectRow(store.read, account, charge);
     const secret = row?.private ? (JSON.parse(row.private) as ChargeSecret) : undefined;
     reply.header('content-type', 'text/html; charset=utf-8');
     if (!row || row.type !== 'charge' || !secret || !sameToken(secret.receiptToken, token)) {

@@ -28,6 +28,7 @@ import {
 } from './refund.js';
 import { loadRefund, scheduleLaterOutcome } from './refund-lifecycle.js';
 import type { PaymentServices } from './services.js';
+import { getObjectRow, insertObject, saveObject } from '../store/objects.js';
 
 export interface CreateRefundParams {
   amount?: number;
@@ -57,7 +58,7 @@ async function chargeToRefund(
       'One of the following params should be provided for this request: payment_intent or charge.',
       'payment_intent',
     );
-  const row = await ctx.db.getObject(ctx.accountId, intentId);
+  const row = await getObjectRow(ctx.db, ctx.accountId, intentId);
   if (!row || row.type !== 'payment_intent') throw resourceMissing('payment_intent', intentId, 'payment_intent');
   const intent = JSON.parse(row.doc) as PaymentIntent;
   if (intent.status === 'requires_capture') throw uncapturedCharge(intent.id, 'payment_intent');
@@ -109,7 +110,7 @@ export function recordRefund(
     async record(held) {
       const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
-      await ctx.db.insertObject(ctx.accountId, txn);
+      await insertObject(ctx.db, ctx.accountId, txn);
       const refund = newRefund({
         id,
         charge,
@@ -120,9 +121,9 @@ export function recordRefund(
         status: outcome.status,
         now: ctx.now,
       });
-      await ctx.db.insertObject(ctx.accountId, refund);
+      await insertObject(ctx.db, ctx.accountId, refund);
       const after = refundedCharge(charge, amount);
-      await ctx.db.updateObject(ctx.accountId, after);
+      await saveObject(ctx.db, ctx.accountId, after);
       if (outcome.later) await scheduleLaterOutcome(ctx, id, outcome.later);
       await ctx.emit('refund.created', refund);
       await ctx.emit('charge.refunded', after, previousAttributes(charge, after));

@@ -15,6 +15,7 @@ import {
   unrefundedCharge,
   type Refund,
 } from './refund.js';
+import { getObjectRow, insertObject, saveObject } from '../store/objects.js';
 
 /** The job that applies the network's later outcome of a refund. */
 export const REFUND_OUTCOME_JOB = 'refund.network_outcome';
@@ -28,7 +29,7 @@ interface OutcomePayload {
 type Db = Pick<WriteContext, 'db' | 'accountId'>;
 
 export async function loadRefund(ctx: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Refund> {
-  const row = await ctx.db.getObject(ctx.accountId, id, options);
+  const row = await getObjectRow(ctx.db, ctx.accountId, id, options);
   if (!row || row.type !== 'refund') throw resourceMissing('refund', id, 'refund');
   return JSON.parse(row.doc) as Refund;
 }
@@ -71,24 +72,24 @@ export async function reverseRefund(
   const before = await loadRefund(ctx, refund.id, { forUpdate: true });
   if (!may(before)) return null;
   const txn = refundFailureTransaction(newId('txn'), before, ctx.now);
-  await ctx.db.insertObject(ctx.accountId, txn);
+  await insertObject(ctx.db, ctx.accountId, txn);
   const after = reversedRefund(before, status, reason, txn.id);
-  await ctx.db.updateObject(ctx.accountId, after);
-  await ctx.db.updateObject(ctx.accountId, unrefundedCharge(charge, before.amount));
+  await saveObject(ctx.db, ctx.accountId, after);
+  await saveObject(ctx.db, ctx.accountId, unrefundedCharge(charge, before.amount));
   return { before, after };
 }
 
 /** Applies the network's later outcome; a refund that has moved on meanwhile is left alone. */
 async function applyLaterOutcome(ctx: JobContext<OutcomePayload>): Promise<void> {
   const { payload } = ctx;
-  const row = await ctx.db.getObject(ctx.accountId, payload.refund);
+  const row = await getObjectRow(ctx.db, ctx.accountId, payload.refund);
   if (!row || row.type !== 'refund') return;
   const before = JSON.parse(row.doc) as Refund;
   if (payload.status === 'succeeded') {
     const current = await loadRefund(ctx, before.id, { forUpdate: true });
     if (current.status !== 'pending') return;
     const after = settledRefund(current);
-    await ctx.db.updateObject(ctx.accountId, after);
+    await saveObject(ctx.db, ctx.accountId, after);
     await emitRefundUpdate(ctx, current, after, ['refund.updated', 'charge.refund.updated']);
     return;
   }

@@ -10,6 +10,7 @@ import { assertCancelable, type Refund } from './refund.js';
 import { createRefund, type CreateRefundParams } from './refund-create.js';
 import { emitRefundUpdate, loadRefund, reverseRefund } from './refund-lifecycle.js';
 import type { PaymentServices } from './services.js';
+import { saveObject } from '../store/objects.js';
 
 function refundsOfCharge(db: Queries, accountId: string, chargeId: string, params: ListParams = {}) {
   return listPage(db, {
@@ -52,7 +53,7 @@ export function refundRoutes(services: PaymentServices): Route[] {
         const before = await loadRefund(ctx, ctx.path.refund, { forUpdate: true });
         const after: Refund = { ...before, metadata: applyMetadata(before.metadata ?? {}, ctx.params.metadata) };
         if (JSON.stringify(after.metadata) !== JSON.stringify(before.metadata)) {
-          await ctx.db.updateObject(ctx.accountId, after);
+          await saveObject(ctx.db, ctx.accountId, after);
           await emitRefundUpdate(ctx, before, after, ['refund.updated', 'charge.refund.updated']);
         }
         return after;

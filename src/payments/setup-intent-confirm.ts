@@ -51,6 +51,7 @@ import {
   type ChallengeFlow,
   type ChallengeOutcome,
 } from './three-d-secure.js';
+import { getObjectRow, insertObject, saveObject } from '../store/objects.js';
 
 export const SETUP_INTENT: IntentKind<SetupIntent, SetupIntentParams> = {
   object: 'setup_intent',
@@ -148,7 +149,7 @@ async function requireAction(
   const attempt = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, {
     status: 'requires_action',
   });
-  await ctx.db.insertObject(ctx.accountId, attempt);
+  await insertObject(ctx.db, ctx.accountId, attempt);
   const { url } = await createChallenge(ctx, {
     intent: setupIntent.id,
     kind: 'setup_intent',
@@ -164,7 +165,7 @@ async function requireAction(
     flow,
   });
   const next = requiresActionSetupIntent(setupIntent, stored.pm.id, attempt.id, url, returnUrl);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('setup_intent.requires_action', next);
   return next;
 }
@@ -186,7 +187,7 @@ async function settle(
     const settled = await saveAttempt(ctx, setupIntent, stored, attempt, outcome);
     await setUpForLater(ctx, setupIntent, stored);
     const next = succeededSetupIntent(setupIntent, stored.pm.id, settled.id);
-    await ctx.db.updateObject(ctx.accountId, next);
+    await saveObject(ctx.db, ctx.accountId, next);
     await ctx.emit('setup_intent.succeeded', next);
     return { setupIntent: next, error: null };
   }
@@ -197,7 +198,7 @@ async function settle(
     setupError: lastError,
   });
   const next = failedSetupIntent(setupIntent, lastError, settled.id);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('setup_intent.setup_failed', next);
   const error = cardError({
     code: result.code,
@@ -220,11 +221,11 @@ async function saveAttempt(
 ): Promise<SetupAttempt> {
   if (attempt) {
     const settled = settleAttempt(attempt, outcome);
-    await ctx.db.updateObject(ctx.accountId, settled);
+    await saveObject(ctx.db, ctx.accountId, settled);
     return settled;
   }
   const created = newSetupAttempt(newId('setatt'), setupIntent, stored.pm, stored.secret.card, ctx.now, outcome);
-  await ctx.db.insertObject(ctx.accountId, created);
+  await insertObject(ctx.db, ctx.accountId, created);
   return created;
 }
 
@@ -296,14 +297,14 @@ async function setupFailed(
 ): Promise<SetupIntent> {
   const settled = await saveAttempt(ctx, setupIntent, stored, attempt, { status: 'failed', setupError: error });
   const next = failedSetupIntent(setupIntent, error, settled.id);
-  await ctx.db.updateObject(ctx.accountId, next);
+  await saveObject(ctx.db, ctx.accountId, next);
   await ctx.emit('setup_intent.setup_failed', next);
   return next;
 }
 
 async function loadAttempt(ctx: HttpWriteContext, setupIntent: SetupIntent): Promise<SetupAttempt | null> {
   if (typeof setupIntent.latest_attempt !== 'string') return null;
-  const row = await ctx.db.getObject(ctx.accountId, setupIntent.latest_attempt);
+  const row = await getObjectRow(ctx.db, ctx.accountId, setupIntent.latest_attempt);
   return row && row.type === 'setup_attempt' ? (JSON.parse(row.doc) as SetupAttempt) : null;
 }
 

@@ -18,6 +18,7 @@ import {
 import { cancelSetupIntent, newSetupIntent, settleUnconfirmedStatus, type SetupIntentParams } from './setup-intent.js';
 import type { PaymentServices } from './services.js';
 import { confirmSetupIntent, SETUP_INTENT, type SetupConfirmParams } from './setup-intent-confirm.js';
+import { insertObject, saveObject } from '../store/objects.js';
 
 interface CreateParams extends SetupIntentParams, Omit<SetupConfirmParams, 'payment_method_options'> {
   confirm?: boolean;
@@ -53,7 +54,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
           const paymentMethod = await paymentMethodToSet(ctx, network, { payment_method, payment_method_data });
           if (paymentMethod) setupIntent = settleUnconfirmedStatus({ ...setupIntent, payment_method: paymentMethod });
         }
-        await ctx.db.insertObject(ctx.accountId, setupIntent);
+        await insertObject(ctx.db, ctx.accountId, setupIntent);
         await ctx.emit('setup_intent.created', setupIntent);
         if (!confirm) return setupIntent;
         return confirmSetupIntent(
@@ -97,7 +98,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
       async handler(ctx: RequestContext<{ cancellation_reason?: Stripe.SetupIntent.CancellationReason }>) {
         const setupIntent = await loadIntent(ctx, SETUP_INTENT, ctx.path.intent, { forUpdate: true });
         const next = cancelSetupIntent(setupIntent, ctx.params.cancellation_reason);
-        await ctx.db.updateObject(ctx.accountId, next);
+        await saveObject(ctx.db, ctx.accountId, next);
         await ctx.emit('setup_intent.canceled', next);
         return next;
       },

@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { newId, randomString } from '../server/ids.js';
 import { CallOut } from '../server/call-out.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
+import { getObjectRow, insertObject, saveObject } from '../store/objects.js';
 
 export const CHALLENGE_OBJECT = 'three_d_secure_challenge';
 /** What Stripe shows as `use_stripe_sdk.source`: the authentication attempt. */
@@ -107,7 +108,7 @@ export async function createChallenge(
     flow: input.flow,
   };
   const secret: ChallengeSecret = { token: randomString(TOKEN_LENGTH) };
-  await ctx.db.insertObject(ctx.accountId, challenge, secret);
+  await insertObject(ctx.db, ctx.accountId, challenge, secret);
   return { challenge, url: challengeUrl(ctx.baseUrl, ctx.accountId, challenge.id, secret.token) };
 }
 
@@ -129,7 +130,7 @@ async function challengesOf(ctx: HttpWriteContext, intentId: string, status: Cha
 async function supersedePending(ctx: HttpWriteContext, intentId: string): Promise<void> {
   for (const old of await challengesOf(ctx, intentId, 'pending')) {
     const superseded: Challenge = { ...old, status: 'superseded' };
-    await ctx.db.updateObject(ctx.accountId, superseded);
+    await saveObject(ctx.db, ctx.accountId, superseded);
   }
 }
 
@@ -145,7 +146,7 @@ async function loadChallenge(
   token: string,
   forUpdate: boolean,
 ): Promise<Challenge | null> {
-  const row = await ctx.db.getObject(ctx.accountId, id, { forUpdate });
+  const row = await getObjectRow(ctx.db, ctx.accountId, id, { forUpdate });
   if (!row || row.type !== CHALLENGE_OBJECT || !row.private) return null;
   const secret = JSON.parse(row.private) as ChallengeSecret;
   return sameToken(secret.token, token) ? (JSON.parse(row.doc) as Challenge) : null;
@@ -204,7 +205,7 @@ export async function answerChallenge(
     authentication_unused:
       answer === 'complete' && !(outcome instanceof CallOut) && outcome.status === 'requires_confirmation',
   };
-  await ctx.db.updateObject(ctx.accountId, answered);
+  await saveObject(ctx.db, ctx.accountId, answered);
   if (outcome instanceof CallOut) return { kind: 'calling', challenge: answered, callOut: outcome };
   return { kind: 'answered', challenge: answered, outcome };
 }
@@ -222,7 +223,7 @@ export async function takeAuthentication(
   for (const challenge of await challengesOf(ctx, intentId, 'succeeded')) {
     if (!challenge.authentication_unused || challenge.payment_method !== paymentMethodId) continue;
     const used: Challenge = { ...challenge, authentication_unused: false };
-    await ctx.db.updateObject(ctx.accountId, used);
+    await saveObject(ctx.db, ctx.accountId, used);
     return true;
   }
   return false;

@@ -3,6 +3,7 @@
 import type { Queries } from '../store/store.js';
 import { invalidParam } from './errors.js';
 import type { ApiObject, Fields, ObjectTypes } from './resources.js';
+import { getObjectRow } from '../store/objects.js';
 
 const MAX_DEPTH = 4;
 
@@ -49,7 +50,7 @@ async function expandAt(
     let value = parent[name];
     if (build && value === undefined) value = parent[name] = await build(db, accountId, object);
     if (typeof value === 'string') {
-      const row = await db.getObject(accountId, value);
+      const row = await getObjectRow(db, accountId, value);
       if (row) value = parent[name] = JSON.parse(row.doc);
     }
     const rest = segments.slice(length);

@@ -1,7 +1,7 @@
 // The generic objects table: every API object as its JSON document (`doc`),
 // with what Kassa keeps about it but never shows (`private`). Typed access:
-// loadObject / insertObject / saveObject. (`Queries` in store.ts still offers
-// the same as methods, for callers not yet moved to these functions.)
+// loadObject / insertObject / saveObject / markDeleted, and getObjectRow for
+// the row as stored.
 //
 // A write that must call out between two transactions (the card network)
 // holds the objects it is about to change (`held_by`): until it releases
@@ -169,4 +169,13 @@ export async function saveObject(
       accountId,
     ]);
   }
+}
+
+/** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */
+export async function markDeleted(db: Db, accountId: string, object: { id: string }): Promise<void> {
+  await db.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [
+    JSON.stringify(object),
+    object.id,
+    accountId,
+  ]);
 }

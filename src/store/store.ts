@@ -8,7 +8,6 @@ import { Db } from './db.js';
 import { docField, globMatch, globPattern } from './dialect.js';
 import type { Dialect, Driver } from './driver.js';
 import { migrate, type Migration } from './migrate.js';
-import { getObjectRow, insertObject, saveObject } from './objects.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
@@ -57,33 +56,6 @@ export class Queries extends Db {
     const match = /^doc\.([a-z_]+)$/.exec(field);
     if (!match) throw new Error(`unknown filter field ${field}`);
     return docField(this.dialect, match[1]);
-  }
-
-  // ----- objects
-
-  getObject(accountId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRow | undefined> {
-    return getObjectRow(this, accountId, id, options);
-  }
-
-  insertObject(
-    accountId: string,
-    object: { id: string; object: string; created: number },
-    privateData?: unknown,
-  ): Promise<void> {
-    return insertObject(this, accountId, object, privateData);
-  }
-
-  updateObject(accountId: string, object: { id: string }, privateData?: unknown): Promise<void> {
-    return saveObject(this, accountId, object, privateData);
-  }
-
-  /** Keeps the row so that the id still resolves, as Stripe's deleted objects do. */
-  async markDeleted(accountId: string, object: { id: string }): Promise<void> {
-    await this.run('UPDATE objects SET doc = ?, deleted = 1 WHERE id = ? AND account_id = ?', [
-      JSON.stringify(object),
-      object.id,
-      accountId,
-    ]);
   }
 
   /** Where an object of the type (or any event) sits in its table: a list's cursor. */

@@ -9,6 +9,7 @@ import { scheduleResends } from './webhook-delivery.js';
 import { endpointsReceiving, type WebhookEndpoint } from './webhook-endpoints.js';
 import { getEvent } from '../events/event-store.js';
 import { listWebhookAttempts, webhookAttemptSeq, type WebhookAttempt } from './attempt-store.js';
+import { getObjectRow } from '../store/objects.js';
 
 const ID: ParamSchema = { type: 'string', maxLength: 5000 };
 const MAX_ENDPOINTS = 100;
@@ -94,7 +95,7 @@ export const webhookAttemptRoutes: Route[] = [
       const event = JSON.parse(eventRow.doc) as { id: string; type: string; account?: string };
       let targets: string[];
       if (ctx.params.endpoint) {
-        const row = await ctx.db.getObject(ctx.accountId, ctx.params.endpoint);
+        const row = await getObjectRow(ctx.db, ctx.accountId, ctx.params.endpoint);
         if (!row || row.deleted || row.type !== 'webhook_endpoint')
           throw resourceMissing('webhook_endpoint', ctx.params.endpoint, 'endpoint');
         const endpoint = JSON.parse(row.doc) as WebhookEndpoint;

@@ -7,6 +7,7 @@ import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import type { Queries } from '../store/store.js';
 import { applyChaosParams, chaosObject, type ChaosParams } from './webhook-chaos.js';
 import type { EndpointSecret } from './webhook-endpoints.js';
+import { getObjectRow, saveObject } from '../store/objects.js';
 
 const PATH = '/v1/kassa/webhook_endpoints/{webhook_endpoint}/chaos';
 
@@ -22,7 +23,7 @@ const CHAOS_PARAMS: ParamSchema = {
 };
 
 async function loadEndpoint(db: Queries, accountId: string, id: string, forUpdate = false) {
-  const row = await db.getObject(accountId, id, { forUpdate });
+  const row = await getObjectRow(db, accountId, id, { forUpdate });
   if (!row || row.type !== 'webhook_endpoint' || row.deleted)
     throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
   const secret = JSON.parse(row.private ?? '{}') as EndpointSecret;
@@ -34,7 +35,7 @@ async function saveChaos(ctx: RequestContext<ChaosParams>, params: ChaosParams) 
   const { row, secret } = await loadEndpoint(ctx.db, ctx.accountId, ctx.path.webhook_endpoint, true);
   const chaos = applyChaosParams(secret.chaos, params);
   const { chaos: _old, ...rest } = secret;
-  await ctx.db.updateObject(ctx.accountId, JSON.parse(row.doc) as { id: string }, chaos ? { ...rest, chaos } : rest);
+  await saveObject(ctx.db, ctx.accountId, JSON.parse(row.doc) as { id: string }, chaos ? { ...rest, chaos } : rest);
   return new RawJson(JSON.stringify(chaosObject(row.id, chaos)));
 }
 

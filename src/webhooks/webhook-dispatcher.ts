@@ -30,6 +30,7 @@ import { createPoster, type PostOutcome } from './webhook-post.js';
 import { signatureHeader } from '../events/signature.js';
 import type { EndpointSecret, WebhookEndpoint } from './webhook-endpoints.js';
 import { eventsByIds } from '../events/event-store.js';
+import { getObjectRow } from '../store/objects.js';
 
 export const DEFAULT_DISPATCH_POLL_MS = 1000;
 /** Deliveries a process holds at once: waiting for a slot at their endpoint, posting, or being recorded. */
@@ -115,7 +116,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     const accountOf = new Map(payloads.map((p, i) => [p.endpoint, jobs[i]!.accountId]));
     const [events, endpointRows] = await Promise.all([
       eventsByIds(store.read, [...new Set(payloads.map((p) => p.event))]),
-      Promise.all([...accountOf].map(([id, accountId]) => store.read.getObject(accountId, id))),
+      Promise.all([...accountOf].map(([id, accountId]) => getObjectRow(store.read, accountId, id))),
     ]);
     const endpoints = new Map<string, StoredRow | undefined>(
       [...accountOf.keys()].map((id, i) => [id, endpointRows[i]]),

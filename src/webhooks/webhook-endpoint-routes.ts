@@ -16,6 +16,7 @@ import {
   type EndpointSecret,
   type WebhookEndpoint,
 } from './webhook-endpoints.js';
+import { getObjectRow, insertObject, markDeleted, saveObject } from '../store/objects.js';
 
 /**
  * Stripe's parameters, except that `enabled_events` accepts only the types
@@ -34,7 +35,7 @@ function endpointParams(method: string, path: string, eventTypes: readonly strin
 }
 
 async function loadEndpoint(db: Queries, accountId: string, id: string, options: { forUpdate?: boolean } = {}) {
-  const row = await db.getObject(accountId, id, options);
+  const row = await getObjectRow(db, accountId, id, options);
   if (!row || row.type !== 'webhook_endpoint' || row.deleted)
     throw resourceMissing('webhook_endpoint', id, 'webhook_endpoint');
   return row;
@@ -59,7 +60,7 @@ export const webhookEndpointRoutes = (eventTypes: readonly string[]): Route[] =>
       checkVersion(ctx.params.api_version);
       const endpoint = newWebhookEndpoint(newId('we'), ctx.params, ctx.now);
       const secret: EndpointSecret = { secret: newSigningSecret(), ...(ctx.params.connect ? { connect: true } : {}) };
-      await ctx.db.insertObject(ctx.accountId, endpoint, secret);
+      await insertObject(ctx.db, ctx.accountId, endpoint, secret);
       // The secret is shown here and never again.
       return { ...endpoint, secret: secret.secret };
     },
@@ -80,7 +81,7 @@ export const webhookEndpointRoutes = (eventTypes: readonly string[]): Route[] =>
       const row = await loadEndpoint(ctx.db, ctx.accountId, ctx.path.webhook_endpoint, { forUpdate: true });
       const before = JSON.parse(row.doc) as WebhookEndpoint;
       const after = applyEndpointParams(before, ctx.params);
-      if (JSON.stringify(after) !== row.doc) await ctx.db.updateObject(ctx.accountId, after);
+      if (JSON.stringify(after) !== row.doc) await saveObject(ctx.db, ctx.accountId, after);
       return after;
     },
   },
@@ -90,7 +91,7 @@ export const webhookEndpointRoutes = (eventTypes: readonly string[]): Route[] =>
     async handler(ctx) {
       const row = await loadEndpoint(ctx.db, ctx.accountId, ctx.path.webhook_endpoint, { forUpdate: true });
       const stub = deletedWebhookEndpoint(row.id);
-      await ctx.db.markDeleted(ctx.accountId, stub);
+      await markDeleted(ctx.db, ctx.accountId, stub);
       return stub;
     },
   },

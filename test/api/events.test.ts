@@ -14,6 +14,7 @@ import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 import { insertEvent } from '../../src/events/event-store.js';
 import { MIGRATIONS } from '../../src/schema.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 const T0 = 1_760_000_000;
 const API_VERSION = '2026-10-28.endive';
@@ -418,10 +419,10 @@ describeEachStore('events through the official SDK', (target) => {
       assert.deepEqual(await liveCustomers(), [kept.id]);
 
       await assert.rejects(stripe.customers.update(kept.id, { name: 'Changed' }), isServerError);
-      assert.equal(JSON.parse((await store.read.getObject(account.id, kept.id))!.doc).name, 'Kept');
+      assert.equal(JSON.parse((await getObjectRow(store.read, account.id, kept.id))!.doc).name, 'Kept');
 
       await assert.rejects(stripe.customers.del(kept.id), isServerError);
-      const row = await store.read.getObject(account.id, kept.id);
+      const row = await getObjectRow(store.read, account.id, kept.id);
       assert.equal(row!.deleted, false);
       assert.equal(JSON.parse(row!.doc).name, 'Kept');
 

@@ -14,6 +14,7 @@ import { createSimulatedNetwork } from '../../src/network/simulator/simulated-ne
 import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import type { StoreConfig } from '../../src/store/store.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 /** Cards only: a confirm needs no return_url. */
 const NO_REDIRECTS = { enabled: true, allow_redirects: 'never' } as const;
@@ -147,7 +148,7 @@ describeEachStore('network calls outside transactions', (target) => {
       assert.deepEqual(secondCalls[0]!.answer, call.answer);
       const charges = await stripe.charges.list({ payment_intent: intent.id });
       assert.equal(charges.data.length, 1);
-      const row = await second.store.read.getObject(first.account.id, call.key);
+      const row = await getObjectRow(second.store.read, first.account.id, call.key);
       assert.equal(
         JSON.parse(row!.private!).authorizationId,
         (call.answer as { authorizationId: string }).authorizationId,

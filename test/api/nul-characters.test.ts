@@ -11,6 +11,7 @@ import { describeEachStore } from '../support/each-store.js';
 import { sendRequest, type RawResponse } from '../support/http.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { rejectsWith } from '../support/rejects.js';
+import { getObjectRow, saveObject } from '../../src/store/objects.js';
 
 const NUL = '\u0000';
 const JSON_TYPE = 'application/json';
@@ -149,9 +150,9 @@ describeEachStore('NUL characters', (target) => {
     const legacy = `left${NUL}behind`;
     await kassa.store.transaction(async (tx) => {
       for (const id of [setupIntent.id, paymentIntent.id, endpoint.id]) {
-        const row = await tx.getObject(accountId, id);
+        const row = await getObjectRow(tx, accountId, id);
         const doc = JSON.parse(row!.doc) as ApiObject;
-        await tx.updateObject(accountId, { ...doc, description: legacy } as ApiObject);
+        await saveObject(tx, accountId, { ...doc, description: legacy } as ApiObject);
       }
     });
 

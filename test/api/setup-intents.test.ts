@@ -16,6 +16,7 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, type TestKassa } from '../support/kassa.js';
 import { assertShape } from '../support/shapes.js';
 import { rejectsWith } from '../support/rejects.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 type StripeError = Stripe.errors.StripeError;
 
@@ -70,7 +71,7 @@ describeEachStore('SetupIntents', (target) => {
       baseUrl: kassa.url,
     });
     const answered = await kassa.store.transaction(async (tx) => {
-      const row = await tx.getObject(accountId, id, { forUpdate: true });
+      const row = await getObjectRow(tx, accountId, id, { forUpdate: true });
       assert.ok(row);
       return finishSetupAuthentication(
         contextOf(tx),

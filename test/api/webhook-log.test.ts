@@ -12,6 +12,7 @@ import { WEBHOOK_RETRY_WAITS } from '../support/webhook-schedule.js';
 import { sinkPool } from '../support/webhook-sink.js';
 import type { WebhookAttemptObject } from '../../src/webhooks/webhook-attempt-routes.js';
 import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 interface AttemptList {
   object: string;
@@ -240,7 +241,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     assert.equal(s.received.length, WEBHOOK_RETRY_WAITS.length + 1, 'given up: no further attempt');
     assert.equal((await stripe.events.retrieve(event.id)).pending_webhooks, 1);
     assert.equal((await stripe.webhookEndpoints.retrieve(endpoint.id)).status, 'enabled');
-    const row = await kassa.store.read.getObject(accountId, endpoint.id);
+    const row = await getObjectRow(kassa.store.read, accountId, endpoint.id);
     assert.equal(JSON.parse(row!.private!).disabled_reason, undefined);
 
     const resent = (await stripe.rawRequest('POST', `/v1/kassa/events/${event.id}/resend`, {
@@ -275,7 +276,7 @@ describeEachStore('webhook delivery log, resend, jitter and disabling', (target)
     const disabled = await stripe.webhookEndpoints.retrieve(endpoint.id);
     assert.equal(disabled.status, 'disabled');
     const { disabled_reason: reason, secret } = JSON.parse(
-      (await kassa.store.read.getObject(accountId, endpoint.id))!.private!,
+      (await getObjectRow(kassa.store.read, accountId, endpoint.id))!.private!,
     );
     assert.match(secret, /^whsec_/, 'the secret is kept');
     assert.deepEqual(

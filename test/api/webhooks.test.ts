@@ -11,6 +11,7 @@ import { describeEachStore } from '../support/each-store.js';
 import { startKassa, testClock, type TestKassa } from '../support/kassa.js';
 import { sinkPool } from '../support/webhook-sink.js';
 import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 function invalidParam(param: string, message?: RegExp) {
   return (e: Stripe.errors.StripeError) => {
@@ -245,7 +246,7 @@ describeEachStore('webhooks', (target) => {
     const platform = await stripe.webhookEndpoints.create({ url: connect.url, enabled_events: ['*'], connect: true });
     // Stripe's object does not show `connect`; Kassa keeps it with the secret.
     assert.equal('connect' in platform, false);
-    assert.equal(JSON.parse((await kassa.store.read.getObject(accountId, platform.id))!.private!).connect, true);
+    assert.equal(JSON.parse((await getObjectRow(kassa.store.read, accountId, platform.id))!.private!).connect, true);
 
     await stripe.customers.create({ name: 'Own event' });
     const [event] = (await stripe.events.list({ limit: 1 })).data;

@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../../src/schema.js';
 import { tableExists } from '../../src/store/dialect.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
+import { getObjectRow } from '../../src/store/objects.js';
 
 /** What the numbered-list runner made: the same statements in the same order, recorded as 1..6. */
 async function legacyDatabase(config: StoreConfig): Promise<void> {
@@ -70,7 +71,7 @@ describeEachStore('migrations', (target) => {
           `round ${round}: only the new migrations ran`,
         );
         assert.equal(
-          (await store.read.getObject('acct_1', 'cus_1'))?.doc,
+          (await getObjectRow(store.read, 'acct_1', 'cus_1'))?.doc,
           '{"id":"cus_1","object":"customer","email":"a@b.c"}',
         );
         assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
@@ -154,7 +155,7 @@ describeEachStore('migrations', (target) => {
     const store = await openStore(config, MIGRATIONS);
     try {
       const secret = async (id: string) =>
-        JSON.parse((await store.read.getObject('acct_1', id))!.private!) as { card: CardProfile };
+        JSON.parse((await getObjectRow(store.read, 'acct_1', id))!.private!) as { card: CardProfile };
       const pm = await secret('pm_old');
       const { testCard, ...rest } = profile;
       assert.deepEqual(
@@ -164,7 +165,7 @@ describeEachStore('migrations', (target) => {
       );
       const charge = await secret('ch_old');
       assert.equal(charge.card.networkRef, 'refund_fail');
-      assert.equal((await store.read.getObject('acct_1', 'cus_old'))!.private, '{"testCard":"x"}');
+      assert.equal((await getObjectRow(store.read, 'acct_1', 'cus_old'))!.private, '{"testCard":"x"}');
 
       // The simulator reads networkRef: the old card still declines, the old charge's refund still fails later.
       const network = createSimulatedNetwork();
