@@ -9,7 +9,7 @@
 import type { JobContext, JobHandler } from '../jobs/jobs.js';
 import type { AuthorizeResult, RefundResult, VerifyResult } from '../network/network.js';
 import type { Answer, SecretResponse } from '../server/answer.js';
-import { insertIdempotencyKey, releasePendingIdempotencyKey } from '../server/idempotency-store.js';
+import { insertIdempotencyKey, lockIdempotencyKey, releasePendingIdempotencyKey } from '../server/idempotency-store.js';
 import { callNetwork, RECORD_ATTEMPT_JOB, type NetworkAttempt } from './network-attempt.js';
 import { recordCapture, recordVoid } from './payment-intent-capture.js';
 import { recordAuthorization } from './payment-intent-confirm.js';
@@ -23,6 +23,7 @@ export function attemptRecoveryJob(services: PaymentServices, respond: SecretRes
     prepare: ({ payload }) => callNetwork(services.network, payload as NetworkAttempt),
     async run(ctx: JobContext<NetworkAttempt>) {
       const attempt = ctx.payload;
+      if (attempt.replay) await lockIdempotencyKey(ctx.db, attempt.replay.request.scope);
       const result = await record(ctx, services, attempt, ctx.prepared);
       const replay = attempt.replay;
       if (!replay) return;

@@ -10,7 +10,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { findOperation, operationsMatching } from '../openapi/operations.js';
 import type { Queries, Store } from '../store/store.js';
-import { insertIdempotencyKey, pruneIdempotencyKeys, type IdempotentRequest } from './idempotency-store.js';
+import {
+  insertIdempotencyKey,
+  lockIdempotencyKey,
+  pruneIdempotencyKeys,
+  type IdempotentRequest,
+} from './idempotency-store.js';
 import { KeyResolver, presentedKey, type Auth } from './auth.js';
 import { discardRestOfBody, MAX_BODY_BYTES, parseForm, parseFormBuffer, parseJsonBuffer } from './body.js';
 import { CallOut, waitWhileHeld } from './call-out.js';
@@ -298,7 +303,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const { callOut } = outcome;
       const answer = await callOut.call();
       outcome = await waitWhileHeld(() =>
-        store.transaction((tx) => respond(tx, () => callOut.record(context(tx), answer), true)),
+        store.transaction(async (tx) => {
+          if (idempotent) await lockIdempotencyKey(tx, idempotent.scope);
+          return respond(tx, () => callOut.record(context(tx), answer), true);
+        }),
       );
       if ('callOut' in outcome) throw new Error(`${route.method} ${route.path}: a recorded call asked for another`);
     }

@@ -29,11 +29,23 @@ export interface IdempotentRequest extends Omit<IdempotencyRecord, 'responseStat
  */
 export async function tryLockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<boolean> {
   if (db.dialect !== 'postgres') return true;
-  const digest = createHash('sha256').update(`${scope.accountId}\n${scope.keyId}\n${scope.key}`).digest();
-  const rows = await db.all<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [
-    digest.readBigInt64BE(0).toString(),
-  ]);
+  const rows = await db.all<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [lockKey(scope)]);
   return rows[0]?.locked === true;
+}
+
+/**
+ * Holds the key for the rest of this transaction, waiting for a request that
+ * holds it: the record of a call's answer takes it before it releases the
+ * call's holds, so that a retry never finds the objects free and the answer
+ * not yet recorded. (A no-op on SQLite, whose transactions never overlap.)
+ */
+export async function lockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<void> {
+  if (db.dialect === 'postgres') await db.all('SELECT pg_advisory_xact_lock(?)', [lockKey(scope)]);
+}
+
+function lockKey(scope: IdempotencyScope): string {
+  const digest = createHash('sha256').update(`${scope.accountId}\n${scope.keyId}\n${scope.key}`).digest();
+  return digest.readBigInt64BE(0).toString();
 }
 
 export async function getIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {

@@ -249,7 +249,7 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
         const committed = isConfirm ? intentBefore?.status === 'succeeded' : intentBefore !== undefined;
         const kind = post.path.endsWith('/confirm') ? 'confirm' : post.form.confirm ? 'create+confirm' : 'create';
         const { response, inUse } = await retryWhileInUse({ ...post, url: `${url}${post.path}` });
-        assert.equal(response.status, 200, JSON.stringify(response.body));
+        assert.equal(response.status, 200, `${JSON.stringify(response.body)}\n${second.output()}`);
         const replayed = response.headers['idempotent-replayed'] === 'true';
         assert.equal(response.body.status, isConfirm ? 'succeeded' : 'requires_confirmation');
         assert.equal(response.body.metadata.flow, String(flow));
