@@ -35,12 +35,17 @@ export async function lockAccounts(db: Db): Promise<void> {
   if (db.dialect === 'postgres') await db.run('LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE');
 }
 
+/** The account's secret for card fingerprints, if it was made already (it never changes once made). */
+export async function existingFingerprintKey(db: Db, accountId: string): Promise<string | undefined> {
+  const rows = await db.all<{ fingerprint_key: string | null }>('SELECT fingerprint_key FROM accounts WHERE id = ?', [
+    accountId,
+  ]);
+  return rows[0]?.fingerprint_key ?? undefined;
+}
+
 /** The account's secret for card fingerprints, made on first use. */
 export async function fingerprintKey(db: Db, accountId: string, fresh: () => string): Promise<string> {
-  const read = async () =>
-    (
-      await db.all<{ fingerprint_key: string | null }>('SELECT fingerprint_key FROM accounts WHERE id = ?', [accountId])
-    )[0]?.fingerprint_key;
+  const read = () => existingFingerprintKey(db, accountId);
   const existing = await read();
   if (existing) return existing;
   await db.run('UPDATE accounts SET fingerprint_key = ? WHERE id = ? AND fingerprint_key IS NULL', [

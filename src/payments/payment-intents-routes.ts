@@ -19,6 +19,7 @@ import {
 } from './intent-confirmation.js';
 import { newPaymentIntent, settleUnconfirmedStatus, type IntentParams } from './payment-intent.js';
 import { insertObject } from '../store/objects.js';
+import { answeringAhead, askAhead, servicesAnswering } from './network-ahead.js';
 
 interface CreateParams extends IntentParams, ConfirmParams {
   confirm?: boolean;
@@ -43,7 +44,9 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_intents',
+      prepare: (ctx) => askAhead(services.network, ctx),
       async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
+        const paying = servicesAnswering(services, ctx.prepared);
         const { confirm, payment_method, payment_method_data, client_secret: _secret, ...rest } = ctx.params;
         checkConfirmOnly(ctx.params as Record<string, unknown>, CONFIRM_ONLY);
         const confirmParams: ConfirmParams = {};
@@ -59,7 +62,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
         if (confirm && payment_method_data) {
           confirmParams.payment_method_data = payment_method_data;
         } else {
-          const paymentMethod = await paymentMethodToSet(ctx, services.network, {
+          const paymentMethod = await paymentMethodToSet(ctx, paying.network, {
             payment_method,
             payment_method_data,
           });
@@ -68,7 +71,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
         await insertObject(ctx.db, ctx.accountId, intent);
         await ctx.emit('payment_intent.created', intent);
         if (!confirm) return intent;
-        return confirmIntent(ctx, intent, confirmParams, services);
+        return confirmIntent(ctx, intent, confirmParams, paying);
       },
     },
     {
@@ -83,8 +86,9 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_intents/{intent}',
+      prepare: (ctx) => askAhead(services.network, ctx),
       async handler(ctx: RequestContext<UpdateParams>) {
-        return updateIntent(ctx, PAYMENT_INTENT, services.network);
+        return updateIntent(ctx, PAYMENT_INTENT, answeringAhead(services.network, ctx.prepared));
       },
     },
     {
@@ -92,6 +96,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
       path: '/v1/payment_intents/{intent}/confirm',
       publishable: true,
       publishableExpand: ['payment_method'],
+      prepare: (ctx) => askAhead(services.network, ctx),
       async handler(ctx: RequestContext<ConfirmParams>) {
         const intent = await loadForClient(ctx, PAYMENT_INTENT, { forUpdate: true });
         if (ctx.auth.kind === 'publishable' && intent.confirmation_method === 'manual') {
@@ -101,7 +106,8 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
           );
         }
         // A retry loads the intent for update: it meets the confirm's hold.
-        return (await confirmIntent(ctx, intent, ctx.params, services)).onHeldObjects();
+        const paying = servicesAnswering(services, ctx.prepared);
+        return (await confirmIntent(ctx, intent, ctx.params, paying)).onHeldObjects();
       },
     },
     {

@@ -22,9 +22,20 @@ export interface StoredPaymentMethod {
   secret: PaymentMethodSecret;
 }
 
-export type CardParams = { number: string; exp_month: number; exp_year: number; cvc?: string } | { token: string };
+export type CardData = { number: string; exp_month: number; exp_year: number; cvc?: string };
+export type CardParams = CardData | { token: string };
 
-const TEST_ID = /^(pm_card_|tok_)/;
+/** Stripe's test ids: `pm_card_visa` as a PaymentMethod, `tok_visa` as a card token. */
+export const TEST_ID = /^(pm_card_|tok_)/;
+
+/** What the network is asked to tokenize: the card data, with the billing address parts the issuer can check. */
+export function cardInput(card: CardData, params: PaymentMethodParams): CardInput {
+  return {
+    ...card,
+    address_line1: params.billing_details?.address ? params.billing_details.address.line1 : undefined,
+    address_postal_code: params.billing_details?.address ? params.billing_details.address.postal_code : undefined,
+  };
+}
 
 async function tokenizeContext(ctx: HttpWriteContext) {
   return { fingerprintKey: await fingerprintKey(ctx.db, ctx.accountId, () => randomString(32)), now: ctx.now };
@@ -45,12 +56,7 @@ export async function createCardPaymentMethod(
     profile = TEST_ID.test(card.token) ? await network.profileForTestId(card.token, context) : null;
     if (!profile) throw resourceMissing('token', card.token, `${paramPrefix}[token]`);
   } else {
-    const input: CardInput = {
-      ...card,
-      address_line1: params.billing_details?.address ? params.billing_details.address.line1 : undefined,
-      address_postal_code: params.billing_details?.address ? params.billing_details.address.postal_code : undefined,
-    };
-    const result = await network.tokenize(input, context);
+    const result = await network.tokenize(cardInput(card, params), context);
     if (!result.ok)
       throw cardError({
         code: result.error.code,

@@ -21,6 +21,7 @@ import {
   type CardParams,
 } from './payment-method-store.js';
 import { getObjectRow, saveObject } from '../store/objects.js';
+import { answeringAhead, askAhead } from './network-ahead.js';
 
 interface CreateParams extends PaymentMethodParams {
   type: string;
@@ -41,6 +42,7 @@ export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
       method: 'POST',
       path: '/v1/payment_methods',
       publishable: true,
+      prepare: (ctx) => askAhead(network, ctx),
       async handler(ctx: RequestContext<CreateParams>) {
         const { type, card, customer, payment_method, ...params } = ctx.params;
         if (customer || payment_method) {
@@ -51,7 +53,7 @@ export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
         if (type === undefined) throw invalidParam('Missing required param: type.', 'type', 'parameter_missing');
         if (type !== 'card')
           throw invalidParam(`Kassa supports PaymentMethods of type card only; got type ${type}.`, 'type');
-        const { pm } = await createCardPaymentMethod(ctx, network, card, params);
+        const { pm } = await createCardPaymentMethod(ctx, answeringAhead(network, ctx.prepared), card, params);
         return pm;
       },
     },

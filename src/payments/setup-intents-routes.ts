@@ -19,6 +19,7 @@ import { cancelSetupIntent, newSetupIntent, settleUnconfirmedStatus, type SetupI
 import type { PaymentServices } from './services.js';
 import { confirmSetupIntent, SETUP_INTENT, type SetupConfirmParams } from './setup-intent-confirm.js';
 import { insertObject, saveObject } from '../store/objects.js';
+import { answeringAhead, askAhead } from './network-ahead.js';
 
 interface CreateParams extends SetupIntentParams, Omit<SetupConfirmParams, 'payment_method_options'> {
   confirm?: boolean;
@@ -36,7 +37,9 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/setup_intents',
+      prepare: (ctx) => askAhead(network, ctx),
       async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
+        const setupNetwork = answeringAhead(network, ctx.prepared);
         const {
           confirm,
           payment_method,
@@ -51,7 +54,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
         const id = newId('seti');
         let setupIntent = newSetupIntent(id, newClientSecret(id), params, ctx.now);
         if (!confirm) {
-          const paymentMethod = await paymentMethodToSet(ctx, network, { payment_method, payment_method_data });
+          const paymentMethod = await paymentMethodToSet(ctx, setupNetwork, { payment_method, payment_method_data });
           if (paymentMethod) setupIntent = settleUnconfirmedStatus({ ...setupIntent, payment_method: paymentMethod });
         }
         await insertObject(ctx.db, ctx.accountId, setupIntent);
@@ -61,7 +64,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
           ctx,
           setupIntent,
           { payment_method, payment_method_data, return_url, use_stripe_sdk },
-          network,
+          setupNetwork,
         );
       },
     },
@@ -77,8 +80,9 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/setup_intents/{intent}',
+      prepare: (ctx) => askAhead(network, ctx),
       async handler(ctx: RequestContext<UpdateParams>) {
-        return updateIntent(ctx, SETUP_INTENT, network);
+        return updateIntent(ctx, SETUP_INTENT, answeringAhead(network, ctx.prepared));
       },
     },
     {
@@ -86,10 +90,12 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
       path: '/v1/setup_intents/{intent}/confirm',
       publishable: true,
       publishableExpand: ['payment_method'],
+      prepare: (ctx) => askAhead(network, ctx),
       async handler(ctx: RequestContext<SetupConfirmParams>) {
         const setupIntent = await loadForClient(ctx, SETUP_INTENT, { forUpdate: true });
         // A retry loads the SetupIntent for update: it meets the confirm's hold.
-        return (await confirmSetupIntent(ctx, setupIntent, ctx.params, network)).onHeldObjects();
+        const setupNetwork = answeringAhead(network, ctx.prepared);
+        return (await confirmSetupIntent(ctx, setupIntent, ctx.params, setupNetwork)).onHeldObjects();
       },
     },
     {

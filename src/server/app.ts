@@ -217,6 +217,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
 
     const cause = { id: request.id, idempotency_key: idempotencyKey };
+    let prepared: unknown;
     const baseUrl = options.publicUrl ?? `${request.protocol}://${request.host}`;
     const context = (db: Queries): RequestContext => {
       const write = isWrite
@@ -238,6 +239,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         path: request.params as Record<string, string>,
         url,
         baseUrl,
+        prepared,
       };
     };
 
@@ -288,6 +290,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
       }
       return { status, body: json, originalRequestId: request.id, replayed: false };
     };
+    if (route.prepare)
+      prepared = await route.prepare({
+        accountId: auth.accountId,
+        now,
+        params,
+        path: request.params as Record<string, string>,
+        read: store.read,
+      });
     // A write that meets an object held by another write's network call waits for it (waitWhileHeld).
     let outcome = await waitWhileHeld(() =>
       store.transaction(async (tx) => {

@@ -5,6 +5,7 @@ import type { IdempotentRequest } from './idempotency-store.js';
 import type { ListEnvelope } from './list.js';
 import type { ParamSchema } from './params.js';
 import type { ApiObject } from './resources.js';
+import type { Queries } from '../store/store.js';
 import type { HttpWriteContext } from './write-context.js';
 
 /** A stored object's JSON, sent as it is when nothing needs expanding. */
@@ -44,6 +45,17 @@ export interface RequestContext<P = Record<string, unknown>> extends HttpWriteCo
   path: Record<string, string>;
   /** The request path, without the query string. */
   url: string;
+  /** What the route's prepare step returned; undefined without one. */
+  prepared: unknown;
+}
+
+/** What a route's prepare step sees: the request, and committed data only (no transaction is open). */
+export interface PrepareContext<P = Record<string, unknown>> {
+  accountId: string;
+  now: number;
+  params: P;
+  path: Record<string, string>;
+  read: Queries;
 }
 
 export interface Route {
@@ -56,6 +68,14 @@ export interface Route {
   publishableExpand?: readonly string[];
   /** For paths outside Stripe's API (Kassa's own); Stripe's operations take their schema from its OpenAPI description. */
   params?: ParamSchema;
+  /**
+   * Work that needs no transaction, done before the write's transaction opens
+   * (asking the card network to tokenize a card), so that no transaction
+   * waits on it. The handler finds the result in `ctx.prepared`. It gathers
+   * answers and refuses nothing: the handler decides, in the order it always does.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: routes type their own params
+  prepare?(ctx: PrepareContext<any>): Promise<unknown>;
   // Handlers are typed by their own modules; parameters arrive checked against the schema.
   // biome-ignore lint/suspicious/noExplicitAny: handlers are typed by their own modules
   handler(ctx: RequestContext<any>): Promise<RouteResult>;
