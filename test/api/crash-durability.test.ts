@@ -158,6 +158,8 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
     /** Requests sent before the kill that it cut off (a connection error, no answer). */
     const inFlight: Array<{ flow: number; post: Omit<FormPost, 'url'> & { path: string } }> = [];
     let killing: Promise<void> | undefined;
+    /** Set once KILL_AFTER payments are acknowledged: the next request sent kills the server. */
+    let killNext = false;
     let nextFlow = 0;
 
     async function send(
@@ -169,7 +171,10 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
       const sentBeforeKill = !killing;
       let response: RawResponse;
       try {
-        response = await postForm({ url: `${firstUrl}${path}`, secretKey, form, idempotencyKey });
+        const answer = postForm({ url: `${firstUrl}${path}`, secretKey, form, idempotencyKey });
+        // The kill lands while this request is out, so that at least one is in flight.
+        if (killNext) killing ??= first.crash();
+        response = await answer;
       } catch (error) {
         if (!killing || !sentBeforeKill || !isConnectionError(error)) throw error;
         inFlight.push({ flow, post: { path, secretKey, form, idempotencyKey } });
@@ -177,7 +182,7 @@ describeEachStore('acknowledged payments survive kill -9', (target) => {
       }
       assert.equal(response.status, 200, JSON.stringify(response.body));
       if (response.body.status === 'succeeded') acknowledged.set(flow, response.body.id);
-      if (acknowledged.size >= KILL_AFTER) killing ??= first.crash();
+      if (acknowledged.size >= KILL_AFTER) killNext = true;
       return response;
     }
 
