@@ -1,16 +1,26 @@
-// Card questions a write can put to the network before its transaction opens.
-// Tokenizing card data and the profile of a test id (`pm_card_visa`) depend on
-// the request alone and on the account's fingerprint key, which never changes
-// once made. A route's prepare step asks them (askAhead). In the transaction
-// the handler talks to a network that answers them from memory
+// Card questions a write can put to the network before its transaction opens,
+// because their answers move no money and need no record: tokenizing card data
+// and the profile of a test id (`pm_card_visa`), which depend on the request
+// alone and on the account's fingerprint key (never changed once made), and the
+// zero-amount check of a card being attached, which depends on the card. A
+// route's prepare step asks them (askAhead, askAttachAhead). In the
+// transaction the handler talks to a network that answers them from memory
 // (answeringAhead), so no transaction waits on the network for them. A
-// question not asked ahead (an account's very first card, whose key is made in
-// the transaction) goes to the network as before.
+// question not asked ahead, or asked about something that changed meanwhile,
+// goes to the network as before.
 import { existingFingerprintKey } from '../accounts/account-store.js';
-import type { CardInput, CardProfile, PaymentNetwork, TokenizeContext, TokenizeResult } from '../network/network.js';
+import type {
+  CardInput,
+  CardProfile,
+  PaymentNetwork,
+  TokenizeContext,
+  TokenizeResult,
+  VerifyResult,
+} from '../network/network.js';
+import { getObjectRow } from '../store/objects.js';
 import type { PrepareContext } from '../server/route.js';
 import type { PaymentMethodParams } from './payment-method.js';
-import { cardInput, TEST_ID, type CardParams } from './payment-method-store.js';
+import { cardInput, paymentMethodFromRow, TEST_ID, type CardParams } from './payment-method-store.js';
 import type { PaymentServices } from './services.js';
 
 /** The network's answers, asked under one tokenize context. */
@@ -19,6 +29,8 @@ export class AnswersAhead {
     readonly context: TokenizeContext,
     readonly tokenized: ReadonlyMap<string, TokenizeResult>,
     readonly profiles: ReadonlyMap<string, CardProfile | null>,
+    /** Zero-amount checks, by their request. */
+    readonly verified: ReadonlyMap<string, VerifyResult> = new Map(),
   ) {}
 
   /** Whether these answers hold for a question asked under `context`. */
@@ -77,6 +89,37 @@ export async function askAhead(
   return new AnswersAhead(context, tokenized, profiles);
 }
 
+/**
+ * Attaching a PaymentMethod (the path's, or a new one for a test id): its
+ * card's zero-amount check, asked ahead. The transaction attaches the card as
+ * it finds it; a card changed meanwhile is checked there.
+ */
+export async function askAttachAhead(
+  network: PaymentNetwork,
+  ctx: PrepareContext<unknown>,
+): Promise<AnswersAhead | undefined> {
+  const id = ctx.path.payment_method ?? '';
+  const fingerprintKey = await existingFingerprintKey(ctx.read, ctx.accountId);
+  if (!fingerprintKey) return undefined;
+  const context: TokenizeContext = { fingerprintKey, now: ctx.now };
+  const profiles = new Map<string, CardProfile | null>();
+  let profile: CardProfile | null;
+  if (TEST_ID.test(id)) {
+    profile = await network.profileForTestId(id, context);
+    profiles.set(id, profile);
+  } else {
+    const row = await getObjectRow(ctx.read, ctx.accountId, id);
+    profile =
+      row?.type === 'payment_method' && row.private
+        ? paymentMethodFromRow(row, id, 'payment_method').secret.card
+        : null;
+  }
+  if (!profile) return undefined;
+  const request = { profile };
+  const verified = new Map([[JSON.stringify(request), await network.verify(request)]]);
+  return new AnswersAhead(context, new Map(), profiles, verified);
+}
+
 /** `network`, answering from `prepared` (a route's askAhead) what was asked ahead. */
 export function answeringAhead(network: PaymentNetwork, prepared: unknown): PaymentNetwork {
   if (!(prepared instanceof AnswersAhead)) return network;
@@ -91,7 +134,10 @@ export function answeringAhead(network: PaymentNetwork, prepared: unknown): Paym
       return network.profileForTestId(id, context);
     },
     authorize: (request) => network.authorize(request),
-    verify: (request) => network.verify(request),
+    verify(request) {
+      const answer = prepared.verified.get(JSON.stringify(request));
+      return answer ? Promise.resolve(answer) : network.verify(request);
+    },
     capture: (authorizationId, amount) => network.capture(authorizationId, amount),
     void: (authorizationId) => network.void(authorizationId),
     refund: (request) => network.refund(request),

@@ -21,7 +21,7 @@ import {
   type CardParams,
 } from './payment-method-store.js';
 import { getObjectRow, saveObject } from '../store/objects.js';
-import { answeringAhead, askAhead } from './network-ahead.js';
+import { answeringAhead, askAhead, askAttachAhead } from './network-ahead.js';
 
 interface CreateParams extends PaymentMethodParams {
   type: string;
@@ -91,10 +91,12 @@ export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_methods/{payment_method}/attach',
+      prepare: (ctx) => askAttachAhead(network, ctx),
       async handler(ctx: RequestContext<{ customer: string }>) {
-        const stored = await paymentMethodToUse(ctx, network, ctx.path.payment_method);
+        const attaching = answeringAhead(network, ctx.prepared);
+        const stored = await paymentMethodToUse(ctx, attaching, ctx.path.payment_method);
         await loadLiveCustomer(ctx, ctx.params.customer);
-        return (await attachToCustomer(ctx, network, stored, ctx.params.customer)).pm;
+        return (await attachToCustomer(ctx, attaching, stored, ctx.params.customer)).pm;
       },
     },
     {

@@ -1,7 +1,8 @@
-// Tokenizing card data and looking up a test card (`pm_card_visa`) are calls
-// to the card network too: they are asked before the write's transaction
-// opens, so that no transaction waits on them. The only exception is an
-// account's very first card, whose fingerprint key is made in the transaction.
+// Tokenizing card data, looking up a test card (`pm_card_visa`) and checking a
+// card being attached are calls to the card network too: they are asked
+// before the write's transaction opens, so that no transaction waits on them.
+// The only exception is an account's very first card, whose fingerprint key is
+// made in the transaction.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PaymentNetwork } from '../../src/network/network.js';
@@ -13,7 +14,7 @@ const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '
 const NO_REDIRECTS = { enabled: true, allow_redirects: 'never' } as const;
 
 describeEachStore('card questions before the transaction', (target) => {
-  test('tokenizing and test-card lookups run with no transaction open; the answers are the network’s', async () => {
+  test('tokenizing, test-card lookups and the attach check run with no transaction open; the answers are the network’s', async () => {
     const inner = createSimulatedNetwork();
     let open = 0;
     const asked: Array<{ question: string; inTransaction: boolean }> = [];
@@ -26,6 +27,10 @@ describeEachStore('card questions before the transaction', (target) => {
       async profileForTestId(id, context) {
         asked.push({ question: id, inTransaction: open > 0 });
         return inner.profileForTestId(id, context);
+      },
+      async verify(request) {
+        asked.push({ question: `verify ${request.profile.last4}`, inTransaction: open > 0 });
+        return inner.verify(request);
       },
     };
     const kassa = await startKassa(await target.config(), { network, jobPollMs: 60_000 });
@@ -85,6 +90,15 @@ describeEachStore('card questions before the transaction', (target) => {
         .create({ type: 'card', card: { ...CARD, number: '4242424242424241' } })
         .catch((error: { code?: string; param?: string }) => `${error.code} ${error.param}`);
       assert.equal(invalid, 'incorrect_number card[number]');
+      const customer = await stripe.customers.create({ name: 'Attaching' });
+      const attached = await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+      assert.equal(attached.customer, customer.id);
+      const amex = await stripe.paymentMethods.attach('pm_card_amex', { customer: customer.id });
+      assert.equal(amex.card?.last4, '0005');
+      const refused = await stripe.paymentMethods
+        .attach('pm_card_chargeDeclined', { customer: customer.id })
+        .catch((error: { code?: string }) => error.code);
+      assert.equal(refused, 'card_declined');
 
       assert.deepEqual(asked, [
         { question: 'tokenize 5556', inTransaction: false },
@@ -92,7 +106,13 @@ describeEachStore('card questions before the transaction', (target) => {
         { question: 'tokenize 4242', inTransaction: false },
         { question: 'tokenize 0002', inTransaction: false },
         { question: 'pm_card_visa', inTransaction: false },
+        { question: 'verify 4242', inTransaction: false },
         { question: 'tokenize 4241', inTransaction: false },
+        { question: 'verify 5556', inTransaction: false },
+        { question: 'pm_card_amex', inTransaction: false },
+        { question: 'verify 0005', inTransaction: false },
+        { question: 'pm_card_chargeDeclined', inTransaction: false },
+        { question: 'verify 0002', inTransaction: false },
       ]);
     } finally {
       await kassa.close();
