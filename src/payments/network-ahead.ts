@@ -8,7 +8,6 @@
 // (answeringAhead), so no transaction waits on the network for them. A
 // question not asked ahead, or asked about something that changed meanwhile,
 // goes to the network as before.
-import { existingFingerprintKey } from '../accounts/account-store.js';
 import type {
   CardInput,
   CardProfile,
@@ -74,12 +73,12 @@ export function cardQuestions(params: CardParamsOfRequest): CardQuestions {
 
 /** Asks the network the request's card questions, with no transaction open; undefined when there is nothing to ask ahead. */
 export async function askAhead(
-  network: PaymentNetwork,
+  { network, fingerprintKeys }: PaymentServices,
   ctx: PrepareContext<CardParamsOfRequest>,
 ): Promise<AnswersAhead | undefined> {
   const questions = cardQuestions(ctx.params);
   if (questions.cards.length === 0 && questions.testIds.length === 0) return undefined;
-  const fingerprintKey = await existingFingerprintKey(ctx.read, ctx.accountId);
+  const fingerprintKey = await fingerprintKeys.committed(ctx.read, ctx.accountId);
   if (!fingerprintKey) return undefined;
   const context: TokenizeContext = { fingerprintKey, now: ctx.now };
   const tokenized = new Map<string, TokenizeResult>();
@@ -95,11 +94,11 @@ export async function askAhead(
  * it finds it; a card changed meanwhile is checked there.
  */
 export async function askAttachAhead(
-  network: PaymentNetwork,
+  { network, fingerprintKeys }: PaymentServices,
   ctx: PrepareContext<unknown>,
 ): Promise<AnswersAhead | undefined> {
   const id = ctx.path.payment_method ?? '';
-  const fingerprintKey = await existingFingerprintKey(ctx.read, ctx.accountId);
+  const fingerprintKey = await fingerprintKeys.committed(ctx.read, ctx.accountId);
   if (!fingerprintKey) return undefined;
   const context: TokenizeContext = { fingerprintKey, now: ctx.now };
   const profiles = new Map<string, CardProfile | null>();

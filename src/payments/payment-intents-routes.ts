@@ -44,7 +44,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_intents',
-      prepare: (ctx) => askAhead(services.network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
         const paying = servicesAnswering(services, ctx.prepared);
         const { confirm, payment_method, payment_method_data, client_secret: _secret, ...rest } = ctx.params;
@@ -86,7 +86,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_intents/{intent}',
-      prepare: (ctx) => askAhead(services.network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<UpdateParams>) {
         return updateIntent(ctx, PAYMENT_INTENT, answeringAhead(services.network, ctx.prepared));
       },
@@ -96,7 +96,7 @@ export function paymentIntentRoutes(services: PaymentServices): Route[] {
       path: '/v1/payment_intents/{intent}/confirm',
       publishable: true,
       publishableExpand: ['payment_method'],
-      prepare: (ctx) => askAhead(services.network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<ConfirmParams>) {
         const intent = await loadForClient(ctx, PAYMENT_INTENT, { forUpdate: true });
         if (ctx.auth.kind === 'publishable' && intent.confirmation_method === 'manual') {

@@ -36,13 +36,14 @@ async function loadLiveCustomer(ctx: HttpWriteContext, id: string, param = 'cust
   return row;
 }
 
-export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
+export function paymentMethodRoutes(services: PaymentServices): Route[] {
+  const { network } = services;
   return [
     {
       method: 'POST',
       path: '/v1/payment_methods',
       publishable: true,
-      prepare: (ctx) => askAhead(network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<CreateParams>) {
         const { type, card, customer, payment_method, ...params } = ctx.params;
         if (customer || payment_method) {
@@ -91,7 +92,7 @@ export function paymentMethodRoutes({ network }: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_methods/{payment_method}/attach',
-      prepare: (ctx) => askAttachAhead(network, ctx),
+      prepare: (ctx) => askAttachAhead(services, ctx),
       async handler(ctx: RequestContext<{ customer: string }>) {
         const attaching = answeringAhead(network, ctx.prepared);
         const stored = await paymentMethodToUse(ctx, attaching, ctx.path.payment_method);

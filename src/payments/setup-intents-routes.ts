@@ -32,12 +32,13 @@ type UpdateParams = Omit<SetupIntentParams, 'usage'> & { payment_method?: string
 
 const CONFIRM_ONLY = ['return_url', 'use_stripe_sdk'] as const;
 
-export function setupIntentRoutes({ network }: PaymentServices): Route[] {
+export function setupIntentRoutes(services: PaymentServices): Route[] {
+  const { network } = services;
   return [
     {
       method: 'POST',
       path: '/v1/setup_intents',
-      prepare: (ctx) => askAhead(network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<CreateParams>): Promise<RouteResult> {
         const setupNetwork = answeringAhead(network, ctx.prepared);
         const {
@@ -80,7 +81,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/setup_intents/{intent}',
-      prepare: (ctx) => askAhead(network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<UpdateParams>) {
         return updateIntent(ctx, SETUP_INTENT, answeringAhead(network, ctx.prepared));
       },
@@ -90,7 +91,7 @@ export function setupIntentRoutes({ network }: PaymentServices): Route[] {
       path: '/v1/setup_intents/{intent}/confirm',
       publishable: true,
       publishableExpand: ['payment_method'],
-      prepare: (ctx) => askAhead(network, ctx),
+      prepare: (ctx) => askAhead(services, ctx),
       async handler(ctx: RequestContext<SetupConfirmParams>) {
         const setupIntent = await loadForClient(ctx, SETUP_INTENT, { forUpdate: true });
         // A retry loads the SetupIntent for update: it meets the confirm's hold.
