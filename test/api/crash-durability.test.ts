@@ -12,14 +12,14 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
 import { openStore, type StoreConfig } from '../../src/store/store.js';
 import { DEFAULT_PER_ENDPOINT } from '../../src/webhooks/webhook-dispatcher.js';
 import { isConnectionError, postForm, type FormPost, type RawResponse } from '../support/http.js';
 import { aboutIntent, countOf, PaymentLedger } from '../support/payment-ledger.js';
-import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { kassaEnv, spawnServe, type KassaProcess, sdkFor } from '../support/processes.js';
 import { until } from '../support/until.js';
 import { startSink, type Received } from '../support/webhook-sink.js';
 import { webhookAttempts } from '../../src/webhooks/attempt-store.js';
@@ -114,17 +114,6 @@ async function unrecorded(config: StoreConfig, eventIds: Iterable<string>): Prom
   } finally {
     await store.close();
   }
-}
-
-function sdkFor(url: string, secretKey: string): Stripe {
-  const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, {
-    host: hostname,
-    port: Number(port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
 }
 
 describeEachStore('acknowledged payments survive kill -9', (target) => {

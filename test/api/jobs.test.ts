@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { eventRecorder } from '../../src/events/events.js';
 import { scheduleJob, type JobHandler } from '../../src/jobs/jobs.js';
@@ -15,7 +15,7 @@ import { createJobWorker, type JobWorker } from '../../src/jobs/worker.js';
 import { writeContextFactory } from '../../src/server/write-context.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
-import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { kassaEnv, spawnServe, type KassaProcess, sdkFor } from '../support/processes.js';
 import { getJob, hasDueJobs } from '../../src/jobs/job-store.js';
 import { MIGRATIONS } from '../../src/schema.js';
 
@@ -209,16 +209,7 @@ describeEachStore('kassa serve runs scheduled work', (target) => {
       KASSA_SECRET_KEY: secretKey,
       KASSA_PUBLISHABLE_KEY: newApiKey('publishable'),
     });
-    const sdk = (url: string) => {
-      const { hostname, port } = new URL(url);
-      return new Stripe(secretKey, {
-        host: hostname,
-        port: Number(port),
-        protocol: 'http',
-        maxNetworkRetries: 0,
-        telemetry: false,
-      });
-    };
+    const sdk = (url: string) => sdkFor(url, secretKey);
     const first = spawnServe(env);
     processes.push(first);
     const stripe = sdk(await first.ready);

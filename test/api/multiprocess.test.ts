@@ -4,22 +4,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
 import { postForm, postTogether } from '../support/http.js';
-import { kassaEnv, runKassaCli, spawnServe, type KassaProcess } from '../support/processes.js';
-
-function sdkFor(url: string, secretKey: string): Stripe {
-  const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, {
-    host: hostname,
-    port: Number(port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
-}
+import { kassaEnv, runKassaCli, spawnServe, type KassaProcess, sdkFor } from '../support/processes.js';
 
 describeEachStore('several kassa serve processes on one database', (target) => {
   const processCount = target.name === 'postgres' ? 3 : 2;

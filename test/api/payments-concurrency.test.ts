@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
 import { postTogether, type FormPost, type RawResponse } from '../support/http.js';
 import { startKassa } from '../support/kassa.js';
 import { countOf, PaymentLedger, type IntentRecord } from '../support/payment-ledger.js';
-import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { kassaEnv, spawnServe, type KassaProcess, sdkFor } from '../support/processes.js';
 import type { StoreTarget } from '../support/stores.js';
 
 interface Deployment {
@@ -23,17 +23,6 @@ interface Deployment {
 }
 
 type Cleanup = Array<() => Promise<void>>;
-
-function sdkFor(url: string, secretKey: string): Stripe {
-  const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, {
-    host: hostname,
-    port: Number(port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
-}
 
 async function oneProcess(target: StoreTarget, cleanup: Cleanup): Promise<Deployment> {
   const kassa = await startKassa(await target.config());

@@ -6,26 +6,15 @@
 // SDK's constructEvent accepts it.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { newApiKey } from '../../src/accounts/keys.js';
 import { describeEachStore } from '../support/each-store.js';
-import { kassaEnv, spawnServe, type KassaProcess } from '../support/processes.js';
+import { kassaEnv, spawnServe, type KassaProcess, sdkFor } from '../support/processes.js';
 import { until } from '../support/until.js';
 import { sinkPool } from '../support/webhook-sink.js';
 
 /** Short, so that the lease (timeout + 5 s) runs out soon after the kill. */
 const TIMEOUT_MS = 2000;
-
-function sdkFor(url: string, secretKey: string): Stripe {
-  const { hostname, port } = new URL(url);
-  return new Stripe(secretKey, {
-    host: hostname,
-    port: Number(port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
-}
 
 describeEachStore('a webhook delivery in flight survives kill -9', (target) => {
   const started: KassaProcess[] = [];

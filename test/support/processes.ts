@@ -1,4 +1,5 @@
 // Real `kassa serve` processes (and CLI runs) for multi-process tests.
+import Stripe from 'stripe';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { basename, dirname } from 'node:path';
@@ -159,5 +160,17 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** The official SDK, without retries, against a server spawned here (its address as `spawnServe` learned it). */
+export function sdkFor(url: string, secretKey: string): Stripe {
+  const { hostname, port } = new URL(url);
+  return new Stripe(secretKey, {
+    host: hostname,
+    port: Number(port),
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
   });
 }
