@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventsByIds } from '../../src/events/event-store.js';
 import { getJob } from '../../src/jobs/job-store.js';
+import { getIdempotencyKey } from '../../src/server/idempotency-store.js';
 import type { CardProfile } from '../../src/network/network.js';
 import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
 import { MIGRATIONS } from '../../src/schema.js';
@@ -28,6 +29,10 @@ async function legacyDatabase(config: StoreConfig): Promise<void> {
       await tx.run("INSERT INTO accounts (id, created, is_default, doc) VALUES ('acct_1', 1, 1, '{}')");
       await tx.run(
         `INSERT INTO objects (id, account_id, type, created, doc) VALUES ('cus_1', 'acct_1', 'customer', 1, '{"id":"cus_1","object":"customer","email":"a@b.c"}')`,
+      );
+      await tx.run(
+        `INSERT INTO idempotency_keys (account_id, key_id, idempotency_key, created, fingerprint, request_id, response_status, response_body)
+         VALUES ('acct_1', 'key_1', 'order-1', 1, 'fp', 'req_1', 200, '{"id":"cus_1"}')`,
       );
       await tx.run(
         `INSERT INTO events (id, account_id, type, created, doc, dispatched) VALUES ('evt_1', 'acct_1', 'customer.created', 1, '{"id":"evt_1"}', 1)`,
@@ -67,7 +72,7 @@ describeEachStore('migrations', (target) => {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
         assert.deepEqual(
           applied.map((r) => r.key),
-          ['events:002', 'jobs:002', 'objects:004', 'objects:005', 'payments:001'],
+          ['events:002', 'idempotency:002', 'jobs:002', 'objects:004', 'objects:005', 'payments:001'],
           `round ${round}: only the new migrations ran`,
         );
         assert.equal(
@@ -75,6 +80,8 @@ describeEachStore('migrations', (target) => {
           '{"id":"cus_1","object":"customer","email":"a@b.c"}',
         );
         assert.equal((await eventsByIds(store.read, ['evt_1'])).get('evt_1')?.doc, '{"id":"evt_1"}');
+        const scope = { accountId: 'acct_1', keyId: 'key_1', key: 'order-1' };
+        assert.equal((await getIdempotencyKey(store.read, scope))?.responseBody, '{"id":"cus_1"}');
         assert.ok(!(await columns(store, 'events')).includes('dispatched'));
         assert.ok(!(await columns(store, 'events')).includes('claimed_until'));
         assert.ok(!(await columns(store, 'jobs')).includes('done'));
