@@ -57,6 +57,7 @@ export function previousAttributes(beforeObject: object, afterObject: object): R
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const old = before[key];
     const now = after[key];
+    if (old === now) continue; // the same value (an update's copy shares what it left alone)
     if (isPlainObject(old) && isPlainObject(now)) {
       const inner = previousAttributes(old, now);
       if (Object.keys(inner).length > 0) changed[key] = key === 'metadata' ? inner : old;

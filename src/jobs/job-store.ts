@@ -87,7 +87,7 @@ export async function insertJob(
 
 /** Whether a hold's writer left it past its due time (see scheduleOverdueHolds); one read of a small index. */
 export async function hasOverdueHolds(db: Db, now: number): Promise<boolean> {
-  const rows = await db.all('SELECT 1 AS due FROM objects WHERE held_until <= ? LIMIT 1', [now]);
+  const rows = await db.all('SELECT 1 AS due FROM object_holds WHERE due <= ? LIMIT 1', [now]);
   return rows.length > 0;
 }
 
@@ -100,13 +100,11 @@ export async function hasOverdueHolds(db: Db, now: number): Promise<boolean> {
 export async function scheduleOverdueHolds(db: Db, now: number): Promise<number> {
   const scheduled = await db.run(
     `INSERT INTO jobs (id, account_id, kind, run_at, payload, created)
-     SELECT held_by, account_id, hold_job, ?, hold_payload, ? FROM objects WHERE held_until <= ?
+     SELECT holder, account_id, job, ?, payload, ? FROM object_holds WHERE due <= ?
      ON CONFLICT DO NOTHING`,
     [now, now, now],
   );
-  await db.run('UPDATE objects SET held_until = NULL, hold_job = NULL, hold_payload = NULL WHERE held_until <= ?', [
-    now,
-  ]);
+  await db.run('UPDATE object_holds SET due = NULL, job = NULL, payload = NULL WHERE due <= ?', [now]);
   return scheduled;
 }
 

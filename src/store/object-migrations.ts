@@ -87,4 +87,26 @@ export const objectMigrations: Migration[] = [
       CREATE INDEX objects_held_until ON objects (held_until) WHERE held_until IS NOT NULL;
     `,
   },
+  {
+    key: 'objects:006',
+    name: 'holds in a table of their own, so that holding an object does not rewrite its row',
+    sql: () => `
+      CREATE TABLE object_holds (
+        object_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        due BIGINT,
+        job TEXT,
+        payload TEXT
+      );
+      CREATE INDEX object_holds_due ON object_holds (due) WHERE due IS NOT NULL;
+      INSERT INTO object_holds (object_id, account_id, holder, due, job, payload)
+        SELECT id, account_id, held_by, held_until, hold_job, hold_payload FROM objects WHERE held_by IS NOT NULL;
+      DROP INDEX objects_held_until;
+      ALTER TABLE objects DROP COLUMN held_by;
+      ALTER TABLE objects DROP COLUMN held_until;
+      ALTER TABLE objects DROP COLUMN hold_job;
+      ALTER TABLE objects DROP COLUMN hold_payload
+    `,
+  },
 ];

@@ -4,11 +4,13 @@
 // the row as stored.
 //
 // A write that must call out between two transactions (the card network)
-// holds the objects it is about to change (`held_by`): until it releases
-// them, loading one for update throws ObjectHeld, and the caller waits and
-// tries again. Plain reads see the object as it is. The hold carries the job
-// that finishes the write should its writer go away (`held_until`,
-// `hold_job`, `hold_payload`; the job worker schedules it when overdue).
+// holds the objects it is about to change (a row each in `object_holds`):
+// until it releases them, loading one for update throws ObjectHeld, and the
+// caller waits and tries again. Plain reads see the object as it is. The
+// hold carries the job that finishes the write should its writer go away
+// (`due`, `job`, `payload`; the job worker schedules it when overdue). Holds
+// live in their own small table, so that holding and releasing an object
+// does not rewrite its document.
 import type { Db } from './db.js';
 import { forUpdate } from './dialect.js';
 import type { StoredRow } from './store.js';
@@ -35,29 +37,18 @@ export async function getObjectRow(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<StoredRow | undefined> {
-  if (!options.forUpdate) {
-    const rows = await db.all<StoredRow>(
-      'SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?',
-      [id, accountId],
-    );
-    const row = rows[0];
-    return row && { ...row, deleted: Boolean(row.deleted) };
-  }
-  const rows = await db.all<StoredRow & { held_by: string | null }>(
-    `SELECT id, type, seq, deleted, doc, private, held_by FROM objects WHERE id = ? AND account_id = ?${forUpdate(db.dialect)}`,
+  const rows = await db.all<StoredRow>(
+    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE id = ? AND account_id = ?${options.forUpdate ? forUpdate(db.dialect) : ''}`,
     [id, accountId],
   );
   const row = rows[0];
   if (!row) return undefined;
-  if (row.held_by !== null) throw new ObjectHeld(id);
-  return {
-    id: row.id,
-    type: row.type,
-    seq: row.seq,
-    deleted: Boolean(row.deleted),
-    doc: row.doc,
-    private: row.private,
-  };
+  // Asked once the row is locked, in a statement of its own: on PostgreSQL it
+  // then sees a hold committed by the transaction it waited for.
+  if (options.forUpdate && (await db.all('SELECT 1 AS held FROM object_holds WHERE object_id = ?', [id])).length > 0) {
+    throw new ObjectHeld(id);
+  }
+  return { ...row, deleted: Boolean(row.deleted) };
 }
 
 /** What finishes a held write if its writer goes away: a job of `kind` with `payload`, scheduled once `due` passes. */
@@ -81,20 +72,25 @@ export async function holdObjects(
   holder: string,
   recovery: HoldRecovery,
 ): Promise<void> {
+  const [first, ...rest] = ids;
   await db.run(
-    `UPDATE objects SET held_by = ?,
-       held_until = CASE WHEN id = ? THEN CAST(? AS BIGINT) END,
-       hold_job = CASE WHEN id = ? THEN ? END,
-       hold_payload = CASE WHEN id = ? THEN ? END
-     WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
-    [holder, ids[0], recovery.due, ids[0], recovery.kind, ids[0], JSON.stringify(recovery.payload), accountId, ...ids],
+    `INSERT INTO object_holds (object_id, account_id, holder, due, job, payload) VALUES (?, ?, ?, ?, ?, ?)${rest.map(() => ', (?, ?, ?, NULL, NULL, NULL)').join('')}`,
+    [
+      first,
+      accountId,
+      holder,
+      recovery.due,
+      recovery.kind,
+      JSON.stringify(recovery.payload),
+      ...rest.flatMap((id) => [id, accountId, holder]),
+    ],
   );
 }
 
 /**
- * Releases what `holder` holds of `ids` and returns those objects as they are
- * (so the write that held them need not load them again); empty when it held
- * none of them (released already: its write was recorded).
+ * Releases what `holder` holds of `ids` and returns those objects as they are,
+ * locked for update (so the write that held them need not load them again);
+ * empty when it held none of them (released already: its write was recorded).
  */
 export async function releaseHolds(
   db: Db,
@@ -102,9 +98,15 @@ export async function releaseHolds(
   ids: readonly string[],
   holder: string,
 ): Promise<StoredRow[]> {
-  const rows = await db.all<StoredRow>(
-    `UPDATE objects SET held_by = NULL, held_until = NULL, hold_job = NULL, hold_payload = NULL WHERE account_id = ? AND held_by = ? AND id IN (${ids.map(() => '?').join(', ')}) RETURNING id, type, seq, deleted, doc, private`,
+  const marks = ids.map(() => '?').join(', ');
+  const released = await db.all<{ object_id: string }>(
+    `DELETE FROM object_holds WHERE account_id = ? AND holder = ? AND object_id IN (${marks}) RETURNING object_id`,
     [accountId, holder, ...ids],
+  );
+  if (released.length === 0) return [];
+  const rows = await db.all<StoredRow>(
+    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE account_id = ? AND id IN (${released.map(() => '?').join(', ')})${forUpdate(db.dialect)}`,
+    [accountId, ...released.map((r) => r.object_id)],
   );
   return rows.map((row) => ({ ...row, deleted: Boolean(row.deleted) }));
 }

@@ -312,9 +312,7 @@ describeEachStore('network calls outside transactions', (target) => {
         confirm: true,
       });
       assert.equal(intent.status, 'succeeded');
-      const held = await kassa.store.read.all(
-        'SELECT id FROM objects WHERE held_by IS NOT NULL OR held_until IS NOT NULL OR hold_payload IS NOT NULL',
-      );
+      const held = await kassa.store.read.all('SELECT object_id FROM object_holds');
       assert.deepEqual(held, []);
       clock.advance(60);
       await kassa.jobs.runDueJobs();

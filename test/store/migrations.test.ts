@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventsByIds } from '../../src/events/event-store.js';
-import { getJob } from '../../src/jobs/job-store.js';
+import { getJob, scheduleOverdueHolds } from '../../src/jobs/job-store.js';
 import { getIdempotencyKey } from '../../src/server/idempotency-store.js';
 import type { CardProfile } from '../../src/network/network.js';
 import { createSimulatedNetwork } from '../../src/network/simulator/simulated-network.js';
@@ -12,7 +12,7 @@ import { MIGRATIONS } from '../../src/schema.js';
 import { tableExists } from '../../src/store/dialect.js';
 import { openStore, type Store, type StoreConfig } from '../../src/store/store.js';
 import { describeEachStore } from '../support/each-store.js';
-import { getObjectRow } from '../../src/store/objects.js';
+import { getObjectRow, ObjectHeld, releaseHolds } from '../../src/store/objects.js';
 
 /** What the numbered-list runner made: the same statements in the same order, recorded as 1..6. */
 async function legacyDatabase(config: StoreConfig): Promise<void> {
@@ -72,7 +72,7 @@ describeEachStore('migrations', (target) => {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
         assert.deepEqual(
           applied.map((r) => r.key),
-          ['events:002', 'idempotency:002', 'jobs:002', 'objects:004', 'objects:005', 'payments:001'],
+          ['events:002', 'idempotency:002', 'jobs:002', 'objects:004', 'objects:005', 'objects:006', 'payments:001'],
           `round ${round}: only the new migrations ran`,
         );
         assert.equal(
@@ -102,6 +102,49 @@ describeEachStore('migrations', (target) => {
       const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema');
       assert.deepEqual(applied.map((r) => r.key).sort(), MIGRATIONS.map((m) => m.key).sort());
       assert.equal((await store.read.all(tableExists(store.dialect), ['kassa_migrations'])).length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('objects:006: a hold made before holds had their own table still holds, and still recovers', async () => {
+    const config = await target.config();
+    const before = await openStore(
+      config,
+      MIGRATIONS.filter((m) => m.key !== 'objects:006'),
+    );
+    try {
+      await before.transaction(async (tx) => {
+        const insert = 'INSERT INTO objects (id, account_id, type, created, doc) VALUES (?, ?, ?, 1, ?)';
+        await tx.run(insert, ['pi_held', 'acct_1', 'payment_intent', '{"id":"pi_held"}']);
+        await tx.run(insert, ['pm_held', 'acct_1', 'payment_method', '{"id":"pm_held"}']);
+        await tx.run(insert, ['pi_free', 'acct_1', 'payment_intent', '{"id":"pi_free"}']);
+        await tx.run(
+          "UPDATE objects SET held_by = 'job_attempt', held_until = 100, hold_job = 'test.recover', hold_payload = '{\"n\":1}' WHERE id = 'pi_held'",
+        );
+        await tx.run("UPDATE objects SET held_by = 'job_attempt' WHERE id = 'pm_held'");
+      });
+    } finally {
+      await before.close();
+    }
+    const store = await openStore(config, MIGRATIONS);
+    try {
+      assert.ok(!(await columns(store, 'objects')).includes('held_by'));
+      await store.transaction(async (tx) => {
+        for (const id of ['pi_held', 'pm_held']) {
+          await assert.rejects(getObjectRow(tx, 'acct_1', id, { forUpdate: true }), ObjectHeld);
+        }
+        assert.equal((await getObjectRow(tx, 'acct_1', 'pi_free', { forUpdate: true }))?.doc, '{"id":"pi_free"}');
+        assert.equal(await scheduleOverdueHolds(tx, 100), 1);
+      });
+      const job = await getJob(store.read, 'job_attempt');
+      assert.equal(job?.kind, 'test.recover');
+      assert.equal(job?.payload, '{"n":1}');
+      await store.transaction(async (tx) => {
+        const released = await releaseHolds(tx, 'acct_1', ['pi_held', 'pm_held'], 'job_attempt');
+        assert.deepEqual(released.map((r) => r.id).sort(), ['pi_held', 'pm_held']);
+      });
+      assert.deepEqual(await store.read.all('SELECT object_id FROM object_holds'), []);
     } finally {
       await store.close();
     }
