@@ -5,6 +5,7 @@ import type { WriteContext } from '../server/write-context.js';
 import type { StoredRow } from '../store/store.js';
 import type { Charge, ChargeSecret } from './charge.js';
 import { getObjectRow } from '../store/objects.js';
+import type { HeldObjects } from './network-attempt.js';
 
 export interface StoredCharge {
   charge: Charge;
@@ -18,6 +19,11 @@ export function chargeFromRow(row: StoredRow | undefined, id: string, param: str
     charge: JSON.parse(row.doc) as Charge,
     secret: row.private ? (JSON.parse(row.private) as ChargeSecret) : null,
   };
+}
+
+/** The charge a network attempt held (network-attempt.ts). */
+export function heldCharge(held: HeldObjects, id: string): StoredCharge {
+  return { charge: held.object<Charge>(id), secret: held.privateData<ChargeSecret | undefined>(id) ?? null };
 }
 
 export async function loadChargeForUpdate(

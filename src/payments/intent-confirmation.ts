@@ -10,14 +10,19 @@ import { invalidParam, invalidRequest, resourceMissing, type StripeError } from 
 import { randomString } from '../server/ids.js';
 import type { CommittedError, RequestContext } from '../server/route.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
-import type { StoredRow } from '../store/store.js';
-import { recordContext, recordOnce, type IntentConfirm, type NetworkAttempt } from './network-attempt.js';
+import {
+  recordContext,
+  recordOnce,
+  type HeldObjects,
+  type IntentConfirm,
+  type NetworkAttempt,
+} from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import { reuseError, type PaymentMethodParams } from './payment-method.js';
 import {
   createCardPaymentMethod,
   loadPaymentMethod,
-  paymentMethodFromRow,
+  heldPaymentMethod,
   paymentMethodToUse,
   resolvePaymentMethod,
   type CardParams,
@@ -60,14 +65,7 @@ export async function loadIntent<T extends Intent>(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<T> {
-  return intentFromRow(await getObjectRow(ctx.db, ctx.accountId, id, options), kind, id);
-}
-
-export function intentFromRow<T extends Intent>(
-  row: StoredRow | undefined,
-  kind: IntentKind<T, unknown>,
-  id: string,
-): T {
+  const row = await getObjectRow(ctx.db, ctx.accountId, id, options);
   if (!row || row.type !== kind.object) throw resourceMissing(kind.object, id, 'intent');
   return JSON.parse(row.doc) as T;
 }
@@ -249,24 +247,25 @@ export function confirmChanges<T extends Intent>(before: T, after: T): Record<st
 
 /**
  * The record step of an intent's network attempt (network-attempt.ts): the
- * intent (with a confirm's changes) and its PaymentMethod as the release found
- * them, for `record`. When the attempt was recorded already, the intent as it is.
+ * intent (with a confirm's changes) and its PaymentMethod as they were held,
+ * for `record`. When the attempt was recorded already, the intent as it is.
  */
 export function recordIntentAttempt<T extends Intent, R>(
   writeCtx: WriteContext,
   attempt: NetworkAttempt & { paymentMethod: string; confirm?: IntentConfirm },
+  known: HeldObjects | undefined,
   kind: IntentKind<T, unknown>,
   intentId: string,
   record: (ctx: HttpWriteContext, intent: T, stored: StoredPaymentMethod) => Promise<R>,
 ): Promise<T | R | CommittedError> {
   const ctx = recordContext(writeCtx, attempt);
-  return recordOnce<T | R>(ctx, attempt, {
+  return recordOnce<T | R>(ctx, attempt, known, {
     recorded: () => loadIntent(ctx, kind, intentId),
     record: (held) =>
       record(
         ctx,
-        { ...intentFromRow(held.row(intentId), kind, intentId), ...attempt.confirm?.changes } as T,
-        paymentMethodFromRow(held.row(attempt.paymentMethod), attempt.paymentMethod, 'payment_method'),
+        { ...held.object<T>(intentId), ...attempt.confirm?.changes },
+        heldPaymentMethod(held, attempt.paymentMethod),
       ),
   });
 }

@@ -17,7 +17,7 @@ import type { Metadata } from '../server/metadata.js';
 import { CommittedError, type RequestContext } from '../server/route.js';
 import type { IdempotentRequest } from '../server/idempotency-store.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
-import { holdObjects, releaseHolds } from '../store/objects.js';
+import { getObjectRows, holdObjects, releaseHolds } from '../store/objects.js';
 import type { StoredRow } from '../store/store.js';
 import type { RefundReason } from './refund.js';
 
@@ -120,17 +120,27 @@ export function callNetwork(network: PaymentNetwork, attempt: NetworkAttempt): P
   }
 }
 
+/** An object an attempt holds, as the persist step leaves it in the database. */
+export interface HeldObject {
+  object: { id: string };
+  /** Its private data as stored; undefined when it has none. */
+  privateData?: unknown;
+}
+
 /**
- * The persist step, in the caller's transaction (which has loaded the held
- * objects for update): holds them and schedules the recovery. Returns what
- * the request pipeline (or a hosted page) runs next: the call, then `record`.
+ * The persist step, in the caller's transaction (which has loaded `held` for
+ * update, as they now are in the database): holds them and schedules the
+ * recovery. Returns what the request pipeline (or a hosted page) runs next:
+ * the call, then `record`, which is handed the held objects as they are here.
  */
 export async function persistAttempt<A extends NetworkAttempt, R>(
   ctx: WriteContext,
   network: PaymentNetwork,
-  attempt: A,
-  record: (ctx: WriteContext, attempt: A, answer: unknown) => Promise<R>,
+  planned: Omit<A, 'holds'>,
+  held: readonly HeldObject[],
+  record: (ctx: WriteContext, attempt: A, answer: unknown, held: HeldObjects) => Promise<R>,
 ): Promise<CallOut<WriteContext, R>> {
+  let attempt = { ...planned, holds: held.map((h) => h.object.id) } as A;
   const request = ctx as Partial<RequestContext<unknown>>;
   if (request.auth && request.idempotency) {
     attempt = {
@@ -149,42 +159,63 @@ export async function persistAttempt<A extends NetworkAttempt, R>(
   });
   return new CallOut(
     () => callNetwork(network, attempt),
-    (recordCtx: WriteContext, answer: unknown) => record(recordCtx, attempt, answer),
+    (recordCtx: WriteContext, answer: unknown) => record(recordCtx, attempt, answer, new HeldObjects(held)),
   );
 }
 
-/** The objects an attempt held, as its release found them: the record step reads them here rather than loading them again. */
+/**
+ * The objects an attempt held, for its record step: as the persist step left
+ * them (nobody can change a held object, so the write that held them knows
+ * them), or as the recovery job loads them.
+ */
 export class HeldObjects {
-  private readonly rows = new Map<string, StoredRow>();
+  private readonly objects = new Map<string, HeldObject>();
 
-  constructor(rows: readonly StoredRow[]) {
-    for (const row of rows) this.rows.set(row.id, row);
+  constructor(objects: readonly HeldObject[]) {
+    for (const held of objects) this.objects.set(held.object.id, held);
   }
 
-  /** The held object's row, locked by this transaction (the release wrote it). */
-  row(id: string): StoredRow {
-    const row = this.rows.get(id);
-    if (!row) throw new Error(`${id} was not held by this attempt`);
-    return row;
+  static fromRows(rows: readonly StoredRow[]): HeldObjects {
+    return new HeldObjects(
+      rows.map((row) => ({
+        object: JSON.parse(row.doc) as { id: string },
+        privateData: row.private ? (JSON.parse(row.private) as unknown) : undefined,
+      })),
+    );
+  }
+
+  object<T>(id: string): T {
+    return this.held(id).object as T;
+  }
+
+  privateData<P>(id: string): P {
+    return this.held(id).privateData as P;
+  }
+
+  private held(id: string): HeldObject {
+    const held = this.objects.get(id);
+    if (!held) throw new Error(`${id} was not held by this attempt`);
+    return held;
   }
 }
 
 /**
  * The record step, whoever runs it (the write that called, or the recovery
- * job): releases the holds, then runs `record` with the
- * held objects. When the attempt was recorded already, runs `recorded`
- * instead (what the caller answers) and records nothing. A refusal while
- * recording is answered as a CommittedError: its writes are undone, the
- * release is kept.
+ * job): releases the holds, then runs `record` with the held objects (`known`
+ * when the caller has them, else loaded). When the attempt was recorded
+ * already, runs `recorded` instead (what the caller answers) and records
+ * nothing. A refusal while recording is answered as a CommittedError: its
+ * writes are undone, the release is kept.
  */
 export async function recordOnce<R>(
   ctx: WriteContext,
   attempt: NetworkAttempt,
+  known: HeldObjects | undefined,
   steps: { recorded: () => Promise<R>; record: (held: HeldObjects) => Promise<R> },
 ): Promise<R | CommittedError> {
-  const released = await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id);
-  if (released.length === 0) return steps.recorded();
-  const held = new HeldObjects(released);
+  if (!(await releaseHolds(ctx.db, ctx.accountId, attempt.holds, attempt.id))) return steps.recorded();
+  const held =
+    known ?? HeldObjects.fromRows(await getObjectRows(ctx.db, ctx.accountId, attempt.holds, { forUpdate: true }));
   try {
     return await ctx.db.savepoint(() => steps.record(held));
   } catch (error) {

@@ -12,14 +12,16 @@ import type { HttpWriteContext, WriteContext } from '../server/write-context.js'
 import { chargeTransaction } from './balance-transaction.js';
 import { recordBalanceTransaction } from './balance-ledger.js';
 import { capturedCharge, releasedCharge, type Charge, type ChargeSecret } from './charge.js';
-import { chargeFromRow, loadChargeForUpdate, type StoredCharge } from './charge-store.js';
-import { intentFromRow, loadIntent } from './intent-confirmation.js';
+import { heldCharge, loadChargeForUpdate, type StoredCharge } from './charge-store.js';
+import { loadIntent } from './intent-confirmation.js';
 import {
   newAttemptId,
   persistAttempt,
   recordContext,
   recordOnce,
   type CaptureAttempt,
+  type HeldObject,
+  type HeldObjects,
   type VoidAttempt,
 } from './network-attempt.js';
 import { PAYMENT_INTENT } from './payment-intent-confirm.js';
@@ -60,10 +62,9 @@ export async function captureIntent(
   const intent = await loadIntent(ctx, PAYMENT_INTENT, ctx.path.intent, { forUpdate: true });
   const amount = captureAmount(intent, ctx.params.amount_to_capture);
   const { charge, secret } = await loadCharge(ctx, intent.latest_charge as string);
-  const attempt: CaptureAttempt = {
+  const attempt: Omit<CaptureAttempt, 'holds'> = {
     id: newAttemptId(),
     call: 'capture',
-    holds: [intent.id, charge.id],
     baseUrl: ctx.baseUrl,
     intent: intent.id,
     charge: charge.id,
@@ -73,8 +74,19 @@ export async function captureIntent(
   };
   // A retry of the capture loads the intent for update: it meets the hold.
   return (
-    await persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordCapture(recordCtx, services, held))
+    await persistAttempt(
+      ctx,
+      services.network,
+      attempt,
+      heldForCharge(intent, { charge, secret }),
+      (recordCtx, planned, _, held) => recordCapture(recordCtx, services, planned, held),
+    )
   ).onHeldObjects();
+}
+
+/** What a capture's or a void's attempt holds: the intent and its charge. */
+function heldForCharge(intent: PaymentIntent, stored: StoredCharge): HeldObject[] {
+  return [{ object: intent }, { object: stored.charge, privateData: stored.secret ?? undefined }];
 }
 
 /** The network captured: the charge's funds enter the balance and the intent succeeds. */
@@ -82,13 +94,14 @@ export function recordCapture(
   writeCtx: WriteContext,
   services: PaymentServices,
   attempt: CaptureAttempt,
+  known?: HeldObjects,
 ): Promise<PaymentIntent | CommittedError> {
   const ctx = recordContext(writeCtx, attempt);
-  return recordOnce(ctx, attempt, {
+  return recordOnce(ctx, attempt, known, {
     recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
     async record(held) {
-      const intent = intentFromRow(held.row(attempt.intent), PAYMENT_INTENT, attempt.intent);
-      const { charge, secret } = authorized(chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge'));
+      const intent = held.object<PaymentIntent>(attempt.intent);
+      const { charge, secret } = authorized(heldCharge(held, attempt.charge));
       const txn = chargeTransaction(
         newId('txn'),
         charge,
@@ -121,10 +134,9 @@ export async function cancelPaymentIntent(
   if (intent.status === 'requires_capture' && typeof intent.latest_charge === 'string') {
     const { charge, secret } = await loadCharge(ctx, intent.latest_charge);
     if (secret.authorizationId) {
-      const attempt: VoidAttempt = {
+      const attempt: Omit<VoidAttempt, 'holds'> = {
         id: newAttemptId(),
         call: 'void',
-        holds: [intent.id, charge.id],
         baseUrl: ctx.baseUrl,
         intent: intent.id,
         charge: charge.id,
@@ -132,7 +144,13 @@ export async function cancelPaymentIntent(
         cancellationReason: ctx.params.cancellation_reason,
       };
       return (
-        await persistAttempt(ctx, services.network, attempt, (recordCtx, held) => recordVoid(recordCtx, held))
+        await persistAttempt(
+          ctx,
+          services.network,
+          attempt,
+          heldForCharge(intent, { charge, secret }),
+          (recordCtx, planned, _, held) => recordVoid(recordCtx, planned, held),
+        )
       ).onHeldObjects();
     }
     await releaseCharge(ctx, charge);
@@ -143,13 +161,17 @@ export async function cancelPaymentIntent(
 }
 
 /** The network released the authorization: the charge shows as refunded and the intent is canceled. */
-export function recordVoid(writeCtx: WriteContext, attempt: VoidAttempt): Promise<PaymentIntent | CommittedError> {
+export function recordVoid(
+  writeCtx: WriteContext,
+  attempt: VoidAttempt,
+  known?: HeldObjects,
+): Promise<PaymentIntent | CommittedError> {
   const ctx = recordContext(writeCtx, attempt);
-  return recordOnce(ctx, attempt, {
+  return recordOnce(ctx, attempt, known, {
     recorded: () => loadIntent(ctx, PAYMENT_INTENT, attempt.intent),
     async record(held) {
-      const intent = intentFromRow(held.row(attempt.intent), PAYMENT_INTENT, attempt.intent);
-      const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
+      const intent = held.object<PaymentIntent>(attempt.intent);
+      const { charge } = heldCharge(held, attempt.charge);
       await releaseCharge(ctx, charge);
       const next = cancelIntent(intent, attempt.cancellationReason as CancelParams['cancellation_reason'], ctx.now);
       await saveObject(ctx.db, ctx.accountId, next);

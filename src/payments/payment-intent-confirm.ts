@@ -34,7 +34,13 @@ import {
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import { newAttemptId, persistAttempt, type AuthorizeAttempt } from './network-attempt.js';
+import {
+  newAttemptId,
+  persistAttempt,
+  type AuthorizeAttempt,
+  type HeldObject,
+  type HeldObjects,
+} from './network-attempt.js';
 import {
   applyIntentParams,
   approvedIntent,
@@ -113,9 +119,19 @@ export async function confirmIntent(
     errorOnRequiresAction: error_on_requires_action === true,
   };
   const attempt = authorizationAttempt(ctx, intent, stored, { offSession, authenticated }, confirm);
-  return persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
-    recordAuthorization(recordCtx, services, held, answer as AuthorizeResult),
+  return persistAttempt(
+    ctx,
+    services.network,
+    attempt,
+    heldForPayment(current, stored),
+    (recordCtx, planned, answer, held) =>
+      recordAuthorization(recordCtx, services, planned, answer as AuthorizeResult, held),
   );
+}
+
+/** What a payment's attempt holds: the intent as stored (a confirm's changes travel in the attempt) and its PaymentMethod. */
+function heldForPayment(intent: PaymentIntent, stored: StoredPaymentMethod): HeldObject[] {
+  return [{ object: intent }, { object: stored.pm, privateData: stored.secret }];
 }
 
 /**
@@ -129,12 +145,11 @@ function authorizationAttempt(
   stored: StoredPaymentMethod,
   options: { offSession: boolean; authenticated: boolean },
   confirm?: AuthorizeAttempt['confirm'],
-): AuthorizeAttempt {
+): Omit<AuthorizeAttempt, 'holds'> {
   const charge = newId('ch');
   return {
     id: newAttemptId(),
     call: 'authorize',
-    holds: [intent.id, stored.pm.id],
     baseUrl: ctx.baseUrl,
     intent: intent.id,
     paymentMethod: stored.pm.id,
@@ -164,10 +179,12 @@ export async function recordAuthorization(
   services: PaymentServices,
   attempt: AuthorizeAttempt,
   result: AuthorizeResult,
+  known?: HeldObjects,
 ): Promise<PaymentIntent | CommittedError> {
   return recordIntentAttempt(
     writeCtx,
     attempt,
+    known,
     PAYMENT_INTENT,
     attempt.intent,
     async (ctx, intent, stored): Promise<PaymentIntent | CommittedError> => {
@@ -396,8 +413,13 @@ export async function finishAuthentication(
   }
   if (answer === 'complete') {
     const attempt = authorizationAttempt(ctx, intent, stored, { offSession: false, authenticated: true });
-    const callOut = await persistAttempt(ctx, services.network, attempt, (recordCtx, held, result) =>
-      recordAuthorization(recordCtx, services, held, result as AuthorizeResult),
+    const callOut = await persistAttempt(
+      ctx,
+      services.network,
+      attempt,
+      heldForPayment(intent, stored),
+      (recordCtx, planned, result, held) =>
+        recordAuthorization(recordCtx, services, planned, result as AuthorizeResult, held),
     );
     return callOut.map((next) =>
       next instanceof CommittedError ? (next.error.body.payment_intent as PaymentIntent) : next,

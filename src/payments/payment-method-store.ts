@@ -5,6 +5,7 @@ import { invalidParam, resourceMissing } from '../server/errors.js';
 import { newId, randomString } from '../server/ids.js';
 import type { HttpWriteContext } from '../server/write-context.js';
 import type { StoredRow } from '../store/store.js';
+import type { HeldObjects } from './network-attempt.js';
 import { cardError } from './card-error.js';
 import {
   assertReusable,
@@ -122,6 +123,11 @@ export async function loadPaymentMethod(
 export function paymentMethodFromRow(row: StoredRow | undefined, id: string, param: string): StoredPaymentMethod {
   if (!row || row.type !== 'payment_method' || !row.private) throw resourceMissing('PaymentMethod', id, param);
   return { pm: JSON.parse(row.doc) as PaymentMethod, secret: JSON.parse(row.private) as PaymentMethodSecret };
+}
+
+/** The PaymentMethod a network attempt held (network-attempt.ts). */
+export function heldPaymentMethod(held: HeldObjects, id: string): StoredPaymentMethod {
+  return { pm: held.object<PaymentMethod>(id), secret: held.privateData<PaymentMethodSecret>(id) };
 }
 
 export async function savePaymentMethod(ctx: HttpWriteContext, stored: StoredPaymentMethod): Promise<void> {

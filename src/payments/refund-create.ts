@@ -12,8 +12,8 @@ import type { CommittedError, RequestContext } from '../server/route.js';
 import type { WriteContext } from '../server/write-context.js';
 import { refundTransaction } from './balance-transaction.js';
 import type { Charge, ChargeSecret } from './charge.js';
-import { chargeFromRow, loadChargeForUpdate } from './charge-store.js';
-import { newAttemptId, persistAttempt, recordOnce, type RefundAttempt } from './network-attempt.js';
+import { heldCharge, loadChargeForUpdate } from './charge-store.js';
+import { newAttemptId, persistAttempt, recordOnce, type HeldObjects, type RefundAttempt } from './network-attempt.js';
 import type { PaymentIntent } from './payment-intent.js';
 import {
   assertRefundable,
@@ -81,10 +81,9 @@ export async function createRefund(
   if (!secret?.authorizationId) throw noSuccessfulCharge(null, charge.id, param);
   // The refund's id, made before the network is asked, is the call's idempotency key.
   const id = newId('re');
-  const attempt: RefundAttempt = {
+  const attempt: Omit<RefundAttempt, 'holds'> = {
     id: newAttemptId(),
     call: 'refund',
-    holds: [charge.id],
     baseUrl: ctx.baseUrl,
     charge: charge.id,
     refund: { id, amount, reason: p.reason, metadata },
@@ -92,8 +91,12 @@ export async function createRefund(
   };
   // A retry loads the charge for update (chargeToRefund): it meets the hold.
   return (
-    await persistAttempt(ctx, services.network, attempt, (recordCtx, held, answer) =>
-      recordRefund(recordCtx, held, answer as RefundResult),
+    await persistAttempt(
+      ctx,
+      services.network,
+      attempt,
+      [{ object: charge, privateData: secret }],
+      (recordCtx, planned, answer, held) => recordRefund(recordCtx, planned, answer as RefundResult, held),
     )
   ).onHeldObjects();
 }
@@ -103,12 +106,13 @@ export function recordRefund(
   ctx: WriteContext,
   attempt: RefundAttempt,
   outcome: RefundResult,
+  known?: HeldObjects,
 ): Promise<Refund | CommittedError> {
   const { id, amount, reason, metadata } = attempt.refund;
-  return recordOnce(ctx, attempt, {
+  return recordOnce(ctx, attempt, known, {
     recorded: () => loadRefund(ctx, id),
     async record(held) {
-      const { charge } = chargeFromRow(held.row(attempt.charge), attempt.charge, 'charge');
+      const { charge } = heldCharge(held, attempt.charge);
       const txn = refundTransaction(newId('txn'), { id, currency: charge.currency, amount }, ctx.now);
       await insertObject(ctx.db, ctx.accountId, txn);
       const refund = newRefund({

@@ -24,7 +24,13 @@ import {
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import { newAttemptId, persistAttempt, type VerifyAttempt } from './network-attempt.js';
+import {
+  newAttemptId,
+  persistAttempt,
+  type HeldObject,
+  type HeldObjects,
+  type VerifyAttempt,
+} from './network-attempt.js';
 import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import {
   applySetupIntentParams,
@@ -83,9 +89,14 @@ export async function confirmSetupIntent(
     returnUrl: challengeReturnUrl(params),
     changes: confirmChanges(current, setupIntent),
   });
-  return persistAttempt(ctx, network, attempt, (recordCtx, held, answer) =>
-    recordVerification(recordCtx, held, answer as VerifyResult),
+  return persistAttempt(ctx, network, attempt, heldForSetup(current, stored), (recordCtx, planned, answer, held) =>
+    recordVerification(recordCtx, planned, answer as VerifyResult, held),
   );
+}
+
+/** What a setup's attempt holds: the SetupIntent as stored (a confirm's changes travel in the attempt) and its PaymentMethod. */
+function heldForSetup(setupIntent: SetupIntent, stored: StoredPaymentMethod): HeldObject[] {
+  return [{ object: setupIntent }, { object: stored.pm, privateData: stored.secret }];
 }
 
 function verificationAttempt(
@@ -94,11 +105,10 @@ function verificationAttempt(
   stored: StoredPaymentMethod,
   authenticated: boolean,
   confirm?: VerifyAttempt['confirm'],
-): VerifyAttempt {
+): Omit<VerifyAttempt, 'holds'> {
   return {
     id: newAttemptId(),
     call: 'verify',
-    holds: [setupIntent.id, stored.pm.id],
     baseUrl: ctx.baseUrl,
     setupIntent: setupIntent.id,
     paymentMethod: stored.pm.id,
@@ -117,10 +127,12 @@ export async function recordVerification(
   writeCtx: WriteContext,
   attempt: VerifyAttempt,
   result: VerifyResult,
+  known?: HeldObjects,
 ): Promise<SetupIntent | CommittedError> {
   return recordIntentAttempt(
     writeCtx,
     attempt,
+    known,
     SETUP_INTENT,
     attempt.setupIntent,
     async (ctx, setupIntent, stored): Promise<SetupIntent | CommittedError> => {
@@ -277,8 +289,12 @@ export async function finishSetupAuthentication(
   }
   if (outcome === 'complete') {
     const verification = verificationAttempt(ctx, setupIntent, stored, true);
-    const callOut = await persistAttempt(ctx, network, verification, (recordCtx, held, answer) =>
-      recordVerification(recordCtx, held, answer as VerifyResult),
+    const callOut = await persistAttempt(
+      ctx,
+      network,
+      verification,
+      heldForSetup(setupIntent, stored),
+      (recordCtx, planned, answer, held) => recordVerification(recordCtx, planned, answer as VerifyResult, held),
     );
     return callOut.map((next) =>
       next instanceof CommittedError ? (next.error.body.setup_intent as SetupIntent) : next,

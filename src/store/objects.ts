@@ -88,25 +88,33 @@ export async function holdObjects(
 }
 
 /**
- * Releases what `holder` holds of `ids` and returns those objects as they are,
- * locked for update (so the write that held them need not load them again);
- * empty when it held none of them (released already: its write was recorded).
+ * Releases what `holder` holds of `ids`; false when it held none of them
+ * (released already: its write was recorded). Until this transaction
+ * commits, other writes still find the objects held.
  */
 export async function releaseHolds(
   db: Db,
   accountId: string,
   ids: readonly string[],
   holder: string,
-): Promise<StoredRow[]> {
-  const marks = ids.map(() => '?').join(', ');
-  const released = await db.all<{ object_id: string }>(
-    `DELETE FROM object_holds WHERE account_id = ? AND holder = ? AND object_id IN (${marks}) RETURNING object_id`,
+): Promise<boolean> {
+  const released = await db.run(
+    `DELETE FROM object_holds WHERE account_id = ? AND holder = ? AND object_id IN (${ids.map(() => '?').join(', ')})`,
     [accountId, holder, ...ids],
   );
-  if (released.length === 0) return [];
+  return released > 0;
+}
+
+/** The account's objects with these ids, as stored, in no particular order; `forUpdate` locks them. */
+export async function getObjectRows(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+  options: { forUpdate?: boolean } = {},
+): Promise<StoredRow[]> {
   const rows = await db.all<StoredRow>(
-    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE account_id = ? AND id IN (${released.map(() => '?').join(', ')})${forUpdate(db.dialect)}`,
-    [accountId, ...released.map((r) => r.object_id)],
+    `SELECT id, type, seq, deleted, doc, private FROM objects WHERE account_id = ? AND id IN (${ids.map(() => '?').join(', ')})${options.forUpdate ? forUpdate(db.dialect) : ''}`,
+    [accountId, ...ids],
   );
   return rows.map((row) => ({ ...row, deleted: Boolean(row.deleted) }));
 }
