@@ -54,18 +54,19 @@ export function previousAttributes(beforeObject: object, afterObject: object): R
   const before = beforeObject as Record<string, unknown>;
   const after = afterObject as Record<string, unknown>;
   const changed: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const old = before[key];
-    const now = after[key];
-    if (old === now) continue; // the same value (an update's copy shares what it left alone)
-    if (isPlainObject(old) && isPlainObject(now)) {
-      const inner = previousAttributes(old, now);
-      if (Object.keys(inner).length > 0) changed[key] = key === 'metadata' ? inner : old;
-    } else if (JSON.stringify(old) !== JSON.stringify(now)) {
-      changed[key] = old === undefined ? null : old;
-    }
-  }
+  for (const key in before) compareField(changed, key, before[key], after[key]);
+  for (const key in after) if (!Object.hasOwn(before, key)) compareField(changed, key, undefined, after[key]);
   return changed;
+}
+
+function compareField(changed: Record<string, unknown>, key: string, old: unknown, now: unknown): void {
+  if (old === now) return; // the same value (an update's copy shares what it left alone)
+  if (isPlainObject(old) && isPlainObject(now)) {
+    const inner = previousAttributes(old, now);
+    if (Object.keys(inner).length > 0) changed[key] = key === 'metadata' ? inner : old;
+  } else if (JSON.stringify(old) !== JSON.stringify(now)) {
+    changed[key] = old === undefined ? null : old;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
