@@ -5,7 +5,7 @@ import { saveUpdate } from '../events/events.js';
 import { resourceMissing } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { listPage, rangeFilters, type ListParams } from '../server/list.js';
-import type { ApiObject, IncludableField, WriteHooks } from '../server/resources.js';
+import type { ApiObject, IncludableField, PreparedHooks, WriteHooks } from '../server/resources.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { applyCustomerParams, deletedCustomer, newCustomer, type Customer, type CustomerParams } from './customer.js';
@@ -116,6 +116,7 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
   {
     method: 'POST',
     path: '/v1/customers',
+    prepare: (ctx) => writeHooks.prepare('customer.create', ctx),
     async handler(ctx: RequestContext<CreateParams>) {
       await checkReferences(ctx);
       const { object: customer, afterStore } = await writeHooks.run(
@@ -123,6 +124,7 @@ export const customerRoutes = (writeHooks: WriteHooks): Route[] => [
         ctx,
         newCustomer(newId('cus', CUSTOMER_ID_LENGTH), ctx.params, ctx.now),
         ctx.params,
+        ctx.prepared as PreparedHooks,
       );
       await insertObject(ctx.db, ctx.accountId, customer, applyExtras({}, ctx.params));
       await ctx.emit('customer.created', customer);

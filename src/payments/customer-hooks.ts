@@ -9,6 +9,7 @@ import { invalidRequest } from '../server/errors.js';
 import type { ApiObject, WriteHookEntry } from '../server/resources.js';
 import type { HttpWriteContext } from '../server/write-context.js';
 import { detachPaymentMethod } from './payment-method.js';
+import { answeringAhead, askAttachAhead } from './network-ahead.js';
 import type { PaymentServices } from './services.js';
 import {
   attachToCustomer,
@@ -93,12 +94,18 @@ async function onDelete(ctx: HttpWriteContext, customer: ApiObject) {
   return { object: customer, afterStore };
 }
 
-export function customerWriteHooks({ network }: PaymentServices): WriteHookEntry[] {
+export function customerWriteHooks(services: PaymentServices): WriteHookEntry[] {
   return [
     { point: 'customer.delete', hook: (ctx, customer) => onDelete(ctx, customer) },
     {
       point: 'customer.create',
-      hook: (ctx, customer, params) => onCreate(ctx, network, customer, params as CustomerPaymentParams),
+      // The card's check with the issuer is asked before the transaction opens (network-ahead.ts).
+      prepare: async (ctx) =>
+        typeof ctx.params.payment_method === 'string'
+          ? askAttachAhead(services, ctx, ctx.params.payment_method)
+          : undefined,
+      hook: (ctx, customer, params, prepared) =>
+        onCreate(ctx, answeringAhead(services.network, prepared), customer, params as CustomerPaymentParams),
     },
     {
       point: 'customer.update',

@@ -96,8 +96,8 @@ export async function askAhead(
 export async function askAttachAhead(
   { network, fingerprintKeys }: PaymentServices,
   ctx: PrepareContext<unknown>,
+  id: string,
 ): Promise<AnswersAhead | undefined> {
-  const id = ctx.path.payment_method ?? '';
   const fingerprintKey = await fingerprintKeys.committed(ctx.read, ctx.accountId);
   if (!fingerprintKey) return undefined;
   const context: TokenizeContext = { fingerprintKey, now: ctx.now };

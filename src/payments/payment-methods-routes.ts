@@ -92,7 +92,7 @@ export function paymentMethodRoutes(services: PaymentServices): Route[] {
     {
       method: 'POST',
       path: '/v1/payment_methods/{payment_method}/attach',
-      prepare: (ctx) => askAttachAhead(services, ctx),
+      prepare: (ctx) => askAttachAhead(services, ctx, ctx.path.payment_method ?? ''),
       async handler(ctx: RequestContext<{ customer: string }>) {
         const attaching = answeringAhead(network, ctx.prepared);
         const stored = await paymentMethodToUse(ctx, attaching, ctx.path.payment_method);

@@ -4,7 +4,7 @@
 // has its own, made from its modules (src/kassa.ts); nothing here is global.
 import expandable from '../openapi/expandable.json' with { type: 'json' };
 import type { Queries } from '../store/store.js';
-import type { RequestContext } from './route.js';
+import type { PrepareContext, RequestContext } from './route.js';
 
 export interface ApiObject {
   id: string;
@@ -50,26 +50,44 @@ export function objectTypes(includables: readonly IncludableField[]): ObjectType
 /**
  * A capability's part in another's writes, without importing it: payments
  * attach the `payment_method` a customer is created with. A hook may change
- * the object before it is stored and return work to run after it is stored (`afterStore`).
+ * the object before it is stored and return work to run after it is stored
+ * (`afterStore`). `prepared` is what its entry's prepare step returned.
  */
 export type WriteHook = (
   ctx: RequestContext<unknown>,
   object: ApiObject,
   params: Record<string, unknown>,
+  prepared: unknown,
 ) => Promise<{ object: ApiObject; afterStore?: () => Promise<void> }>;
 
 /** A write hook and the point it joins (`customer.create`). */
 export interface WriteHookEntry {
   point: string;
   hook: WriteHook;
+  /**
+   * Run by the write's route before its transaction opens (see Route.prepare):
+   * what the hook would otherwise ask the card network inside it.
+   */
+  prepare?: (ctx: PrepareContext<Record<string, unknown>>) => Promise<unknown>;
 }
+
+/** What the hooks of a point prepared, in their order: the route's prepare step returns it, its handler passes it to run. */
+export type PreparedHooks = readonly unknown[];
 
 /** One app's write hooks; filled once its modules are set up, before it serves a request. */
 export class WriteHooks {
-  private readonly byPoint = new Map<string, WriteHook[]>();
+  private readonly byPoint = new Map<string, WriteHookEntry[]>();
 
   add(entries: readonly WriteHookEntry[]): void {
-    for (const { point, hook } of entries) this.byPoint.set(point, [...(this.byPoint.get(point) ?? []), hook]);
+    for (const entry of entries) this.byPoint.set(entry.point, [...(this.byPoint.get(entry.point) ?? []), entry]);
+  }
+
+  /** Runs the prepare steps of `point`'s hooks, with no transaction open. */
+  async prepare(point: string, ctx: PrepareContext<unknown>): Promise<PreparedHooks> {
+    const prepared: unknown[] = [];
+    for (const entry of this.byPoint.get(point) ?? [])
+      prepared.push(await entry.prepare?.(ctx as PrepareContext<Record<string, unknown>>));
+    return prepared;
   }
 
   /** Runs the hooks of `point` in order; returns the object as they left it and the work to run after storing it. */
@@ -78,11 +96,12 @@ export class WriteHooks {
     ctx: RequestContext<unknown>,
     object: T,
     params: object,
+    prepared: PreparedHooks = [],
   ): Promise<{ object: T; afterStore: () => Promise<void> }> {
     const after: Array<() => Promise<void>> = [];
     let current: ApiObject = object;
-    for (const hook of this.byPoint.get(point) ?? []) {
-      const result = await hook(ctx, current, params as Record<string, unknown>);
+    for (const [index, entry] of (this.byPoint.get(point) ?? []).entries()) {
+      const result = await entry.hook(ctx, current, params as Record<string, unknown>, prepared[index]);
       current = result.object;
       if (result.afterStore) after.push(result.afterStore);
     }

@@ -1,5 +1,6 @@
 // Tokenizing card data, looking up a test card (`pm_card_visa`) and checking a
-// card being attached are calls to the card network too: they are asked
+// card being attached (to a customer, or at the customer's creation) are calls
+// to the card network too: they are asked
 // before the write's transaction opens, so that no transaction waits on them.
 // The only exception is an account's very first card, whose fingerprint key is
 // made in the transaction.
@@ -99,6 +100,17 @@ describeEachStore('card questions before the transaction', (target) => {
         .attach('pm_card_chargeDeclined', { customer: customer.id })
         .catch((error: { code?: string }) => error.code);
       assert.equal(refused, 'card_declined');
+      const saved = await stripe.customers.create({
+        payment_method: 'pm_card_discover',
+        invoice_settings: { default_payment_method: 'pm_card_discover' },
+      });
+      const [discover] = (await stripe.customers.listPaymentMethods(saved.id)).data;
+      assert.equal(discover?.card?.last4, '1117');
+      assert.equal(saved.invoice_settings.default_payment_method, discover?.id);
+      const notSaved = await stripe.customers
+        .create({ payment_method: 'pm_card_visa_chargeDeclined' })
+        .catch((error: { code?: string }) => error.code);
+      assert.equal(notSaved, 'card_declined');
 
       assert.deepEqual(asked, [
         { question: 'tokenize 5556', inTransaction: false },
@@ -112,6 +124,10 @@ describeEachStore('card questions before the transaction', (target) => {
         { question: 'pm_card_amex', inTransaction: false },
         { question: 'verify 0005', inTransaction: false },
         { question: 'pm_card_chargeDeclined', inTransaction: false },
+        { question: 'verify 0002', inTransaction: false },
+        { question: 'pm_card_discover', inTransaction: false },
+        { question: 'verify 1117', inTransaction: false },
+        { question: 'pm_card_visa_chargeDeclined', inTransaction: false },
         { question: 'verify 0002', inTransaction: false },
       ]);
     } finally {
