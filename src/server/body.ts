@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import qs from 'qs';
 import { invalidParam, invalidRequest, type StripeError } from './errors.js';
 import { hasNul, nulInName, nulInValue } from './nul.js';
+import { unknownParam } from './params.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_DEPTH = 10;
@@ -141,10 +142,6 @@ function invalidUtf8Form(body: Buffer): StripeError {
 
 function undecodable(param: string): StripeError {
   return invalidParam(`Invalid value for ${param}: the request contains invalid percent-encoding or UTF-8.`, param);
-}
-
-function unknownParam(param: string): StripeError {
-  return invalidParam(`Received unknown parameter: ${param}`, param, 'parameter_unknown');
 }
 
 function tooDeep(): StripeError {

@@ -2,7 +2,7 @@
 // Stripe's OpenAPI description, the way Stripe does: unknown parameters are
 // refused, form strings become integers and booleans, and every error names
 // the parameter in bracket notation (`address[line1]`).
-import { invalidParam } from './errors.js';
+import { invalidParam, type StripeError } from './errors.js';
 
 export interface ParamSchema {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
@@ -104,7 +104,7 @@ function coerceObject(schema: ParamSchema, value: unknown, path: string): Params
     ) {
       setOwn(out, key, item);
     } else {
-      throw invalidParam(`Received unknown parameter: ${keyPath}`, keyPath, 'parameter_unknown');
+      throw unknownParam(keyPath);
     }
   }
   for (const name of schema.required ?? []) {
@@ -201,4 +201,17 @@ function coerceString(schema: ParamSchema, value: unknown, path: string): string
 function listOf(values: unknown[]): string {
   const shown = values.filter((v) => v !== '').map(String);
   return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')}, or ${shown[shown.length - 1]}`;
+}
+
+/** A run of digits as long as a card number (13 to 19), perhaps grouped by spaces or dashes. */
+const CARD_NUMBER_LIKE = /\d(?:[ -]?\d){12,18}/g;
+
+/**
+ * Stripe's answer to a parameter it does not know, naming it. A name that
+ * holds what may be a card number (`card[4242424242424242]`) is shown with
+ * all but its last four digits masked: Kassa never returns a card number.
+ */
+export function unknownParam(name: string): StripeError {
+  const shown = name.replace(CARD_NUMBER_LIKE, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`);
+  return invalidParam(`Received unknown parameter: ${shown}`, shown, 'parameter_unknown');
 }

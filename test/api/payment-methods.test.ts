@@ -519,6 +519,29 @@ describeEachStore('payment methods', (target) => {
         message: 'Received unknown parameter: card[brand]',
       }),
     );
+    // A card number sent as a parameter's name is never shown back whole.
+    await assert.rejects(
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { exp_month: 12, exp_year: EXP_YEAR, number: '4242424242424242', '4000-0566-5566-5556': 'x' } as never,
+      }),
+      isInvalidRequest(400, 'card[***************5556]', {
+        code: 'parameter_unknown',
+        message: 'Received unknown parameter: card[***************5556]',
+      }),
+    );
+    // All digits, it reads as an array index past the limit: refused without naming it.
+    await assert.rejects(
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { exp_month: 12, exp_year: EXP_YEAR, number: '4242424242424242', '4000056655665556': 'x' } as never,
+      }),
+      (error: Stripe.errors.StripeError) => {
+        assert.equal(error.statusCode, 400);
+        assert.doesNotMatch(error.message, /4000056655665556/);
+        return true;
+      },
+    );
     await assert.rejects(
       stripe.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_year: EXP_YEAR } }),
       isInvalidRequest(400, 'card[exp_month]', { code: 'parameter_missing' }),

@@ -98,6 +98,20 @@ describe('coerceParams', () => {
     );
   });
 
+  test('an unknown name that holds a card number is named with all but its last four digits masked', () => {
+    assertRefused(
+      { address: { '4242424242424242': 'x' } },
+      {
+        param: 'address[************4242]',
+        code: 'parameter_unknown',
+        message: 'Received unknown parameter: address[************4242]',
+      },
+    );
+    assertRefused({ '5555-5555-5555-4444': 'x' }, { param: '***************4444', code: 'parameter_unknown' });
+    // Shorter digit runs are not card numbers and are shown as sent.
+    assertRefused({ address: { '123456789012': 'x' } }, { param: 'address[123456789012]', code: 'parameter_unknown' });
+  });
+
   test("Object.prototype's names are unknown parameters, not schema lookups", () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const raw = JSON.parse(`{"${name}": {"count": "lots"}}`) as Record<string, unknown>;
