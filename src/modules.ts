@@ -1,6 +1,7 @@
 // The capabilities Kassa is made of, in the order their routes and hooks are
 // set up. Adding a capability is one line here (docs/architecture.md, "Adding a
 // capability"); every list that spans capabilities is derived from this one.
+import { billingModule } from './billing/index.js';
 import { customersModule } from './customers/index.js';
 import { eventsModule } from './events/module.js';
 import { kassaJsModule } from './kassa-js/index.js';
@@ -22,6 +23,7 @@ export function kassaModules(settings: ModuleSettings = {}): KassaModule[] {
     webhooksModule(settings.webhooks),
     listenModule(),
     kassaJsModule(),
+    billingModule(),
   ];
 }
 

@@ -61,7 +61,63 @@ const paymentMethodTypeLists = addProperties({
   excluded_payment_method_types: { anyOf: [PAYMENT_METHOD_TYPES, { type: 'string', enum: [''] }] },
 });
 
+const MARKETING_FEATURES: ParamSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { name: { type: 'string', maxLength: 5000 } }, required: ['name'] },
+};
+
+/** A product's `features` became `marketing_features` (API 2024-04-10); `type` is what the SDK still sends. */
+const productFields =
+  (options: { create: boolean }): Patch =>
+  (params) => {
+    const { features: _renamed, ...properties } = params.properties ?? {};
+    const created: Record<string, ParamSchema> = options.create
+      ? { type: { type: 'string', enum: ['good', 'service'] } }
+      : {};
+    const priceData = properties.default_price_data;
+    if (priceData?.properties) {
+      properties.default_price_data = {
+        ...priceData,
+        properties: { ...priceData.properties, metadata: { type: 'object', additionalProperties: { type: 'string' } } },
+      };
+    }
+    return {
+      ...params,
+      properties: {
+        ...properties,
+        ...created,
+        marketing_features: options.create
+          ? MARKETING_FEATURES
+          : { anyOf: [MARKETING_FEATURES, { type: 'string', enum: [''] }] },
+      },
+    };
+  };
+
+/** Billing meters (API 2025-03-31) replaced `aggregate_usage`; a price's `recurring` takes `trial_period_days`. */
+const recurringFields: Patch = (params) => {
+  const recurring = params.properties?.recurring;
+  if (!recurring?.properties) return params;
+  const { aggregate_usage: _removed, ...properties } = recurring.properties;
+  return {
+    ...params,
+    properties: {
+      ...params.properties,
+      recurring: { ...recurring, properties: { ...properties, trial_period_days: { type: 'integer' } } },
+    },
+  };
+};
+
+/** `aggregate_usage` was removed from plans with it. */
+const withoutAggregateUsage: Patch = (params) => {
+  const { aggregate_usage: _removed, ...properties } = params.properties ?? {};
+  return { ...params, properties };
+};
+
 const PATCHES: Record<string, Patch[]> = {
+  PostPlans: [withoutAggregateUsage],
+  PostPrices: [recurringFields],
+  PostProducts: [productFields({ create: true })],
+  PostProductsId: [productFields({ create: false })],
   PostCustomers: [customerFields],
   PostCustomersCustomer: [customerFields],
   PostPaymentIntents: [cardPaymentMethodData, paymentMethodTypeLists],

@@ -7,7 +7,7 @@ import type { Dialect } from './driver.js';
 export type { Dialect };
 
 /**
- * A top-level field of a stored document, in SQL, as text: what list filters,
+ * A field of a stored document (`email`, or nested: `recurring.interval`), in SQL, as text: what list filters,
  * the balance sums and the document indexes read.
  *
  * On PostgreSQL the document is cast to jsonb, which refuses the escape
@@ -18,10 +18,16 @@ export type { Dialect };
  * document changes, never what is stored or answered.
  */
 export function docField(dialect: Dialect, field: string): string {
-  if (!/^[a-z_]+$/.test(field)) throw new Error(`not a document field: ${field}`);
-  return dialect === 'sqlite'
-    ? `json_extract(doc, '$.${field}')`
-    : `((replace(doc, '\\u0000', '\\ufffd')::jsonb) ->> '${field}')`;
+  if (!/^[a-z_]+(?:\.[a-z_]+)*$/.test(field)) throw new Error(`not a document field: ${field}`);
+  if (dialect === 'sqlite') return `json_extract(doc, '$.${field}')`;
+  // A nested field (`recurring.interval`) is read by its path; a top-level one as the indexes spell it.
+  const path = field.includes('.') ? `#>> '{${field.split('.').join(',')}}'` : `->> '${field}'`;
+  return `((replace(doc, '\\u0000', '\\ufffd')::jsonb) ${path})`;
+}
+
+/** A boolean as docField reads it, to compare with: SQLite's json_extract gives 1 or 0, PostgreSQL's text `true` or `false`. */
+export function docBoolean(dialect: Dialect, value: boolean): number | string {
+  return dialect === 'sqlite' ? (value ? 1 : 0) : String(value);
 }
 
 /** A document field read as an integer (PostgreSQL's `->>` gives text). */

@@ -189,3 +189,12 @@ export async function markDeleted(db: Db, accountId: string, object: { id: strin
     accountId,
   ]);
 }
+
+/**
+ * Whether any account has an object with this id. Ids are unique across the
+ * table, so an id the caller chooses (a product's or plan's `id`) is checked
+ * here before it is inserted.
+ */
+export async function objectIdTaken(db: Db, id: string): Promise<boolean> {
+  return (await db.all('SELECT 1 AS found FROM objects WHERE id = ?', [id])).length > 0;
+}

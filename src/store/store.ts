@@ -22,7 +22,7 @@ export interface StoredRow {
   private?: string | null;
 }
 
-/** A list filter on a column, or on a field of the stored document (`doc.email`). */
+/** A list filter on a column, or on a field of the stored document (`doc.email`, `doc.recurring.interval`). */
 export interface Filter {
   field: string;
   /** `glob`: the value is a pattern in which `*` matches any characters. */
@@ -53,7 +53,7 @@ const COLUMNS = new Set(['id', 'type', 'created', 'seq']);
 export class Queries extends Db {
   private fieldSql(field: string): string {
     if (COLUMNS.has(field)) return field;
-    const match = /^doc\.([a-z_]+)$/.exec(field);
+    const match = /^doc\.([a-z_]+(?:\.[a-z_]+)*)$/.exec(field);
     if (!match) throw new Error(`unknown filter field ${field}`);
     return docField(this.dialect, match[1]);
   }

@@ -72,7 +72,16 @@ describeEachStore('migrations', (target) => {
         const applied = await store.read.all<{ key: string }>('SELECT key FROM kassa_schema ORDER BY key');
         assert.deepEqual(
           applied.map((r) => r.key),
-          ['events:002', 'idempotency:002', 'jobs:002', 'objects:004', 'objects:005', 'objects:006', 'payments:001'],
+          [
+            'billing:001',
+            'events:002',
+            'idempotency:002',
+            'jobs:002',
+            'objects:004',
+            'objects:005',
+            'objects:006',
+            'payments:001',
+          ],
           `round ${round}: only the new migrations ran`,
         );
         assert.equal(

@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Folders everything may build on. */
 const FOUNDATION = ['server', 'store', 'openapi', 'accounts', 'events', 'jobs', 'network', 'money'];
 /** Capabilities: each a module (src/module.ts) listed in src/modules.ts. */
-const CAPABILITIES = ['customers', 'payments', 'webhooks', 'listen', 'kassa-js'];
+const CAPABILITIES = ['customers', 'payments', 'webhooks', 'listen', 'kassa-js', 'billing'];
 /** The module contract: types every folder may implement. */
 const CONTRACT = 'module.ts';
 
