@@ -31,10 +31,20 @@ const SUPPORTED_FIXTURES = [
   'payment_intent.succeeded',
   'payment_method.attached',
   'payment_method.detached',
+  'plan.created',
+  'plan.deleted',
+  'plan.updated',
+  'price.created',
+  'price.updated',
+  'product.created',
+  'product.deleted',
+  'product.updated',
   'setup_intent.canceled',
   'setup_intent.created',
   'setup_intent.setup_failed',
   'setup_intent.succeeded',
+  'tax_rate.created',
+  'tax_rate.updated',
 ];
 
 /**
@@ -100,7 +110,7 @@ for (const event of FIXTURES_NEEDING_RETURN_URL) {
 
 test('a fixture for a resource Kassa lacks fails with the message naming the operation', async () => {
   const account = await kassa.newAccount();
-  const result = await stripeTrigger(['product.created', '--api-base', kassa.url, '--api-key', account.secret_key]);
+  const result = await stripeTrigger(['coupon.created', '--api-base', kassa.url, '--api-key', account.secret_key]);
   assert.notEqual(result.code, 0);
-  assert.match(result.output, /Trigger failed: .*status=404.*Kassa does not implement POST \/v1\/products yet/);
+  assert.match(result.output, /Trigger failed: .*status=404.*Kassa does not implement POST \/v1\/coupons yet/);
 });
