@@ -4,6 +4,7 @@
 // page of a list whose cursor names a plan or price.
 import { previousAttributes } from '../events/events.js';
 import { invalidParam, invalidRequest, resourceMissing } from '../server/errors.js';
+import { newId } from '../server/ids.js';
 import { pageBySeq, type ListParams } from '../server/list.js';
 import type { ApiObject } from '../server/resources.js';
 import type { RequestContext } from '../server/route.js';
@@ -12,7 +13,7 @@ import { getObjectRow, insertObject, objectIdTaken, saveObject } from '../store/
 import type { Filter, Queries, StoredRow } from '../store/store.js';
 import { isPlan, planOf } from './plan.js';
 import type { Price, PriceExtras } from './price.js';
-import type { Product } from './product.js';
+import { newProduct, type Product, type ProductParams } from './product.js';
 
 /** Which face of a price a route shows: its events of that kind come first. */
 export type Face = 'price' | 'plan';
@@ -30,6 +31,38 @@ export async function loadProduct(
   const row = await getObjectRow(db, accountId, id, options);
   if (!row || row.type !== 'product' || row.deleted) throw resourceMissing('product', id, param);
   return JSON.parse(row.doc) as Product;
+}
+
+/** Stripe's product ids: `prod_` and 14 characters. */
+export const PRODUCT_ID_LENGTH = 14;
+
+/** A product made inline with a price (`product_data`) or a plan (`product[...]`). */
+export type NewProductData = ProductParams & { id?: string; name: string };
+
+/**
+ * The product a new price or plan names (locked, so that it is not deleted
+ * meanwhile), or the one it makes from inline data (`dataParam`): made when
+ * `make` runs, once the price has been checked.
+ */
+export async function productFor(
+  ctx: Ctx,
+  given: string | NewProductData | undefined,
+  dataParam: string,
+): Promise<{ id: string; make?: () => Promise<void> }> {
+  if (given === undefined) throw invalidParam('Missing required param: product.', 'product', 'parameter_missing');
+  if (typeof given === 'string') {
+    return { id: (await loadProduct(ctx.db, ctx.accountId, given, 'product', { forUpdate: true })).id };
+  }
+  const { id: givenId, ...params } = given;
+  if (givenId !== undefined) await checkNewId(ctx.db, givenId, 'Product', `${dataParam}[id]`);
+  const made = newProduct(givenId ?? newId('prod', PRODUCT_ID_LENGTH), params, ctx.now);
+  return {
+    id: made.id,
+    make: async () => {
+      await insertObject(ctx.db, ctx.accountId, made);
+      await ctx.emit('product.created', made);
+    },
+  };
 }
 
 export interface LoadedPrice {

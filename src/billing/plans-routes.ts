@@ -1,12 +1,22 @@
 // /v1/plans: the legacy face of recurring prices. A plan is stored as its
 // price (one object, type `price`) and shown through planOf; a plan's changes
 // are told as `plan.*` then `price.*` events, and its deletion deletes the price.
-import { invalidParam } from '../server/errors.js';
 import { newId } from '../server/ids.js';
 import { rangeFilters, type ListParams } from '../server/list.js';
 import type { RequestContext, Route } from '../server/route.js';
-import { insertObject, markDeleted } from '../store/objects.js';
-import { booleanFilter, checkNewId, faces, insertPrice, listOf, loadPrice, loadProduct, savePrice } from './catalog.js';
+import { markDeleted } from '../store/objects.js';
+import {
+  booleanFilter,
+  checkNewId,
+  faces,
+  insertPrice,
+  listOf,
+  loadPrice,
+  loadProduct,
+  type NewProductData,
+  productFor,
+  savePrice,
+} from './catalog.js';
 import {
   applyPlanUpdate,
   deletedPlan,
@@ -18,32 +28,10 @@ import {
   type PlanUpdateParams,
 } from './plan.js';
 import { newPrice, type Price } from './price.js';
-import { newProduct, type ProductParams } from './product.js';
 
 interface CreateParams extends PlanParams {
   id?: string;
-  product?: string | (ProductParams & { id?: string; name: string });
-}
-
-const PRODUCT_ID_LENGTH = 14;
-
-/** The product a new plan names (locked against deletion), or the one it makes from `product[...]`. */
-async function productFor(ctx: RequestContext<CreateParams>): Promise<{ id: string; make?: () => Promise<void> }> {
-  const product = ctx.params.product;
-  if (product === undefined) throw invalidParam('Missing required param: product.', 'product', 'parameter_missing');
-  if (typeof product === 'string') {
-    return { id: (await loadProduct(ctx.db, ctx.accountId, product, 'product', { forUpdate: true })).id };
-  }
-  const { id: givenId, ...params } = product;
-  if (givenId !== undefined) await checkNewId(ctx.db, givenId, 'Product', 'product[id]');
-  const made = newProduct(givenId ?? newId('prod', PRODUCT_ID_LENGTH), params, ctx.now);
-  return {
-    id: made.id,
-    make: async () => {
-      await insertObject(ctx.db, ctx.accountId, made);
-      await ctx.emit('product.created', made);
-    },
-  };
+  product?: string | NewProductData;
 }
 
 export const planRoutes: Route[] = [
@@ -53,7 +41,7 @@ export const planRoutes: Route[] = [
     async handler(ctx: RequestContext<CreateParams>) {
       const { id: givenId, product: _product, ...params } = ctx.params;
       if (givenId !== undefined) await checkNewId(ctx.db, givenId, 'Plan', 'id');
-      const product = await productFor(ctx);
+      const product = await productFor(ctx, ctx.params.product, 'product');
       // Plans made without an id get a price's, as Stripe's now do.
       const created = newPrice(givenId ?? newId('price'), product.id, priceParamsOfPlan(params), ctx.now, PLAN_PARAMS);
       await product.make?.();

@@ -6,16 +6,16 @@ import { rangeFilters, type ListParams } from '../server/list.js';
 import type { IncludableField } from '../server/resources.js';
 import type { RequestContext, Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
-import { insertObject } from '../store/objects.js';
 import {
   booleanFilter,
-  checkNewId,
   claimLookupKey,
   insertPrice,
   listOf,
   loadPrice,
   loadProduct,
+  type NewProductData,
   priceExtras,
+  productFor,
   savePrice,
 } from './catalog.js';
 import {
@@ -26,11 +26,10 @@ import {
   type PriceParams,
   type PriceUpdateParams,
 } from './price.js';
-import { newProduct, type ProductParams } from './product.js';
 
 interface CreateParams extends PriceParams {
   product?: string;
-  product_data?: ProductParams & { id?: string; name: string };
+  product_data?: NewProductData;
   transfer_lookup_key?: boolean;
 }
 
@@ -46,8 +45,6 @@ interface PriceListParams extends ListParams {
   recurring?: { interval?: string; usage_type?: string };
   type?: 'one_time' | 'recurring';
 }
-
-const PRODUCT_ID_LENGTH = 14;
 
 const SEARCH_FIELDS = {
   active: 'string',
@@ -79,37 +76,16 @@ export const priceIncludables: IncludableField[] = [
   },
 ];
 
-/** The product a new price names (locked, so that it is not deleted meanwhile), or the one it makes from `product_data`. */
-async function productFor(ctx: RequestContext<CreateParams>): Promise<{ id: string; make?: () => Promise<void> }> {
-  const { product, product_data: data } = ctx.params;
-  if (product !== undefined && data !== undefined) {
-    throw invalidParam('You may only specify one of these parameters: product, product_data.', 'product_data');
-  }
-  if (product !== undefined) {
-    return { id: (await loadProduct(ctx.db, ctx.accountId, product, 'product', { forUpdate: true })).id };
-  }
-  if (data === undefined) {
-    throw invalidParam('Missing required param: product.', 'product', 'parameter_missing');
-  }
-  const { id: givenId, ...params } = data;
-  if (givenId !== undefined) await checkNewId(ctx.db, givenId, 'Product', 'product_data[id]');
-  const made = newProduct(givenId ?? newId('prod', PRODUCT_ID_LENGTH), params, ctx.now);
-  return {
-    id: made.id,
-    make: async () => {
-      await insertObject(ctx.db, ctx.accountId, made);
-      await ctx.emit('product.created', made);
-    },
-  };
-}
-
 export const priceRoutes: Route[] = [
   {
     method: 'POST',
     path: '/v1/prices',
     async handler(ctx: RequestContext<CreateParams>) {
       const { product: _product, product_data: _data, transfer_lookup_key: transfer, ...params } = ctx.params;
-      const product = await productFor(ctx);
+      if (ctx.params.product !== undefined && ctx.params.product_data !== undefined) {
+        throw invalidParam('You may only specify one of these parameters: product, product_data.', 'product_data');
+      }
+      const product = await productFor(ctx, ctx.params.product ?? ctx.params.product_data, 'product_data');
       const created = newPrice(newId('price'), product.id, params, ctx.now);
       await claimLookupKey(ctx, created.price.lookup_key, created.price.id, transfer);
       await product.make?.();

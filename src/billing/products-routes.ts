@@ -6,7 +6,15 @@ import { rangeFilters, type ListParams } from '../server/list.js';
 import { RawJson, type RequestContext, type Route } from '../server/route.js';
 import { searchRoute } from '../server/search.js';
 import { getObjectRow, insertObject, markDeleted } from '../store/objects.js';
-import { booleanFilter, checkNewId, insertPrice, listOf, loadPrice, productHasPrices } from './catalog.js';
+import {
+  booleanFilter,
+  checkNewId,
+  insertPrice,
+  listOf,
+  loadPrice,
+  PRODUCT_ID_LENGTH,
+  productHasPrices,
+} from './catalog.js';
 import { nestedParams, newPrice, type PriceParams } from './price.js';
 import { applyProductParams, deletedProduct, newProduct, type Product, type ProductParams } from './product.js';
 
@@ -23,8 +31,6 @@ interface UpdateParams extends ProductParams {
 }
 
 /** Stripe's product ids are `prod_` and 14 characters. */
-const PRODUCT_ID_LENGTH = 14;
-
 const SEARCH_FIELDS = {
   active: 'string',
   created: 'number',

@@ -119,19 +119,25 @@ export async function confirmIntent(
     errorOnRequiresAction: error_on_requires_action === true,
   };
   const attempt = authorizationAttempt(ctx, intent, stored, { offSession, authenticated }, confirm);
-  return persistAttempt(
-    ctx,
-    services.network,
-    attempt,
-    heldForPayment(current, stored),
-    (recordCtx, planned, answer, held) =>
-      recordAuthorization(recordCtx, services, planned, answer as AuthorizeResult, held),
-  );
+  return persistAuthorization(ctx, services, attempt, current, stored);
 }
 
-/** What a payment's attempt holds: the intent as stored (a confirm's changes travel in the attempt) and its PaymentMethod. */
-function heldForPayment(intent: PaymentIntent, stored: StoredPaymentMethod): HeldObject[] {
-  return [{ object: intent }, { object: stored.pm, privateData: stored.secret }];
+/**
+ * Persists an authorization attempt, holding the intent as stored (a
+ * confirm's changes travel in the attempt) and its PaymentMethod; its record
+ * step is recordAuthorization.
+ */
+function persistAuthorization(
+  ctx: HttpWriteContext,
+  services: PaymentServices,
+  attempt: Omit<AuthorizeAttempt, 'holds'>,
+  intent: PaymentIntent,
+  stored: StoredPaymentMethod,
+): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
+  const held: HeldObject[] = [{ object: intent }, { object: stored.pm, privateData: stored.secret }];
+  return persistAttempt(ctx, services.network, attempt, held, (recordCtx, planned, answer, heldObjects) =>
+    recordAuthorization(recordCtx, services, planned, answer as AuthorizeResult, heldObjects),
+  );
 }
 
 /**
@@ -413,14 +419,7 @@ export async function finishAuthentication(
   }
   if (answer === 'complete') {
     const attempt = authorizationAttempt(ctx, intent, stored, { offSession: false, authenticated: true });
-    const callOut = await persistAttempt(
-      ctx,
-      services.network,
-      attempt,
-      heldForPayment(intent, stored),
-      (recordCtx, planned, result, held) =>
-        recordAuthorization(recordCtx, services, planned, result as AuthorizeResult, held),
-    );
+    const callOut = await persistAuthorization(ctx, services, attempt, intent, stored);
     return callOut.map((next) =>
       next instanceof CommittedError ? (next.error.body.payment_intent as PaymentIntent) : next,
     );

@@ -89,14 +89,25 @@ export async function confirmSetupIntent(
     returnUrl: challengeReturnUrl(params),
     changes: confirmChanges(current, setupIntent),
   });
-  return persistAttempt(ctx, network, attempt, heldForSetup(current, stored), (recordCtx, planned, answer, held) =>
-    recordVerification(recordCtx, planned, answer as VerifyResult, held),
-  );
+  return persistVerification(ctx, network, attempt, current, stored);
 }
 
-/** What a setup's attempt holds: the SetupIntent as stored (a confirm's changes travel in the attempt) and its PaymentMethod. */
-function heldForSetup(setupIntent: SetupIntent, stored: StoredPaymentMethod): HeldObject[] {
-  return [{ object: setupIntent }, { object: stored.pm, privateData: stored.secret }];
+/**
+ * Persists a verification attempt, holding the SetupIntent as stored (a
+ * confirm's changes travel in the attempt) and its PaymentMethod; its record
+ * step is recordVerification.
+ */
+function persistVerification(
+  ctx: HttpWriteContext,
+  network: PaymentNetwork,
+  attempt: Omit<VerifyAttempt, 'holds'>,
+  setupIntent: SetupIntent,
+  stored: StoredPaymentMethod,
+): Promise<CallOut<WriteContext, SetupIntent | CommittedError>> {
+  const held: HeldObject[] = [{ object: setupIntent }, { object: stored.pm, privateData: stored.secret }];
+  return persistAttempt(ctx, network, attempt, held, (recordCtx, planned, answer, heldObjects) =>
+    recordVerification(recordCtx, planned, answer as VerifyResult, heldObjects),
+  );
 }
 
 function verificationAttempt(
@@ -289,13 +300,7 @@ export async function finishSetupAuthentication(
   }
   if (outcome === 'complete') {
     const verification = verificationAttempt(ctx, setupIntent, stored, true);
-    const callOut = await persistAttempt(
-      ctx,
-      network,
-      verification,
-      heldForSetup(setupIntent, stored),
-      (recordCtx, planned, answer, held) => recordVerification(recordCtx, planned, answer as VerifyResult, held),
-    );
+    const callOut = await persistVerification(ctx, network, verification, setupIntent, stored);
     return callOut.map((next) =>
       next instanceof CommittedError ? (next.error.body.setup_intent as SetupIntent) : next,
     );
