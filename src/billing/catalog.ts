@@ -9,6 +9,7 @@ import { pageBySeq, type ListParams } from '../server/list.js';
 import type { ApiObject } from '../server/resources.js';
 import type { RequestContext } from '../server/route.js';
 import { docBoolean } from '../store/dialect.js';
+import { lockName } from '../store/named-locks.js';
 import { getObjectRow, insertObject, objectIdTaken, saveObject } from '../store/objects.js';
 import type { Filter, Queries, StoredRow } from '../store/store.js';
 import { isPlan, planOf } from './plan.js';
@@ -131,6 +132,8 @@ export async function claimLookupKey(
   transfer: boolean | undefined,
 ): Promise<void> {
   if (!lookupKey) return;
+  // Two writes claiming one key at once take turns: the second sees the first's price.
+  await lockName(ctx.db, `lookup_key\n${ctx.accountId}\n${lookupKey}`);
   const rows = await ctx.db.list({
     table: 'objects',
     accountId: ctx.accountId,

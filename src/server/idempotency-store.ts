@@ -1,7 +1,7 @@
 // The idempotency_keys table: each request's recorded response, per
 // (account, API key, Idempotency-Key), replayed by idempotency.ts.
-import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.js';
+import { lockName, tryLockName } from '../store/named-locks.js';
 
 export interface IdempotencyScope {
   accountId: string;
@@ -27,10 +27,8 @@ export interface IdempotentRequest extends Omit<IdempotencyRecord, 'responseStat
  * request with it is told so at once. False when another transaction holds
  * it. (SQLite transactions never overlap, so there it always succeeds.)
  */
-export async function tryLockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<boolean> {
-  if (db.dialect !== 'postgres') return true;
-  const rows = await db.all<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [lockKey(scope)]);
-  return rows[0]?.locked === true;
+export function tryLockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<boolean> {
+  return tryLockName(db, keyLockName(scope));
 }
 
 /**
@@ -39,13 +37,13 @@ export async function tryLockIdempotencyKey(db: Db, scope: IdempotencyScope): Pr
  * call's holds, so that a retry never finds the objects free and the answer
  * not yet recorded. (A no-op on SQLite, whose transactions never overlap.)
  */
-export async function lockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<void> {
-  if (db.dialect === 'postgres') await db.all('SELECT pg_advisory_xact_lock(?)', [lockKey(scope)]);
+export function lockIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<void> {
+  return lockName(db, keyLockName(scope));
 }
 
-function lockKey(scope: IdempotencyScope): string {
-  const digest = createHash('sha256').update(`${scope.accountId}\n${scope.keyId}\n${scope.key}`).digest();
-  return digest.readBigInt64BE(0).toString();
+/** The name an idempotency key is locked under. */
+function keyLockName(scope: IdempotencyScope): string {
+  return `${scope.accountId}\n${scope.keyId}\n${scope.key}`;
 }
 
 export async function getIdempotencyKey(db: Db, scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {

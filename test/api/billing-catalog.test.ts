@@ -511,6 +511,45 @@ describeEachStore('product catalog through the official SDK', (target) => {
     assert.equal((await stripe.prices.retrieve(price.id)).id, price.id);
   });
 
+  test('lookup keys claimed at the same moment: one price gets the key, the others are refused naming it', async () => {
+    const { stripe } = await kassa.freshClient();
+    // Prices of different products: a new price locks its product, so prices of one product take turns anyway.
+    const products = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => stripe.products.create({ name: `Raced ${i}` })),
+    );
+    const outcomes = await Promise.all(
+      products.map((product, i) =>
+        stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100 + i, lookup_key: 'raced' }).then(
+          (price) => `created ${price.lookup_key}`,
+          (error: { statusCode?: number; param?: string }) => `${error.statusCode} ${error.param}`,
+        ),
+      ),
+    );
+    assert.deepEqual(outcomes.sort(), [
+      '400 lookup_key',
+      '400 lookup_key',
+      '400 lookup_key',
+      '400 lookup_key',
+      '400 lookup_key',
+      'created raced',
+    ]);
+    assert.equal((await stripe.prices.list({ lookup_keys: ['raced'] })).data.length, 1);
+    const moved = await Promise.all(
+      products.slice(0, 4).map((product, i) =>
+        stripe.prices.create({
+          product: product.id,
+          currency: 'usd',
+          unit_amount: 200 + i,
+          lookup_key: 'raced',
+          transfer_lookup_key: true,
+        }),
+      ),
+    );
+    const holders = (await stripe.prices.list({ lookup_keys: ['raced'] })).data;
+    assert.equal(holders.length, 1, 'after the transfers, one price holds the key');
+    assert.ok(moved.some((price) => price.id === holders[0]?.id));
+  });
+
   test('lookup keys: unique in an account; transfer_lookup_key moves one', async () => {
     const { stripe } = await kassa.freshClient();
     const product = await stripe.products.create({ name: 'L' });
