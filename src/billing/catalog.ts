@@ -13,7 +13,7 @@ import { lockName } from '../store/named-locks.js';
 import { getObjectRow, insertObject, objectIdTaken, saveObject } from '../store/objects.js';
 import type { Filter, Queries, StoredRow } from '../store/store.js';
 import { isPlan, planOf } from './plan.js';
-import type { Price, PriceExtras } from './price.js';
+import { expandedCurrencyOptions, type Price, type PriceExtras } from './price.js';
 import { newProduct, type Product, type ProductParams } from './product.js';
 
 /** Which face of a price a route shows: its events of that kind come first. */
@@ -168,9 +168,14 @@ export async function insertPrice(ctx: Ctx, face: Face, { price, extras }: Loade
  */
 export async function savePrice(ctx: Ctx, face: Face, before: LoadedPrice, after: LoadedPrice): Promise<void> {
   const changes: Array<[Face, ApiObject, Record<string, unknown>]> = [];
+  // Currency options are kept beside the document (they show only when expanded), but they are the price's too.
+  const optionsChanged =
+    JSON.stringify(before.extras.currency_options) !== JSON.stringify(after.extras.currency_options);
   for (const kind of faces(face, after.price)) {
     const [old, now] = kind === 'plan' ? [planOf(before.price), planOf(after.price)] : [before.price, after.price];
     const previous = previousAttributes(old, now);
+    if (kind === 'price' && optionsChanged)
+      previous.currency_options = expandedCurrencyOptions(before.price, before.extras);
     if (Object.keys(previous).length > 0) changes.push([kind, now, previous]);
   }
   const extrasChanged = JSON.stringify(before.extras) !== JSON.stringify(after.extras);

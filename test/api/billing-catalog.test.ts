@@ -477,6 +477,13 @@ describeEachStore('product catalog through the official SDK', (target) => {
     await stripe.prices.update(price.id, { currency_options: { gbp: { unit_amount: 800 } } });
     const replaced = await stripe.prices.retrieve(price.id, { expand: ['currency_options'] });
     assert.deepEqual(Object.keys(replaced.currency_options ?? {}), ['usd', 'gbp']);
+    const [updated] = (await stripe.events.list({ type: 'price.updated' })).data;
+    assert.equal((updated?.data.object as { id: string }).id, price.id);
+    assert.deepEqual(
+      Object.keys((updated?.data.previous_attributes as { currency_options?: object }).currency_options ?? {}),
+      ['usd', 'eur'],
+      'the update is told, with the options the price had',
+    );
   });
 
   test('prices: update only what Stripe allows; tax_behavior while unspecified; no delete', async () => {
