@@ -478,9 +478,10 @@ describeEachStore('product catalog through the official SDK', (target) => {
     const replaced = await stripe.prices.retrieve(price.id, { expand: ['currency_options'] });
     assert.deepEqual(Object.keys(replaced.currency_options ?? {}), ['usd', 'gbp']);
     const [updated] = (await stripe.events.list({ type: 'price.updated' })).data;
-    assert.equal((updated?.data.object as { id: string }).id, price.id);
+    assert.ok(updated, 'price.updated was recorded');
+    assert.equal((updated.data.object as { id: string }).id, price.id);
     assert.deepEqual(
-      Object.keys((updated?.data.previous_attributes as { currency_options?: object }).currency_options ?? {}),
+      Object.keys((updated.data.previous_attributes as { currency_options?: object }).currency_options ?? {}),
       ['usd', 'eur'],
       'the update is told, with the options the price had',
     );
