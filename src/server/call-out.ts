@@ -5,6 +5,7 @@
 // half; the request pipeline (app.ts) and the hosted pages run it. A write
 // that meets a held object waits for it (waitWhileHeld).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TransactionConflict } from '../store/driver.js';
 import { ObjectHeld } from '../store/objects.js';
 import { invalidRequest, type StripeError } from './errors.js';
 
@@ -48,7 +49,11 @@ export function lockTimeout(): StripeError {
   );
 }
 
-/** Runs `attempt` (a whole transaction) again, after a growing pause, while it meets a held object; lock_timeout after WAIT_MS. */
+/**
+ * Runs `attempt` (a whole transaction) again, after a growing pause, while it
+ * meets a held object or the database gives it up for meeting another
+ * transaction (a PostgreSQL deadlock); lock_timeout after WAIT_MS.
+ */
 export async function waitWhileHeld<T>(attempt: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + WAIT_MS;
   let pause = FIRST_PAUSE_MS;
@@ -56,7 +61,7 @@ export async function waitWhileHeld<T>(attempt: () => Promise<T>): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ObjectHeld)) throw error;
+      if (!(error instanceof ObjectHeld || error instanceof TransactionConflict)) throw error;
       if (Date.now() >= deadline) throw lockTimeout();
       await sleep(pause);
       pause = Math.min(LONGEST_PAUSE_MS, pause * 2);

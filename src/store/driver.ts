@@ -18,3 +18,19 @@ export interface Driver {
   exclusive<T>(fn: (connection: SqlConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Thrown when the database gave up a transaction because it met another one
+ * (a deadlock, or a serialization failure on PostgreSQL): nothing of it was
+ * written, and running it again may succeed.
+ */
+export class TransactionConflict extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the transaction met another and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+}

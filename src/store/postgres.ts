@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import type { Driver, SqlConnection } from './driver.js';
+import { type Driver, type SqlConnection, TransactionConflict } from './driver.js';
 
 const numbered = new Map<string, string>();
 
@@ -40,6 +40,9 @@ const types = {
 
 const MIGRATION_LOCK = 4242_0001;
 
+/** deadlock_detected and serialization_failure: PostgreSQL rolled the transaction back because of another. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+
 export function openPostgres(connectionString: string, options: { poolSize?: number } = {}): Driver {
   // Like libpq, default the user name to the operating system's user.
   const url = new URL(connectionString);
@@ -65,7 +68,7 @@ export function openPostgres(connectionString: string, options: { poolSize?: num
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw CONFLICT_CODES.has((error as { code?: string }).code ?? '') ? new TransactionConflict(error) : error;
       }
     });
   }
