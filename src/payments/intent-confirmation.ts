@@ -8,9 +8,11 @@ import { previousAttributes } from '../events/events.js';
 import type { PaymentNetwork } from '../network/network.js';
 import { invalidParam, invalidRequest, resourceMissing, type StripeError } from '../server/errors.js';
 import { randomString } from '../server/ids.js';
+import type { CallOut } from '../server/call-out.js';
 import type { CommittedError, RequestContext } from '../server/route.js';
 import type { HttpWriteContext, WriteContext } from '../server/write-context.js';
 import {
+  persistAttempt,
   recordContext,
   recordOnce,
   type HeldObjects,
@@ -243,6 +245,28 @@ export function intentWaitingFor<T extends Intent>(kind: IntentKind<T, unknown>)
 export function confirmChanges<T extends Intent>(before: T, after: T): Record<string, unknown> {
   const changed = Object.keys(previousAttributes(before, after));
   return Object.fromEntries(changed.map((field) => [field, (after as unknown as Record<string, unknown>)[field]]));
+}
+
+/**
+ * The persist step of an intent's network attempt: holds the intent as
+ * stored (a confirm's changes travel in the attempt) and its PaymentMethod;
+ * `record` (recordIntentAttempt's caller) records the answer.
+ */
+export function persistIntentAttempt<A extends NetworkAttempt, R>(
+  ctx: WriteContext,
+  network: PaymentNetwork,
+  attempt: Omit<A, 'holds'>,
+  intent: Intent,
+  stored: StoredPaymentMethod,
+  record: (ctx: WriteContext, attempt: A, answer: unknown, held: HeldObjects) => Promise<R>,
+): Promise<CallOut<WriteContext, R>> {
+  return persistAttempt(
+    ctx,
+    network,
+    attempt,
+    [{ object: intent }, { object: stored.pm, privateData: stored.secret }],
+    record,
+  );
 }
 
 /**

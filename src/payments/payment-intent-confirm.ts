@@ -30,17 +30,12 @@ import {
   intentWaitingFor,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
+  persistIntentAttempt,
   recordIntentAttempt,
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import {
-  newAttemptId,
-  persistAttempt,
-  type AuthorizeAttempt,
-  type HeldObject,
-  type HeldObjects,
-} from './network-attempt.js';
+import { newAttemptId, type AuthorizeAttempt, type HeldObjects } from './network-attempt.js';
 import {
   applyIntentParams,
   approvedIntent,
@@ -122,11 +117,7 @@ export async function confirmIntent(
   return persistAuthorization(ctx, services, attempt, current, stored);
 }
 
-/**
- * Persists an authorization attempt, holding the intent as stored (a
- * confirm's changes travel in the attempt) and its PaymentMethod; its record
- * step is recordAuthorization.
- */
+/** Persists an authorization attempt (persistIntentAttempt); its record step is recordAuthorization. */
 function persistAuthorization(
   ctx: HttpWriteContext,
   services: PaymentServices,
@@ -134,9 +125,14 @@ function persistAuthorization(
   intent: PaymentIntent,
   stored: StoredPaymentMethod,
 ): Promise<CallOut<WriteContext, PaymentIntent | CommittedError>> {
-  const held: HeldObject[] = [{ object: intent }, { object: stored.pm, privateData: stored.secret }];
-  return persistAttempt(ctx, services.network, attempt, held, (recordCtx, planned, answer, heldObjects) =>
-    recordAuthorization(recordCtx, services, planned, answer as AuthorizeResult, heldObjects),
+  return persistIntentAttempt<AuthorizeAttempt, PaymentIntent | CommittedError>(
+    ctx,
+    services.network,
+    attempt,
+    intent,
+    stored,
+    (recordCtx, planned, answer, held) =>
+      recordAuthorization(recordCtx, services, planned, answer as AuthorizeResult, held),
   );
 }
 

@@ -20,17 +20,12 @@ import {
   intentWaitingFor,
   paymentMethodAfterChallenge,
   paymentMethodToConfirm,
+  persistIntentAttempt,
   recordIntentAttempt,
   type IntentKind,
   type PaymentMethodChoice,
 } from './intent-confirmation.js';
-import {
-  newAttemptId,
-  persistAttempt,
-  type HeldObject,
-  type HeldObjects,
-  type VerifyAttempt,
-} from './network-attempt.js';
+import { newAttemptId, type HeldObjects, type VerifyAttempt } from './network-attempt.js';
 import { attachToCustomer, savePaymentMethod, type StoredPaymentMethod } from './payment-method-store.js';
 import {
   applySetupIntentParams,
@@ -92,11 +87,7 @@ export async function confirmSetupIntent(
   return persistVerification(ctx, network, attempt, current, stored);
 }
 
-/**
- * Persists a verification attempt, holding the SetupIntent as stored (a
- * confirm's changes travel in the attempt) and its PaymentMethod; its record
- * step is recordVerification.
- */
+/** Persists a verification attempt (persistIntentAttempt); its record step is recordVerification. */
 function persistVerification(
   ctx: HttpWriteContext,
   network: PaymentNetwork,
@@ -104,9 +95,13 @@ function persistVerification(
   setupIntent: SetupIntent,
   stored: StoredPaymentMethod,
 ): Promise<CallOut<WriteContext, SetupIntent | CommittedError>> {
-  const held: HeldObject[] = [{ object: setupIntent }, { object: stored.pm, privateData: stored.secret }];
-  return persistAttempt(ctx, network, attempt, held, (recordCtx, planned, answer, heldObjects) =>
-    recordVerification(recordCtx, planned, answer as VerifyResult, heldObjects),
+  return persistIntentAttempt<VerifyAttempt, SetupIntent | CommittedError>(
+    ctx,
+    network,
+    attempt,
+    setupIntent,
+    stored,
+    (recordCtx, planned, answer, held) => recordVerification(recordCtx, planned, answer as VerifyResult, held),
   );
 }
 
